@@ -1,0 +1,195 @@
+import { ExceptionCode } from '../protocol/constants.js';
+import { encodeDeviceIdentification } from '../protocol/device-id.js';
+import {
+  encodeReadBitsResponse,
+  encodeReadRegistersResponse,
+  encodeReportServerIdResponse,
+  encodeWriteMultipleResponse,
+} from '../protocol/response.js';
+import type { Request } from '../protocol/request.js';
+import { exception, isPromiseLike, response } from '../pipeline/compose.js';
+import type { Exchange, Handler, Outcome } from '../pipeline/types.js';
+import type { Logger } from '../log.js';
+import { silentLogger } from '../log.js';
+import type { BitValues, DataSource, MaybePromise, RegisterValues, Table } from './data-source.js';
+import { ModbusError } from './errors.js';
+import { createIdentity, type DeviceIdentity } from './identity.js';
+
+export interface DeviceHandlerOptions {
+  dataSource: DataSource;
+  identity?: DeviceIdentity;
+  logger?: Logger;
+}
+
+const ILLEGAL_FUNCTION = exception(ExceptionCode.IllegalFunction);
+const FAILURE = exception(ExceptionCode.ServerDeviceFailure);
+
+/**
+ * Maps a decoded request onto a DataSource and returns an Outcome. This is the boundary where the
+ * user-facing seam is normalised: values or Promises in, typed Modbus errors to exception values,
+ * anything else thrown to exception 04 plus one log line. A synchronous source stays synchronous.
+ */
+export function createDeviceHandler(options: DeviceHandlerOptions): Handler {
+  const ds = options.dataSource;
+  const identity = options.identity ?? createIdentity();
+  const logger = options.logger ?? silentLogger;
+
+  function fail(x: Exchange, error: unknown): Outcome {
+    if (error instanceof ModbusError) return exception(error.code);
+    const detail = error instanceof Error ? error.message : String(error);
+    logger.log('error', `unit ${x.unitId} ${x.request.kind}: data source failed: ${detail} (answered 04)`);
+    return FAILURE;
+  }
+
+  /** Runs a data-source call and maps its value, staying synchronous when the call is. */
+  function settle<T>(
+    x: Exchange,
+    result: MaybePromise<T>,
+    map: (value: T) => Outcome | Promise<Outcome>,
+  ): Outcome | Promise<Outcome> {
+    if (!isPromiseLike(result)) return map(result);
+    return Promise.resolve(result).then(map, (error: unknown) => fail(x, error));
+  }
+
+  function check(unitId: number, table: Table, address: number, quantity: number, access: 'read' | 'write'): number {
+    return ds.checkRange ? ds.checkRange(unitId, table, address, quantity, access) : 0;
+  }
+
+  function shortResult(x: Exchange, got: number, want: number): Outcome {
+    logger.log('error', `unit ${x.unitId} ${x.request.kind}: data source returned ${got} values for ${want} (answered 04)`);
+    return FAILURE;
+  }
+
+  function bits(x: Exchange, fc: number, quantity: number, values: BitValues): Outcome {
+    if (!values || values.length < quantity) return shortResult(x, values?.length ?? 0, quantity);
+    return response(encodeReadBitsResponse(fc, values, quantity));
+  }
+
+  function registers(x: Exchange, fc: number, quantity: number, values: RegisterValues): Outcome {
+    if (!values || values.length < quantity) return shortResult(x, values?.length ?? 0, quantity);
+    return response(encodeReadRegistersResponse(fc, values, quantity));
+  }
+
+  function read(x: Exchange, fc: number, table: Table, address: number, quantity: number): Outcome | Promise<Outcome> {
+    const fn = ds[READERS[table]];
+    if (!fn) return ILLEGAL_FUNCTION;
+    const code = check(x.unitId, table, address, quantity, 'read');
+    if (code) return exception(code);
+    let result: MaybePromise<ArrayLike<number | boolean>>;
+    try {
+      result = fn.call(ds, x.unitId, address, quantity);
+    } catch (error) {
+      return fail(x, error);
+    }
+    const isBits = table === 'coils' || table === 'discreteInputs';
+    return settle(x, result, (v) => (isBits ? bits(x, fc, quantity, v) : registers(x, fc, quantity, v as RegisterValues)));
+  }
+
+  function writeRegisters(x: Exchange, address: number, values: Uint16Array, done: () => Outcome): Outcome | Promise<Outcome> {
+    if (!ds.writeHoldingRegisters) return ILLEGAL_FUNCTION;
+    const code = check(x.unitId, 'holdingRegisters', address, values.length, 'write');
+    if (code) return exception(code);
+    let result: MaybePromise<void>;
+    try {
+      result = ds.writeHoldingRegisters(x.unitId, address, values);
+    } catch (error) {
+      return fail(x, error);
+    }
+    return settle(x, result, done);
+  }
+
+  function writeCoils(x: Exchange, address: number, values: Uint8Array, done: () => Outcome): Outcome | Promise<Outcome> {
+    if (!ds.writeCoils) return ILLEGAL_FUNCTION;
+    const code = check(x.unitId, 'coils', address, values.length, 'write');
+    if (code) return exception(code);
+    let result: MaybePromise<void>;
+    try {
+      result = ds.writeCoils(x.unitId, address, values);
+    } catch (error) {
+      return fail(x, error);
+    }
+    return settle(x, result, done);
+  }
+
+  function maskWrite(x: Exchange, r: Extract<Request, { kind: 'maskWriteRegister' }>): Outcome | Promise<Outcome> {
+    if (!ds.readHoldingRegisters || !ds.writeHoldingRegisters) return ILLEGAL_FUNCTION;
+    const code = check(x.unitId, 'holdingRegisters', r.address, 1, 'read') || check(x.unitId, 'holdingRegisters', r.address, 1, 'write');
+    if (code) return exception(code);
+    let current: MaybePromise<RegisterValues>;
+    try {
+      current = ds.readHoldingRegisters(x.unitId, r.address, 1);
+    } catch (error) {
+      return fail(x, error);
+    }
+    const echo = response(x.pdu);
+    return settle(x, current, (v) => {
+      if (!v || v.length < 1) return shortResult(x, v?.length ?? 0, 1);
+      // AP 6.16: result = (current AND and_mask) OR (or_mask AND (NOT and_mask))
+      const next = ((v[0]! & r.andMask) | (r.orMask & ~r.andMask)) & 0xffff;
+      return writeRegisters(x, r.address, Uint16Array.of(next), () => echo);
+    });
+  }
+
+  function readWrite(x: Exchange, r: Extract<Request, { kind: 'readWriteMultipleRegisters' }>): Outcome | Promise<Outcome> {
+    if (!ds.readHoldingRegisters || !ds.writeHoldingRegisters) return ILLEGAL_FUNCTION;
+    // Both ranges are validated before anything is written (PROTOCOL.md, FC 23).
+    const code =
+      check(x.unitId, 'holdingRegisters', r.writeAddress, r.writeQuantity, 'write') ||
+      check(x.unitId, 'holdingRegisters', r.readAddress, r.readQuantity, 'read');
+    if (code) return exception(code);
+    // Write first, then read (AP 6.17); the reply holds the read data only.
+    const written = writeRegisters(x, r.writeAddress, r.values, () => WRITTEN);
+    const thenRead = (o: Outcome): Outcome | Promise<Outcome> =>
+      o === WRITTEN ? read(x, r.functionCode, 'holdingRegisters', r.readAddress, r.readQuantity) : o;
+    return isPromiseLike(written) ? written.then(thenRead) : thenRead(written);
+  }
+
+  return function deviceHandler(x: Exchange): Outcome | Promise<Outcome> {
+    const r = x.request;
+    switch (r.kind) {
+      case 'readCoils':
+        return read(x, r.functionCode, 'coils', r.address, r.quantity);
+      case 'readDiscreteInputs':
+        return read(x, r.functionCode, 'discreteInputs', r.address, r.quantity);
+      case 'readHoldingRegisters':
+        return read(x, r.functionCode, 'holdingRegisters', r.address, r.quantity);
+      case 'readInputRegisters':
+        return read(x, r.functionCode, 'inputRegisters', r.address, r.quantity);
+      case 'writeSingleCoil':
+        return writeCoils(x, r.address, Uint8Array.of(r.value ? 1 : 0), () => response(x.pdu));
+      case 'writeSingleRegister':
+        return writeRegisters(x, r.address, Uint16Array.of(r.value), () => response(x.pdu));
+      case 'writeMultipleCoils':
+        return writeCoils(x, r.address, r.values, () => response(encodeWriteMultipleResponse(r.functionCode, r.address, r.quantity)));
+      case 'writeMultipleRegisters':
+        return writeRegisters(x, r.address, r.values, () =>
+          response(encodeWriteMultipleResponse(r.functionCode, r.address, r.quantity)),
+        );
+      case 'maskWriteRegister':
+        return maskWrite(x, r);
+      case 'readWriteMultipleRegisters':
+        return readWrite(x, r);
+      case 'reportServerId':
+        return response(encodeReportServerIdResponse(identity.serverId, identity.running, identity.additionalData));
+      case 'readDeviceIdentification': {
+        const reply = encodeDeviceIdentification(r.readDeviceIdCode, r.objectId, identity.objects);
+        return typeof reply === 'number' ? exception(reply) : response(reply);
+      }
+      case 'diagnostics':
+        // Sub-function 0x0000 return query data: the reply echoes the request (AP 6.8.1).
+        return r.subFunction === 0 ? response(x.pdu) : ILLEGAL_FUNCTION;
+      case 'invalid':
+        return exception(r.exception);
+    }
+  };
+}
+
+const READERS = {
+  coils: 'readCoils',
+  discreteInputs: 'readDiscreteInputs',
+  holdingRegisters: 'readHoldingRegisters',
+  inputRegisters: 'readInputRegisters',
+} as const satisfies Record<Table, keyof DataSource>;
+
+/** Marker outcome for "the write of an FC 23 succeeded; go on with the read". */
+const WRITTEN: Outcome = Object.freeze({ kind: 'silence' });

@@ -1,0 +1,28 @@
+/** modbus-emu public API. Explicit list: anything not here is internal. */
+export { ModbusTcpServer, DEFAULT_IDLE_TIMEOUT_MS } from './server/server.js';
+export type { ServerOptions, BoundAddress, ConnectionPolicy } from './server/server.js';
+export type { TrafficLevel } from './server/trace.js';
+export { createDeviceHandler } from './device/handler.js';
+export type { DeviceHandlerOptions } from './device/handler.js';
+export { InMemoryDataSource } from './device/memory.js';
+export type { DataSource, Table, BitValues, RegisterValues, MaybePromise } from './device/data-source.js';
+export { createIdentity, DEFAULT_IDENTITY_OPTIONS } from './device/identity.js';
+export type { DeviceIdentity, IdentityOptions } from './device/identity.js';
+export {
+  ModbusError,
+  IllegalFunction,
+  IllegalDataAddress,
+  IllegalDataValue,
+  ServerDeviceFailure,
+  ServerDeviceBusy,
+  GatewayPathUnavailable,
+  GatewayTargetDeviceFailedToRespond,
+  CustomModbusError,
+} from './device/errors.js';
+export { compose, exception, response, SILENCE } from './pipeline/compose.js';
+export type { Exchange, Outcome, Handler, Middleware, WireChunk, ConnectionInfo } from './pipeline/types.js';
+export { realTimer, ManualTimer } from './runtime/timers.js';
+export type { Timer, TimerHandle, Clock, Rng } from './time.js';
+export { createLogger, silentLogger } from './log.js';
+export type { Logger, LogLevel } from './log.js';
+export { ExceptionCode, FunctionCode } from './protocol/constants.js';

@@ -1,0 +1,38 @@
+import type { Request } from '../protocol/request.js';
+
+/** What the server needs to know about the peer of an exchange. */
+export interface ConnectionInfo {
+  readonly id: number;
+  readonly remoteAddress: string;
+  readonly remotePort: number;
+}
+
+/** One request as it travels down the pipeline. */
+export interface Exchange {
+  readonly transactionId: number;
+  readonly unitId: number;
+  /** The raw request PDU. Read-only: it is a view into the received bytes. */
+  readonly pdu: Uint8Array;
+  readonly request: Request;
+  readonly connection: ConnectionInfo;
+}
+
+/** A piece of raw reply bytes, sent `delayMs` after the previous one. */
+export interface WireChunk {
+  readonly bytes: Uint8Array;
+  readonly delayMs: number;
+}
+
+/** Everything a handler can ask the server to do with an exchange (DESIGN.md, the request path). */
+export type Outcome =
+  | { readonly kind: 'response'; readonly pdu: Uint8Array }
+  | { readonly kind: 'exception'; readonly code: number }
+  /** No reply: the client times out. */
+  | { readonly kind: 'silence' }
+  /** Close the connection: FIN ('end') or RST ('reset'). Replies already due are sent first. */
+  | { readonly kind: 'close'; readonly how: 'end' | 'reset' }
+  /** Raw bytes (whole ADUs, sliced or corrupted) sent in timed pieces instead of a reply. */
+  | { readonly kind: 'wire'; readonly chunks: readonly WireChunk[] };
+
+export type Handler = (exchange: Exchange) => Outcome | Promise<Outcome>;
+export type Middleware = (next: Handler) => Handler;

@@ -1,0 +1,6 @@
+/** Pure Modbus TCP codec: bytes in, values out. No I/O, no timers, no state. */
+export * from './constants.js';
+export * from './mbap.js';
+export * from './request.js';
+export * from './response.js';
+export * from './device-id.js';

@@ -1,0 +1,53 @@
+import type { Timer, TimerHandle } from '../time.js';
+
+/** Wall-clock timer for wire-level waits. The only module that calls setTimeout for the server. */
+export const realTimer: Timer = {
+  now: () => performance.now(),
+  setTimeout(fn, ms) {
+    const t = setTimeout(fn, ms);
+    t.unref?.();
+    return { cancel: () => clearTimeout(t) };
+  },
+};
+
+/** A timer that moves only when told (tests). */
+export class ManualTimer implements Timer {
+  private current = 0;
+  private seq = 0;
+  private readonly pending = new Map<number, { at: number; fn: () => void }>();
+
+  now(): number {
+    return this.current;
+  }
+
+  setTimeout(fn: () => void, ms: number): TimerHandle {
+    const id = ++this.seq;
+    this.pending.set(id, { at: this.current + Math.max(0, ms), fn });
+    return { cancel: () => void this.pending.delete(id) };
+  }
+
+  /** Number of timers not yet fired. */
+  get size(): number {
+    return this.pending.size;
+  }
+
+  /** Moves time forward, firing due timers in order (including ones they schedule). */
+  advance(ms: number): void {
+    const target = this.current + ms;
+    for (;;) {
+      let nextId = -1;
+      let next: { at: number; fn: () => void } | undefined;
+      for (const [id, t] of this.pending) {
+        if (t.at <= target && (!next || t.at < next.at)) {
+          next = t;
+          nextId = id;
+        }
+      }
+      if (!next) break;
+      this.pending.delete(nextId);
+      this.current = next.at;
+      next.fn();
+    }
+    this.current = target;
+  }
+}

@@ -1,0 +1,263 @@
+import type { Socket } from 'node:net';
+import { ExceptionCode } from '../protocol/constants.js';
+import { scanFrame, writeAdu } from '../protocol/mbap.js';
+import { decodeRequest } from '../protocol/request.js';
+import { encodeException } from '../protocol/response.js';
+import { exception, isPromiseLike } from '../pipeline/compose.js';
+import type { ConnectionInfo, Exchange, Handler, Outcome, WireChunk } from '../pipeline/types.js';
+import type { Logger } from '../log.js';
+import type { Timer, TimerHandle } from '../time.js';
+import { formatOutcome, formatRequest, type TrafficLevel } from './trace.js';
+
+/** What a connection needs from its server. */
+export interface ConnectionHost {
+  /** Read at the start of every exchange, so a swapped handler takes effect on live sockets. */
+  readonly handler: Handler;
+  readonly timer: Timer;
+  readonly logger: Logger;
+  readonly traffic: TrafficLevel;
+  readonly idleTimeoutMs: number;
+  onClosed(connection: Connection): void;
+}
+
+/** Stop reading from a client once this much unanswered input is queued behind a slow reply. */
+const MAX_PENDING_INPUT = 64 * 1024;
+const FAILURE = exception(ExceptionCode.ServerDeviceFailure);
+
+/**
+ * One client. Requests are answered strictly in order; all complete frames of a chunk are handled
+ * in one pass and their replies go out in one write. A Promise from the handler parks this
+ * connection only (others go on), and input is buffered (then paused) until it settles.
+ */
+export class Connection {
+  readonly info: ConnectionInfo;
+  lastActivity: number;
+  private pending: Uint8Array | null = null;
+  private busy = false;
+  private closed = false;
+  private writeBlocked = false;
+  private readPaused = false;
+  private idleTimer: TimerHandle | null = null;
+  // Replies waiting for the next write, kept in reusable parallel arrays (no object per reply).
+  private readonly outPdus: Uint8Array[] = [];
+  private readonly outTids: number[] = [];
+  private readonly outUnits: number[] = [];
+  private outBytes = 0;
+
+  constructor(
+    private readonly socket: Socket,
+    private readonly host: ConnectionHost,
+    id: number,
+  ) {
+    this.info = { id, remoteAddress: socket.remoteAddress ?? '?', remotePort: socket.remotePort ?? 0 };
+    this.lastActivity = host.timer.now();
+    socket.setNoDelay(true);
+    socket.on('data', (chunk: Buffer) => this.onData(chunk));
+    socket.on('drain', () => {
+      this.writeBlocked = false;
+      this.updateFlow();
+    });
+    socket.on('error', (error: Error) => host.logger.log('debug', `#${id} socket error: ${error.message}`));
+    socket.on('close', () => this.onClose());
+    this.armIdleTimer();
+  }
+
+  get isClosed(): boolean {
+    return this.closed;
+  }
+
+  /** Closes with FIN ('end') or RST ('reset'), after flushing replies already due. */
+  close(how: 'end' | 'reset' | 'destroy' = 'end'): void {
+    if (this.closed) return;
+    this.flush();
+    this.closed = true;
+    this.idleTimer?.cancel();
+    if (how === 'reset') this.socket.resetAndDestroy();
+    else if (how === 'destroy') this.socket.destroy();
+    else {
+      this.socket.end();
+      // A peer that never reads would keep a half-closed socket forever.
+      this.socket.setTimeout(5000, () => this.socket.destroy());
+    }
+  }
+
+  private onClose(): void {
+    this.closed = true;
+    this.idleTimer?.cancel();
+    this.host.onClosed(this);
+  }
+
+  private armIdleTimer(): void {
+    const idle = this.host.idleTimeoutMs;
+    if (idle <= 0) return;
+    const due = this.lastActivity + idle - this.host.timer.now();
+    this.idleTimer = this.host.timer.setTimeout(() => {
+      if (this.closed) return;
+      if (this.host.timer.now() - this.lastActivity >= idle) {
+        this.host.logger.log('info', `#${this.info.id} idle for ${idle} ms: disconnecting`);
+        this.close('end');
+      } else {
+        this.armIdleTimer();
+      }
+    }, due);
+  }
+
+  private onData(chunk: Buffer): void {
+    if (this.closed) return;
+    this.lastActivity = this.host.timer.now();
+    this.pending = this.pending ? concat(this.pending, chunk) : chunk;
+    if (this.busy) this.updateFlow();
+    else this.drain();
+  }
+
+  private updateFlow(): void {
+    const shouldPause = this.writeBlocked || (this.busy && (this.pending?.length ?? 0) > MAX_PENDING_INPUT);
+    if (shouldPause === this.readPaused || this.closed) return;
+    this.readPaused = shouldPause;
+    if (shouldPause) this.socket.pause();
+    else this.socket.resume();
+  }
+
+  /** Handles every complete frame in `pending`, in order, until one needs waiting for. */
+  private drain(): void {
+    const buf = this.pending;
+    if (!buf) return;
+    let offset = 0;
+    while (!this.closed && !this.busy) {
+      const scan = scanFrame(buf, offset);
+      if (scan.kind === 'need-more') break;
+      if (scan.kind === 'bad-length') {
+        this.host.logger.log('warn', `#${this.info.id} MBAP length ${scan.length} outside 2..254: closing the connection`);
+        this.pending = null;
+        this.close('end');
+        return;
+      }
+      if (scan.kind === 'discard') {
+        if (this.host.traffic) this.host.logger.log('info', `#${this.info.id} protocol id ${scan.protocolId} ≠ 0: frame discarded`);
+        offset = scan.end;
+        continue;
+      }
+      const pdu = buf.subarray(scan.pduStart, scan.end);
+      offset = scan.end;
+      const exchange: Exchange = {
+        transactionId: scan.transactionId,
+        unitId: scan.unitId,
+        pdu,
+        request: decodeRequest(pdu),
+        connection: this.info,
+      };
+      if (this.host.traffic) this.host.logger.log('info', formatRequest(exchange, this.host.traffic));
+      let outcome: Outcome | Promise<Outcome>;
+      try {
+        outcome = this.host.handler(exchange);
+      } catch (error) {
+        outcome = this.handlerFailed(exchange, error);
+      }
+      if (isPromiseLike(outcome)) {
+        this.busy = true;
+        outcome.then(
+          (o) => this.resume(exchange, o),
+          (error: unknown) => this.resume(exchange, this.handlerFailed(exchange, error)),
+        );
+      } else {
+        this.apply(exchange, outcome);
+      }
+    }
+    this.pending = offset < buf.length ? buf.subarray(offset) : null;
+    this.flush();
+    this.updateFlow();
+  }
+
+  private resume(exchange: Exchange, outcome: Outcome): void {
+    this.busy = false;
+    if (this.closed) return;
+    this.apply(exchange, outcome);
+    if (!this.busy && !this.closed) this.drain();
+    this.flush();
+    this.updateFlow();
+  }
+
+  private handlerFailed(x: Exchange, error: unknown): Outcome {
+    const detail = error instanceof Error ? (error.stack ?? error.message) : String(error);
+    this.host.logger.log('error', `#${this.info.id} tid=${x.transactionId}: handler failed (answered 04): ${detail}`);
+    return FAILURE;
+  }
+
+  /** Carries out one outcome. May set `busy` (timed wire chunks) or close the connection. */
+  private apply(x: Exchange, o: Outcome): void {
+    if (this.host.traffic >= 2) this.host.logger.log('info', formatOutcome(x, o));
+    switch (o.kind) {
+      case 'response':
+        this.queue(x, o.pdu);
+        return;
+      case 'exception':
+        this.queue(x, encodeException(x.request.functionCode, o.code));
+        return;
+      case 'silence':
+        return;
+      case 'close':
+        this.close(o.how);
+        return;
+      case 'wire':
+        this.flush();
+        if (!this.sendChunks(o.chunks, 0)) this.busy = true;
+        return;
+    }
+  }
+
+  /**
+   * Writes raw chunks, waiting `delayMs` before each. Returns true when all went out at once;
+   * otherwise the connection stays busy until the last timed chunk is written.
+   */
+  private sendChunks(chunks: readonly WireChunk[], index: number): boolean {
+    for (; index < chunks.length; index++) {
+      if (this.closed) return true;
+      const chunk = chunks[index]!;
+      if (chunk.delayMs > 0) {
+        const at = index;
+        this.host.timer.setTimeout(() => {
+          if (this.closed) return;
+          this.socket.write(chunk.bytes);
+          if (this.sendChunks(chunks, at + 1)) this.afterWire();
+        }, chunk.delayMs);
+        return false;
+      }
+      this.socket.write(chunk.bytes);
+    }
+    return true;
+  }
+
+  private afterWire(): void {
+    this.busy = false;
+    if (this.closed) return;
+    this.drain();
+    this.updateFlow();
+  }
+
+  private queue(x: Exchange, pdu: Uint8Array): void {
+    this.outPdus.push(pdu);
+    this.outTids.push(x.transactionId);
+    this.outUnits.push(x.unitId);
+    this.outBytes += 7 + pdu.length;
+  }
+
+  private flush(): void {
+    const n = this.outPdus.length;
+    if (n === 0 || this.closed) return;
+    const out = Buffer.allocUnsafe(this.outBytes);
+    let offset = 0;
+    for (let i = 0; i < n; i++) offset = writeAdu(out, offset, this.outTids[i]!, this.outUnits[i]!, this.outPdus[i]!);
+    this.outPdus.length = 0;
+    this.outTids.length = 0;
+    this.outUnits.length = 0;
+    this.outBytes = 0;
+    if (!this.socket.write(out)) this.writeBlocked = true;
+  }
+}
+
+function concat(a: Uint8Array, b: Uint8Array): Uint8Array {
+  const out = new Uint8Array(a.length + b.length);
+  out.set(a, 0);
+  out.set(b, a.length);
+  return out;
+}

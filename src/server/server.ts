@@ -1,0 +1,142 @@
+import { createServer, type AddressInfo, type Server, type Socket } from 'node:net';
+import type { Handler } from '../pipeline/types.js';
+import { silentLogger, type Logger } from '../log.js';
+import type { Timer } from '../time.js';
+import { realTimer } from '../runtime/timers.js';
+import { Connection, type ConnectionHost } from './connection.js';
+import type { TrafficLevel } from './trace.js';
+
+/** What to do with a newcomer when `maxConnections` are open. */
+export type ConnectionPolicy = 'refuse' | 'closeLeastRecentlyActive';
+
+export interface ServerOptions {
+  handler: Handler;
+  host?: string;
+  /** 0 (the default here) picks a free port; `listen()` tells which. */
+  port?: number;
+  /** Close a connection after this long without a request; 0 = never. Default 60 000 (the ancestor's). */
+  idleTimeoutMs?: number;
+  /** Unlimited when 0 or absent. */
+  maxConnections?: number;
+  connectionPolicy?: ConnectionPolicy;
+  timer?: Timer;
+  logger?: Logger;
+  traffic?: TrafficLevel;
+}
+
+export interface BoundAddress {
+  host: string;
+  port: number;
+  family: string;
+}
+
+export const DEFAULT_IDLE_TIMEOUT_MS = 60_000;
+
+/**
+ * Modbus TCP server on one event loop: any number of clients, each served in order, none able to
+ * stall another. The only module that touches node:net.
+ */
+export class ModbusTcpServer implements ConnectionHost {
+  handler: Handler;
+  readonly timer: Timer;
+  readonly logger: Logger;
+  readonly traffic: TrafficLevel;
+  readonly idleTimeoutMs: number;
+  private readonly options: ServerOptions;
+  private readonly server: Server;
+  private readonly connections = new Set<Connection>();
+  private readonly closeWaiters = new Set<() => void>();
+  private nextId = 1;
+  private closing: Promise<void> | null = null;
+  private bound: BoundAddress | null = null;
+
+  constructor(options: ServerOptions) {
+    this.options = options;
+    this.handler = options.handler;
+    this.timer = options.timer ?? realTimer;
+    this.logger = options.logger ?? silentLogger;
+    this.traffic = options.traffic ?? 0;
+    this.idleTimeoutMs = options.idleTimeoutMs ?? DEFAULT_IDLE_TIMEOUT_MS;
+    this.server = createServer({ noDelay: true }, (socket) => this.accept(socket));
+    this.server.on('error', (error) => this.logger.log('error', `server error: ${error.message}`));
+  }
+
+  /** Replaces the handler; every later exchange, on live connections too, uses the new one. */
+  setHandler(handler: Handler): void {
+    this.handler = handler;
+  }
+
+  get address(): BoundAddress | null {
+    return this.bound;
+  }
+
+  get connectionCount(): number {
+    return this.connections.size;
+  }
+
+  /** Binds and resolves with the bound address (port 0 gives a free port). */
+  listen(): Promise<BoundAddress> {
+    return new Promise((resolve, reject) => {
+      const onError = (error: Error): void => reject(error);
+      this.server.once('error', onError);
+      this.server.listen({ host: this.options.host ?? '127.0.0.1', port: this.options.port ?? 0 }, () => {
+        this.server.off('error', onError);
+        const a = this.server.address() as AddressInfo;
+        this.bound = { host: a.address, port: a.port, family: a.family };
+        resolve(this.bound);
+      });
+    });
+  }
+
+  /** Ends every connection and stops listening; resolves when all are gone. Idempotent. */
+  close(): Promise<void> {
+    this.closing ??= new Promise<void>((resolve) => {
+      let listening = this.server.listening;
+      const maybeDone = (): void => {
+        if (!listening && this.connections.size === 0) resolve();
+      };
+      this.closeWaiters.add(maybeDone);
+      if (listening) {
+        this.server.close(() => {
+          listening = false;
+          maybeDone();
+        });
+      }
+      for (const c of this.connections) c.close('destroy');
+      maybeDone();
+    });
+    return this.closing;
+  }
+
+  onClosed(connection: Connection): void {
+    if (!this.connections.delete(connection)) return;
+    if (this.traffic) this.logger.log('info', `#${connection.info.id} disconnected`);
+    for (const waiter of this.closeWaiters) waiter();
+  }
+
+  private accept(socket: Socket): void {
+    if (this.closing) {
+      socket.destroy();
+      return;
+    }
+    const max = this.options.maxConnections ?? 0;
+    if (max > 0 && this.connections.size >= max) {
+      if ((this.options.connectionPolicy ?? 'refuse') === 'refuse') {
+        this.logger.log('warn', `connection from ${socket.remoteAddress}:${socket.remotePort} refused: ${max} connections open`);
+        socket.on('error', () => {});
+        socket.destroy();
+        return;
+      }
+      let oldest: Connection | undefined;
+      for (const c of this.connections) if (!oldest || c.lastActivity < oldest.lastActivity) oldest = c;
+      if (oldest) {
+        this.logger.log('warn', `#${oldest.info.id} closed to make room: ${max} connections open`);
+        this.connections.delete(oldest);
+        oldest.close('end');
+      }
+    }
+    const connection = new Connection(socket, this, this.nextId++);
+    this.connections.add(connection);
+    if (this.traffic) this.logger.log('info', `#${connection.info.id} connected from ${connection.info.remoteAddress}:${connection.info.remotePort}`);
+  }
+}
