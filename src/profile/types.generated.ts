@@ -1,0 +1,516 @@
+/* eslint-disable */
+/**
+ * DO NOT EDIT. Generated from schemas/device-profile.schema.json by scripts/gen-profile-types.mjs
+ * (npm run gen:types). A test fails when this file and the schema drift apart.
+ */
+
+/**
+ * How `address` values in this file are written. `protocol` (default): 0-based PDU addresses 0..65535 as on the wire. `oneBased`: register numbers 1..65536 (address = number - 1). `modicon`: Modicon numbers, 5-digit (00001-09999 coils, 10001-19999 discrete inputs, 30001-39999 input registers, 40001-49999 holding registers) or 6-digit (000001-065536, 100001-165536, 300001-365536, 400001-465536); the table may then be left out of a point because the number tells it.
+ *
+ * This interface was referenced by `DeviceProfile`'s JSON-Schema
+ * via the `definition` "Addressing".
+ */
+export type Addressing = 'protocol' | 'oneBased' | 'modicon';
+/**
+ * What a client write to a read-only point does. `reject` (default): exception 02 and nothing changes. `ignore`: the write is acknowledged and discarded, as some real devices do.
+ *
+ * This interface was referenced by `DeviceProfile`'s JSON-Schema
+ * via the `definition` "WriteToReadOnly".
+ */
+export type WriteToReadOnly = 'reject' | 'ignore';
+/**
+ * What requests touching addresses with no point or block do: one mode for every table, or one per table. Default `exception`.
+ *
+ * This interface was referenced by `DeviceProfile`'s JSON-Schema
+ * via the `definition` "Unmapped".
+ */
+export type Unmapped =
+  | UnmappedMode
+  | {
+      coil?: UnmappedMode;
+      discreteInput?: UnmappedMode;
+      holding?: UnmappedMode;
+      input?: UnmappedMode;
+    };
+/**
+ * `exception`: exception 02 (illegal data address) when any address of a request is not mapped. `zero`: unmapped addresses read as 0 and swallow writes.
+ *
+ * This interface was referenced by `DeviceProfile`'s JSON-Schema
+ * via the `definition` "UnmappedMode".
+ */
+export type UnmappedMode = 'exception' | 'zero';
+/**
+ * A named value at an address. `type` says how many registers it takes: bool 1 bit (or 1 register), 16-bit types 1, 32-bit 2, 64-bit 4, string `registers`.
+ *
+ * This interface was referenced by `DeviceProfile`'s JSON-Schema
+ * via the `definition` "Point".
+ */
+export type Point = BoolPoint | NumberPoint | StringPoint | BitfieldPoint;
+/**
+ * The Modbus table: `coil` (FC 1/5/15), `discreteInput` (FC 2), `holding` register (FC 3/6/16/22/23), `input` register (FC 4). Names as in Home Assistant's `input_type`. When left out: with `modicon` addressing the number tells; otherwise `coil` for bool points and `holding` for everything else.
+ *
+ * This interface was referenced by `DeviceProfile`'s JSON-Schema
+ * via the `definition` "Table".
+ */
+export type Table = 'coil' | 'discreteInput' | 'holding' | 'input';
+/**
+ * Address of the first register or bit, in the file's `addressing` convention. Hex (0x1F40) is fine.
+ *
+ * This interface was referenced by `DeviceProfile`'s JSON-Schema
+ * via the `definition` "Address".
+ */
+export type Address = number;
+/**
+ * Order of bytes on the wire for multi-register values, A being the most significant byte. ABCD: big-endian (no swap). CDAB: word swap, low word first. BADC: byte swap within each word. DCBA: little-endian. For 64-bit values word swap reverses all four words. Strings honour only the byte swap (BADC/DCBA swap the two characters of each register).
+ *
+ * This interface was referenced by `DeviceProfile`'s JSON-Schema
+ * via the `definition` "ByteOrder".
+ */
+export type ByteOrder = 'ABCD' | 'CDAB' | 'BADC' | 'DCBA';
+/**
+ * Bulk address ranges without names: fill values or lists of raw words / bits. Points may lie inside blocks (the point's initial value wins).
+ *
+ * This interface was referenced by `DeviceProfile`'s JSON-Schema
+ * via the `definition` "Blocks".
+ */
+export type Blocks = Block[];
+/**
+ * `own` (default): input registers are a table of their own. `sameAsHolding`: input registers are served from the holding registers' storage (an alias some devices have): FC 4 reads what FC 3 reads, and `input` points may not be declared.
+ *
+ * This interface was referenced by `DeviceProfile`'s JSON-Schema
+ * via the `definition` "InputRegistersStorage".
+ */
+export type InputRegistersStorage = 'own' | 'sameAsHolding';
+/**
+ * Unit ids 0..255: one number, a list of numbers, or ranges such as "10-19" inside the list.
+ *
+ * This interface was referenced by `DeviceProfile`'s JSON-Schema
+ * via the `definition` "UnitIds".
+ */
+export type UnitIds = number | [number | string, ...(number | string)[]];
+/**
+ * An inline device definition, or `include: <file>` naming a YAML file that holds one (relative to this file).
+ *
+ * This interface was referenced by `DeviceProfile`'s JSON-Schema
+ * via the `definition` "TemplateEntry".
+ */
+export type TemplateEntry =
+  | {
+      include: string;
+    }
+  | Device;
+/**
+ * What a unit id not listed under `units` gets: an unreachable behaviour (default `gatewayPathUnavailable`, exception 0x0A), or `{ use: <template> }` to answer with a default device (one shared storage for all unknown unit ids).
+ *
+ * This interface was referenced by `DeviceProfile`'s JSON-Schema
+ * via the `definition` "UnknownUnits".
+ */
+export type UnknownUnits =
+  | UnreachableBehaviour
+  | {
+      use: string;
+    };
+/**
+ * `gatewayPathUnavailable`: exception 0x0A. `gatewayTargetFailedToRespond`: exception 0x0B. `silence`: no reply at all (the client times out).
+ *
+ * This interface was referenced by `DeviceProfile`'s JSON-Schema
+ * via the `definition` "UnreachableBehaviour".
+ */
+export type UnreachableBehaviour = 'gatewayPathUnavailable' | 'gatewayTargetFailedToRespond' | 'silence';
+
+/**
+ * A modbus-emu device profile: one Modbus TCP device, or a gateway with several units behind one endpoint. Addresses are 0-based protocol addresses unless `addressing` says otherwise. Start a file with `# yaml-language-server: $schema=<path to this file>` for completion in editors.
+ */
+export interface DeviceProfile {
+  /**
+   * Path or URL of this schema (for editors).
+   */
+  $schema?: string;
+  /**
+   * Profile format version. Only 1 exists.
+   */
+  version?: 1;
+  /**
+   * Short name of the device, shown in logs and summaries.
+   */
+  name?: string;
+  /**
+   * Free text about the device.
+   */
+  description?: string;
+  addressing?: Addressing;
+  /**
+   * Default word/byte order of multi-register values in this file (default ABCD). A device or point may override it.
+   */
+  byteOrder?: 'ABCD' | 'CDAB' | 'BADC' | 'DCBA';
+  writeToReadOnly?: WriteToReadOnly;
+  server?: Server;
+  identification?: Identification;
+  reportServerId?: ReportServerId;
+  unmapped?: Unmapped;
+  points?: Points;
+  blocks?: Blocks;
+  inputRegisters?: InputRegistersStorage;
+  /**
+   * Gateway: the units behind this endpoint. A profile has either `units` or a single device's `points`/`blocks` at the top level.
+   *
+   * @minItems 1
+   */
+  units?: [Unit, ...Unit[]];
+  /**
+   * Device definitions that units reuse by name (`use: <name>`). Each is inline, or `include: <file>` relative to this file.
+   */
+  templates?: {
+    [k: string]: TemplateEntry;
+  };
+  unknownUnits?: UnknownUnits;
+  /**
+   * How unit id 0 is treated. `unit` (default): like any unit id, as direct TCP devices do. `broadcast`: writes reach every unit and nothing is answered (serial-gateway semantics, IG 4.4.1.2); reads are not answered either.
+   */
+  unitZero?: 'unit' | 'broadcast';
+}
+/**
+ * Where and how the device listens. Command-line flags override these.
+ *
+ * This interface was referenced by `DeviceProfile`'s JSON-Schema
+ * via the `definition` "Server".
+ */
+export interface Server {
+  /**
+   * Address to bind (default 127.0.0.1).
+   */
+  host?: string;
+  /**
+   * TCP port (default: --port, else 5020). 0 picks a free port.
+   */
+  port?: number;
+  /**
+   * Seconds without a request before a connection is closed; 0 = never (default 60).
+   */
+  idleTimeout?: number;
+  /**
+   * Most connections open at once; 0 = unlimited (default).
+   */
+  maxConnections?: number;
+  /**
+   * At `maxConnections`: refuse the newcomer (default), or close the connection that has been quiet longest.
+   */
+  whenFull?: 'refuse' | 'closeLeastRecentlyActive';
+}
+/**
+ * Objects served by FC 43 / MEI 14 read device identification. ASCII, at most 244 bytes each. Defaults: vendorName modbus-emu, productCode MODBUS-EMU, revision 0.1.
+ *
+ * This interface was referenced by `DeviceProfile`'s JSON-Schema
+ * via the `definition` "Identification".
+ */
+export interface Identification {
+  /**
+   * Object 0x00 VendorName (basic).
+   */
+  vendorName?: string;
+  /**
+   * Object 0x01 ProductCode (basic).
+   */
+  productCode?: string;
+  /**
+   * Object 0x02 MajorMinorRevision (basic), e.g. "1.2".
+   */
+  revision?: string;
+  /**
+   * Object 0x03 VendorUrl (regular).
+   */
+  vendorUrl?: string;
+  /**
+   * Object 0x04 ProductName (regular).
+   */
+  productName?: string;
+  /**
+   * Object 0x05 ModelName (regular).
+   */
+  modelName?: string;
+  /**
+   * Object 0x06 UserApplicationName (regular).
+   */
+  userApplicationName?: string;
+  /**
+   * Extended objects by id 0x80..0xFF, e.g. `"0x80": serial 1234`.
+   */
+  privateObjects?: {
+    [k: string]: string;
+  };
+}
+/**
+ * The FC 17 report server id reply. Its length and content are device specific.
+ *
+ * This interface was referenced by `DeviceProfile`'s JSON-Schema
+ * via the `definition` "ReportServerId".
+ */
+export interface ReportServerId {
+  /**
+   * Server id bytes: one number 0..255 or a list of them (default [1]).
+   */
+  serverId?: number | number[];
+  /**
+   * Run indicator: true sends 0xFF (on), false 0x00 (default true).
+   */
+  running?: boolean;
+  /**
+   * Additional data, ASCII (default: vendor name and product code).
+   */
+  additionalData?: string;
+}
+/**
+ * Named, typed points by name. A name is what the API and logs use; a bit of a bit field is named `<point>.<bit>`.
+ *
+ * This interface was referenced by `DeviceProfile`'s JSON-Schema
+ * via the `definition` "Points".
+ */
+export interface Points {
+  [k: string]: Point;
+}
+/**
+ * This interface was referenced by `DeviceProfile`'s JSON-Schema
+ * via the `definition` "BoolPoint".
+ */
+export interface BoolPoint {
+  /**
+   * One bit in a coil or discrete input, or 0/1 in one register.
+   */
+  type: 'bool';
+  table?: Table;
+  address: Address;
+  /**
+   * Who may do what from the wire. Default: readWrite for coils and holding registers, readOnly for discrete inputs and input registers (which clients cannot write anyway). A write-only point reads as zeros.
+   */
+  access?: 'readOnly' | 'readWrite' | 'writeOnly';
+  description?: string;
+  /**
+   * Engineering unit, for people (V, A, Hz, kWh, °C).
+   */
+  unit?: string;
+  /**
+   * Name of another point whose storage this one shares (same table, overlapping addresses), e.g. a register read both as a whole and as bits, or a value exposed in two types. Without it overlapping points are an error.
+   */
+  aliasOf?: string;
+  /**
+   * Initial value (default false).
+   */
+  value?: boolean;
+}
+/**
+ * This interface was referenced by `DeviceProfile`'s JSON-Schema
+ * via the `definition` "NumberPoint".
+ */
+export interface NumberPoint {
+  /**
+   * Register type: 16-bit types take 1 register, 32-bit 2, 64-bit 4.
+   */
+  type: 'int16' | 'uint16' | 'int32' | 'uint32' | 'int64' | 'uint64' | 'float32' | 'float64';
+  table?: Table;
+  address: Address;
+  /**
+   * Who may do what from the wire. Default: readWrite for coils and holding registers, readOnly for discrete inputs and input registers (which clients cannot write anyway). A write-only point reads as zeros.
+   */
+  access?: 'readOnly' | 'readWrite' | 'writeOnly';
+  description?: string;
+  /**
+   * Engineering unit, for people (V, A, Hz, kWh, °C).
+   */
+  unit?: string;
+  /**
+   * Name of another point whose storage this one shares (same table, overlapping addresses), e.g. a register read both as a whole and as bits, or a value exposed in two types. Without it overlapping points are an error.
+   */
+  aliasOf?: string;
+  byteOrder?: ByteOrder;
+  /**
+   * engineering = raw × scale + offset (Home Assistant / Telegraf `scale`). Default 1.
+   */
+  scale?: number;
+  /**
+   * engineering = raw × scale + offset. Default 0.
+   */
+  offset?: number;
+  /**
+   * Name of an int16 point holding a power-of-ten exponent (SunSpec `sunssf`): engineering = raw × 10^sf. Excludes `scale` and `offset`.
+   */
+  scaleFactor?: string;
+  /**
+   * Initial engineering value (default 0), or a label of `enum`.
+   */
+  value?: number | string;
+  /**
+   * Smallest engineering value a client may write (exception 03 below it).
+   */
+  min?: number;
+  /**
+   * Largest engineering value a client may write (exception 03 above it).
+   */
+  max?: number;
+  /**
+   * Labels of raw values, e.g. SunSpec operating states `{1: OFF, 4: MPPT}`. Documentation, and labels may be used as `value`.
+   */
+  enum?: {
+    [k: string]: string;
+  };
+}
+/**
+ * This interface was referenced by `DeviceProfile`'s JSON-Schema
+ * via the `definition` "StringPoint".
+ */
+export interface StringPoint {
+  /**
+   * ASCII text, two characters per register, first character in the high byte, NUL padded.
+   */
+  type: 'string';
+  table?: Table;
+  address: Address;
+  /**
+   * Who may do what from the wire. Default: readWrite for coils and holding registers, readOnly for discrete inputs and input registers (which clients cannot write anyway). A write-only point reads as zeros.
+   */
+  access?: 'readOnly' | 'readWrite' | 'writeOnly';
+  description?: string;
+  /**
+   * Engineering unit, for people (V, A, Hz, kWh, °C).
+   */
+  unit?: string;
+  /**
+   * Name of another point whose storage this one shares (same table, overlapping addresses), e.g. a register read both as a whole and as bits, or a value exposed in two types. Without it overlapping points are an error.
+   */
+  aliasOf?: string;
+  /**
+   * Registers the string takes (2 characters each).
+   */
+  registers: number;
+  byteOrder?: ByteOrder;
+  /**
+   * Initial text (default empty); must fit 2 × registers characters.
+   */
+  value?: string;
+}
+/**
+ * This interface was referenced by `DeviceProfile`'s JSON-Schema
+ * via the `definition` "BitfieldPoint".
+ */
+export interface BitfieldPoint {
+  /**
+   * A status or control word of 1 or 2 registers, read as a whole and through named bits.
+   */
+  type: 'bitfield16' | 'bitfield32';
+  table?: Table;
+  address: Address;
+  /**
+   * Who may do what from the wire. Default: readWrite for coils and holding registers, readOnly for discrete inputs and input registers (which clients cannot write anyway). A write-only point reads as zeros.
+   */
+  access?: 'readOnly' | 'readWrite' | 'writeOnly';
+  description?: string;
+  /**
+   * Engineering unit, for people (V, A, Hz, kWh, °C).
+   */
+  unit?: string;
+  /**
+   * Name of another point whose storage this one shares (same table, overlapping addresses), e.g. a register read both as a whole and as bits, or a value exposed in two types. Without it overlapping points are an error.
+   */
+  aliasOf?: string;
+  byteOrder?: ByteOrder;
+  /**
+   * Named bits or fields: `name: <bit>` (0 = least significant) or `name: {bit, width}`. Read and written as `<point>.<name>`.
+   */
+  bits: {
+    [k: string]:
+      | number
+      | {
+          bit: number;
+          /**
+           * Bits in the field (default 1).
+           */
+          width?: number;
+          description?: string;
+        };
+  };
+  /**
+   * Initial raw value of the whole word (default 0), or the initial values of named bits.
+   */
+  value?:
+    | number
+    | {
+        [k: string]: number | boolean;
+      };
+}
+/**
+ * This interface was referenced by `DeviceProfile`'s JSON-Schema
+ * via the `definition` "Block".
+ */
+export interface Block {
+  table?: Table;
+  address: Address;
+  /**
+   * Registers or bits in the block. Required with `fill`; defaults to the length of `values`.
+   */
+  length?: number;
+  /**
+   * Initial raw value of every register (0..65535) or bit in the block (default 0).
+   */
+  fill?: number | boolean;
+  /**
+   * Initial raw words (0..65535), or booleans / 0 / 1 for bit tables, from `address` on.
+   */
+  values?: (number | boolean)[];
+  /**
+   * As for points (same defaults).
+   */
+  access?: 'readOnly' | 'readWrite' | 'writeOnly';
+  description?: string;
+}
+/**
+ * One or more unit ids behind the gateway, each with its own storage. Give the device inline (`points`, ...), by template (`use`), by file (`include`), or make the unit unreachable (`respond`).
+ *
+ * This interface was referenced by `DeviceProfile`'s JSON-Schema
+ * via the `definition` "Unit".
+ */
+export interface Unit {
+  unitId: UnitIds;
+  /**
+   * Name shown in logs; with several unit ids the id is appended.
+   */
+  name?: string;
+  /**
+   * Name of a template under `templates`.
+   */
+  use?: string;
+  /**
+   * A YAML file holding a device definition (relative to this file).
+   */
+  include?: string;
+  /**
+   * Make this unit unreachable: how the gateway answers for it instead of a device.
+   */
+  respond?: 'gatewayPathUnavailable' | 'gatewayTargetFailedToRespond' | 'silence';
+  description?: string;
+  byteOrder?: ByteOrder;
+  writeToReadOnly?: WriteToReadOnly;
+  identification?: Identification;
+  reportServerId?: ReportServerId;
+  unmapped?: Unmapped;
+  points?: Points;
+  blocks?: Blocks;
+  inputRegisters?: InputRegistersStorage;
+}
+/**
+ * A device definition: its points, blocks and identity. Used by units and templates.
+ *
+ * This interface was referenced by `DeviceProfile`'s JSON-Schema
+ * via the `definition` "Device".
+ */
+export interface Device {
+  name?: string;
+  description?: string;
+  byteOrder?: ByteOrder;
+  addressing?: Addressing;
+  writeToReadOnly?: WriteToReadOnly;
+  identification?: Identification;
+  reportServerId?: ReportServerId;
+  unmapped?: Unmapped;
+  points?: Points;
+  blocks?: Blocks;
+  inputRegisters?: InputRegistersStorage;
+}
