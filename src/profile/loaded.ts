@@ -1,0 +1,24 @@
+import type { Diagnostic, SourceLocation } from './diagnostics.js';
+import type { DeviceProfile } from './types.generated.js';
+
+/**
+ * A profile that parsed and passed the JSON Schema, with every `include` resolved:
+ * - a template `{ include: file }` is replaced by the device object parsed from that file;
+ * - a unit's `include: file` is replaced by a new unit object holding the included device's
+ *   fields and the unit's own fields (unitId, name, description …), without `include`.
+ * Objects keep their identity, so `locate` finds positions in whichever file they came from.
+ */
+export interface LoadedProfile {
+  /** The path as the user gave it (kept relative for messages). */
+  readonly file: string;
+  readonly profile: DeviceProfile;
+  /**
+   * Position of `node` itself, or of the value under `key` inside it (falling back to the key,
+   * then to `node`). Undefined for objects that did not come from a file (API objects).
+   */
+  locate(node: object, key?: string | number): SourceLocation | undefined;
+}
+
+export type LoadResult =
+  | { readonly ok: true; readonly loaded: LoadedProfile }
+  | { readonly ok: false; readonly diagnostics: readonly Diagnostic[] };
