@@ -82,12 +82,12 @@ export type Blocks = Block[];
  */
 export type InputRegistersStorage = 'own' | 'sameAsHolding';
 /**
- * Unit ids 0..255: one number, a list of numbers, or ranges such as "10-19" inside the list.
+ * Unit ids 0..255: one number, a range such as "10-19", or a list of numbers and ranges.
  *
  * This interface was referenced by `DeviceProfile`'s JSON-Schema
  * via the `definition` "UnitIds".
  */
-export type UnitIds = number | [number | string, ...(number | string)[]];
+export type UnitIds = number | string | [number | string, ...(number | string)[]];
 /**
  * An inline device definition, or `include: <file>` naming a YAML file that holds one (relative to this file).
  *
@@ -487,6 +487,7 @@ export interface Unit {
   respond?: 'gatewayPathUnavailable' | 'gatewayTargetFailedToRespond' | 'silence';
   description?: string;
   byteOrder?: ByteOrder;
+  addressing?: Addressing;
   writeToReadOnly?: WriteToReadOnly;
   identification?: Identification;
   reportServerId?: ReportServerId;
