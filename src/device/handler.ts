@@ -60,13 +60,14 @@ export function createDeviceHandler(options: DeviceHandlerOptions): Handler {
     return FAILURE;
   }
 
+  // `!(length >= quantity)` also rejects a value with no numeric length (JavaScript callers).
   function bits(x: Exchange, fc: number, quantity: number, values: BitValues): Outcome {
-    if (!values || values.length < quantity) return shortResult(x, values?.length ?? 0, quantity);
+    if (!(values?.length >= quantity)) return shortResult(x, values?.length ?? 0, quantity);
     return response(encodeReadBitsResponse(fc, values, quantity));
   }
 
   function registers(x: Exchange, fc: number, quantity: number, values: RegisterValues): Outcome {
-    if (!values || values.length < quantity) return shortResult(x, values?.length ?? 0, quantity);
+    if (!(values?.length >= quantity)) return shortResult(x, values?.length ?? 0, quantity);
     return response(encodeReadRegistersResponse(fc, values, quantity));
   }
 
@@ -123,7 +124,7 @@ export function createDeviceHandler(options: DeviceHandlerOptions): Handler {
     }
     const echo = response(x.pdu);
     return settle(x, current, (v) => {
-      if (!v || v.length < 1) return shortResult(x, v?.length ?? 0, 1);
+      if (!(v?.length >= 1)) return shortResult(x, v?.length ?? 0, 1);
       // AP 6.16: result = (current AND and_mask) OR (or_mask AND (NOT and_mask))
       const next = ((v[0]! & r.andMask) | (r.orMask & ~r.andMask)) & 0xffff;
       return writeRegisters(x, r.address, Uint16Array.of(next), () => echo);

@@ -41,7 +41,13 @@ const ascii = (s: string): Uint8Array => Uint8Array.from(s, (c) => c.charCodeAt(
  * values that cannot be served (the profile loader reports these with positions before this).
  */
 export function createIdentity(options: IdentityOptions = {}): DeviceIdentity {
-  const o = { ...DEFAULT_IDENTITY_OPTIONS, ...options };
+  // Not a plain spread: an explicit `undefined` must not erase a mandatory basic object (AP 6.21).
+  const o = {
+    ...options,
+    vendorName: options.vendorName ?? DEFAULT_IDENTITY_OPTIONS.vendorName,
+    productCode: options.productCode ?? DEFAULT_IDENTITY_OPTIONS.productCode,
+    majorMinorRevision: options.majorMinorRevision ?? DEFAULT_IDENTITY_OPTIONS.majorMinorRevision,
+  };
   const entries: [number, string | undefined][] = [
     [0x00, o.vendorName],
     [0x01, o.productCode],

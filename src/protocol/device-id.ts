@@ -41,9 +41,9 @@ export function encodeDeviceIdentification(
     if (!object) return ExceptionCode.IllegalDataAddress;
     return reply(4, conformity, 0, 0, [object]);
   }
-  // A request above the device's level is answered at the device's level (PROTOCOL.md).
-  const code = Math.min(readDeviceIdCode, level);
-  const lastId = CATEGORY_LAST_ID[code]!;
+  // A request above the device's level is answered with the objects of the device's level
+  // (PROTOCOL.md); the reply's read-dev-id code echoes the request (AP 6.21: "same as request").
+  const lastId = CATEGORY_LAST_ID[Math.min(readDeviceIdCode, level)]!;
   const inStream = objects.filter((o) => o.id <= lastId);
   let start = inStream.findIndex((o) => o.id === objectId);
   if (start < 0) start = 0; // unknown start object: restart the stream at the beginning
@@ -57,7 +57,7 @@ export function encodeDeviceIdentification(
     sent.push(o);
   }
   const more = i < inStream.length;
-  return reply(code, conformity, more ? 0xff : 0, more ? inStream[i]!.id : 0, sent);
+  return reply(readDeviceIdCode, conformity, more ? 0xff : 0, more ? inStream[i]!.id : 0, sent);
 }
 
 function reply(
