@@ -23,6 +23,8 @@ export interface ConnectionHost {
 /** Stop reading from a client once this much unanswered input is queued behind a slow reply. */
 const MAX_PENDING_INPUT = 64 * 1024;
 const FAILURE = exception(ExceptionCode.ServerDeviceFailure);
+/** How long a FIN-closed socket may wait for the peer's FIN before it is destroyed. */
+const HALF_CLOSE_GRACE_MS = 5000;
 
 /**
  * One client. Requests are answered strictly in order; all complete frames of a chunk are handled
@@ -68,7 +70,11 @@ export class Connection {
 
   /** Closes with FIN ('end') or RST ('reset'), after flushing replies already due. */
   close(how: 'end' | 'reset' | 'destroy' = 'end'): void {
-    if (this.closed) return;
+    if (this.closed) {
+      // Already half-closed (our FIN is out): shutting down does not wait for the peer's FIN.
+      if (how === 'destroy') this.socket.destroy();
+      return;
+    }
     this.flush();
     this.closed = true;
     this.idleTimer?.cancel();
@@ -76,8 +82,10 @@ export class Connection {
     else if (how === 'destroy') this.socket.destroy();
     else {
       this.socket.end();
-      // A peer that never reads would keep a half-closed socket forever.
-      this.socket.setTimeout(5000, () => this.socket.destroy());
+      // A peer that never answers our FIN would keep the socket half-open forever. On the
+      // injected timer (not socket.setTimeout, which a peer that keeps sending would postpone).
+      const linger = this.host.timer.setTimeout(() => this.socket.destroy(), HALF_CLOSE_GRACE_MS);
+      this.socket.once('close', () => linger.cancel());
     }
   }
 
@@ -93,6 +101,8 @@ export class Connection {
     const due = this.lastActivity + idle - this.host.timer.now();
     this.idleTimer = this.host.timer.setTimeout(() => {
       if (this.closed) return;
+      // A reply still being made (a Promise, timed wire chunks) is not idleness.
+      if (this.busy) this.lastActivity = this.host.timer.now();
       if (this.host.timer.now() - this.lastActivity >= idle) {
         this.host.logger.log('info', `#${this.info.id} idle for ${idle} ms: disconnecting`);
         this.close('end');
@@ -171,6 +181,7 @@ export class Connection {
   private resume(exchange: Exchange, outcome: Outcome): void {
     this.busy = false;
     if (this.closed) return;
+    this.lastActivity = this.host.timer.now();
     this.apply(exchange, outcome);
     if (!this.busy && !this.closed) this.drain();
     this.flush();
@@ -230,6 +241,7 @@ export class Connection {
   private afterWire(): void {
     this.busy = false;
     if (this.closed) return;
+    this.lastActivity = this.host.timer.now();
     this.drain();
     this.updateFlow();
   }

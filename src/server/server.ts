@@ -14,7 +14,10 @@ export interface ServerOptions {
   host?: string;
   /** 0 (the default here) picks a free port; `listen()` tells which. */
   port?: number;
-  /** Close a connection after this long without a request; 0 = never. Default 60 000 (the ancestor's). */
+  /**
+   * Close a connection after this long without a request (a reply still being made counts as
+   * activity); 0 = never. Default 60 000 (the ancestor's).
+   */
   idleTimeoutMs?: number;
   /** Unlimited when 0 or absent. */
   maxConnections?: number;
@@ -58,7 +61,10 @@ export class ModbusTcpServer implements ConnectionHost {
     this.traffic = options.traffic ?? 0;
     this.idleTimeoutMs = options.idleTimeoutMs ?? DEFAULT_IDLE_TIMEOUT_MS;
     this.server = createServer({ noDelay: true }, (socket) => this.accept(socket));
-    this.server.on('error', (error) => this.logger.log('error', `server error: ${error.message}`));
+    // A failed listen() is the caller's to report (it rejects); log only errors after that.
+    this.server.on('error', (error) => {
+      if (this.bound) this.logger.log('error', `server error: ${error.message}`);
+    });
   }
 
   /** Replaces the handler; every later exchange, on live connections too, uses the new one. */
@@ -120,7 +126,10 @@ export class ModbusTcpServer implements ConnectionHost {
       return;
     }
     const max = this.options.maxConnections ?? 0;
-    if (max > 0 && this.connections.size >= max) {
+    // Connections we already closed (FIN sent, peer not done yet) no longer count as open.
+    let open = 0;
+    if (max > 0) for (const c of this.connections) if (!c.isClosed) open++;
+    if (max > 0 && open >= max) {
       if ((this.options.connectionPolicy ?? 'refuse') === 'refuse') {
         this.logger.log('warn', `connection from ${socket.remoteAddress}:${socket.remotePort} refused: ${max} connections open`);
         socket.on('error', () => {});
@@ -128,10 +137,10 @@ export class ModbusTcpServer implements ConnectionHost {
         return;
       }
       let oldest: Connection | undefined;
-      for (const c of this.connections) if (!oldest || c.lastActivity < oldest.lastActivity) oldest = c;
+      for (const c of this.connections) if (!c.isClosed && (!oldest || c.lastActivity < oldest.lastActivity)) oldest = c;
       if (oldest) {
         this.logger.log('warn', `#${oldest.info.id} closed to make room: ${max} connections open`);
-        this.connections.delete(oldest);
+        // It stays in `connections` until its socket closes, so close() still reaches it.
         oldest.close('end');
       }
     }
