@@ -17,6 +17,11 @@ export interface LoadedProfile {
    * then to `node`). Undefined for objects that did not come from a file (API objects).
    */
   locate(node: object, key?: string | number): SourceLocation | undefined;
+  /**
+   * Position of the key itself under `node` (for a problem with a name, such as a point name),
+   * falling back like `locate`. Optional: a LoadedProfile built by hand may leave it out.
+   */
+  locateKey?(node: object, key: string | number): SourceLocation | undefined;
 }
 
 export type LoadResult =

@@ -1,0 +1,114 @@
+import { dirname, resolve } from 'node:path';
+import type { Diagnostic, SourceLocation } from './diagnostics.js';
+import { resolveIncludes } from './includes.js';
+import type { LoadResult } from './loaded.js';
+import { isRecord } from './one-of.js';
+import { parseYaml } from './parse-yaml.js';
+import { plainCopy } from './plain-copy.js';
+import { readText, readUtf8 } from './read-text.js';
+import { profileSchema } from './schema.js';
+import { schemaDiagnostics } from './schema-diagnostics.js';
+import { SourceMap } from './source-map.js';
+import { sortDiagnostics } from './sort.js';
+import type { DeviceProfile } from './types.generated.js';
+
+export { getProfileSchema } from './schema.js';
+
+export interface LoadFileOptions {
+  /** Folder that relative paths are read from (default: the process's working folder). */
+  readonly cwd?: string;
+}
+
+export interface LoadTextOptions extends LoadFileOptions {
+  /** Reads included files by absolute path (default: from disk). */
+  readonly readFile?: (path: string) => Promise<string>;
+}
+
+export interface LoadObjectOptions extends LoadFileOptions {
+  /** What messages call the profile (default `<profile>`). */
+  readonly name?: string;
+}
+
+/** Reads, parses and validates a profile file and the files it includes. */
+export async function loadProfileFile(file: string, options: LoadFileOptions = {}): Promise<LoadResult> {
+  const cwd = options.cwd ?? process.cwd();
+  const read = await readText(resolve(cwd, file));
+  if (read.ok) return loadProfileText(read.text, file, { cwd });
+  const diagnostic: Diagnostic = read.missing
+    ? { code: 'E_FILE_NOT_FOUND', message: `cannot find the profile "${file}"`, path: '' }
+    : { code: 'E_FILE_READ', message: `cannot read the profile "${file}": ${read.detail}`, path: '' };
+  return { ok: false, diagnostics: [diagnostic] };
+}
+
+/** A profile's YAML text; `file` names it in messages and anchors its includes. */
+export async function loadProfileText(text: string, file: string, options: LoadTextOptions = {}): Promise<LoadResult> {
+  const sourceMap = new SourceMap();
+  const parsed = parseYaml(text, file, sourceMap);
+  const diagnostics = [...parsed.diagnostics];
+  if (parsed.empty) {
+    diagnostics.push({
+      code: 'E_EMPTY',
+      message: 'the profile is empty',
+      path: '',
+      location: { file, line: 1, column: 1 },
+    });
+  }
+  if (parsed.value === undefined) return { ok: false, diagnostics: sortDiagnostics(diagnostics, [file]) };
+  return check(parsed.value, {
+    file,
+    sourceMap,
+    diagnostics,
+    rootLocation: parsed.rootLocation,
+    baseDir: dirname(file),
+    cwd: options.cwd ?? process.cwd(),
+    readFile: options.readFile ?? readUtf8,
+  });
+}
+
+/**
+ * A profile given as a JS object (the API's `startEmulator({ profile: {...} })`): same checks,
+ * `locate()` returns undefined for its own objects, and includes resolve against `cwd`.
+ */
+export async function loadProfileObject(value: unknown, options: LoadObjectOptions = {}): Promise<LoadResult> {
+  return check(plainCopy(value), {
+    file: options.name ?? '<profile>',
+    sourceMap: new SourceMap(),
+    diagnostics: [],
+    baseDir: '',
+    cwd: options.cwd ?? process.cwd(),
+    readFile: readUtf8,
+  });
+}
+
+interface Check {
+  readonly file: string;
+  readonly sourceMap: SourceMap;
+  readonly diagnostics: Diagnostic[];
+  readonly rootLocation?: SourceLocation;
+  readonly baseDir: string;
+  readonly cwd: string;
+  readFile(path: string): Promise<string>;
+}
+
+async function check(value: unknown, c: Check): Promise<LoadResult> {
+  const schema = profileSchema();
+  const { sourceMap, diagnostics } = c;
+  if (!schema.validateProfile(value)) {
+    const errors = [...(schema.validateProfile.errors ?? [])];
+    diagnostics.push(...schemaDiagnostics(errors, { schema, root: value, sourceMap, rootLocation: c.rootLocation }));
+  }
+  const files = [c.file];
+  if (isRecord(value)) {
+    await resolveIncludes(value, { ...c, schema, noteFile: (file) => files.push(file) });
+  }
+  if (diagnostics.length > 0) return { ok: false, diagnostics: sortDiagnostics(diagnostics, files) };
+  return {
+    ok: true,
+    loaded: {
+      file: c.file,
+      profile: value as DeviceProfile,
+      locate: (node, key) => sourceMap.locate(node, key),
+      locateKey: (node, key) => sourceMap.locateKey(node, key),
+    },
+  };
+}

@@ -1,0 +1,30 @@
+/**
+ * A copy of a profile given as a JS object, so resolving includes never changes the caller's
+ * object. Keys holding `undefined` are dropped, as JSON would; values that are not plain data
+ * are kept as they are for the schema to reject. Shared and circular references are preserved.
+ */
+export function plainCopy(value: unknown, seen = new Map<object, unknown>()): unknown {
+  if (typeof value !== 'object' || value === null) return value;
+  const done = seen.get(value);
+  if (done !== undefined) return done;
+  if (Array.isArray(value)) {
+    const array: unknown[] = [];
+    seen.set(value, array);
+    for (const item of value) array.push(plainCopy(item, seen));
+    return array;
+  }
+  const proto: unknown = Object.getPrototypeOf(value);
+  if (proto !== Object.prototype && proto !== null) return value;
+  const object: Record<string, unknown> = {};
+  seen.set(value, object);
+  for (const [key, item] of Object.entries(value)) {
+    if (item === undefined) continue;
+    Object.defineProperty(object, key, {
+      value: plainCopy(item, seen),
+      enumerable: true,
+      writable: true,
+      configurable: true,
+    });
+  }
+  return object;
+}
