@@ -1,0 +1,97 @@
+import { createDeviceHandler } from '../device/handler.js';
+import type { Handler } from '../pipeline/types.js';
+import type { DeviceProfile } from '../profile/types.generated.js';
+import type { Entry, Plan } from './plan.js';
+import { answer, createBroadcast, createRouter, unreachable } from './router.js';
+import { createUnit } from './unit.js';
+import { formatUnitIds } from './unit-ids.js';
+import type { CompiledProfile, CompiledUnit, ServerSettings } from './types.js';
+
+const EXPLAIN = {
+  gatewayPathUnavailable: 'exception 0x0A (gateway path unavailable)',
+  gatewayTargetFailedToRespond: 'exception 0x0B (gateway target device failed to respond)',
+  silence: 'no reply',
+} as const;
+
+/** Builds storage for every unit id and the router, from a plan without problems. */
+export function assembleProfile(plan: Plan, profile: DeviceProfile, name: string, file: string | undefined): CompiledProfile {
+  const units: CompiledUnit[] = [];
+  const byId = new Array<CompiledUnit | undefined>(256).fill(undefined);
+  const devices: Handler[] = [];
+  const deviceUnit = (unitName: string, ids: readonly number[], e: Extract<Entry, { kind: 'device' }>): Handler => {
+    const unit = createUnit(unitName, ids, e.built.layout, e.built.identity);
+    const handler = createDeviceHandler({ dataSource: unit.dataSource, identity: unit.identity });
+    units.push(unit);
+    devices.push(handler);
+    for (const id of ids) byId[id] = unit;
+    return handler;
+  };
+  const routes: Handler[] = [];
+  for (const e of plan.entries) {
+    for (const id of e.ids) {
+      // With several unit ids, or no name of its own, a unit's name gets its id appended.
+      if (e.kind === 'unreachable') routes[id] = answer(unreachable(e.respond));
+      else routes[id] = deviceUnit(e.named && e.ids.length === 1 ? e.name : `${e.name}-${id}`, [id], e);
+    }
+  }
+  const other = plan.other;
+  const otherHandler = other.kind === 'device' ? deviceUnit(other.name, [], other) : answer(unreachable(other.respond));
+  const defaultUnit = other.kind === 'device' ? units[units.length - 1] : undefined;
+  for (let id = 0; id < 256; id++) {
+    if (routes[id]) continue;
+    routes[id] = otherHandler;
+    byId[id] = defaultUnit;
+  }
+  if (plan.broadcast) {
+    routes[0] = createBroadcast(devices);
+    byId[0] = undefined;
+  }
+  const lines = summarize(plan, units);
+  return {
+    name,
+    file,
+    server: serverSettings(profile),
+    units,
+    handler: createRouter(routes),
+    unit: (unitId) => byId[unitId],
+    summary: () => [...lines],
+  };
+}
+
+function summarize(plan: Plan, units: readonly CompiledUnit[]): string[] {
+  const counts = (e: Extract<Entry, { kind: 'device' }>): string => {
+    const c = e.built.layout.pointCounts;
+    const alias = e.built.layout.sameAsHolding ? ' (FC 4 reads the holding registers)' : '';
+    return `${c.holdingRegisters} holding, ${c.inputRegisters} input${alias}, ${c.coils} coils, ${c.discreteInputs} discrete inputs`;
+  };
+  const lines: string[] = [];
+  for (const e of plan.entries) {
+    if (e.ids.length === 0) continue;
+    const ids = `${e.ids.length === 1 ? 'unit' : 'units'} ${formatUnitIds(e.ids)}`;
+    if (e.kind === 'unreachable') lines.push(`${ids}: unreachable, ${EXPLAIN[e.respond]}`);
+    else {
+      const name = e.ids.length === 1 ? units.find((u) => u.unitIds[0] === e.ids[0])!.name : e.name;
+      lines.push(`${name} (${ids}${e.ids.length > 1 ? ', one storage each' : ''}): ${counts(e)}`);
+    }
+  }
+  const other = plan.other;
+  if (other.kind === 'device') {
+    const every = plan.entries.length === 0 ? 'every unit id' : 'every other unit id, one shared storage';
+    lines.push(`${other.name} (${every}): ${counts(other)}`);
+  } else {
+    lines.push(`other unit ids: ${EXPLAIN[other.respond]}`);
+  }
+  if (plan.broadcast) lines.push('unit 0: broadcast (writes reach every device, nothing is answered)');
+  return lines;
+}
+
+function serverSettings(profile: DeviceProfile): ServerSettings {
+  const s = profile.server ?? {};
+  return {
+    ...(s.host !== undefined && { host: s.host }),
+    ...(s.port !== undefined && { port: s.port }),
+    ...(s.idleTimeout !== undefined && { idleTimeoutMs: Math.round(s.idleTimeout * 1000) }),
+    ...(s.maxConnections !== undefined && { maxConnections: s.maxConnections }),
+    ...(s.whenFull !== undefined && { whenFull: s.whenFull }),
+  };
+}

@@ -1,0 +1,56 @@
+/**
+ * The compiler: a schema-valid, include-resolved profile → a CompiledProfile, or every semantic
+ * problem at once (stable codes, dotted paths, positions). Configuration is checked here only;
+ * the request path runs on precomputed typed arrays and never looks at the profile again.
+ *
+ * Units. Without `units` the device answers every unit id. A gateway lists units; each unit id
+ * gets its own storage, also when several ids share one entry or template. Unit-level settings
+ * override the template's, which override the profile's (per field for `identification` and
+ * `reportServerId`). `unknownUnits` decides other ids: 0x0A (default), 0x0B, silence, or one
+ * default device (one storage) for all of them. `unitZero: broadcast`: unit 0 writes reach every
+ * device (FC 23: its write part) and nothing is answered, nor are unit 0 reads. A profile
+ * without `units` ignores `unknownUnits`.
+ *
+ * Addressing is per file: a device from an included file that does not set `addressing` uses
+ * protocol addresses, whatever the including file says.
+ *
+ * Reads. `unmapped: exception` (default) answers 02 when any address of the range is unmapped;
+ * `zero` reads 0 there and swallows writes. Write-only points and blocks read as zeros. With
+ * `inputRegisters: sameAsHolding`, FC 4 is FC 3 exactly (mapping, unmapped mode, write-only).
+ *
+ * Write rules (client writes: FC 5, 6, 15, 16, 22, 23):
+ * 1. A write request is checked as a whole and applied all or nothing.
+ * 2. Touching an unmapped address is 02 (`unmapped: exception`); with `unmapped: zero` those
+ *    words are discarded and the rest is written.
+ * 3. Touching a read-only point or block is 02 by default. With `writeToReadOnly: ignore` the
+ *    request is acknowledged, read-only words keep their value and the writable words are written.
+ *    Where points share words (aliases) the most restrictive access wins; a point inside a block
+ *    decides the access of its words.
+ * 4. A write to some registers of a multi-register point stores those raw words; the point's value
+ *    is what its words then say.
+ * 5. A point with `min`/`max` is checked on its complete engineering value after the write (the
+ *    new words merged with the stored ones, with the scale factor as it will be); out of range,
+ *    or NaN, is 03 and nothing changes. A bool in a register accepts only 0 and 1 (03 otherwise).
+ *    Changing a scale factor does not re-check the points it scales.
+ * 6. Engineering = raw × 10^sf is computed on every read, so writing a scale-factor register
+ *    changes how its dependents read. The exponent is the raw int16 of the scale-factor point.
+ * 7. Coils are written by FC 5/15; discrete inputs and input registers never by clients.
+ *
+ * Initial values: blocks first, then points (a point's value wins over its block), then aliases
+ * that give a `value`. A point without `value` starts at engineering 0 (raw 0 where 0 cannot be
+ * represented, e.g. below an offset); only explicit values are checked against min/max.
+ */
+import type { LoadedProfile } from '../profile/loaded.js';
+import { assembleProfile } from './assemble.js';
+import { baseName, planProfile } from './plan.js';
+import { Reporter } from './report.js';
+import type { CompileResult } from './types.js';
+
+export function compileProfile(loaded: LoadedProfile): CompileResult {
+  const report = new Reporter(loaded);
+  const plan = planProfile(loaded, report);
+  if (report.count > 0) return { ok: false, diagnostics: report.diagnostics };
+  // A profile given as an object (the API) has no positions, and no file.
+  const file = loaded.locate(loaded.profile) === undefined ? undefined : loaded.file;
+  return { ok: true, profile: assembleProfile(plan, loaded.profile, loaded.profile.name ?? baseName(loaded.file), file) };
+}

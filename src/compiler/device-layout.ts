@@ -1,0 +1,17 @@
+import type { Table } from '../device/data-source.js';
+import type { FieldModel, PointModel } from './model.js';
+import type { TableLayout } from './layout.js';
+import type { PointInfo } from './types.js';
+
+/**
+ * A compiled device definition: what every unit id built from it shares. Storage is not here:
+ * each unit id gets its own (DeviceStore), initialised from the tables' images.
+ */
+export interface DeviceLayout {
+  /** With `inputRegisters: sameAsHolding`, inputRegisters is the holdingRegisters layout itself. */
+  readonly tables: Readonly<Record<Table, TableLayout>>;
+  readonly sameAsHolding: boolean;
+  readonly byName: ReadonlyMap<string, PointModel | FieldModel>;
+  readonly info: ReadonlyMap<string, PointInfo>;
+  readonly pointCounts: Readonly<Record<Table, number>>;
+}

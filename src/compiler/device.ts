@@ -1,0 +1,98 @@
+import type { Table } from '../device/data-source.js';
+import { readRaw } from '../device/values.js';
+import type { Blocks, Points, UnmappedMode } from '../profile/types.generated.js';
+import { checkBlockOverlaps, shapeBlock } from './blocks.js';
+import { decode, encode, inRange } from './codec.js';
+import type { DeviceContext } from './context.js';
+import type { DeviceLayout } from './device-layout.js';
+import { buildTable } from './layout.js';
+import type { BlockModel, FieldModel, PointModel } from './model.js';
+import { shapePoint } from './points.js';
+import { linkPoints, type Shaped } from './references.js';
+import type { PointInfo } from './types.js';
+
+export interface TableSettings {
+  readonly writeToReadOnly: 'reject' | 'ignore';
+  readonly unmapped: Readonly<Record<Table, UnmappedMode>>;
+}
+
+/** Checks a device's points and blocks and lays them out; problems go to the context's reporter. */
+export function compileDevice(body: { readonly points?: Points; readonly blocks?: Blocks }, ctx: DeviceContext, settings: TableSettings): DeviceLayout {
+  const points = body.points ?? {};
+  const shaped: Shaped[] = [];
+  for (const [name, node] of Object.entries(points)) {
+    const model = shapePoint(name, node, ctx);
+    if (model) shaped.push({ model, node });
+  }
+  const aliases = linkPoints(shaped, new Set(Object.keys(points)), ctx);
+  const initial = initialValues(shaped, aliases, ctx);
+  const blocks = (body.blocks ?? []).map((b, i) => shapeBlock(b, i, ctx)).filter((b): b is BlockModel => b !== undefined);
+  checkBlockOverlaps(blocks, body.blocks ?? [], ctx);
+
+  // Aliases lay their initial values down last, over the point they alias.
+  const ordered = [...shaped.filter((s) => !aliases.has(s.model)), ...shaped.filter((s) => aliases.has(s.model))].map((s) => s.model);
+  const table = (t: Table) =>
+    buildTable({
+      table: t,
+      zero: settings.unmapped[t] === 'zero',
+      ignoreReadOnly: settings.writeToReadOnly === 'ignore',
+      blocks: blocks.filter((b) => b.table === t),
+      points: ordered.filter((p) => p.table === t),
+      initial,
+    });
+  const holding = table('holdingRegisters');
+  const tables = { coils: table('coils'), discreteInputs: table('discreteInputs'), holdingRegisters: holding, inputRegisters: ctx.sameAsHolding ? holding : table('inputRegisters') };
+
+  const byName = new Map<string, PointModel | FieldModel>();
+  const info = new Map<string, PointInfo>();
+  const pointCounts = { coils: 0, discreteInputs: 0, holdingRegisters: 0, inputRegisters: 0 };
+  for (const { model: p } of shaped) {
+    pointCounts[p.table]++;
+    byName.set(p.name, p);
+    info.set(p.name, { name: p.name, table: p.table, address: p.address, size: p.size, type: p.type, access: p.access, unit: p.unit, description: p.description });
+    for (const f of p.fields) {
+      byName.set(f.name, f);
+      info.set(f.name, { name: f.name, table: p.table, address: p.address, size: p.size, type: f.width === 1 ? 'bit' : 'field', access: p.access, description: f.description });
+    }
+  }
+  return { tables, sameAsHolding: ctx.sameAsHolding, byName, info, pointCounts };
+}
+
+const DEFAULTS = { bit: false, boolRegister: false, number: 0, string: '', bitfield: 0 } as const;
+
+/**
+ * Initial words of each point. Points without `value` start at engineering 0 (raw 0 when 0 is not
+ * representable, e.g. past an offset) and aliases without `value` keep what their point lays down.
+ * Scale-factor points are encoded first: their initial exponent scales their dependents' values.
+ */
+function initialValues(shaped: readonly Shaped[], aliases: ReadonlySet<PointModel>, ctx: DeviceContext): Map<PointModel, Uint16Array> {
+  const initial = new Map<PointModel, Uint16Array>();
+  const sorted = [...shaped.filter((s) => !s.model.scaleFactor), ...shaped.filter((s) => s.model.scaleFactor)];
+  for (const { model: p, node } of sorted) {
+    const explicit = node.value !== undefined;
+    if (!explicit && aliases.has(p)) continue;
+    const value = explicit ? node.value : DEFAULTS[p.kind];
+    const words = new Uint16Array(p.size);
+    initial.set(p, words);
+    if (p.kind === 'bit') {
+      words[0] = value ? 1 : 0;
+      continue;
+    }
+    const sfWords = p.scaleFactor && initial.get(p.scaleFactor);
+    const sf = sfWords ? (readRaw('int16', p.scaleFactor!.order, sfWords, 0) as number) : 0;
+    const problem = encode(p, value, sf, words, 0);
+    const path = [...ctx.path, 'points', p.name, 'value'];
+    if (problem) {
+      words.fill(0);
+      if (!explicit) continue;
+      if (problem.sub === undefined) ctx.report.error(problem.code, path, node, 'value', problem.message);
+      else ctx.report.error(problem.code, [...path, problem.sub], node.value as object, problem.sub, problem.message);
+    } else if (explicit && p.kind === 'number') {
+      const v = decode(p, words, 0, sf) as number | bigint;
+      if (!inRange(p, v)) {
+        ctx.report.error('E_VALUE_RANGE', path, node, 'value', `${String(node.value)} is outside the allowed range ${p.min ?? '-∞'}..${p.max ?? '∞'}`);
+      }
+    }
+  }
+  return initial;
+}

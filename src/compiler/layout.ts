@@ -1,0 +1,122 @@
+import type { Table } from '../device/data-source.js';
+import { hasWriteRule, isBitTable, type BlockModel, type PointModel } from './model.js';
+import type { Access } from './types.js';
+
+/** Per-address flags of a table. */
+export const MAPPED = 1;
+/** Reads as zero. */
+export const WRITE_ONLY = 2;
+/** Client writes are refused (02) or discarded (`writeToReadOnly: ignore`). */
+export const READ_ONLY = 4;
+/** Client writes are checked against a point's rule first (min/max, 0/1). */
+export const RULE = 8;
+const BY_POINT = 16;
+
+/**
+ * Everything the request path needs about one table, computed once per device definition and
+ * shared by every unit id using it. The runs make each check O(1): run[a] is the number of
+ * consecutive addresses from `a` with the property (capped at 65535, far above any quantity).
+ */
+export interface TableLayout {
+  readonly zero: boolean;
+  readonly ignoreReadOnly: boolean;
+  readonly flags: Uint8Array;
+  /** Readable (mapped, or unmapped with `unmapped: zero`). */
+  readonly readRun: Uint16Array;
+  /** Readable straight from storage: no write-only address, so a view into storage will do. */
+  readonly plainRun: Uint16Array;
+  /** Writable without a refusal (02). */
+  readonly writeRun: Uint16Array;
+  /** Writable by a plain copy: mapped, not read-only, no rule. */
+  readonly directRun: Uint16Array;
+  /** Per address, index into ruleGroups, or -1. */
+  readonly rules: Int32Array | undefined;
+  readonly ruleGroups: readonly (readonly PointModel[])[];
+  /** Initial contents (words, or 0/1 bits); undefined when nothing is mapped: storage stays zero. */
+  readonly image: Uint16Array | Uint8Array | undefined;
+}
+
+const SIZE = 0x10000;
+// Shared by tables with nothing mapped; never written.
+const ZERO_RUN = new Uint16Array(SIZE);
+const FULL_RUN = new Uint16Array(SIZE).fill(0xffff);
+const NO_FLAGS = new Uint8Array(SIZE);
+
+const accessFlags = (a: Access): number => (a === 'readOnly' ? READ_ONLY : a === 'writeOnly' ? WRITE_ONLY : 0);
+const clientWritable = (t: Table): boolean => t === 'coils' || t === 'holdingRegisters';
+
+export interface TableInput {
+  readonly table: Table;
+  readonly zero: boolean;
+  readonly ignoreReadOnly: boolean;
+  readonly blocks: readonly BlockModel[];
+  /** Points in the order their initial values are laid down (aliases last). */
+  readonly points: readonly PointModel[];
+  /** Initial words (or the bit) of each point; absent = leave what is there. */
+  readonly initial: ReadonlyMap<PointModel, Uint16Array>;
+}
+
+export function buildTable(input: TableInput): TableLayout {
+  const { table, zero, ignoreReadOnly, blocks, points } = input;
+  const writable = clientWritable(table);
+  if (blocks.length === 0 && points.length === 0) {
+    const write = writable && zero ? FULL_RUN : ZERO_RUN;
+    return { zero, ignoreReadOnly, flags: NO_FLAGS, readRun: zero ? FULL_RUN : ZERO_RUN, plainRun: zero ? FULL_RUN : ZERO_RUN, writeRun: write, directRun: ZERO_RUN, rules: undefined, ruleGroups: [], image: undefined };
+  }
+  const flags = new Uint8Array(SIZE);
+  const image = isBitTable(table) ? new Uint8Array(SIZE) : new Uint16Array(SIZE);
+  for (const b of blocks) {
+    flags.fill(MAPPED | accessFlags(b.access), b.address, b.address + b.length);
+    image.set(b.values, b.address);
+  }
+  // A point overrides the block it lies in; where points overlap (aliases) the most restrictive access wins.
+  const ruled = new Map<number, PointModel[]>();
+  for (const p of points) {
+    const own = accessFlags(p.access);
+    const rule = writable && p.access !== 'readOnly' && hasWriteRule(p);
+    for (let a = p.address; a < p.address + p.size; a++) {
+      flags[a] = (flags[a]! & BY_POINT ? flags[a]! : MAPPED | BY_POINT) | own | (rule ? RULE : 0);
+      if (!rule) continue;
+      const list = ruled.get(a);
+      if (list) list.push(p);
+      else ruled.set(a, [p]);
+    }
+    const words = input.initial.get(p);
+    if (words) image.set(words, p.address);
+  }
+  const { rules, ruleGroups } = groupRules(ruled);
+  const run = (ok: (f: number) => boolean): Uint16Array => {
+    const r = new Uint16Array(SIZE);
+    let n = 0;
+    for (let a = SIZE - 1; a >= 0; a--) r[a] = n = ok(flags[a]!) ? Math.min(n + 1, 0xffff) : 0;
+    return r;
+  };
+  const readOk = (f: number): boolean => (f & MAPPED) !== 0 || zero;
+  return {
+    zero,
+    ignoreReadOnly,
+    flags,
+    readRun: run(readOk),
+    plainRun: run((f) => readOk(f) && (f & WRITE_ONLY) === 0),
+    writeRun: writable ? run((f) => ((f & MAPPED) !== 0 ? (f & READ_ONLY) === 0 || ignoreReadOnly : zero)) : ZERO_RUN,
+    directRun: writable ? run((f) => (f & (MAPPED | READ_ONLY | RULE)) === MAPPED) : ZERO_RUN,
+    rules,
+    ruleGroups,
+    image,
+  };
+}
+
+/** Addresses covered by the same set of ruled points share one group. */
+function groupRules(ruled: ReadonlyMap<number, PointModel[]>): Pick<TableLayout, 'rules' | 'ruleGroups'> {
+  if (ruled.size === 0) return { rules: undefined, ruleGroups: [] };
+  const rules = new Int32Array(SIZE).fill(-1);
+  const ruleGroups: PointModel[][] = [];
+  const index = new Map<string, number>();
+  for (const [a, group] of ruled) {
+    const key = group.map((p) => p.name).join('\0');
+    let i = index.get(key);
+    if (i === undefined) index.set(key, (i = ruleGroups.push(group) - 1));
+    rules[a] = i;
+  }
+  return { rules, ruleGroups };
+}

@@ -1,0 +1,121 @@
+import type { Table } from '../device/data-source.js';
+import { fitsRaw, wordCount, type NumericType, type RawValue } from '../device/values.js';
+import type { BitfieldPoint, NumberPoint, Point } from '../profile/types.generated.js';
+import { describeAddress, resolveAddress, TABLE_OF } from './addressing.js';
+import type { DeviceContext } from './context.js';
+import { isBitTable, type FieldModel, type PointModel } from './model.js';
+import type { Access } from './types.js';
+
+/**
+ * Checks one point's own configuration (address, table, size, bits, scaling, range, enum) and
+ * returns its model, or undefined when it cannot be placed. References to other points (aliasOf,
+ * scaleFactor), overlaps and initial values are checked later, once every point is known.
+ */
+export function shapePoint(name: string, node: Point, ctx: DeviceContext): PointModel | undefined {
+  const path = [...ctx.path, 'points', name];
+  const { report } = ctx;
+  const where = resolveAddress(ctx.addressing, node.address, node.table && TABLE_OF[node.table], node.type === 'bool' ? 'coils' : 'holdingRegisters');
+  if (!where.ok) {
+    report.error(where.code, [...path, 'address'], node, 'address', where.message);
+    return undefined;
+  }
+  const { table, address, sixDigit } = where;
+  if (ctx.sameAsHolding && table === 'inputRegisters') {
+    report.error('E_TABLE_ALIASED', path, node, node.table ? 'table' : 'address', 'input registers read the holding registers (inputRegisters: sameAsHolding): declare the point as holding');
+    return undefined;
+  }
+  if (isBitTable(table) && node.type !== 'bool') {
+    report.error('E_TABLE_TYPE', path, node, 'type', `${node.type} cannot live in ${table === 'coils' ? 'coils' : 'discrete inputs'}: only bool points are single bits`);
+    return undefined;
+  }
+  const size = sizeOf(node);
+  if (address + size > 65536) {
+    const unit = isBitTable(table) ? 'bits' : 'registers';
+    report.error('E_POINT_PAST_END', path, node, 'address', `${node.type} needs ${size} ${unit}; ${describeAddress(ctx.addressing, table, address, 1, sixDigit)} leaves ${65536 - address}`);
+    return undefined;
+  }
+  const numeric: NumericType = node.type === 'bitfield32' ? 'uint32' : isNumber(node) ? node.type : 'uint16';
+  const num = isNumber(node) ? node : undefined;
+  const model: PointModel = {
+    name,
+    type: node.type,
+    kind: node.type === 'bool' ? (isBitTable(table) ? 'bit' : 'boolRegister') : num ? 'number' : node.type === 'string' ? 'string' : 'bitfield',
+    table,
+    address,
+    size,
+    access: node.access ?? defaultAccess(table),
+    numeric,
+    // Word orders apply to values of more than one register (README); strings honour the byte swap.
+    order: size === 1 && node.type !== 'string' ? 'ABCD' : ('byteOrder' in node && node.byteOrder) || ctx.byteOrder,
+    scaling: num && ((num.scale ?? 1) !== 1 || (num.offset ?? 0) !== 0) ? { scale: num.scale ?? 1, offset: num.offset ?? 0 } : undefined,
+    scaleFactor: undefined,
+    // Bounds of a float32 point compare with float32 values: fround(0.1) must pass `max: 0.1`.
+    min: num?.min !== undefined && numeric === 'float32' ? Math.fround(num.min) : num?.min,
+    max: num?.max !== undefined && numeric === 'float32' ? Math.fround(num.max) : num?.max,
+    labels: num?.enum ? labelsOf(num, numeric, path, ctx) : undefined,
+    fields: [],
+    unit: node.unit,
+    description: node.description,
+    sixDigit,
+  };
+  if (num) checkNumber(num, path, ctx);
+  if (node.type === 'bitfield16' || node.type === 'bitfield32') (model.fields as FieldModel[]).push(...fieldsOf(node, model, path, ctx));
+  return model;
+}
+
+const isNumber = (node: Point): node is NumberPoint => node.type !== 'bool' && node.type !== 'string' && !node.type.startsWith('bitfield');
+
+function sizeOf(node: Point): number {
+  if (node.type === 'bool') return 1;
+  if (node.type === 'string') return node.registers;
+  if (node.type === 'bitfield16') return 1;
+  if (node.type === 'bitfield32') return 2;
+  return wordCount(node.type);
+}
+
+export function defaultAccess(table: Table): Access {
+  return table === 'coils' || table === 'holdingRegisters' ? 'readWrite' : 'readOnly';
+}
+
+function checkNumber(node: NumberPoint, path: readonly (string | number)[], { report }: DeviceContext): void {
+  if (node.scaleFactor !== undefined && (node.scale !== undefined || node.offset !== undefined)) {
+    report.error('E_SCALE_CONFLICT', [...path, 'scaleFactor'], node, 'scaleFactor', 'scaleFactor excludes scale and offset: engineering = raw × 10^sf');
+  }
+  if (node.min !== undefined && node.max !== undefined && node.min > node.max) {
+    report.error('E_RANGE_EMPTY', [...path, 'min'], node, 'min', `min ${node.min} is above max ${node.max}: no value could be written`);
+  }
+}
+
+function labelsOf(node: NumberPoint, type: NumericType, path: readonly (string | number)[], { report }: DeviceContext): Map<string, RawValue> {
+  const labels = new Map<string, RawValue>();
+  for (const [key, label] of Object.entries(node.enum ?? {})) {
+    const raw = type === 'int64' || type === 'uint64' ? BigInt(key) : Number(key);
+    if (!fitsRaw(type, raw)) report.error('E_VALUE_TYPE', [...path, 'enum', key], node.enum!, key, `enum value ${key} does not fit ${type}`);
+    else labels.set(label, raw);
+  }
+  return labels;
+}
+
+function fieldsOf(node: BitfieldPoint, word: PointModel, path: readonly (string | number)[], { report }: DeviceContext): FieldModel[] {
+  const bitsInWord = word.size * 16;
+  const owner: (string | undefined)[] = [];
+  const fields: FieldModel[] = [];
+  for (const [name, spec] of Object.entries(node.bits)) {
+    const bit = typeof spec === 'number' ? spec : spec.bit;
+    const width = typeof spec === 'number' ? 1 : (spec.width ?? 1);
+    const at = [...path, 'bits', name];
+    const span = width === 1 ? `bit ${bit}` : `bits ${bit}-${bit + width - 1}`;
+    if (bit + width > bitsInWord) {
+      report.error('E_BIT_RANGE', at, node.bits, name, `${span} is beyond bit ${bitsInWord - 1} of a ${node.type}`);
+      continue;
+    }
+    const taken = owner.slice(bit, bit + width).find((o) => o !== undefined);
+    if (taken !== undefined) {
+      report.error('E_BIT_OVERLAP', at, node.bits, name, `${span} overlaps bits.${taken}`);
+      continue;
+    }
+    for (let b = bit; b < bit + width; b++) owner[b] = name;
+    fields.push({ name: `${word.name}.${name}`, word, bit, width, description: typeof spec === 'number' ? undefined : spec.description });
+  }
+  return fields;
+}

@@ -1,0 +1,49 @@
+import { exception, isPromiseLike, SILENCE } from '../pipeline/compose.js';
+import type { Exchange, Handler, Outcome } from '../pipeline/types.js';
+import { ExceptionCode } from '../protocol/constants.js';
+import type { Request } from '../protocol/request.js';
+import type { UnreachableBehaviour } from '../profile/types.generated.js';
+
+/** The outcome an unreachable unit id gets (a gateway's answer for a device it cannot reach). */
+export function unreachable(respond: UnreachableBehaviour): Outcome {
+  if (respond === 'silence') return SILENCE;
+  return exception(respond === 'gatewayPathUnavailable' ? ExceptionCode.GatewayPathUnavailable : ExceptionCode.GatewayTargetDeviceFailedToRespond);
+}
+
+export const answer = (outcome: Outcome): Handler => () => outcome;
+
+/** O(1) routing: one handler per unit id 0..255, everything decided at compile time. */
+export function createRouter(routes: readonly Handler[]): Handler {
+  if (routes.length !== 256) throw new RangeError('a router needs a handler for each of the 256 unit ids');
+  return (x: Exchange) => routes[x.unitId & 0xff]!(x);
+}
+
+const WRITES: ReadonlySet<Request['kind']> = new Set([
+  'writeSingleCoil',
+  'writeSingleRegister',
+  'writeMultipleCoils',
+  'writeMultipleRegisters',
+  'maskWriteRegister',
+  'readWriteMultipleRegisters',
+]);
+
+/**
+ * Unit 0 as broadcast (IG 4.4.1.2): a write reaches every device and nothing is answered; reads
+ * and everything else are not answered either. FC 23 broadcasts its write part only.
+ */
+export function createBroadcast(targets: readonly Handler[]): Handler {
+  return (x: Exchange) => {
+    const r = x.request;
+    if (!WRITES.has(r.kind)) return SILENCE;
+    const exchange: Exchange =
+      r.kind === 'readWriteMultipleRegisters'
+        ? { ...x, request: { kind: 'writeMultipleRegisters', functionCode: 0x10, address: r.writeAddress, quantity: r.writeQuantity, values: r.values } }
+        : x;
+    let pending: PromiseLike<Outcome>[] | undefined;
+    for (const target of targets) {
+      const outcome = target(exchange);
+      if (isPromiseLike(outcome)) (pending ??= []).push(outcome);
+    }
+    return pending ? Promise.all(pending).then(() => SILENCE) : SILENCE;
+  };
+}

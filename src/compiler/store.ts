@@ -1,0 +1,136 @@
+import type { DataSource, Table } from '../device/data-source.js';
+import { IllegalDataAddress, IllegalDataValue } from '../device/errors.js';
+import { ExceptionCode } from '../protocol/constants.js';
+import { readRaw } from '../device/values.js';
+import { engineering, inRange } from './codec.js';
+import type { DeviceLayout } from './device-layout.js';
+import { MAPPED, READ_ONLY, WRITE_ONLY, type TableLayout } from './layout.js';
+import type { PointModel } from './model.js';
+
+const SIZE = 0x10000;
+// Storage of tables with nothing mapped: reads see zeros and client writes are swallowed or
+// refused, so it is never written; code writing it (writeTable) gets a private copy first.
+const ZERO_WORDS = new Uint16Array(SIZE);
+const ZERO_BITS = new Uint8Array(SIZE);
+
+/**
+ * One unit id's storage and the DataSource over it. Every check is a lookup in the layout's
+ * precomputed runs; reads return views into storage unless a write-only address must read as zero.
+ * Client writes follow the write rules documented in compile.ts.
+ */
+export class DeviceStore implements DataSource {
+  private readonly arrays: Record<Table, Uint16Array | Uint8Array>;
+  private readonly tables: DeviceLayout['tables'];
+  private readonly scratchWords = new Uint16Array(125);
+  private readonly scratchBits = new Uint8Array(2000);
+  private readonly pointWords = new Uint16Array(4);
+  private readonly sfWord = new Uint16Array(1);
+
+  constructor(layout: DeviceLayout) {
+    this.tables = layout.tables;
+    const init = (t: Table): Uint16Array | Uint8Array => layout.tables[t].image?.slice() ?? (t === 'coils' || t === 'discreteInputs' ? ZERO_BITS : ZERO_WORDS);
+    const holding = init('holdingRegisters');
+    this.arrays = {
+      coils: init('coils'),
+      discreteInputs: init('discreteInputs'),
+      holdingRegisters: holding,
+      inputRegisters: layout.sameAsHolding ? holding : init('inputRegisters'),
+    };
+  }
+
+  /** Live storage of a table (read-only use). */
+  array(table: Table): Uint16Array | Uint8Array {
+    return this.arrays[table];
+  }
+
+  /** Storage of a table that code may write: a table still on the shared zeros gets its own. */
+  own(table: Table): Uint16Array | Uint8Array {
+    const a = this.arrays[table];
+    if (a !== ZERO_WORDS && a !== ZERO_BITS) return a;
+    const copy = a.slice();
+    this.arrays[table] = copy;
+    if (table === 'holdingRegisters' && this.tables.inputRegisters === this.tables.holdingRegisters) this.arrays.inputRegisters = copy;
+    return copy;
+  }
+
+  checkRange(_unitId: number, table: Table, address: number, quantity: number, access: 'read' | 'write'): number {
+    const t = this.tables[table];
+    return (access === 'read' ? t.readRun : t.writeRun)[address]! >= quantity ? 0 : ExceptionCode.IllegalDataAddress;
+  }
+
+  readCoils(_unitId: number, address: number, quantity: number): Uint8Array {
+    return this.read(this.tables.coils, this.arrays.coils, this.scratchBits, address, quantity);
+  }
+  readDiscreteInputs(_unitId: number, address: number, quantity: number): Uint8Array {
+    return this.read(this.tables.discreteInputs, this.arrays.discreteInputs, this.scratchBits, address, quantity);
+  }
+  readHoldingRegisters(_unitId: number, address: number, quantity: number): Uint16Array {
+    return this.read(this.tables.holdingRegisters, this.arrays.holdingRegisters, this.scratchWords, address, quantity);
+  }
+  readInputRegisters(_unitId: number, address: number, quantity: number): Uint16Array {
+    return this.read(this.tables.inputRegisters, this.arrays.inputRegisters, this.scratchWords, address, quantity);
+  }
+
+  private read<T extends Uint16Array | Uint8Array>(t: TableLayout, data: Uint16Array | Uint8Array, scratch: T, address: number, quantity: number): T {
+    if (t.plainRun[address]! >= quantity) return data.subarray(address, address + quantity) as T;
+    // Write-only addresses read as zeros: copy into the reusable scratch and blank them.
+    const out = scratch.subarray(0, quantity) as T;
+    for (let i = 0; i < quantity; i++) out[i] = t.flags[address + i]! & WRITE_ONLY ? 0 : data[address + i]!;
+    return out;
+  }
+
+  writeCoils(_unitId: number, address: number, values: Uint8Array): void {
+    this.write(this.tables.coils, this.arrays.coils, address, values);
+  }
+
+  writeHoldingRegisters(_unitId: number, address: number, values: Uint16Array): void {
+    this.write(this.tables.holdingRegisters, this.arrays.holdingRegisters, address, values);
+  }
+
+  /** All or nothing: refusals are found before the first word is stored. */
+  private write(t: TableLayout, data: Uint16Array | Uint8Array, address: number, values: Uint16Array | Uint8Array): void {
+    const n = values.length;
+    if (t.directRun[address]! >= n) {
+      data.set(values, address);
+      return;
+    }
+    if (t.writeRun[address]! < n) throw new IllegalDataAddress(); // the handler's checkRange normally said so
+    if (t.rules) this.checkRules(t, data as Uint16Array, address, values as Uint16Array);
+    for (let i = 0; i < n; i++) {
+      // Unmapped (`unmapped: zero`) and ignored read-only addresses swallow the write.
+      if ((t.flags[address + i]! & (MAPPED | READ_ONLY)) === MAPPED) data[address + i] = values[i]!;
+    }
+  }
+
+  /** Each ruled point touched is checked once, on its complete value after the write (03 if refused). */
+  private checkRules(t: TableLayout, data: Uint16Array, address: number, values: Uint16Array): void {
+    const end = address + values.length;
+    for (let a = address; a < end; a++) {
+      const g = t.rules![a]!;
+      if (g < 0) continue;
+      for (const p of t.ruleGroups[g]!) {
+        if (a !== address && a !== p.address) continue;
+        if (!this.allows(t, p, data, address, values)) throw new IllegalDataValue(`${p.name}: value refused by its rule`);
+      }
+    }
+  }
+
+  private allows(t: TableLayout, p: PointModel, data: Uint16Array, address: number, values: Uint16Array): boolean {
+    const words = this.pointWords;
+    for (let i = 0; i < p.size; i++) words[i] = after(t, data, address, values, p.address + i);
+    if (p.kind === 'boolRegister') return words[0]! <= 1;
+    let sf = 0;
+    const f = p.scaleFactor;
+    if (f) {
+      this.sfWord[0] = f.table === 'holdingRegisters' ? after(t, data, address, values, f.address) : this.arrays[f.table][f.address]!;
+      sf = readRaw('int16', f.order, this.sfWord, 0) as number;
+    }
+    return inRange(p, engineering(p, readRaw(p.numeric, p.order, words, 0), sf));
+  }
+}
+
+/** The word at `a` once the write of `values` at `address` is applied. */
+function after(t: TableLayout, data: Uint16Array, address: number, values: Uint16Array, a: number): number {
+  const i = a - address;
+  return i >= 0 && i < values.length && (t.flags[a]! & (MAPPED | READ_ONLY)) === MAPPED ? values[i]! : data[a]!;
+}

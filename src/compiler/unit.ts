@@ -1,0 +1,82 @@
+import type { Table } from '../device/data-source.js';
+import type { DeviceIdentity } from '../device/identity.js';
+import { getBits, readRaw, setBits } from '../device/values.js';
+import { decode, encode } from './codec.js';
+import type { DeviceLayout } from './device-layout.js';
+import type { PointModel } from './model.js';
+import { DeviceStore } from './store.js';
+import type { CompiledUnit, PointValue } from './types.js';
+
+/** One unit id's device: its own storage over a shared layout, and the by-name API of types.ts. */
+export function createUnit(name: string, unitIds: readonly number[], layout: DeviceLayout, identity: DeviceIdentity): CompiledUnit {
+  const store = new DeviceStore(layout);
+  const scratch = new Uint16Array(125);
+
+  const scaleFactorOf = (p: PointModel): number => {
+    const f = p.scaleFactor;
+    return f ? (readRaw('int16', f.order, store.array(f.table), f.address) as number) : 0;
+  };
+  const find = (point: string) => {
+    const e = layout.byName.get(point);
+    if (!e) throw new Error(`${name} has no point named ${point}`);
+    return e;
+  };
+  const wordOf = (p: PointModel): number => decode(p, store.array(p.table), p.address, 0) as number;
+  const put = (p: PointModel, value: unknown): void => {
+    const problem = encode(p, value, scaleFactorOf(p), scratch, 0);
+    if (problem) throw new RangeError(`${p.name}: ${problem.message}`);
+    store.own(p.table).set(scratch.subarray(0, p.size), p.address);
+  };
+  const checkRange = (table: Table, address: number, quantity: number): void => {
+    if (!Number.isInteger(address) || !Number.isInteger(quantity) || address < 0 || quantity < 0 || address + quantity > 0x10000) {
+      throw new RangeError(`${table} ${address}+${quantity} is outside 0..65535`);
+    }
+  };
+
+  return {
+    name,
+    unitIds,
+    identity,
+    dataSource: store,
+    points: layout.info,
+    pointCounts: layout.pointCounts,
+    read(point: string): PointValue {
+      const e = find(point);
+      if ('word' in e) {
+        const v = getBits(wordOf(e.word), e.bit, e.width);
+        return e.width === 1 ? v === 1 : v;
+      }
+      const data = store.array(e.table);
+      return e.kind === 'bit' ? data[e.address] !== 0 : decode(e, data, e.address, scaleFactorOf(e));
+    },
+    write(point: string, value: PointValue): void {
+      const e = find(point);
+      if ('word' in e) {
+        const v = typeof value === 'boolean' && e.width === 1 ? Number(value) : value;
+        if (typeof v !== 'number' || !Number.isInteger(v) || v < 0 || v > 2 ** e.width - 1) {
+          throw new RangeError(`${point}: ${String(value)} does not fit ${e.width === 1 ? 'a bit' : `${e.width} bits`}`);
+        }
+        put(e.word, setBits(wordOf(e.word), e.bit, e.width, v));
+      } else if (e.kind === 'bit') {
+        if (value !== true && value !== false && value !== 0 && value !== 1) throw new RangeError(`${point}: ${String(value)} is not a boolean`);
+        store.own(e.table)[e.address] = value ? 1 : 0;
+      } else {
+        put(e, value);
+      }
+    },
+    readTable(table: Table, address: number, quantity: number): number[] {
+      checkRange(table, address, quantity);
+      return Array.from(store.array(table).subarray(address, address + quantity));
+    },
+    writeTable(table: Table, address: number, values: readonly (number | boolean)[]): void {
+      checkRange(table, address, values.length);
+      const bits = table === 'coils' || table === 'discreteInputs';
+      const max = bits ? 1 : 0xffff;
+      for (const v of values) {
+        if (typeof v === 'boolean' ? !bits : !Number.isInteger(v) || v < 0 || v > max) throw new RangeError(`${table}: ${String(v)} is not a raw ${bits ? 'bit' : 'register'} value`);
+      }
+      const data = store.own(table);
+      values.forEach((v, i) => (data[address + i] = Number(v)));
+    },
+  };
+}
