@@ -4,3 +4,4 @@ export { formatDiagnostic, formatPath, ProfileError } from './diagnostics.js';
 export type { Diagnostic, SourceLocation } from './diagnostics.js';
 export type { LoadedProfile, LoadResult } from './loaded.js';
 export type { DeviceProfile } from './types.generated.js';
+export { sortDiagnostics } from './sort.js';

@@ -1,7 +1,9 @@
 import { dirname, resolve } from 'node:path';
 import type { Diagnostic, SourceLocation } from './diagnostics.js';
 import { resolveIncludes } from './includes.js';
-import type { LoadResult } from './loaded.js';
+import type { LoadedProfile, LoadResult } from './loaded.js';
+import { pruneInvalid } from './prune.js';
+import type { ErrorObject } from 'ajv';
 import { isRecord } from './one-of.js';
 import { parseYaml } from './parse-yaml.js';
 import { plainCopy } from './plain-copy.js';
@@ -93,22 +95,27 @@ interface Check {
 async function check(value: unknown, c: Check): Promise<LoadResult> {
   const schema = profileSchema();
   const { sourceMap, diagnostics } = c;
+  let errors: ErrorObject[] = [];
   if (!schema.validateProfile(value)) {
-    const errors = [...(schema.validateProfile.errors ?? [])];
+    errors = [...(schema.validateProfile.errors ?? [])];
     diagnostics.push(...schemaDiagnostics(errors, { schema, root: value, sourceMap, rootLocation: c.rootLocation }));
   }
   const files = [c.file];
   if (isRecord(value)) {
     await resolveIncludes(value, { ...c, schema, noteFile: (file) => files.push(file) });
   }
-  if (diagnostics.length > 0) return { ok: false, diagnostics: sortDiagnostics(diagnostics, files) };
-  return {
-    ok: true,
-    loaded: {
-      file: c.file,
-      profile: value as DeviceProfile,
-      locate: (node, key) => sourceMap.locate(node, key),
-      locateKey: (node, key) => sourceMap.locateKey(node, key),
-    },
+  const loaded: LoadedProfile = {
+    file: c.file,
+    profile: value as DeviceProfile,
+    locate: (node, key) => sourceMap.locate(node, key),
+    locateKey: (node, key) => sourceMap.locateKey(node, key),
   };
+  if (diagnostics.length === 0) return { ok: true, loaded };
+  // Keep going with what is valid, so semantic problems are reported in the same run.
+  let partial: LoadedProfile | undefined;
+  if (isRecord(value)) {
+    pruneInvalid(value, errors);
+    if (schema.validateProfile(value)) partial = loaded;
+  }
+  return { ok: false, diagnostics: sortDiagnostics(diagnostics, files), partial, files };
 }

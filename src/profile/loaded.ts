@@ -26,4 +26,14 @@ export interface LoadedProfile {
 
 export type LoadResult =
   | { readonly ok: true; readonly loaded: LoadedProfile }
-  | { readonly ok: false; readonly diagnostics: readonly Diagnostic[] };
+  | {
+      readonly ok: false;
+      readonly diagnostics: readonly Diagnostic[];
+      /**
+       * When the file parsed: what is left after removing every entity with a schema error, when
+       * that is schema-valid — the compiler checks it so semantic problems are reported too.
+       */
+      readonly partial?: LoadedProfile;
+      /** The files read, main first, in the order diagnostics are sorted by. */
+      readonly files?: readonly string[];
+    };

@@ -1,0 +1,30 @@
+import { formatDiagnostic } from '../profile/diagnostics.js';
+import { loadDevice } from '../runtime/load-device.js';
+import type { CliIo } from './io.js';
+
+/**
+ * `modbus-emu validate <files...>`: checks every file completely (parse, schema, semantics), prints
+ * every problem with file:line:column, and returns 1 when any file has one — fit for a CI job over a
+ * repository of fixtures.
+ */
+export async function validate(files: readonly string[], io: CliIo): Promise<number> {
+  let problems = 0;
+  let bad = 0;
+  for (const file of files) {
+    const result = await loadDevice(file, { cwd: io.cwd });
+    if (result.ok) {
+      io.stdout(`ok ${file}\n`);
+      continue;
+    }
+    bad++;
+    problems += result.diagnostics.length;
+    for (const d of result.diagnostics) io.stdout(`${formatDiagnostic(d)}\n`);
+  }
+  const plural = (n: number, word: string): string => `${n} ${word}${n === 1 ? '' : 's'}`;
+  io.stderr(
+    bad === 0
+      ? `${plural(files.length, 'profile')} valid\n`
+      : `${plural(problems, 'problem')} in ${plural(bad, 'file')} (${plural(files.length, 'profile')} checked)\n`,
+  );
+  return bad === 0 ? 0 : 1;
+}

@@ -1,0 +1,95 @@
+import type { Table } from '../device/data-source.js';
+import type { CompiledProfile, CompiledUnit, PointValue } from '../compiler/types.js';
+import { ProfileError } from '../profile/diagnostics.js';
+import { silentLogger, type Logger } from '../log.js';
+import { ModbusTcpServer, DEFAULT_IDLE_TIMEOUT_MS, type BoundAddress, type ConnectionPolicy } from '../server/server.js';
+import type { TrafficLevel } from '../server/trace.js';
+import type { Timer } from '../time.js';
+import { loadDevice } from './load-device.js';
+
+export interface EmulatorOptions {
+  /** A profile file path, or a profile as an object (same format, validated the same way). */
+  profile: string | object;
+  /** Default: the profile's `server.host`, else 127.0.0.1. */
+  host?: string;
+  /** Default 0: a free port (the profile's port is for the CLI); read it from `emulator.port`. */
+  port?: number;
+  /** Overrides the profile's `server.idleTimeout` (milliseconds; 0 = never). */
+  idleTimeoutMs?: number;
+  maxConnections?: number;
+  connectionPolicy?: ConnectionPolicy;
+  /** Base folder for relative profile paths and includes (default process.cwd()). */
+  cwd?: string;
+  logger?: Logger;
+  traffic?: TrafficLevel;
+  /** Wire-level timer (tests inject a ManualTimer). */
+  timer?: Timer;
+}
+
+/** Which unit of a gateway an API call means; a single-device profile needs none. */
+export interface UnitSelector {
+  unitId?: number;
+}
+
+export interface Emulator {
+  readonly host: string;
+  readonly port: number;
+  readonly address: BoundAddress;
+  readonly device: CompiledProfile;
+  /** Engineering value of a point by name (`speed`, `status.fault`). */
+  read(name: string, where?: UnitSelector): PointValue;
+  /** Sets a point from code: the value must fit its type; access rules do not apply. */
+  write(name: string, value: PointValue, where?: UnitSelector): void;
+  /** Raw words (or 0/1 bits) by table and 0-based protocol address. */
+  readTable(table: Table, address: number, quantity: number, where?: UnitSelector): number[];
+  writeTable(table: Table, address: number, values: readonly (number | boolean)[], where?: UnitSelector): void;
+  /** Ends every connection and stops listening. Idempotent. */
+  close(): Promise<void>;
+}
+
+/**
+ * Starts a device from a profile on a real socket (port 0 by default) and returns a handle for
+ * tests: the bound port, points by name, raw tables, close(). Rejects with a ProfileError that
+ * carries every diagnostic when the profile is invalid.
+ */
+export async function startEmulator(options: EmulatorOptions): Promise<Emulator> {
+  const result = await loadDevice(options.profile, { cwd: options.cwd });
+  if (!result.ok) throw new ProfileError(result.diagnostics);
+  const device = result.profile;
+  const settings = device.server;
+  const server = new ModbusTcpServer({
+    handler: device.handler,
+    host: options.host ?? settings.host ?? '127.0.0.1',
+    port: options.port ?? 0,
+    idleTimeoutMs: options.idleTimeoutMs ?? settings.idleTimeoutMs ?? DEFAULT_IDLE_TIMEOUT_MS,
+    maxConnections: options.maxConnections ?? settings.maxConnections,
+    connectionPolicy: options.connectionPolicy ?? settings.whenFull,
+    logger: options.logger ?? silentLogger,
+    traffic: options.traffic ?? 0,
+    timer: options.timer,
+  });
+  const address = await server.listen();
+
+  const unitOf = (where: UnitSelector | undefined): CompiledUnit => selectUnit(device, where);
+  return {
+    host: address.host,
+    port: address.port,
+    address,
+    device,
+    read: (name, where) => unitOf(where).read(name),
+    write: (name, value, where) => unitOf(where).write(name, value),
+    readTable: (table, address, quantity, where) => unitOf(where).readTable(table, address, quantity),
+    writeTable: (table, address, values, where) => unitOf(where).writeTable(table, address, values),
+    close: () => server.close(),
+  };
+}
+
+function selectUnit(device: CompiledProfile, where: UnitSelector | undefined): CompiledUnit {
+  if (where?.unitId !== undefined) {
+    const unit = device.unit(where.unitId);
+    if (!unit) throw new Error(`${device.name}: no device answers unit id ${where.unitId}`);
+    return unit;
+  }
+  if (device.units.length === 1) return device.units[0]!;
+  throw new Error(`${device.name} has ${device.units.length} units: pass { unitId } to say which`);
+}
