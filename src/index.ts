@@ -26,3 +26,27 @@ export type { Timer, TimerHandle, Clock, Rng } from './time.js';
 export { createLogger, silentLogger } from './log.js';
 export type { Logger, LogLevel } from './log.js';
 export { ExceptionCode, FunctionCode } from './protocol/constants.js';
+
+// Device profiles: load, validate, compile, run.
+export { startEmulator } from './runtime/emulator.js';
+export type { Emulator, EmulatorOptions, UnitSelector } from './runtime/emulator.js';
+export { loadDevice } from './runtime/load-device.js';
+export type { DeviceResult } from './runtime/load-device.js';
+export { compileProfile } from './compiler/compile.js';
+export type { CompileOptions } from './compiler/compile.js';
+export type {
+  CompiledProfile,
+  CompiledUnit,
+  CompileResult,
+  PointInfo,
+  PointValue,
+  Access,
+  ServerSettings,
+} from './compiler/types.js';
+export { loadProfileFile, loadProfileObject, loadProfileText, getProfileSchema } from './profile/load.js';
+export { formatDiagnostic, ProfileError } from './profile/diagnostics.js';
+export type { Diagnostic, SourceLocation } from './profile/diagnostics.js';
+export type { LoadedProfile, LoadResult } from './profile/loaded.js';
+export type { DeviceProfile } from './profile/types.generated.js';
+export { run } from './cli/run.js';
+export type { CliIo } from './cli/io.js';

@@ -40,7 +40,7 @@ interface Listener {
 export async function serve(profiles: readonly string[], flags: ServeFlags, io: CliIo): Promise<number> {
   const traffic = Math.min(flags.verbose, 2) as TrafficLevel;
   const logger = createLogger((line) => io.stderr(line), traffic ? 'debug' : 'info');
-  const listeners = profiles.length === 0 ? [memoryListener(flags, logger)] : await profileListeners(profiles, flags, io);
+  const listeners = profiles.length === 0 ? [memoryListener(flags, logger)] : await profileListeners(profiles, flags, io, logger);
   if (!listeners) return 1;
 
   const clash = findPortClash(listeners);
@@ -96,8 +96,9 @@ async function profileListeners(
   files: readonly string[],
   flags: ServeFlags,
   io: CliIo,
+  logger: Logger,
 ): Promise<Listener[] | null> {
-  const results = await Promise.all(files.map((file) => loadDevice(file, { cwd: io.cwd })));
+  const results = await Promise.all(files.map((file) => loadDevice(file, { cwd: io.cwd, logger })));
   let failed = false;
   for (const r of results) {
     if (r.ok) continue;

@@ -1,4 +1,5 @@
 import { createDeviceHandler } from '../device/handler.js';
+import type { Logger } from '../log.js';
 import type { Handler } from '../pipeline/types.js';
 import type { DeviceProfile } from '../profile/types.generated.js';
 import type { Entry, Plan } from './plan.js';
@@ -14,13 +15,19 @@ const EXPLAIN = {
 } as const;
 
 /** Builds storage for every unit id and the router, from a plan without problems. */
-export function assembleProfile(plan: Plan, profile: DeviceProfile, name: string, file: string | undefined): CompiledProfile {
+export function assembleProfile(
+  plan: Plan,
+  profile: DeviceProfile,
+  name: string,
+  file: string | undefined,
+  logger: Logger,
+): CompiledProfile {
   const units: CompiledUnit[] = [];
   const byId = new Array<CompiledUnit | undefined>(256).fill(undefined);
   const devices: Handler[] = [];
   const deviceUnit = (unitName: string, ids: readonly number[], e: Extract<Entry, { kind: 'device' }>): Handler => {
     const unit = createUnit(unitName, ids, e.built.layout, e.built.identity);
-    const handler = createDeviceHandler({ dataSource: unit.dataSource, identity: unit.identity });
+    const handler = createDeviceHandler({ dataSource: unit.dataSource, identity: unit.identity, logger });
     units.push(unit);
     devices.push(handler);
     for (const id of ids) byId[id] = unit;

@@ -40,17 +40,26 @@
  * that give a `value`. A point without `value` starts at engineering 0 (raw 0 where 0 cannot be
  * represented, e.g. below an offset); only explicit values are checked against min/max.
  */
+import { silentLogger, type Logger } from '../log.js';
 import type { LoadedProfile } from '../profile/loaded.js';
 import { assembleProfile } from './assemble.js';
 import { baseName, planProfile } from './plan.js';
 import { Reporter } from './report.js';
 import type { CompileResult } from './types.js';
 
-export function compileProfile(loaded: LoadedProfile): CompileResult {
+export interface CompileOptions {
+  /** Where the device handlers log data-source failures (answered 04). */
+  logger?: Logger;
+}
+
+export function compileProfile(loaded: LoadedProfile, options: CompileOptions = {}): CompileResult {
   const report = new Reporter(loaded);
   const plan = planProfile(loaded, report);
   if (report.count > 0) return { ok: false, diagnostics: report.diagnostics };
   // A profile given as an object (the API) has no positions, and no file.
   const file = loaded.locate(loaded.profile) === undefined ? undefined : loaded.file;
-  return { ok: true, profile: assembleProfile(plan, loaded.profile, loaded.profile.name ?? baseName(loaded.file), file) };
+  return {
+    ok: true,
+    profile: assembleProfile(plan, loaded.profile, loaded.profile.name ?? baseName(loaded.file), file, options.logger ?? silentLogger),
+  };
 }

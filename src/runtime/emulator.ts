@@ -53,7 +53,8 @@ export interface Emulator {
  * carries every diagnostic when the profile is invalid.
  */
 export async function startEmulator(options: EmulatorOptions): Promise<Emulator> {
-  const result = await loadDevice(options.profile, { cwd: options.cwd });
+  const logger = options.logger ?? silentLogger;
+  const result = await loadDevice(options.profile, { cwd: options.cwd, logger });
   if (!result.ok) throw new ProfileError(result.diagnostics);
   const device = result.profile;
   const settings = device.server;
@@ -64,7 +65,7 @@ export async function startEmulator(options: EmulatorOptions): Promise<Emulator>
     idleTimeoutMs: options.idleTimeoutMs ?? settings.idleTimeoutMs ?? DEFAULT_IDLE_TIMEOUT_MS,
     maxConnections: options.maxConnections ?? settings.maxConnections,
     connectionPolicy: options.connectionPolicy ?? settings.whenFull,
-    logger: options.logger ?? silentLogger,
+    logger,
     traffic: options.traffic ?? 0,
     timer: options.timer,
   });

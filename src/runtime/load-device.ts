@@ -1,5 +1,6 @@
 import { compileProfile } from '../compiler/compile.js';
 import type { CompiledProfile } from '../compiler/types.js';
+import type { Logger } from '../log.js';
 import type { Diagnostic } from '../profile/diagnostics.js';
 import { loadProfileFile, loadProfileObject, sortDiagnostics } from '../profile/index.js';
 
@@ -12,9 +13,12 @@ export type DeviceResult =
  * thrown. When the schema finds problems, the entities without them are still compiled, so
  * semantic problems (overlaps, values that do not fit) are reported in the same run.
  */
-export async function loadDevice(source: string | object, options: { cwd?: string } = {}): Promise<DeviceResult> {
+export async function loadDevice(
+  source: string | object,
+  options: { cwd?: string; logger?: Logger } = {},
+): Promise<DeviceResult> {
   const loaded = typeof source === 'string' ? await loadProfileFile(source, options) : await loadProfileObject(source, options);
-  if (loaded.ok) return compileProfile(loaded.loaded);
+  if (loaded.ok) return compileProfile(loaded.loaded, options);
   if (!loaded.partial) return loaded;
   const compiled = compileProfile(loaded.partial);
   if (compiled.ok) return loaded;
