@@ -1,0 +1,360 @@
+import { readdirSync, readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import ModbusSerial from 'modbus-serial';
+import type { ModbusRTU as Client } from 'modbus-serial/ModbusRTU.js';
+import { parse } from 'yaml';
+import { describe, expect, it, onTestFinished } from 'vitest';
+import type { Table } from '../../src/device/data-source.js';
+import type { CompiledUnit } from '../../src/compiler/types.js';
+import { loadDevice } from '../../src/runtime/load-device.js';
+import { startEmulator, type Emulator } from '../../src/runtime/emulator.js';
+
+// The package's typings declare a namespace default export; the runtime export is the class.
+const ModbusRTU = ModbusSerial as unknown as typeof Client;
+type ModbusRTU = Client;
+
+/**
+ * Every bundled profile (devices/*.yaml, discovered, so a new file is covered) loads without a
+ * diagnostic and serves what it documents, checked with modbus-serial and decoded here with Buffer.
+ */
+const DEVICES = fileURLToPath(new URL('../../devices/', import.meta.url));
+const FILES = readdirSync(DEVICES)
+  .filter((f) => f.endsWith('.yaml'))
+  .sort();
+const path = (file: string): string => `${DEVICES}${file}`;
+
+async function serve(file: string): Promise<Emulator> {
+  const emulator = await startEmulator({ profile: path(file), port: 0 });
+  onTestFinished(() => emulator.close());
+  return emulator;
+}
+
+async function connect(port: number, unitId = 1): Promise<ModbusRTU> {
+  const client = new ModbusRTU();
+  await client.connectTCP('127.0.0.1', { port });
+  onTestFinished(() => closeClient(client));
+  client.setID(unitId);
+  client.setTimeout(2000);
+  return client;
+}
+
+/** Raw words (or 0/1 bits) of `quantity` addresses of `table`, through the function code of the table. */
+async function readWire(client: ModbusRTU, table: Table, address: number, quantity: number): Promise<number[]> {
+  switch (table) {
+    case 'coils':
+      return (await client.readCoils(address, quantity)).data.slice(0, quantity).map(Number);
+    case 'discreteInputs':
+      return (await client.readDiscreteInputs(address, quantity)).data.slice(0, quantity).map(Number);
+    case 'holdingRegisters':
+      return (await client.readHoldingRegisters(address, quantity)).data;
+    case 'inputRegisters':
+      return (await client.readInputRegisters(address, quantity)).data;
+  }
+}
+
+const int16 = (w: number): number => (w >= 0x8000 ? w - 0x10000 : w);
+const uint32 = (high: number, low: number): number => high * 0x10000 + low;
+const int32 = (high: number, low: number): number => Buffer.from([high >> 8, high & 0xff, low >> 8, low & 0xff]).readInt32BE(0);
+const float32 = (high: number, low: number): number => Buffer.from([high >> 8, high & 0xff, low >> 8, low & 0xff]).readFloatBE(0);
+const text = (words: readonly number[]): string => Buffer.from(words.flatMap((w) => [w >> 8, w & 0xff])).toString('latin1').replace(/\0+$/, '');
+
+/** A unit id that reaches `unit` (a unit answering every id has none listed). */
+function unitIdOf(emulator: Emulator, unit: CompiledUnit): number {
+  const id = unit.unitIds[0] ?? [...Array(256).keys()].find((i) => emulator.device.unit(i) === unit);
+  if (id === undefined) throw new Error(`no unit id reaches ${unit.name}`);
+  return id;
+}
+
+/** FC 43 object ids of the profile's `identification` keys, with the defaults of a device without them. */
+function expectedIdentification(identification: Record<string, string> | undefined): Record<number, string> {
+  const ids: [string, number][] = [
+    ['vendorName', 0],
+    ['productCode', 1],
+    ['revision', 2],
+    ['vendorUrl', 3],
+    ['productName', 4],
+    ['modelName', 5],
+    ['userApplicationName', 6],
+  ];
+  const out: Record<number, string> = { 0: 'modbus-emu', 1: 'MODBUS-EMU', 2: '0.1' };
+  for (const [key, id] of ids) if (identification?.[key] !== undefined) out[id] = String(identification[key]);
+  return out;
+}
+
+describe.each(FILES)('devices/%s', (file) => {
+  it('loads and compiles without a diagnostic', async () => {
+    const result = await loadDevice(path(file));
+    expect(result.ok ? [] : result.diagnostics).toEqual([]);
+  });
+
+  it('serves every point of every unit as stored: wire words = emulator.readTable', async () => {
+    const emulator = await serve(file);
+    expect(emulator.port).toBeGreaterThan(0);
+    let checked = 0;
+    for (const unit of emulator.device.units) {
+      const unitId = unitIdOf(emulator, unit);
+      const client = await connect(emulator.port, unitId);
+      for (const info of unit.points.values()) {
+        if (info.access === 'writeOnly') continue; // reads as zeros by design
+        const wire = await readWire(client, info.table, info.address, info.size);
+        expect(wire, `${unit.name} ${info.name}`).toEqual(emulator.readTable(info.table, info.address, info.size, { unitId }));
+        checked++;
+      }
+    }
+    expect(checked).toBeGreaterThan(0);
+  });
+
+  it('FC 43 regular stream returns the profile identification (single devices)', async () => {
+    const doc = parse(readFileSync(path(file), 'utf8')) as { units?: unknown; identification?: Record<string, string> };
+    if (doc.units) return; // gateways: per unit, below
+    const emulator = await serve(file);
+    const client = await connect(emulator.port);
+    const reply = await client.readDeviceIdentification(2, 0);
+    expect(reply.data).toEqual(expectedIdentification(doc.identification));
+  });
+});
+
+describe('devices/pump.yaml', () => {
+  type Spec = { type: string; table?: string; address: number; scale?: number; bits?: Record<string, number | { bit: number; width?: number }> };
+  const points = (parse(readFileSync(path('pump.yaml'), 'utf8')) as { points: Record<string, Spec> }).points;
+
+  it('lists every point and every named bit of the file', async () => {
+    const emulator = await serve('pump.yaml');
+    const expected = Object.entries(points).flatMap(([name, spec]) => [name, ...Object.keys(spec.bits ?? {}).map((bit) => `${name}.${bit}`)]);
+    expect(new Set(emulator.device.units[0]!.points.keys())).toEqual(new Set(expected));
+  });
+
+  it('every point read with modbus-serial matches emulator.read, decoded from the file independently', async () => {
+    const emulator = await serve('pump.yaml');
+    const client = await connect(emulator.port);
+    for (const info of emulator.device.units[0]!.points.values()) {
+      const [pointName, bitName] = info.name.split('.') as [string, string | undefined];
+      const spec = points[pointName]!;
+      expect(info.table, info.name).toBe('holdingRegisters');
+      expect(info.address, info.name).toBe(spec.address);
+      const [word] = await client.readHoldingRegisters(spec.address, 1).then((r: { data: number[] }) => r.data);
+      const actual = emulator.read(info.name);
+      if (bitName !== undefined) {
+        const bitSpec = spec.bits![bitName]!;
+        const bit = typeof bitSpec === 'number' ? bitSpec : bitSpec.bit;
+        const width = typeof bitSpec === 'number' ? 1 : (bitSpec.width ?? 1);
+        const field = (word! >> bit) & ((1 << width) - 1);
+        expect(actual, info.name).toBe(width === 1 ? field === 1 : field);
+        continue;
+      }
+      const raw = spec.type === 'int16' ? int16(word!) : word!;
+      if (spec.scale === undefined) expect(actual, info.name).toBe(raw);
+      else expect(actual as number, info.name).toBeCloseTo(raw * spec.scale, 9);
+    }
+  });
+
+  it('documented values: control word 0x000F, status word 0x0637, 45.0 Hz (raw 450)', async () => {
+    const emulator = await serve('pump.yaml');
+    const client = await connect(emulator.port);
+    expect((await client.readHoldingRegisters(8501, 2)).data).toEqual([0x000f, 450]);
+    expect((await client.readHoldingRegisters(3201, 3)).data).toEqual([0x0637, 450, 450]);
+    expect(emulator.read('statusWord')).toBe(0x0637);
+    expect(emulator.read('statusWord.referenceReached')).toBe(true);
+    expect(emulator.read('frequencyReference')).toBe(45);
+  });
+
+  it('frequencyReference: a write in range is taken, above max 60.0 Hz gets 03, status word is read-only (02)', async () => {
+    const emulator = await serve('pump.yaml');
+    const client = await connect(emulator.port);
+    await client.writeRegister(8502, 0x10000 - 300); // -30.0 Hz
+    expect(emulator.read('frequencyReference')).toBe(-30);
+    await expect(client.writeRegister(8502, 601)).rejects.toMatchObject({ modbusCode: 3 });
+    expect(emulator.read('frequencyReference')).toBe(-30);
+    await expect(client.writeRegister(3201, 0)).rejects.toMatchObject({ modbusCode: 2 });
+    expect(emulator.read('statusWord')).toBe(0x0637);
+  });
+});
+
+describe('devices/inverter-sunspec.yaml', () => {
+  it('"SunS" at 40000, models 1 and 103 chained by their lengths, 0xFFFF end marker', async () => {
+    const emulator = await serve('inverter-sunspec.yaml');
+    const client = await connect(emulator.port);
+    expect((await client.readHoldingRegisters(40000, 2)).data).toEqual([0x5375, 0x6e53]);
+    expect(text((await client.readHoldingRegisters(40000, 2)).data)).toBe('SunS');
+    // Walk the model list the way a SunSpec client does.
+    const models: number[] = [];
+    let address = 40002;
+    for (;;) {
+      const [id, length] = (await client.readHoldingRegisters(address, 2)).data as [number, number];
+      if (id === 0xffff) break;
+      models.push(id);
+      address += 2 + length;
+    }
+    expect(models).toEqual([1, 103]);
+    expect(address).toBe(40122);
+    expect((await client.readHoldingRegisters(40122, 2)).data).toEqual([0xffff, 0]);
+    expect(emulator.read('End_ID')).toBe(0xffff);
+  });
+
+  it('common model strings', async () => {
+    const emulator = await serve('inverter-sunspec.yaml');
+    const client = await connect(emulator.port);
+    expect(text((await client.readHoldingRegisters(40004, 16)).data)).toBe('Emu Solar');
+    expect(text((await client.readHoldingRegisters(40020, 16)).data)).toBe('ES-10K-3P');
+    expect((await client.readHoldingRegisters(40036, 8)).data).toEqual(new Array(8).fill(0)); // Opt: not implemented, all NUL
+    expect(text((await client.readHoldingRegisters(40052, 16)).data)).toBe(emulator.read('SN'));
+  });
+
+  it('scale factors: engineering = raw × 10^sf, computed from the wire', async () => {
+    const emulator = await serve('inverter-sunspec.yaml');
+    const client = await connect(emulator.port);
+    const m = (await client.readHoldingRegisters(40072, 36)).data; // 40072..40107
+    const at = (a: number): number => m[a - 40072]!;
+    expect([at(40072), at(40076)]).toEqual([1072, 0xfffe]); // A = 1072, A_SF = -2
+    const scaled = (raw: number, sf: number): number => (sf < 0 ? raw / 10 ** -sf : raw * 10 ** sf);
+    expect(emulator.read('A')).toBe(scaled(at(40072), int16(at(40076))));
+    expect(emulator.read('A')).toBe(10.72);
+    expect(emulator.read('PhVphA')).toBe(scaled(at(40080), int16(at(40083))));
+    expect(emulator.read('W')).toBe(scaled(int16(at(40084)), int16(at(40085))));
+    expect(emulator.read('Hz')).toBe(scaled(at(40086), int16(at(40087))));
+    expect(emulator.read('WH')).toBe(scaled(uint32(at(40094), at(40095)), int16(at(40096))));
+    expect(emulator.read('TmpCab')).toBe(scaled(int16(at(40103)), int16(at(40107))));
+    expect([at(40105), at(40106)]).toEqual([0x8000, 0x8000]); // not implemented
+  });
+
+  it('operating state, event flags and "not implemented" values', async () => {
+    const emulator = await serve('inverter-sunspec.yaml');
+    const client = await connect(emulator.port);
+    const m = (await client.readHoldingRegisters(40108, 14)).data; // 40108..40121
+    expect(m[0]).toBe(4); // St = MPPT
+    expect(emulator.read('St')).toBe(4);
+    expect(m[1]).toBe(0xffff); // StVnd
+    expect(m.slice(2, 4)).toEqual([0, 0]); // Evt1
+    expect(m.slice(8, 14)).toEqual([0xffff, 0xffff, 0xffff, 0xffff, 0xffff, 0xffff]); // EvtVnd2..4
+    expect(emulator.read('EvtVnd2')).toBe(uint32(m[8]!, m[9]!));
+  });
+
+  it('addresses outside the map answer 02 (clients probing 0 and 50000)', async () => {
+    const emulator = await serve('inverter-sunspec.yaml');
+    const client = await connect(emulator.port);
+    await expect(client.readHoldingRegisters(0, 2)).rejects.toMatchObject({ modbusCode: 2 });
+    await expect(client.readHoldingRegisters(50000, 2)).rejects.toMatchObject({ modbusCode: 2 });
+  });
+});
+
+describe('devices/meter-sdm630.yaml', () => {
+  it('float32 ABCD measurements in the input registers (modicon 30001 = FC 4 address 0)', async () => {
+    const emulator = await serve('meter-sdm630.yaml');
+    const client = await connect(emulator.port);
+    const words = (await client.readInputRegisters(0, 6)).data;
+    expect(float32(words[0]!, words[1]!)).toBe(Math.fround(230.4));
+    expect(float32(words[0]!, words[1]!)).toBe(emulator.read('voltage_L1'));
+    expect(float32(words[4]!, words[5]!)).toBe(emulator.read('voltage_L3'));
+    const total = (await client.readInputRegisters(0x0156, 2)).data;
+    expect(float32(total[0]!, total[1]!)).toBe(Math.fround(18346.9));
+    expect(float32(total[0]!, total[1]!)).toBe(emulator.read('totalEnergy'));
+  });
+
+  it('the measurement area is covered by the block: 125 registers from 0 in one read, gaps 0', async () => {
+    const emulator = await serve('meter-sdm630.yaml');
+    const client = await connect(emulator.port);
+    const words = (await client.readInputRegisters(0, 125)).data;
+    expect(words.slice(0x24, 0x34)).toEqual(new Array(16).fill(0)); // 30037..30052: no point
+    expect(float32(words[0x46]!, words[0x47]!)).toBe(emulator.read('frequency'));
+  });
+
+  it('settings in the holding registers, the serial number at 0xFC00 (6-digit modicon)', async () => {
+    const emulator = await serve('meter-sdm630.yaml');
+    const client = await connect(emulator.port);
+    const type = (await client.readHoldingRegisters(10, 2)).data;
+    expect(float32(type[0]!, type[1]!)).toBe(3);
+    expect(emulator.read('systemType')).toBe(3);
+    const serial = (await client.readHoldingRegisters(0xfc00, 2)).data;
+    expect(uint32(serial[0]!, serial[1]!)).toBe(21110123);
+    expect(emulator.read('serialNumber')).toBe(21110123);
+  });
+});
+
+describe('devices/meter-em24.yaml', () => {
+  it('int32 low word first, ÷10: 231.2 V is 0x0908 0x0000', async () => {
+    const emulator = await serve('meter-em24.yaml');
+    const client = await connect(emulator.port);
+    const words = (await client.readHoldingRegisters(0, 2)).data;
+    expect(words).toEqual([0x0908, 0x0000]);
+    expect(int32(words[1]!, words[0]!) / 10).toBe(emulator.read('V_L1N'));
+    const energy = (await client.readHoldingRegisters(0x42, 2)).data;
+    expect(int32(energy[1]!, energy[0]!) / 10).toBe(emulator.read('kWh_import'));
+    expect(emulator.read('kWh_import')).toBe(5321.7);
+    const pf = (await client.readHoldingRegisters(0x32, 1)).data;
+    expect(int16(pf[0]!) / 1000).toBe(emulator.read('PF_L1'));
+  });
+
+  it('FC 4 reads the same words as FC 3 (inputRegisters: sameAsHolding), the whole area in one read', async () => {
+    const emulator = await serve('meter-em24.yaml');
+    const client = await connect(emulator.port);
+    const holding = (await client.readHoldingRegisters(0, 0x5e)).data;
+    expect((await client.readInputRegisters(0, 0x5e)).data).toEqual(holding);
+  });
+
+  it('everything is read-only: a write gets 02', async () => {
+    const emulator = await serve('meter-em24.yaml');
+    const client = await connect(emulator.port);
+    await expect(client.writeRegisters(0, [1, 0])).rejects.toMatchObject({ modbusCode: 2 });
+    expect(emulator.read('V_L1N')).toBe(231.2);
+  });
+});
+
+describe('devices/gateway.yaml', () => {
+  it('unit 1 is the temperature controller: 184.7 °C at 289', async () => {
+    const emulator = await serve('gateway.yaml');
+    const client = await connect(emulator.port, 1);
+    const [pv] = (await client.readHoldingRegisters(289, 1)).data;
+    expect(pv).toBe(1847);
+    expect(int16(pv!) / 10).toBe(emulator.read('processValue', { unitId: 1 }));
+  });
+
+  it('unit 9 answers exception 0x0B, unknown units (200, and 0) 0x0A', async () => {
+    const emulator = await serve('gateway.yaml');
+    await expect((await connect(emulator.port, 9)).readHoldingRegisters(0, 2)).rejects.toMatchObject({ modbusCode: 0x0b });
+    await expect((await connect(emulator.port, 200)).readHoldingRegisters(0, 2)).rejects.toMatchObject({ modbusCode: 0x0a });
+    await expect((await connect(emulator.port, 0)).readHoldingRegisters(0, 2)).rejects.toMatchObject({ modbusCode: 0x0a });
+  });
+
+  it('units 2-4 are independent meters: a write on unit 3 leaves 2 and 4 unchanged', async () => {
+    const emulator = await serve('gateway.yaml');
+    const [two, three, four] = await Promise.all([2, 3, 4].map((id) => connect(emulator.port, id)));
+    for (const c of [two!, three!, four!]) expect((await c.readHoldingRegisters(0, 2)).data).toEqual([0x0908, 0]);
+    emulator.writeTable('holdingRegisters', 0, [0x1234, 0x0000], { unitId: 3 });
+    expect((await three!.readHoldingRegisters(0, 2)).data).toEqual([0x1234, 0]);
+    expect(emulator.read('V_L1N', { unitId: 3 })).toBe(466); // 0x00001234 = 4660, ÷10
+    expect((await two!.readHoldingRegisters(0, 2)).data).toEqual([0x0908, 0]);
+    expect((await four!.readHoldingRegisters(0, 2)).data).toEqual([0x0908, 0]);
+    emulator.write('A_L1', 1.5, { unitId: 4 });
+    expect((await four!.readHoldingRegisters(0x0c, 2)).data).toEqual([1500, 0]);
+    expect(emulator.read('A_L1', { unitId: 2 })).toBe(4.812);
+    expect(emulator.read('A_L1', { unitId: 3 })).toBe(4.812);
+  });
+
+  it('FC 43 returns each unit profile identification; unit 9 gets 0x0B', async () => {
+    const emulator = await serve('gateway.yaml');
+    const controller = await connect(emulator.port, 1);
+    expect((await controller.readDeviceIdentification(1, 0)).data).toEqual({ 0: 'Eurotherm', 1: '3508', 2: '3.01' });
+    expect((await controller.readDeviceIdentification(2, 0)).data).toEqual({
+      0: 'Eurotherm',
+      1: '3508',
+      2: '3.01',
+      4: '3500 series controller',
+      5: '3508',
+    });
+    const meter = await connect(emulator.port, 3);
+    expect((await meter.readDeviceIdentification(2, 0)).data).toEqual({
+      0: 'Carlo Gavazzi',
+      1: 'EM24DINAV93XO2X',
+      2: '1.3',
+      4: 'EM24 DIN',
+      5: 'EM24DINAV93XO2X',
+    });
+    await expect((await connect(emulator.port, 9)).readDeviceIdentification(1, 0)).rejects.toMatchObject({ modbusCode: 0x0b });
+  });
+});
+
+/** Closes a modbus-serial client; one the server already closed never calls close()'s callback. */
+function closeClient(client: ModbusRTU): Promise<void> {
+  if (!client.isOpen) return Promise.resolve();
+  return new Promise((resolve) => client.close(() => resolve()));
+}
