@@ -3,7 +3,7 @@ import type { Logger } from '../log.js';
 import type { Handler } from '../pipeline/types.js';
 import type { DeviceProfile } from '../profile/types.generated.js';
 import type { Entry, Plan } from './plan.js';
-import { answer, createBroadcast, createRouter, unreachable } from './router.js';
+import { answer, createBroadcast, createRouter, refusing, unreachable } from './router.js';
 import { createUnit } from './unit.js';
 import { formatUnitIds } from './unit-ids.js';
 import type { CompiledProfile, CompiledUnit, ServerSettings } from './types.js';
@@ -27,7 +27,7 @@ export function assembleProfile(
   const devices: Handler[] = [];
   const deviceUnit = (unitName: string, ids: readonly number[], e: Extract<Entry, { kind: 'device' }>): Handler => {
     const unit = createUnit(unitName, ids, e.built.layout, e.built.identity);
-    const handler = createDeviceHandler({ dataSource: unit.dataSource, identity: unit.identity, logger });
+    const handler = refusing(createDeviceHandler({ dataSource: unit.dataSource, identity: unit.identity, logger }), e.built.refused);
     units.push(unit);
     devices.push(handler);
     for (const id of ids) byId[id] = unit;

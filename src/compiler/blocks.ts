@@ -2,7 +2,7 @@ import type { Block } from '../profile/types.generated.js';
 import { describeAddress, resolveAddress, TABLE_OF, TABLE_WORDS } from './addressing.js';
 import type { DeviceContext } from './context.js';
 import { isBitTable, type BlockModel } from './model.js';
-import { defaultAccess } from './points.js';
+import { accessOf } from './points.js';
 
 /** Checks one block and returns its model with its initial words or bits, or undefined. */
 export function shapeBlock(node: Block, index: number, ctx: DeviceContext): BlockModel | undefined {
@@ -50,7 +50,7 @@ export function shapeBlock(node: Block, index: number, ctx: DeviceContext): Bloc
   // `values` from the start, `fill` for the rest of `length`.
   const values = new Uint16Array(length).fill(Number(node.fill ?? 0));
   node.values?.forEach((v, i) => (values[i] = Number(v)));
-  return { index, table, address, length, access: node.access ?? defaultAccess(table), values, sixDigit };
+  return { index, table, address, length, access: accessOf(node.access, table, ctx), values, sixDigit };
 }
 
 /** Blocks may not share addresses (points inside blocks are fine). */

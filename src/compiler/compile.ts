@@ -5,9 +5,14 @@
  *
  * Units. Without `units` the device answers every unit id. A gateway lists units; each unit id
  * gets its own storage, also when several ids share one entry or template. Unit-level settings
- * override the template's, which override the profile's (per field for `identification` and
- * `reportServerId`). `unknownUnits` decides other ids: 0x0A (default), 0x0B, silence, or one
- * default device (one storage) for all of them. `unitZero: broadcast`: unit 0 writes reach every
+ * override the template's (or the included device's), which override the profile's (per field
+ * for `identification` and `reportServerId`): a gateway's top-level `byteOrder`, `access`,
+ * `writeToReadOnly`, `unmapped`, `inputRegisters`, `identification` and `reportServerId` are the
+ * defaults of every unit, the `unknownUnits` device included. `identification: false` /
+ * `reportServerId: false` on the most specific level that sets the key make the device answer
+ * every FC 43 / FC 17 request with 01 (router.ts `refusing`); objects still merge across levels.
+ * `unknownUnits` decides other ids: 0x0A (default), 0x0B, silence, or one default device (one
+ * storage) for all of them. `unitZero: broadcast`: unit 0 writes reach every
  * device (FC 23: its write part) and nothing is answered, nor are unit 0 reads. A profile
  * without `units` ignores `unknownUnits`.
  *
@@ -22,8 +27,11 @@
  * 1. A write request is checked as a whole and applied all or nothing.
  * 2. Touching an unmapped address is 02 (`unmapped: exception`); with `unmapped: zero` those
  *    words are discarded and the rest is written.
- * 3. Touching a read-only point or block is 02 by default. With `writeToReadOnly: ignore` the
- *    request is acknowledged, read-only words keep their value and the writable words are written.
+ * 3. Touching a read-only point or block is 02 by default. A point's or block's access is its own,
+ *    else the device's `access` (unit > template > profile) in coils and holding registers, else
+ *    readWrite there and readOnly in discrete inputs and input registers. With `writeToReadOnly:
+ *    ignore` the request is acknowledged, read-only words keep their value and the writable words
+ *    are written.
  *    Where points share words (aliases) the most restrictive access wins; a point inside a block
  *    decides the access of its words.
  * 4. A write to some registers of a multi-register point stores those raw words; the point's value
@@ -37,8 +45,9 @@
  * 7. Coils are written by FC 5/15; discrete inputs and input registers never by clients.
  *
  * Initial values: blocks first, then points (a point's value wins over its block), then aliases
- * that give a `value`. A point without `value` starts at engineering 0 (raw 0 where 0 cannot be
- * represented, e.g. below an offset); only explicit values are checked against min/max.
+ * that give a `value` or `raw`. A point without either starts at engineering 0 (raw 0 where 0
+ * cannot be represented, e.g. below an offset); only explicit values are checked against
+ * min/max. `raw` is the register contents as is (raw.ts): no scaling, no min/max.
  */
 import { silentLogger, type Logger } from '../log.js';
 import type { LoadedProfile } from '../profile/loaded.js';

@@ -1,5 +1,6 @@
 import type { ByteOrder } from '../device/values.js';
 import type { Addressing } from '../profile/types.generated.js';
+import type { Access } from './types.js';
 import type { Path, Reporter } from './report.js';
 
 /** What compiling one device's points and blocks needs to know about where they are. */
@@ -10,5 +11,7 @@ export interface DeviceContext {
   readonly addressing: Addressing;
   /** Word order of points that do not give their own. */
   readonly byteOrder: ByteOrder;
+  /** The device's `access` (unit > template > profile): the default of points and blocks in coils and holding registers. */
+  readonly access: Access | undefined;
   readonly sameAsHolding: boolean;
 }

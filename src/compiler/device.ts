@@ -1,6 +1,6 @@
 import type { Table } from '../device/data-source.js';
 import { readRaw } from '../device/values.js';
-import type { Blocks, Points, UnmappedMode } from '../profile/types.generated.js';
+import type { Blocks, Point, Points, UnmappedMode } from '../profile/types.generated.js';
 import { checkBlockOverlaps, shapeBlock } from './blocks.js';
 import { decode, encode, inRange } from './codec.js';
 import type { DeviceContext } from './context.js';
@@ -8,6 +8,7 @@ import type { DeviceLayout } from './device-layout.js';
 import { buildTable } from './layout.js';
 import type { BlockModel, FieldModel, PointModel } from './model.js';
 import { shapePoint } from './points.js';
+import { encodeRaw } from './raw.js';
 import { linkPoints, type Shaped } from './references.js';
 import type { PointInfo } from './types.js';
 
@@ -60,22 +61,34 @@ export function compileDevice(body: { readonly points?: Points; readonly blocks?
 
 const DEFAULTS = { bit: false, boolRegister: false, number: 0, string: '', bitfield: 0 } as const;
 
+/** `raw` exists on number and bit-field points only. */
+const rawOf = (node: Point): number | string | undefined => ('raw' in node ? node.raw : undefined);
+
 /**
- * Initial words of each point. Points without `value` start at engineering 0 (raw 0 when 0 is not
- * representable, e.g. past an offset) and aliases without `value` keep what their point lays down.
- * Scale-factor points are encoded first: their initial exponent scales their dependents' values.
+ * Initial words of each point. Points without `value` or `raw` start at engineering 0 (raw 0 when
+ * 0 is not representable, e.g. past an offset) and aliases without either keep what their point
+ * lays down. Scale-factor points are encoded first: their initial exponent scales their
+ * dependents' values. `raw` is laid down as is (raw.ts), so min/max do not apply to it.
  */
 function initialValues(shaped: readonly Shaped[], aliases: ReadonlySet<PointModel>, ctx: DeviceContext): Map<PointModel, Uint16Array> {
   const initial = new Map<PointModel, Uint16Array>();
   const sorted = [...shaped.filter((s) => !s.model.scaleFactor), ...shaped.filter((s) => s.model.scaleFactor)];
   for (const { model: p, node } of sorted) {
+    const raw = rawOf(node);
     const explicit = node.value !== undefined;
-    if (!explicit && aliases.has(p)) continue;
+    if (!explicit && raw === undefined && aliases.has(p)) continue;
     const value = explicit ? node.value : DEFAULTS[p.kind];
     const words = new Uint16Array(p.size);
     initial.set(p, words);
     if (p.kind === 'bit') {
       words[0] = value ? 1 : 0;
+      continue;
+    }
+    if (raw !== undefined) {
+      const path = [...ctx.path, 'points', p.name, 'raw'];
+      if (explicit) ctx.report.error('E_VALUE_CONFLICT', path, node, 'raw', 'value and raw both give the initial value: keep one (raw is the register contents, value the engineering value)');
+      const problem = explicit ? undefined : encodeRaw(p, raw, words, 0);
+      if (problem) ctx.report.error(problem.code, path, node, 'raw', problem.message);
       continue;
     }
     const sfWords = p.scaleFactor && initial.get(p.scaleFactor);

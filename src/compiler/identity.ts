@@ -1,14 +1,21 @@
 import { createIdentity, DEFAULT_IDENTITY_OPTIONS, type DeviceIdentity, type IdentityOptions } from '../device/identity.js';
 import { isAscii } from '../device/values.js';
-import type { Identification, ReportServerId } from '../profile/types.generated.js';
+import { FunctionCode } from '../protocol/constants.js';
+import type { IdentificationSetting, ReportServerIdSetting } from '../profile/types.generated.js';
 import { DEVICE_ID_OBJECT_MAX_BYTES } from '../protocol/device-id.js';
 import { REPORT_SERVER_ID_MAX_BYTES } from '../protocol/response.js';
 import type { Path, Reporter } from './report.js';
 
 /** A level of settings (unit, template, profile), most specific first. */
 export interface IdentityLayer {
-  readonly node: { readonly identification?: Identification; readonly reportServerId?: ReportServerId };
+  readonly node: { readonly identification?: IdentificationSetting; readonly reportServerId?: ReportServerIdSetting };
   readonly path: Path;
+}
+
+/** What a device answers for FC 43 and FC 17, and the function codes it refuses with 01. */
+export interface CompiledIdentity {
+  readonly identity: DeviceIdentity;
+  readonly refused: readonly number[];
 }
 
 /** Profile names of the FC 43 objects, and the createIdentity option each feeds. */
@@ -26,24 +33,37 @@ const OBJECTS = [
  * FC 43 objects and the FC 17 reply of a device. Each field comes from the most specific layer
  * that sets it (a unit may change one object of its template's identification); private objects
  * are merged by id. Everything createIdentity would refuse is reported here with its position.
+ *
+ * `false` switches a function off and nothing else: the most specific layer that sets the key
+ * decides whether it is answered, while the objects of every layer still merge (they feed the
+ * FC 17 default additional data, and the API's identity), so turning FC 43 off in a unit does
+ * not change what FC 17 says.
  */
-export function compileIdentity(layers: readonly IdentityLayer[], report: Reporter): DeviceIdentity {
+export function compileIdentity(layers: readonly IdentityLayer[], report: Reporter): CompiledIdentity {
   const before = report.count;
+  const answers = (key: 'identification' | 'reportServerId'): boolean => layers.find((l) => l.node[key] !== undefined)?.node[key] !== false;
+  const refused = [
+    ...(answers('identification') ? [] : [FunctionCode.EncapsulatedInterface]),
+    ...(answers('reportServerId') ? [] : [FunctionCode.ReportServerId]),
+  ];
+  // `|| undefined` reads a `false` level as one that gives no objects.
+  const ident = (l: IdentityLayer) => l.node.identification || undefined;
+  const server = (l: IdentityLayer) => l.node.reportServerId || undefined;
   const options: IdentityOptions & Record<string, unknown> = {};
   const text = (value: string, node: object, key: string, path: Path, what: string, max: number): void => {
     if (!isAscii(value)) report.error('E_IDENTIFICATION', [...path, key], node, key, `${what} is not ASCII`);
     else if (value.length > max) report.error('E_IDENTIFICATION', [...path, key], node, key, `${what} is ${value.length} bytes; at most ${max} fit a reply`);
   };
   for (const [field, option] of OBJECTS) {
-    const layer = layers.find((l) => l.node.identification?.[field] !== undefined);
+    const layer = layers.find((l) => ident(l)?.[field] !== undefined);
     if (!layer) continue;
-    const ident = layer.node.identification!;
-    options[option] = ident[field];
-    text(ident[field]!, ident, field, [...layer.path, 'identification'], field, DEVICE_ID_OBJECT_MAX_BYTES);
+    const objects = ident(layer)!;
+    options[option] = objects[field];
+    text(objects[field]!, objects, field, [...layer.path, 'identification'], field, DEVICE_ID_OBJECT_MAX_BYTES);
   }
   const privateObjects: Record<number, string> = {};
   for (const layer of [...layers].reverse()) {
-    const objects = layer.node.identification?.privateObjects;
+    const objects = ident(layer)?.privateObjects;
     if (!objects) continue;
     const path = [...layer.path, 'identification', 'privateObjects'];
     const seen = new Map<number, string>();
@@ -57,33 +77,33 @@ export function compileIdentity(layers: readonly IdentityLayer[], report: Report
   }
   if (Object.keys(privateObjects).length > 0) options.privateObjects = privateObjects;
 
-  const pick = <K extends keyof ReportServerId>(key: K) => layers.find((l) => l.node.reportServerId?.[key] !== undefined);
+  const pick = (key: 'serverId' | 'running' | 'additionalData') => layers.find((l) => server(l)?.[key] !== undefined);
   const idLayer = pick('serverId');
   const runLayer = pick('running');
   const dataLayer = pick('additionalData');
   if (idLayer) {
-    const id = idLayer.node.reportServerId!.serverId!;
+    const id = server(idLayer)!.serverId!;
     options.serverId = typeof id === 'number' ? [id] : id;
   }
-  if (runLayer) options.running = runLayer.node.reportServerId!.running;
-  const data = dataLayer?.node.reportServerId!.additionalData;
+  if (runLayer) options.running = server(runLayer)!.running;
+  const data = dataLayer && server(dataLayer)!.additionalData;
   if (dataLayer && data !== undefined) {
     options.additionalData = data;
-    text(data, dataLayer.node.reportServerId!, 'additionalData', [...dataLayer.path, 'reportServerId'], 'additionalData', Infinity);
+    text(data, server(dataLayer)!, 'additionalData', [...dataLayer.path, 'reportServerId'], 'additionalData', Infinity);
   }
   // The default additional data is "<vendorName> <productCode>" (createIdentity).
   const dataBytes = data?.length ?? `${options.vendorName ?? DEFAULT_IDENTITY_OPTIONS.vendorName} ${options.productCode ?? DEFAULT_IDENTITY_OPTIONS.productCode}`.length;
   const payload = (options.serverId?.length ?? 1) + 1 + dataBytes;
+  // Checked also with `reportServerId: false`: createIdentity refuses such a reply regardless.
   if (payload > REPORT_SERVER_ID_MAX_BYTES) {
     const message = `the report server id reply would carry ${payload} bytes; at most ${REPORT_SERVER_ID_MAX_BYTES} fit`;
-    const vendor = layers.find((l) => l.node.identification?.vendorName !== undefined || l.node.identification?.productCode !== undefined);
+    const vendor = layers.find((l) => ident(l)?.vendorName !== undefined || ident(l)?.productCode !== undefined);
     if (dataLayer || idLayer) {
       const [layer, key] = dataLayer ? [dataLayer, 'additionalData'] : [idLayer!, 'serverId'];
-      report.error('E_IDENTIFICATION', [...layer.path, 'reportServerId', key], layer.node.reportServerId!, key, message);
+      report.error('E_IDENTIFICATION', [...layer.path, 'reportServerId', key], server(layer)!, key, message);
     } else if (vendor) {
-      const ident = vendor.node.identification!;
-      report.error('E_IDENTIFICATION', [...vendor.path, 'identification'], ident, undefined, `${message} (its additional data defaults to vendorName and productCode; set reportServerId.additionalData)`);
+      report.error('E_IDENTIFICATION', [...vendor.path, 'identification'], ident(vendor)!, undefined, `${message} (its additional data defaults to vendorName and productCode; set reportServerId.additionalData)`);
     }
   }
-  return report.count === before ? createIdentity(options) : createIdentity();
+  return { identity: report.count === before ? createIdentity(options) : createIdentity(), refused };
 }

@@ -43,7 +43,7 @@ export function shapePoint(name: string, node: Point, ctx: DeviceContext): Point
     table,
     address,
     size,
-    access: node.access ?? defaultAccess(table),
+    access: accessOf(node.access, table, ctx),
     numeric,
     // Word orders apply to values of more than one register (README); strings honour the byte swap.
     order: size === 1 && node.type !== 'string' ? 'ABCD' : ('byteOrder' in node && node.byteOrder) || ctx.byteOrder,
@@ -73,8 +73,15 @@ function sizeOf(node: Point): number {
   return wordCount(node.type);
 }
 
-export function defaultAccess(table: Table): Access {
-  return table === 'coils' || table === 'holdingRegisters' ? 'readWrite' : 'readOnly';
+/**
+ * A point's or block's access: its own, else the device's default, else the table's. The device
+ * default stops at discrete inputs and input registers: clients cannot write them, and a device
+ * saying `writeOnly` (or `readWrite`) would otherwise make whole read-only tables read as zeros
+ * (or list them as writable).
+ */
+export function accessOf(own: Access | undefined, table: Table, ctx: DeviceContext): Access {
+  if (own) return own;
+  return table === 'coils' || table === 'holdingRegisters' ? (ctx.access ?? 'readWrite') : 'readOnly';
 }
 
 function checkNumber(node: NumberPoint, path: readonly (string | number)[], { report }: DeviceContext): void {

@@ -12,6 +12,21 @@ export function unreachable(respond: UnreachableBehaviour): Outcome {
 
 export const answer = (outcome: Outcome): Handler => () => outcome;
 
+const ILLEGAL_FUNCTION = exception(ExceptionCode.IllegalFunction);
+
+/**
+ * A device without some function codes (`identification: false` refuses FC 43, `reportServerId:
+ * false` FC 17): exception 01 for every request with one of them, malformed ones included, as a
+ * device lacking the function answers. Other requests pay one table lookup; a device refusing
+ * nothing gets its handler back unwrapped.
+ */
+export function refusing(handler: Handler, functionCodes: readonly number[]): Handler {
+  if (functionCodes.length === 0) return handler;
+  const refused = new Uint8Array(256);
+  for (const fc of functionCodes) refused[fc] = 1;
+  return (x: Exchange) => (refused[x.request.functionCode] === 1 ? ILLEGAL_FUNCTION : handler(x));
+}
+
 /** O(1) routing: one handler per unit id 0..255, everything decided at compile time. */
 export function createRouter(routes: readonly Handler[]): Handler {
   if (routes.length !== 256) throw new RangeError('a router needs a handler for each of the 256 unit ids');

@@ -9,7 +9,7 @@ import { TABLES } from './model.js';
 import type { Path, Reporter } from './report.js';
 
 /** Settings a unit, a template or the profile may give; the most specific level wins. */
-export type SettingsNode = Pick<Device, 'byteOrder' | 'writeToReadOnly' | 'identification' | 'reportServerId' | 'unmapped' | 'inputRegisters'>;
+export type SettingsNode = Pick<Device, 'byteOrder' | 'access' | 'writeToReadOnly' | 'identification' | 'reportServerId' | 'unmapped' | 'inputRegisters'>;
 
 export interface Layer {
   readonly node: SettingsNode;
@@ -28,6 +28,8 @@ export interface DeviceSource {
 export interface BuiltDevice {
   readonly layout: DeviceLayout;
   readonly identity: DeviceIdentity;
+  /** Function codes the device answers with 01 (`identification: false`, `reportServerId: false`). */
+  readonly refused: readonly number[];
 }
 
 export function buildDevice(source: DeviceSource, report: Reporter): BuiltDevice {
@@ -43,8 +45,9 @@ export function buildDevice(source: DeviceSource, report: Reporter): BuiltDevice
     path: source.path,
     addressing: source.addressing,
     byteOrder: first('byteOrder') ?? 'ABCD',
+    access: first('access'),
     sameAsHolding: first('inputRegisters') === 'sameAsHolding',
   };
   const layout = compileDevice(source.body, ctx, { writeToReadOnly: first('writeToReadOnly') ?? 'reject', unmapped });
-  return { layout, identity: compileIdentity(layers, report) };
+  return { layout, ...compileIdentity(layers, report) };
 }

@@ -42,6 +42,10 @@ const PATTERNS: Readonly<Record<string, { readonly noun: string; readonly rule: 
     rule: 'use an id from 0x80 to 0xFF (or 128 to 255)',
   },
   '^-?[0-9]+$': { noun: 'an integer', rule: 'use an integer' },
+  '^(-?[0-9]+|0x[0-9A-Fa-f]+)$': {
+    noun: 'an integer as text',
+    rule: 'write an integer in decimal or hex, such as "-1" or "0xFFFFFFFFFFFFFFFF"',
+  },
   '^\\s*[0-9]{1,3}\\s*-\\s*[0-9]{1,3}\\s*$': {
     noun: 'a range such as "10-19"',
     rule: 'write a range as "first-last", such as "10-19"',

@@ -12,26 +12,19 @@
  */
 export type Addressing = 'protocol' | 'oneBased' | 'modicon';
 /**
- * What a client write to a read-only point does. `reject` (default): exception 02 and nothing changes. `ignore`: the write is acknowledged and discarded, as some real devices do.
+ * FC 43 / MEI 14 read device identification: its objects, or `false` for a device without FC 43: every FC 43 request then gets exception 01 (illegal function), as many meters answer. Objects merge per field across levels (unit > template or included device > profile); whether FC 43 is answered is decided by the most specific level that sets `identification`, so a unit giving objects (even `{}`) answers FC 43 although the profile says `false`. In a gateway profile the top-level value is the default of every unit.
  *
  * This interface was referenced by `DeviceProfile`'s JSON-Schema
- * via the `definition` "WriteToReadOnly".
+ * via the `definition` "IdentificationSetting".
  */
-export type WriteToReadOnly = 'reject' | 'ignore';
+export type IdentificationSetting = Identification | false;
 /**
- * What requests touching addresses with no point or block do: one mode for every table, or one per table. Default `exception`.
+ * FC 17 report server id: the reply, or `false` for a device without FC 17: every FC 17 request then gets exception 01 (illegal function). Fields merge across levels (unit > template or included device > profile); whether FC 17 is answered is decided by the most specific level that sets `reportServerId`. In a gateway profile the top-level value is the default of every unit.
  *
  * This interface was referenced by `DeviceProfile`'s JSON-Schema
- * via the `definition` "Unmapped".
+ * via the `definition` "ReportServerIdSetting".
  */
-export type Unmapped =
-  | UnmappedMode
-  | {
-      coil?: UnmappedMode;
-      discreteInput?: UnmappedMode;
-      holding?: UnmappedMode;
-      input?: UnmappedMode;
-    };
+export type ReportServerIdSetting = ReportServerId | false;
 /**
  * `exception`: exception 02 (illegal data address) when any address of a request is not mapped. `zero`: unmapped addresses read as 0 and swallow writes.
  *
@@ -89,6 +82,34 @@ export type InputRegistersStorage = 'own' | 'sameAsHolding';
  */
 export type UnitIds = number | string | [number | string, ...(number | string)[]];
 /**
+ * What a client write to a read-only point does. `reject` (default): exception 02 and nothing changes. `ignore`: the write is acknowledged and discarded, as some real devices do. The most specific level sets it: unit, template or included device, profile.
+ *
+ * This interface was referenced by `DeviceProfile`'s JSON-Schema
+ * via the `definition` "WriteToReadOnly".
+ */
+export type WriteToReadOnly = 'reject' | 'ignore';
+/**
+ * Default `access` of this device's points and blocks in coils and holding registers that do not set their own, e.g. `readOnly` for a meter or a SunSpec inverter, with the few writable points saying `access: readWrite`. Precedence: point or block > unit > template or included device > profile > readWrite. Discrete inputs and input registers stay readOnly whatever this says (clients cannot write them); a point there may still be writeOnly.
+ *
+ * This interface was referenced by `DeviceProfile`'s JSON-Schema
+ * via the `definition` "DefaultAccess".
+ */
+export type DefaultAccess = 'readOnly' | 'readWrite' | 'writeOnly';
+/**
+ * What requests touching addresses with no point or block do: one mode for every table, or one per table. Default `exception`.
+ *
+ * This interface was referenced by `DeviceProfile`'s JSON-Schema
+ * via the `definition` "Unmapped".
+ */
+export type Unmapped =
+  | UnmappedMode
+  | {
+      coil?: UnmappedMode;
+      discreteInput?: UnmappedMode;
+      holding?: UnmappedMode;
+      input?: UnmappedMode;
+    };
+/**
  * An inline device definition, or `include: <file>` naming a YAML file that holds one (relative to this file).
  *
  * This interface was referenced by `DeviceProfile`'s JSON-Schema
@@ -119,7 +140,7 @@ export type UnknownUnits =
 export type UnreachableBehaviour = 'gatewayPathUnavailable' | 'gatewayTargetFailedToRespond' | 'silence';
 
 /**
- * A modbus-emu device profile: one Modbus TCP device, or a gateway with several units behind one endpoint. Addresses are 0-based protocol addresses unless `addressing` says otherwise. Start a file with `# yaml-language-server: $schema=<path to this file>` for completion in editors.
+ * A modbus-emu device profile: one Modbus TCP device, or a gateway with several units behind one endpoint. Addresses are 0-based protocol addresses unless `addressing` says otherwise. Device settings (`byteOrder`, `access`, `writeToReadOnly`, `unmapped`, `inputRegisters`, `identification`, `reportServerId`) may be given here, in a template or included device file, and in a unit: the most specific level wins, so in a gateway profile the top-level values are the defaults of every unit. Start a file with `# yaml-language-server: $schema=<path to this file>` for completion in editors.
  */
 export interface DeviceProfile {
   /**
@@ -140,14 +161,31 @@ export interface DeviceProfile {
   description?: string;
   addressing?: Addressing;
   /**
-   * Default word/byte order of multi-register values in this file (default ABCD). A device or point may override it.
+   * Default word/byte order of multi-register values (default ABCD). In a gateway profile, the default of every unit; a unit, a template or included device, or a point may set its own.
    */
   byteOrder?: 'ABCD' | 'CDAB' | 'BADC' | 'DCBA';
-  writeToReadOnly?: WriteToReadOnly;
+  /**
+   * What client writes to read-only points do (default `reject`). In a gateway profile, the default of every unit; a unit or a template or included device may set its own.
+   */
+  writeToReadOnly?: 'reject' | 'ignore';
+  /**
+   * Default `access` of the points and blocks in coils and holding registers that do not set their own (default readWrite). In a gateway profile, the default of every unit; a unit or a template or included device may set its own.
+   */
+  access?: 'readOnly' | 'readWrite' | 'writeOnly';
   server?: Server;
-  identification?: Identification;
-  reportServerId?: ReportServerId;
-  unmapped?: Unmapped;
+  identification?: IdentificationSetting;
+  reportServerId?: ReportServerIdSetting;
+  /**
+   * What requests touching unmapped addresses do (default `exception`). In a gateway profile, the default of every unit; a unit or a template or included device may set its own (per table).
+   */
+  unmapped?:
+    | UnmappedMode
+    | {
+        coil?: UnmappedMode;
+        discreteInput?: UnmappedMode;
+        holding?: UnmappedMode;
+        input?: UnmappedMode;
+      };
   points?: Points;
   blocks?: Blocks;
   inputRegisters?: InputRegistersStorage;
@@ -280,7 +318,7 @@ export interface BoolPoint {
   table?: Table;
   address: Address;
   /**
-   * Who may do what from the wire. Default: readWrite for coils and holding registers, readOnly for discrete inputs and input registers (which clients cannot write anyway). A write-only point reads as zeros.
+   * Who may do what from the wire. Default: the device's `access` (unit > template or included device > profile) in coils and holding registers, else readWrite there; readOnly in discrete inputs and input registers (which clients cannot write anyway). A write-only point reads as zeros.
    */
   access?: 'readOnly' | 'readWrite' | 'writeOnly';
   description?: string;
@@ -309,7 +347,7 @@ export interface NumberPoint {
   table?: Table;
   address: Address;
   /**
-   * Who may do what from the wire. Default: readWrite for coils and holding registers, readOnly for discrete inputs and input registers (which clients cannot write anyway). A write-only point reads as zeros.
+   * Who may do what from the wire. Default: the device's `access` (unit > template or included device > profile) in coils and holding registers, else readWrite there; readOnly in discrete inputs and input registers (which clients cannot write anyway). A write-only point reads as zeros.
    */
   access?: 'readOnly' | 'readWrite' | 'writeOnly';
   description?: string;
@@ -335,9 +373,13 @@ export interface NumberPoint {
    */
   scaleFactor?: string;
   /**
-   * Initial engineering value (default 0), or a label of `enum`.
+   * Initial engineering value (default 0), or a label of `enum`. Excludes `raw`.
    */
   value?: number | string;
+  /**
+   * Initial RAW register value instead of `value`, taken as is: no scale, offset or scale factor, and no min/max check. For sentinels such as SunSpec's "not implemented" (int16 0x8000, uint16 0xFFFF, int32 0x80000000) that a scaled point cannot reach through `value`. Integer types: an integer, or a decimal or hex string ("0xFFFFFFFFFFFFFFFF", needed for 64-bit values beyond 2^53). Signed types take their signed range and also the unsigned word(s): for int16 both -32768 and 0x8000 are the word 0x8000 (int16 -32768..65535, int32 -2^31..2^32-1, int64 -2^63..2^64-1; uint16 0..65535 and so on). float32/float64: a number, stored as that float. Excludes `value`.
+   */
+  raw?: number | string;
   /**
    * Smallest engineering value a client may write (exception 03 below it).
    */
@@ -365,7 +407,7 @@ export interface StringPoint {
   table?: Table;
   address: Address;
   /**
-   * Who may do what from the wire. Default: readWrite for coils and holding registers, readOnly for discrete inputs and input registers (which clients cannot write anyway). A write-only point reads as zeros.
+   * Who may do what from the wire. Default: the device's `access` (unit > template or included device > profile) in coils and holding registers, else readWrite there; readOnly in discrete inputs and input registers (which clients cannot write anyway). A write-only point reads as zeros.
    */
   access?: 'readOnly' | 'readWrite' | 'writeOnly';
   description?: string;
@@ -399,7 +441,7 @@ export interface BitfieldPoint {
   table?: Table;
   address: Address;
   /**
-   * Who may do what from the wire. Default: readWrite for coils and holding registers, readOnly for discrete inputs and input registers (which clients cannot write anyway). A write-only point reads as zeros.
+   * Who may do what from the wire. Default: the device's `access` (unit > template or included device > profile) in coils and holding registers, else readWrite there; readOnly in discrete inputs and input registers (which clients cannot write anyway). A write-only point reads as zeros.
    */
   access?: 'readOnly' | 'readWrite' | 'writeOnly';
   description?: string;
@@ -428,13 +470,17 @@ export interface BitfieldPoint {
         };
   };
   /**
-   * Initial raw value of the whole word (default 0), or the initial values of named bits.
+   * Initial raw value of the whole word (default 0), or the initial values of named bits. Excludes `raw`.
    */
   value?:
     | number
     | {
         [k: string]: number | boolean;
       };
+  /**
+   * Initial raw value of the whole word: 0..65535 (bitfield16) or 0..0xFFFFFFFF (bitfield32), e.g. 0xFFFFFFFF for SunSpec's "not implemented". The same as an integer `value`, for profiles that write raw values alike everywhere. Excludes `value`.
+   */
+  raw?: number;
 }
 /**
  * This interface was referenced by `DeviceProfile`'s JSON-Schema
@@ -456,7 +502,7 @@ export interface Block {
    */
   values?: (number | boolean)[];
   /**
-   * As for points (same defaults).
+   * As for points (same defaults, including the device's `access`).
    */
   access?: 'readOnly' | 'readWrite' | 'writeOnly';
   description?: string;
@@ -489,8 +535,9 @@ export interface Unit {
   byteOrder?: ByteOrder;
   addressing?: Addressing;
   writeToReadOnly?: WriteToReadOnly;
-  identification?: Identification;
-  reportServerId?: ReportServerId;
+  access?: DefaultAccess;
+  identification?: IdentificationSetting;
+  reportServerId?: ReportServerIdSetting;
   unmapped?: Unmapped;
   points?: Points;
   blocks?: Blocks;
@@ -508,8 +555,9 @@ export interface Device {
   byteOrder?: ByteOrder;
   addressing?: Addressing;
   writeToReadOnly?: WriteToReadOnly;
-  identification?: Identification;
-  reportServerId?: ReportServerId;
+  access?: DefaultAccess;
+  identification?: IdentificationSetting;
+  reportServerId?: ReportServerIdSetting;
   unmapped?: Unmapped;
   points?: Points;
   blocks?: Blocks;

@@ -81,6 +81,45 @@ describe('gateway routing', () => {
     expect([text(2, 0), text(2, 1), text(1, 1)]).toEqual(['ACME', 'T2', 'T1']);
   });
 
+  test('top-level settings are the defaults of every unit; a unit or template value wins', () => {
+    const gw = compile(`
+      byteOrder: CDAB
+      access: readOnly
+      writeToReadOnly: ignore
+      unmapped: zero
+      identification: { vendorName: GW, productCode: P0 }
+      reportServerId: { serverId: 9 }
+      templates:
+        own:
+          byteOrder: ABCD
+          access: readWrite
+          writeToReadOnly: reject
+          unmapped: exception
+          identification: { productCode: P1 }
+          reportServerId: { serverId: 1 }
+          points: { v: { type: uint32, address: 0, value: 0x00010002 } }
+        bare: { points: { v: { type: uint32, address: 0, value: 0x00010002 } } }
+      units:
+        - { unitId: 1, use: bare }
+        - { unitId: 2, use: own }
+        - { unitId: 3, use: bare, byteOrder: ABCD, access: readWrite, unmapped: exception, identification: { productCode: P3 } }
+        - unitId: 4
+          points: { v: { type: uint32, address: 0, value: 0x00010002 } }
+      unknownUnits: { use: bare }`);
+    const ids = [1, 2, 3, 4, 100];
+    // byteOrder
+    expect(ids.map((id) => registers(send(gw, pdu.read(3, 0, 2), id)))).toEqual([[2, 1], [1, 2], [1, 2], [2, 1], [2, 1]]);
+    // access + writeToReadOnly: the profile's readOnly with ignore acknowledges and keeps the value
+    expect(ids.map((id) => status(send(gw, pdu.writeRegisters(0, [7, 7]), id)))).toEqual(['ok', 'ok', 'ok', 'ok', 'ok']);
+    expect(ids.map((id) => gw.unit(id)!.readTable('holdingRegisters', 0, 1)[0])).toEqual([2, 7, 7, 2, 2]);
+    // unmapped
+    expect(ids.map((id) => registers(send(gw, pdu.read(3, 5, 1), id)))).toEqual([[0], 2, 2, [0], [0]]);
+    // identification and reportServerId, merged per field
+    const product = (id: number): string => new TextDecoder().decode(gw.unit(id)!.identity.objects.find((o) => o.id === 1)!.value);
+    const vendor = (id: number): string => new TextDecoder().decode(gw.unit(id)!.identity.objects.find((o) => o.id === 0)!.value);
+    expect(ids.map((id) => `${vendor(id)} ${product(id)} ${gw.unit(id)!.identity.serverId[0]}`)).toEqual(['GW P0 9', 'GW P1 1', 'GW P3 9', 'GW P0 9', 'GW P0 9']);
+  });
+
   test('summary: one line per unit entry, unreachable units and the rest', () => {
     expect(compile(`${GATEWAY}\n  unitZero: broadcast`).summary()).toEqual([
       'em24 (units 1-3, 5, one storage each): 1 holding, 0 input, 0 coils, 0 discrete inputs',

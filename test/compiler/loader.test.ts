@@ -4,7 +4,7 @@ import { describe, expect, test } from 'vitest';
 import { compileProfile } from '../../src/compiler/compile.js';
 import { formatDiagnostic } from '../../src/profile/diagnostics.js';
 import { loadProfileFile, loadProfileText } from '../../src/profile/load.js';
-import { pdu, registers, send } from './helpers.js';
+import { pdu, registers, send, status } from './helpers.js';
 
 /** Through the real loader: included files, positions in them, and the bundled profiles. */
 const root = fileURLToPath(new URL('../..', import.meta.url));
@@ -21,6 +21,19 @@ describe('included devices', () => {
   test('an included file without `addressing` uses protocol addresses, whatever the including file says', async () => {
     const result = await fromText('version: 1\naddressing: modicon\ntemplates:\n  m: { include: meter.yaml }\nunits:\n  - { unitId: 1, use: m }\n', { 'meter.yaml': meter });
     expect(result.ok && registers(send(result.profile, pdu.read(3, 5, 1)))).toEqual([7]);
+  });
+
+  test('an included device\'s access and identification: false are its defaults; the unit\'s own win, the profile\'s fill in', async () => {
+    const ro = 'access: readOnly\nidentification: false\npoints:\n  kWh: { type: uint16, address: 5, value: 7 }\n';
+    const result = await fromText(
+      'version: 1\nreportServerId: false\ntemplates:\n  m: { include: ro.yaml }\nunits:\n  - { unitId: 1, use: m }\n  - { unitId: 2, use: m, access: readWrite, identification: {} }\n  - { unitId: 3, include: ro.yaml, access: readWrite }\n',
+      { 'ro.yaml': ro },
+    );
+    if (!result.ok) throw new Error('does not compile');
+    const gw = result.profile;
+    expect([1, 2, 3].map((id) => status(send(gw, pdu.writeRegister(5, 1), id)))).toEqual([2, 'ok', 'ok']);
+    expect([1, 2, 3].map((id) => status(send(gw, pdu.deviceId(1, 0), id)))).toEqual([1, 'ok', 1]);
+    expect([1, 2, 3].map((id) => status(send(gw, pdu.reportServerId(), id)))).toEqual([1, 1, 1]);
   });
 
   test('a problem in an included file points into that file', async () => {

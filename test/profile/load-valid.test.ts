@@ -18,7 +18,7 @@ describe('a valid single-device profile', () => {
       value: 1450.5,
     });
     expect(profile.points?.state).toMatchObject({ enum: { '1': 'OFF', '4': 'RUNNING' }, value: 'RUNNING' });
-    expect(profile.identification?.privateObjects).toEqual({ '0x80': 'serial 1234' });
+    expect(profile.identification).toHaveProperty('privateObjects', { '0x80': 'serial 1234' });
     expect(profile.blocks?.[1]).toEqual({ address: 9000, values: [1, 2, 0xffff] });
   });
 
@@ -72,6 +72,6 @@ describe('keys', () => {
   it('a number as a key keeps the text it was written as', async () => {
     const text = 'identification:\n  privateObjects: { 0x80: serial, 129: lot }\n';
     const { profile } = loaded(await loadProfileText(text, 'p.yaml'));
-    expect(profile.identification?.privateObjects).toEqual({ '0x80': 'serial', '129': 'lot' });
+    expect(profile.identification).toHaveProperty('privateObjects', { '0x80': 'serial', '129': 'lot' });
   });
 });

@@ -1,0 +1,51 @@
+import { fitsRaw, writeRaw, type NumericType, type RawValue } from '../device/values.js';
+import type { Problem } from './codec.js';
+import type { PointModel } from './model.js';
+
+/**
+ * `raw`: a point's initial register contents as the raw number, past scale, offset, scale factor,
+ * enum and min/max. It exists for sentinels such as SunSpec's "not implemented" int16 0x8000,
+ * which no engineering value of a scaled point names exactly. Signed integer types also take the
+ * unsigned form of their words (int16 0x8000 is -32768), because register maps print them so.
+ */
+const UNSIGNED: Readonly<Partial<Record<NumericType, NumericType>>> = { int16: 'uint16', int32: 'uint32', int64: 'uint64' };
+
+const RANGES: Readonly<Record<NumericType, string>> = {
+  int16: '-32768..65535: the signed value or the word',
+  uint16: '0..65535',
+  int32: '-2^31..2^32-1: the signed value or the words',
+  uint32: '0..2^32-1',
+  int64: '-2^63..2^64-1: the signed value or the words',
+  uint64: '0..2^64-1',
+  float32: '±3.4e38',
+  float64: 'any number',
+};
+
+const INTEGER_TEXT = /^(-?[0-9]+|0x[0-9a-f]+)$/i;
+
+/** Writes the raw initial value into out[offset...] for a number or bit-field point; returns what is wrong instead. */
+export function encodeRaw(p: PointModel, raw: number | string, out: Uint16Array, offset: number): Problem | undefined {
+  const type = p.numeric;
+  const float = type === 'float32' || type === 'float64';
+  let value: RawValue;
+  if (typeof raw === 'string') {
+    if (float || !INTEGER_TEXT.test(raw)) return problem(`${JSON.stringify(raw)} is not a raw ${p.type}: ${float ? 'give a number' : 'give an integer, or a decimal or hex string'}`);
+    value = BigInt(raw);
+  } else if (float) {
+    value = raw;
+  } else if (!Number.isInteger(raw)) {
+    return problem(`${raw} is not a raw ${p.type}: raw values of integer types are integers`);
+  } else if (!Number.isSafeInteger(raw)) {
+    // YAML may already have rounded it: the words might not be the ones the profile wrote.
+    return problem(`${raw} is beyond 2^53, where a YAML number may have lost digits: write it as a string ("0x...")`);
+  } else {
+    value = raw;
+  }
+  const unsigned = UNSIGNED[type];
+  const as = fitsRaw(type, value) ? type : unsigned !== undefined && fitsRaw(unsigned, value) ? unsigned : undefined;
+  if (as === undefined) return problem(`${String(raw)} does not fit a raw ${p.type} (${RANGES[type]})`);
+  writeRaw(as, p.order, value, out, offset);
+  return undefined;
+}
+
+const problem = (message: string): Problem => ({ code: 'E_VALUE_TYPE', message });
