@@ -1,5 +1,5 @@
 import type { Table } from '../device/data-source.js';
-import { fitsRaw, wordCount, type NumericType, type RawValue } from '../device/values.js';
+import { fitsRaw, wordCount, type ByteOrder, type NumericType, type RawValue } from '../device/values.js';
 import type { BitfieldPoint, NumberPoint, Point } from '../profile/types.generated.js';
 import { describeAddress, resolveAddress, TABLE_OF } from './addressing.js';
 import type { DeviceContext } from './context.js';
@@ -45,8 +45,9 @@ export function shapePoint(name: string, node: Point, ctx: DeviceContext): Point
     size,
     access: accessOf(node.access, table, ctx),
     numeric,
-    // Word orders apply to values of more than one register (README); strings honour the byte swap.
-    order: size === 1 && node.type !== 'string' ? 'ABCD' : ('byteOrder' in node && node.byteOrder) || ctx.byteOrder,
+    // An inherited byteOrder applies to values of more than one register and to strings; a
+    // one-register value is byte-swapped only by its own BADC/DCBA (Home Assistant `swap: byte`).
+    order: size === 1 && node.type !== 'string' ? ownOrder(node) ?? 'ABCD' : ownOrder(node) ?? ctx.byteOrder,
     scaling: num && ((num.scale ?? 1) !== 1 || (num.offset ?? 0) !== 0) ? { scale: num.scale ?? 1, offset: num.offset ?? 0 } : undefined,
     scaleFactor: undefined,
     // Bounds of a float32 point compare with float32 values: fround(0.1) must pass `max: 0.1`.
@@ -125,4 +126,8 @@ function fieldsOf(node: BitfieldPoint, word: PointModel, path: readonly (string 
     fields.push({ name: `${word.name}.${name}`, word, bit, width, description: typeof spec === 'number' ? undefined : spec.description });
   }
   return fields;
+}
+
+function ownOrder(node: object): ByteOrder | undefined {
+  return 'byteOrder' in node ? (node.byteOrder as ByteOrder | undefined) : undefined;
 }

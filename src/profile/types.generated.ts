@@ -54,7 +54,7 @@ export type Table = 'coil' | 'discreteInput' | 'holding' | 'input';
  */
 export type Address = number;
 /**
- * Order of bytes on the wire for multi-register values, A being the most significant byte. ABCD: big-endian (no swap). CDAB: word swap, low word first. BADC: byte swap within each word. DCBA: little-endian. For 64-bit values word swap reverses all four words. Strings honour only the byte swap (BADC/DCBA swap the two characters of each register).
+ * Order of bytes on the wire for multi-register values, A being the most significant byte. ABCD: big-endian (no swap). CDAB: word swap, low word first. BADC: byte swap within each word. DCBA: little-endian. For 64-bit values word swap reverses all four words. Strings honour only the byte swap (BADC/DCBA swap the two characters of each register). A one-register value ignores an inherited order and is byte-swapped only by its own BADC/DCBA.
  *
  * This interface was referenced by `DeviceProfile`'s JSON-Schema
  * via the `definition` "ByteOrder".

@@ -22,7 +22,7 @@ describe('typed values in all four word orders', () => {
     expect(unit.read('u')).toBe(0x0102030405060708n);
   });
 
-  test('a single-register value ignores byteOrder; a one-register string honours its byte swap', () => {
+  test('a single-register value ignores the inherited byteOrder; a one-register string honours its byte swap', () => {
     const device = compile(`
       byteOrder: DCBA
       points:
@@ -30,6 +30,20 @@ describe('typed values in all four word orders', () => {
         b: { type: bitfield16, address: 1, bits: { x: 0 }, value: 0x0304 }
         s: { type: string, address: 2, registers: 1, value: AB }`);
     expect(registers(send(device, pdu.read(3, 0, 3)))).toEqual([0x0102, 0x0304, 0x4241]);
+  });
+
+  test.each([
+    // [the point's own byteOrder, word on the wire for 0x0102]
+    ['ABCD', 0x0102],
+    ['CDAB', 0x0102], // a word swap means nothing in one register
+    ['BADC', 0x0201],
+    ['DCBA', 0x0201],
+  ])('a one-register value with its own byteOrder %s', (order, word) => {
+    const device = compile(`
+      points:
+        i: { type: uint16, address: 0, byteOrder: ${order}, value: 0x0102 }`);
+    expect(registers(send(device, pdu.read(3, 0, 1)))).toEqual([word]);
+    expect(device.unit(1)!.read('i')).toBe(0x0102);
   });
 
   test('point byteOrder > unit > template > profile > ABCD', () => {

@@ -336,9 +336,9 @@ describe('all-types.yaml read with modbus-serial', () => {
     expect([emulator.read('inputOn'), emulator.read('inputOff'), emulator.read('inputOn2')]).toEqual([true, false, true]);
   });
 
-  it('byteOrder does not apply to a single-register value (README: "values of more than one register")', async () => {
+  it("a single-register value's own byteOrder BADC swaps its two bytes (Home Assistant swap: byte)", async () => {
     const { emulator, client } = await serve();
-    expect((await readWords(client, 'holding', 11, 1)).map(hex)).toEqual([hex(0x0102)]);
+    expect((await readWords(client, 'holding', 11, 1)).map(hex)).toEqual([hex(0x0201)]);
     expect(emulator.read('h_int16_badc')).toBe(0x0102);
   });
 
