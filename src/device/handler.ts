@@ -83,6 +83,8 @@ export function createDeviceHandler(options: DeviceHandlerOptions): Handler {
       return fail(x, error);
     }
     const isBits = table === 'coils' || table === 'discreteInputs';
+    // Every read request comes here: the synchronous case maps the values without a closure.
+    if (!isPromiseLike(result)) return isBits ? bits(x, fc, quantity, result) : registers(x, fc, quantity, result as RegisterValues);
     return settle(x, result, (v) => (isBits ? bits(x, fc, quantity, v) : registers(x, fc, quantity, v as RegisterValues)));
   }
 

@@ -25,6 +25,8 @@ const MAX_PENDING_INPUT = 64 * 1024;
 const FAILURE = exception(ExceptionCode.ServerDeviceFailure);
 /** How long a FIN-closed socket may wait for the peer's FIN before it is destroyed. */
 const HALF_CLOSE_GRACE_MS = 5000;
+const NO_PDU = new Uint8Array(0);
+const MAX_KEPT_REPLIES = 64;
 
 /**
  * One client. Requests are answered strictly in order; all complete frames of a chunk are handled
@@ -41,9 +43,11 @@ export class Connection {
   private readPaused = false;
   private idleTimer: TimerHandle | null = null;
   // Replies waiting for the next write, kept in reusable parallel arrays (no object per reply).
+  // Only the first `outCount` entries are live: truncating `length` would free and regrow them.
   private readonly outPdus: Uint8Array[] = [];
   private readonly outTids: number[] = [];
   private readonly outUnits: number[] = [];
+  private outCount = 0;
   private outBytes = 0;
 
   constructor(
@@ -147,7 +151,8 @@ export class Connection {
         offset = scan.end;
         continue;
       }
-      const pdu = buf.subarray(scan.pduStart, scan.end);
+      // A plain view: Buffer#subarray goes through Node's species constructor, per request.
+      const pdu = new Uint8Array(buf.buffer, buf.byteOffset + scan.pduStart, scan.end - scan.pduStart);
       offset = scan.end;
       const exchange: Exchange = {
         transactionId: scan.transactionId,
@@ -247,21 +252,29 @@ export class Connection {
   }
 
   private queue(x: Exchange, pdu: Uint8Array): void {
-    this.outPdus.push(pdu);
-    this.outTids.push(x.transactionId);
-    this.outUnits.push(x.unitId);
+    const i = this.outCount++;
+    this.outPdus[i] = pdu;
+    this.outTids[i] = x.transactionId;
+    this.outUnits[i] = x.unitId;
     this.outBytes += 7 + pdu.length;
   }
 
   private flush(): void {
-    const n = this.outPdus.length;
+    const n = this.outCount;
     if (n === 0 || this.closed) return;
     const out = Buffer.allocUnsafe(this.outBytes);
     let offset = 0;
-    for (let i = 0; i < n; i++) offset = writeAdu(out, offset, this.outTids[i]!, this.outUnits[i]!, this.outPdus[i]!);
-    this.outPdus.length = 0;
-    this.outTids.length = 0;
-    this.outUnits.length = 0;
+    for (let i = 0; i < n; i++) {
+      offset = writeAdu(out, offset, this.outTids[i]!, this.outUnits[i]!, this.outPdus[i]!);
+      this.outPdus[i] = NO_PDU; // do not keep the reply (and the chunk or slab under it) alive
+    }
+    // A long pipelined burst would leave long arrays behind on this connection: let them go.
+    if (n > MAX_KEPT_REPLIES) {
+      this.outPdus.length = 0;
+      this.outTids.length = 0;
+      this.outUnits.length = 0;
+    }
+    this.outCount = 0;
     this.outBytes = 0;
     if (!this.socket.write(out)) this.writeBlocked = true;
   }
