@@ -3,15 +3,10 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import ModbusSerial from 'modbus-serial';
-import type { ModbusRTU as Client } from 'modbus-serial/ModbusRTU.js';
 import { describe, expect, it, onTestFinished } from 'vitest';
 import { run } from '../../src/cli/run.js';
 import { loadDevice } from '../../src/runtime/load-device.js';
-
-// The package's typings declare a namespace default export; the runtime export is the class.
-const ModbusRTU = ModbusSerial as unknown as typeof Client;
-type ModbusRTU = Client;
+import { closeClient, connectClient as connect } from '../helpers/modbus-client.js';
 
 /**
  * The CLI in-process with profiles: `run(argv, io)` with an AbortController standing in for
@@ -77,15 +72,6 @@ function cli(argv: string[]) {
       });
     },
   };
-}
-
-async function connect(port: number): Promise<ModbusRTU> {
-  const client = new ModbusRTU();
-  await client.connectTCP('127.0.0.1', { port });
-  onTestFinished(() => closeClient(client));
-  client.setID(1);
-  client.setTimeout(2000);
-  return client;
 }
 
 /** A port the OS just had free (bound and released), for a profile that names a fixed port. */
@@ -236,8 +222,3 @@ describe('modbus-emu schema', () => {
   });
 });
 
-/** Closes a modbus-serial client; one the server already closed never calls close()'s callback. */
-function closeClient(client: ModbusRTU): Promise<void> {
-  if (!client.isOpen) return Promise.resolve();
-  return new Promise((resolve) => client.close(() => resolve()));
-}

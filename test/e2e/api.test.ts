@@ -1,13 +1,8 @@
 import { connect as netConnect, type Socket } from 'node:net';
-import ModbusSerial from 'modbus-serial';
-import type { ModbusRTU as Client } from 'modbus-serial/ModbusRTU.js';
 import { describe, expect, it, onTestFinished } from 'vitest';
 // Imported from the package entry, as a test suite in another project would.
 import { ProfileError, startEmulator, type Emulator } from '../../src/index.js';
-
-// The package's typings declare a namespace default export; the runtime export is the class.
-const ModbusRTU = ModbusSerial as unknown as typeof Client;
-type ModbusRTU = Client;
+import { connectClient as client, type ModbusRTU } from '../helpers/modbus-client.js';
 
 /**
  * The API as another project's test suite uses it: a profile object, port 0, a Modbus client of
@@ -42,15 +37,6 @@ async function start(profile: object): Promise<Emulator> {
   const emulator = await startEmulator({ profile, port: 0 });
   onTestFinished(() => emulator.close());
   return emulator;
-}
-
-async function client(port: number, unitId = 1): Promise<ModbusRTU> {
-  const c = new ModbusRTU();
-  await c.connectTCP('127.0.0.1', { port });
-  onTestFinished(() => closeClient(c));
-  c.setID(unitId);
-  c.setTimeout(2000);
-  return c;
 }
 
 describe('startEmulator with a profile object', () => {
@@ -206,8 +192,3 @@ function openSocket(port: number): Promise<Socket> {
   });
 }
 
-/** Closes a modbus-serial client; one the server already closed never calls close()'s callback. */
-function closeClient(client: ModbusRTU): Promise<void> {
-  if (!client.isOpen) return Promise.resolve();
-  return new Promise((resolve) => client.close(() => resolve()));
-}

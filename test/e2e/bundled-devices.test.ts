@@ -1,17 +1,12 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import ModbusSerial from 'modbus-serial';
-import type { ModbusRTU as Client } from 'modbus-serial/ModbusRTU.js';
 import { parse } from 'yaml';
 import { describe, expect, it, onTestFinished } from 'vitest';
 import type { Table } from '../../src/device/data-source.js';
 import type { CompiledUnit } from '../../src/compiler/types.js';
 import { loadDevice } from '../../src/runtime/load-device.js';
 import { startEmulator, type Emulator } from '../../src/runtime/emulator.js';
-
-// The package's typings declare a namespace default export; the runtime export is the class.
-const ModbusRTU = ModbusSerial as unknown as typeof Client;
-type ModbusRTU = Client;
+import { connectClient as connect, type ModbusRTU } from '../helpers/modbus-client.js';
 
 /**
  * Every bundled profile (devices/*.yaml, discovered, so a new file is covered) loads without a
@@ -27,15 +22,6 @@ async function serve(file: string): Promise<Emulator> {
   const emulator = await startEmulator({ profile: path(file), port: 0 });
   onTestFinished(() => emulator.close());
   return emulator;
-}
-
-async function connect(port: number, unitId = 1): Promise<ModbusRTU> {
-  const client = new ModbusRTU();
-  await client.connectTCP('127.0.0.1', { port });
-  onTestFinished(() => closeClient(client));
-  client.setID(unitId);
-  client.setTimeout(2000);
-  return client;
 }
 
 /** Raw words (or 0/1 bits) of `quantity` addresses of `table`, through the function code of the table. */
@@ -353,8 +339,3 @@ describe('devices/gateway.yaml', () => {
   });
 });
 
-/** Closes a modbus-serial client; one the server already closed never calls close()'s callback. */
-function closeClient(client: ModbusRTU): Promise<void> {
-  if (!client.isOpen) return Promise.resolve();
-  return new Promise((resolve) => client.close(() => resolve()));
-}

@@ -1,13 +1,8 @@
 import { fileURLToPath } from 'node:url';
-import ModbusSerial from 'modbus-serial';
-import type { ModbusRTU as Client } from 'modbus-serial/ModbusRTU.js';
 import { describe, expect, it, onTestFinished } from 'vitest';
 import type { PointValue } from '../../src/compiler/types.js';
 import { startEmulator, type Emulator } from '../../src/runtime/emulator.js';
-
-// The package's typings declare a namespace default export; the runtime export is the class.
-const ModbusRTU = ModbusSerial as unknown as typeof Client;
-type ModbusRTU = Client;
+import { connectClient, type ModbusRTU } from '../helpers/modbus-client.js';
 
 /**
  * test/fixtures/profiles/all-types.yaml served on a real socket and read with modbus-serial:
@@ -235,11 +230,7 @@ function reorder(words: readonly number[], order: Order): number[] {
 async function serve(): Promise<{ emulator: Emulator; client: ModbusRTU }> {
   const emulator = await startEmulator({ profile: PROFILE, port: 0 });
   onTestFinished(() => emulator.close());
-  const client = new ModbusRTU();
-  await client.connectTCP('127.0.0.1', { port: emulator.port });
-  onTestFinished(() => closeClient(client));
-  client.setID(1);
-  client.setTimeout(2000);
+  const client = await connectClient(emulator.port);
   return { emulator, client };
 }
 
@@ -472,8 +463,3 @@ function toInt16(word: number): number {
   return word >= 0x8000 ? word - 0x10000 : word;
 }
 
-/** Closes a modbus-serial client; one the server already closed never calls close()'s callback. */
-function closeClient(client: ModbusRTU): Promise<void> {
-  if (!client.isOpen) return Promise.resolve();
-  return new Promise((resolve) => client.close(() => resolve()));
-}

@@ -1,0 +1,26 @@
+import ModbusSerial from 'modbus-serial';
+import type { ModbusRTU as Client } from 'modbus-serial/ModbusRTU.js';
+import { onTestFinished } from 'vitest';
+
+// modbus-serial's default export does not type-check under NodeNext; its class type does.
+export const ModbusRTU = ModbusSerial as unknown as typeof Client;
+export type ModbusRTU = Client;
+
+/**
+ * An independent Modbus TCP client (modbus-serial) connected to 127.0.0.1:`port`, addressing
+ * `unitId`, closed after the test.
+ */
+export async function connectClient(port: number, unitId = 1): Promise<ModbusRTU> {
+  const client = new ModbusRTU();
+  await client.connectTCP('127.0.0.1', { port });
+  onTestFinished(() => closeClient(client));
+  client.setID(unitId);
+  client.setTimeout(2000);
+  return client;
+}
+
+/** Closes a modbus-serial client; one the server already closed never calls close()'s callback. */
+export function closeClient(client: ModbusRTU): Promise<void> {
+  if (!client.isOpen) return Promise.resolve();
+  return new Promise((resolve) => client.close(() => resolve()));
+}
