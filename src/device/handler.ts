@@ -88,26 +88,21 @@ export function createDeviceHandler(options: DeviceHandlerOptions): Handler {
     return settle(x, result, (v) => (isBits ? bits(x, fc, quantity, v) : registers(x, fc, quantity, v as RegisterValues)));
   }
 
-  function writeRegisters(x: Exchange, address: number, values: Uint16Array, done: () => Outcome): Outcome | Promise<Outcome> {
-    if (!ds.writeHoldingRegisters) return ILLEGAL_FUNCTION;
-    const code = check(x.unitId, 'holdingRegisters', address, values.length, 'write');
+  /** FC 5/6/15/16 and the write half of FC 22/23: checkRange, then the data source's write. */
+  function write(
+    x: Exchange,
+    table: 'coils' | 'holdingRegisters',
+    address: number,
+    values: Uint8Array | Uint16Array,
+    done: () => Outcome,
+  ): Outcome | Promise<Outcome> {
+    const fn = ds[WRITERS[table]] as ((unitId: number, address: number, values: Uint8Array | Uint16Array) => MaybePromise<void>) | undefined;
+    if (!fn) return ILLEGAL_FUNCTION;
+    const code = check(x.unitId, table, address, values.length, 'write');
     if (code) return exception(code);
     let result: MaybePromise<void>;
     try {
-      result = ds.writeHoldingRegisters(x.unitId, address, values);
-    } catch (error) {
-      return fail(x, error);
-    }
-    return settle(x, result, done);
-  }
-
-  function writeCoils(x: Exchange, address: number, values: Uint8Array, done: () => Outcome): Outcome | Promise<Outcome> {
-    if (!ds.writeCoils) return ILLEGAL_FUNCTION;
-    const code = check(x.unitId, 'coils', address, values.length, 'write');
-    if (code) return exception(code);
-    let result: MaybePromise<void>;
-    try {
-      result = ds.writeCoils(x.unitId, address, values);
+      result = fn.call(ds, x.unitId, address, values);
     } catch (error) {
       return fail(x, error);
     }
@@ -129,7 +124,7 @@ export function createDeviceHandler(options: DeviceHandlerOptions): Handler {
       if (!(v?.length >= 1)) return shortResult(x, v?.length ?? 0, 1);
       // AP 6.16: result = (current AND and_mask) OR (or_mask AND (NOT and_mask))
       const next = ((v[0]! & r.andMask) | (r.orMask & ~r.andMask)) & 0xffff;
-      return writeRegisters(x, r.address, Uint16Array.of(next), () => echo);
+      return write(x, 'holdingRegisters', r.address, Uint16Array.of(next), () => echo);
     });
   }
 
@@ -141,7 +136,7 @@ export function createDeviceHandler(options: DeviceHandlerOptions): Handler {
       check(x.unitId, 'holdingRegisters', r.readAddress, r.readQuantity, 'read');
     if (code) return exception(code);
     // Write first, then read (AP 6.17); the reply holds the read data only.
-    const written = writeRegisters(x, r.writeAddress, r.values, () => WRITTEN);
+    const written = write(x, 'holdingRegisters', r.writeAddress, r.values, () => WRITTEN);
     const thenRead = (o: Outcome): Outcome | Promise<Outcome> =>
       o === WRITTEN ? read(x, r.functionCode, 'holdingRegisters', r.readAddress, r.readQuantity) : o;
     return isPromiseLike(written) ? written.then(thenRead) : thenRead(written);
@@ -159,13 +154,13 @@ export function createDeviceHandler(options: DeviceHandlerOptions): Handler {
       case 'readInputRegisters':
         return read(x, r.functionCode, 'inputRegisters', r.address, r.quantity);
       case 'writeSingleCoil':
-        return writeCoils(x, r.address, Uint8Array.of(r.value ? 1 : 0), () => response(x.pdu));
+        return write(x, 'coils', r.address, Uint8Array.of(r.value ? 1 : 0), () => response(x.pdu));
       case 'writeSingleRegister':
-        return writeRegisters(x, r.address, Uint16Array.of(r.value), () => response(x.pdu));
+        return write(x, 'holdingRegisters', r.address, Uint16Array.of(r.value), () => response(x.pdu));
       case 'writeMultipleCoils':
-        return writeCoils(x, r.address, r.values, () => response(encodeWriteMultipleResponse(r.functionCode, r.address, r.quantity)));
+        return write(x, 'coils', r.address, r.values, () => response(encodeWriteMultipleResponse(r.functionCode, r.address, r.quantity)));
       case 'writeMultipleRegisters':
-        return writeRegisters(x, r.address, r.values, () =>
+        return write(x, 'holdingRegisters', r.address, r.values, () =>
           response(encodeWriteMultipleResponse(r.functionCode, r.address, r.quantity)),
         );
       case 'maskWriteRegister':
@@ -186,6 +181,11 @@ export function createDeviceHandler(options: DeviceHandlerOptions): Handler {
     }
   };
 }
+
+const WRITERS = {
+  coils: 'writeCoils',
+  holdingRegisters: 'writeHoldingRegisters',
+} as const satisfies Record<'coils' | 'holdingRegisters', keyof DataSource>;
 
 const READERS = {
   coils: 'readCoils',
