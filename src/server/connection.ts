@@ -1,5 +1,5 @@
 import type { Socket } from 'node:net';
-import { ExceptionCode } from '../protocol/constants.js';
+import { ExceptionCode, Limits } from '../protocol/constants.js';
 import { scanFrame, writeAdu } from '../protocol/mbap.js';
 import { decodeRequest } from '../protocol/request.js';
 import { encodeException } from '../protocol/response.js';
@@ -204,6 +204,13 @@ export class Connection {
     if (this.host.traffic >= 2) this.host.logger.log('info', formatOutcome(x, o));
     switch (o.kind) {
       case 'response':
+        // A reply over the 253-byte PDU limit (a handler bug) would be an invalid frame; raw
+        // bytes on purpose are the 'wire' outcome's job.
+        if (o.pdu.length > Limits.pduMax) {
+          this.host.logger.log('error', `#${this.info.id} tid=${x.transactionId}: handler replied ${o.pdu.length} PDU bytes, more than ${Limits.pduMax} (answered 04)`);
+          this.queue(x, encodeException(x.request.functionCode, ExceptionCode.ServerDeviceFailure));
+          return;
+        }
         this.queue(x, o.pdu);
         return;
       case 'exception':

@@ -21,6 +21,20 @@ describe('every Outcome kind, seen from a real socket', () => {
     expect(toHex((await client.roundTrip(read(1))).bytes)).toBe('00 01 00 00 00 07 01 03 04 de ad be ef');
   });
 
+  it('a response PDU over 253 bytes (a handler bug) is answered 04 and logged, never sent', async () => {
+    const lines: string[] = [];
+    const oversized = new Uint8Array(254);
+    oversized[0] = 0x03;
+    const t = await startServer({ handler: scripted({ 1: response(oversized) }), logger: { log: (_level, m) => lines.push(m) } });
+    const client = await t.connect();
+    expect(toHex((await client.roundTrip(read(1))).pdu)).toBe('83 04');
+    expect(lines.filter((l) => l.includes('254 PDU bytes'))).toHaveLength(1);
+    // 253 bytes is the limit, still a valid reply.
+    const t2 = await startServer({ handler: scripted({ 1: response(oversized.subarray(0, 253)) }) });
+    const client2 = await t2.connect();
+    expect((await client2.roundTrip(read(1))).pdu.length).toBe(253);
+  });
+
   it.each([
     [0x01, '83 01'],
     [0x0b, '83 0b'], // gateway target failed to respond
