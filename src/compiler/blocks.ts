@@ -1,23 +1,16 @@
 import type { Block } from '../profile/types.generated.js';
-import { describeAddress, resolveAddress, TABLE_OF, TABLE_WORDS } from './addressing.js';
+import { describeAddress, TABLE_WORDS } from './addressing.js';
 import type { DeviceContext } from './context.js';
 import { isBitTable, type BlockModel } from './model.js';
-import { accessOf } from './points.js';
+import { accessOf, placeOf } from './points.js';
 
 /** Checks one block and returns its model with its initial words or bits, or undefined. */
 export function shapeBlock(node: Block, index: number, ctx: DeviceContext): BlockModel | undefined {
   const path = [...ctx.path, 'blocks', index];
   const { report } = ctx;
-  const where = resolveAddress(ctx.addressing, node.address, node.table && TABLE_OF[node.table], 'holdingRegisters');
-  if (!where.ok) {
-    report.error(where.code, [...path, 'address'], node, 'address', where.message);
-    return undefined;
-  }
+  const where = placeOf(node, path, 'holdingRegisters', 'block', ctx);
+  if (!where) return undefined;
   const { table, address, sixDigit } = where;
-  if (ctx.sameAsHolding && table === 'inputRegisters') {
-    report.error('E_TABLE_ALIASED', path, node, node.table ? 'table' : 'address', 'input registers read the holding registers (inputRegisters: sameAsHolding): declare the block as holding');
-    return undefined;
-  }
   const length = node.length ?? node.values?.length;
   if (length === undefined || length === 0) {
     const why = node.fill !== undefined ? '`fill` needs `length`' : 'a block needs `length` or `values`';

@@ -14,16 +14,9 @@ import type { Access } from './types.js';
 export function shapePoint(name: string, node: Point, ctx: DeviceContext): PointModel | undefined {
   const path = [...ctx.path, 'points', name];
   const { report } = ctx;
-  const where = resolveAddress(ctx.addressing, node.address, node.table && TABLE_OF[node.table], node.type === 'bool' ? 'coils' : 'holdingRegisters');
-  if (!where.ok) {
-    report.error(where.code, [...path, 'address'], node, 'address', where.message);
-    return undefined;
-  }
+  const where = placeOf(node, path, node.type === 'bool' ? 'coils' : 'holdingRegisters', 'point', ctx);
+  if (!where) return undefined;
   const { table, address, sixDigit } = where;
-  if (ctx.sameAsHolding && table === 'inputRegisters') {
-    report.error('E_TABLE_ALIASED', path, node, node.table ? 'table' : 'address', 'input registers read the holding registers (inputRegisters: sameAsHolding): declare the point as holding');
-    return undefined;
-  }
   if (isBitTable(table) && node.type !== 'bool') {
     report.error('E_TABLE_TYPE', path, node, 'type', `${node.type} cannot live in ${table === 'coils' ? 'coils' : 'discrete inputs'}: only bool points are single bits`);
     return undefined;
@@ -131,3 +124,28 @@ function fieldsOf(node: BitfieldPoint, word: PointModel, path: readonly (string 
 function ownOrder(node: object): ByteOrder | undefined {
   return 'byteOrder' in node ? (node.byteOrder as ByteOrder | undefined) : undefined;
 }
+
+/**
+ * Where a point or block lives: its address resolved in the device's addressing, or undefined
+ * after reporting why not (a bad address, or input registers aliased to holding).
+ */
+export function placeOf(
+  node: { readonly address: number; readonly table?: keyof typeof TABLE_OF },
+  path: readonly (string | number)[],
+  fallback: Table,
+  noun: 'point' | 'block',
+  ctx: DeviceContext,
+): Placed | undefined {
+  const where = resolveAddress(ctx.addressing, node.address, node.table && TABLE_OF[node.table], fallback);
+  if (!where.ok) {
+    ctx.report.error(where.code, [...path, 'address'], node, 'address', where.message);
+    return undefined;
+  }
+  if (ctx.sameAsHolding && where.table === 'inputRegisters') {
+    ctx.report.error('E_TABLE_ALIASED', path, node, node.table ? 'table' : 'address', `input registers read the holding registers (inputRegisters: sameAsHolding): declare the ${noun} as holding`);
+    return undefined;
+  }
+  return where;
+}
+
+type Placed = Extract<ReturnType<typeof resolveAddress>, { ok: true }>;
