@@ -1,28 +1,6 @@
 import { FunctionCode, Limits } from './constants.js';
 import type { Request } from './request.js';
-
-/*
- * Read replies are carved from shared slabs. A `new Uint8Array(n)` above V8's on-heap limit (64
- * bytes) is a separate off-heap allocation that the GC must also sweep; a FC 3 reply of 100
- * registers is 202 bytes and is made for every request. A slice is handed out once and never
- * reused, so it starts zeroed, and a holder that keeps a reply keeps its slab alive (the same
- * trade as Node's Buffer pool). `pdu.buffer` is therefore the slab, not the reply.
- */
-const SLAB_BYTES = 16 * 1024;
-let slab = new ArrayBuffer(SLAB_BYTES);
-let slabUsed = 0;
-
-function allocPdu(length: number): Uint8Array {
-  // Only oversized callers (a PDU is at most 253 bytes) get an array of their own.
-  if (length > SLAB_BYTES >>> 4) return new Uint8Array(length);
-  if (slabUsed + length > SLAB_BYTES) {
-    slab = new ArrayBuffer(SLAB_BYTES);
-    slabUsed = 0;
-  }
-  const pdu = new Uint8Array(slab, slabUsed, length);
-  slabUsed += length;
-  return pdu;
-}
+import { allocBytes } from './slab.js';
 
 /** Exception response PDU: function code | 0x80, exception code (AP 7). */
 export function encodeException(functionCode: number, exceptionCode: number): Uint8Array {
@@ -42,7 +20,7 @@ export function encodeReadBitsResponse(
   quantity: number,
 ): Uint8Array {
   const byteCount = (quantity + 7) >>> 3;
-  const pdu = allocPdu(2 + byteCount);
+  const pdu = allocBytes(2 + byteCount);
   pdu[0] = functionCode;
   pdu[1] = byteCount;
   for (let i = 0; i < quantity; i++) {
@@ -57,7 +35,7 @@ export function encodeReadRegistersResponse(
   registers: ArrayLike<number>,
   quantity: number,
 ): Uint8Array {
-  const pdu = allocPdu(2 + 2 * quantity);
+  const pdu = allocBytes(2 + 2 * quantity);
   pdu[0] = functionCode;
   pdu[1] = 2 * quantity;
   for (let i = 0, o = 2; i < quantity; i++, o += 2) {

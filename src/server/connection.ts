@@ -3,11 +3,13 @@ import { ExceptionCode, Limits } from '../protocol/constants.js';
 import { scanFrame, writeAdu } from '../protocol/mbap.js';
 import { decodeRequest } from '../protocol/request.js';
 import { encodeException } from '../protocol/response.js';
+import { copyBytes } from '../protocol/slab.js';
 import { exception, isPromiseLike } from '../pipeline/compose.js';
 import type { ConnectionInfo, Exchange, Handler, Outcome, WireChunk } from '../pipeline/types.js';
 import type { Logger } from '../log.js';
 import type { Timer, TimerHandle } from '../time.js';
 import { formatOutcome, formatRequest, type TrafficLevel } from './trace.js';
+import { startReading, type ReadMode } from './reader.js';
 
 /** What a connection needs from its server. */
 export interface ConnectionHost {
@@ -17,6 +19,7 @@ export interface ConnectionHost {
   readonly logger: Logger;
   readonly traffic: TrafficLevel;
   readonly idleTimeoutMs: number;
+  readonly readMode: ReadMode;
   onClosed(connection: Connection): void;
 }
 
@@ -49,16 +52,19 @@ export class Connection {
   private readonly outUnits: number[] = [];
   private outCount = 0;
   private outBytes = 0;
+  private readonly socket: Socket;
 
+  /** `accepted` must not be reading yet (the server accepts with `pauseOnConnect`). */
   constructor(
-    private readonly socket: Socket,
+    accepted: Socket,
     private readonly host: ConnectionHost,
     id: number,
   ) {
-    this.info = { id, remoteAddress: socket.remoteAddress ?? '?', remotePort: socket.remotePort ?? 0 };
+    this.info = { id, remoteAddress: accepted.remoteAddress ?? '?', remotePort: accepted.remotePort ?? 0 };
     this.lastActivity = host.timer.now();
+    const socket = startReading(accepted, (bytes, length) => this.onBytes(bytes, length), host.readMode);
+    this.socket = socket;
     socket.setNoDelay(true);
-    socket.on('data', (chunk: Buffer) => this.onData(chunk));
     socket.on('drain', () => {
       this.writeBlocked = false;
       this.updateFlow();
@@ -116,12 +122,19 @@ export class Connection {
     }, due);
   }
 
-  private onData(chunk: Buffer): void {
+  /** `bytes[0, length)` are lent (reader.ts): anything kept beyond this call is copied. */
+  private onBytes(bytes: Uint8Array, length: number): void {
     if (this.closed) return;
     this.lastActivity = this.host.timer.now();
-    this.pending = this.pending ? concat(this.pending, chunk) : chunk;
+    if (this.pending === null && !this.busy) {
+      // The usual case: whole frames straight from the read buffer.
+      this.drain(bytes, length);
+      return;
+    }
+    // A partial frame is waiting, or a reply is still being made: queue a copy behind it.
+    this.pending = append(this.pending, bytes, length);
     if (this.busy) this.updateFlow();
-    else this.drain();
+    else this.drainPending();
   }
 
   private updateFlow(): void {
@@ -132,17 +145,25 @@ export class Connection {
     else this.socket.resume();
   }
 
-  /** Handles every complete frame in `pending`, in order, until one needs waiting for. */
-  private drain(): void {
-    const buf = this.pending;
-    if (!buf) return;
+  private drainPending(): void {
+    const pending = this.pending;
+    if (pending === null) return;
+    this.pending = null;
+    this.drain(pending, pending.length);
+  }
+
+  /**
+   * Handles every complete frame in `buf[0, end)`, in order, until one needs waiting for; what is
+   * left is copied to `pending`. Each request PDU is copied out of `buf` (which may be the shared
+   * read buffer), because a handler that answers later keeps its exchange.
+   */
+  private drain(buf: Uint8Array, end: number): void {
     let offset = 0;
     while (!this.closed && !this.busy) {
-      const scan = scanFrame(buf, offset);
+      const scan = scanFrame(buf, offset, end);
       if (scan.kind === 'need-more') break;
       if (scan.kind === 'bad-length') {
         this.host.logger.log('warn', `#${this.info.id} MBAP length ${scan.length} outside 2..254: closing the connection`);
-        this.pending = null;
         this.close('end');
         return;
       }
@@ -151,8 +172,7 @@ export class Connection {
         offset = scan.end;
         continue;
       }
-      // A plain view: Buffer#subarray goes through Node's species constructor, per request.
-      const pdu = new Uint8Array(buf.buffer, buf.byteOffset + scan.pduStart, scan.end - scan.pduStart);
+      const pdu = copyBytes(buf, scan.pduStart, scan.end);
       offset = scan.end;
       const exchange: Exchange = {
         transactionId: scan.transactionId,
@@ -178,7 +198,7 @@ export class Connection {
         this.apply(exchange, outcome);
       }
     }
-    this.pending = offset < buf.length ? buf.subarray(offset) : null;
+    if (offset < end && !this.closed) this.pending = buf.slice(offset, end);
     this.flush();
     this.updateFlow();
   }
@@ -188,7 +208,7 @@ export class Connection {
     if (this.closed) return;
     this.lastActivity = this.host.timer.now();
     this.apply(exchange, outcome);
-    if (!this.busy && !this.closed) this.drain();
+    if (!this.busy && !this.closed) this.drainPending();
     this.flush();
     this.updateFlow();
   }
@@ -254,7 +274,7 @@ export class Connection {
     this.busy = false;
     if (this.closed) return;
     this.lastActivity = this.host.timer.now();
-    this.drain();
+    this.drainPending();
     this.updateFlow();
   }
 
@@ -287,9 +307,11 @@ export class Connection {
   }
 }
 
-function concat(a: Uint8Array, b: Uint8Array): Uint8Array {
-  const out = new Uint8Array(a.length + b.length);
-  out.set(a, 0);
-  out.set(b, a.length);
+/** `head` (may be null) followed by a copy of `bytes[0, length)`. */
+function append(head: Uint8Array | null, bytes: Uint8Array, length: number): Uint8Array {
+  const headLength = head?.length ?? 0;
+  const out = new Uint8Array(headLength + length);
+  if (head) out.set(head, 0);
+  out.set(bytes.subarray(0, length), headLength);
   return out;
 }

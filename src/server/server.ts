@@ -5,6 +5,7 @@ import type { Timer } from '../time.js';
 import { realTimer } from '../runtime/timers.js';
 import { Connection, type ConnectionHost } from './connection.js';
 import type { TrafficLevel } from './trace.js';
+import type { ReadMode } from './reader.js';
 
 /** What to do with a newcomer when `maxConnections` are open. */
 export type ConnectionPolicy = 'refuse' | 'closeLeastRecentlyActive';
@@ -25,6 +26,11 @@ export interface ServerOptions {
   timer?: Timer;
   logger?: Logger;
   traffic?: TrafficLevel;
+  /**
+   * 'user-buffer' (the default) reads every socket into one shared buffer, bypassing Node's
+   * Readable stream; 'stream' uses plain 'data' events (see reader.ts). Both behave the same.
+   */
+  readMode?: ReadMode;
 }
 
 export interface BoundAddress {
@@ -45,6 +51,7 @@ export class ModbusTcpServer implements ConnectionHost {
   readonly logger: Logger;
   readonly traffic: TrafficLevel;
   readonly idleTimeoutMs: number;
+  readonly readMode: ReadMode;
   private readonly options: ServerOptions;
   private readonly server: Server;
   private readonly connections = new Set<Connection>();
@@ -60,7 +67,9 @@ export class ModbusTcpServer implements ConnectionHost {
     this.logger = options.logger ?? silentLogger;
     this.traffic = options.traffic ?? 0;
     this.idleTimeoutMs = options.idleTimeoutMs ?? DEFAULT_IDLE_TIMEOUT_MS;
-    this.server = createServer({ noDelay: true }, (socket) => this.accept(socket));
+    this.readMode = options.readMode ?? 'user-buffer';
+    // Accepted sockets start paused so the connection chooses how they are read (reader.ts).
+    this.server = createServer({ noDelay: true, pauseOnConnect: true }, (socket) => this.accept(socket));
     // A failed listen() is the caller's to report (it rejects); log only errors after that.
     this.server.on('error', (error) => {
       if (this.bound) this.logger.log('error', `server error: ${error.message}`);

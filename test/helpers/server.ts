@@ -1,22 +1,32 @@
-import { Server, type Socket } from 'node:net';
+import type { Socket } from 'node:net';
 import { onTestFinished } from 'vitest';
 import { createDeviceHandler } from '../../src/device/handler.js';
 import { InMemoryDataSource } from '../../src/device/memory.js';
 import type { DataSource } from '../../src/device/data-source.js';
 import { ModbusTcpServer, type ServerOptions } from '../../src/server/server.js';
+import type { Connection } from '../../src/server/connection.js';
 import { RawClient } from './socket.js';
 
 /**
  * The server's side of one connection, observed without changing it: every write call (to tell
- * one batched write from several), every chunk read, and pause calls (flow control).
+ * one batched write from several), every chunk read, and pause calls (flow control). It reaches
+ * into the Connection (its socket and its entry point for bytes read) because the socket the server reads
+ * is not the one net.Server accepted (src/server/reader.ts) and may emit no 'data' events.
  */
 export class ServerSide {
   readonly writes: Uint8Array[] = [];
   readonly reads: Uint8Array[] = [];
+  readonly socket: Socket;
   private readonly waiters = new Set<() => void>();
   private sawClose = false;
 
-  constructor(readonly socket: Socket) {
+  constructor(connection: Connection) {
+    const internals = connection as unknown as { socket?: Socket; onBytes?: (bytes: Uint8Array, length: number) => void };
+    if (!internals.socket || typeof internals.onBytes !== 'function') {
+      throw new Error('test helper: Connection no longer keeps `socket` and `onBytes`');
+    }
+    const socket = internals.socket;
+    this.socket = socket;
     const write = socket.write as (...args: unknown[]) => boolean;
     socket.write = ((...args: unknown[]) => {
       if (args[0] instanceof Uint8Array) this.writes.push(args[0].slice());
@@ -30,11 +40,13 @@ export class ServerSide {
       this.notify();
       return socket;
     };
-    // A second 'data' listener does not resume a socket the server paused (flowing === false).
-    socket.on('data', (chunk: Buffer) => {
-      this.reads.push(new Uint8Array(chunk));
+    // Recorded after the connection has handled the chunk, as a later 'data' listener would be.
+    const onBytes = internals.onBytes.bind(connection);
+    internals.onBytes = (bytes, length) => {
+      onBytes(bytes, length);
+      this.reads.push(bytes.slice(0, length));
       this.notify();
-    });
+    };
     socket.on('close', () => {
       this.sawClose = true;
       this.notify();
@@ -123,19 +135,24 @@ export async function startServer(options: TestServerOptions = {}): Promise<Test
 }
 
 /**
- * Watches the listener's 'connection' events. The listener is private to ModbusTcpServer (it is
- * the only module that touches node:net), so this reaches in once, and says so if that changes.
+ * Watches the server accept connections. accept() and the connection set are private to
+ * ModbusTcpServer (it is the only module that touches node:net), so this reaches in once, and
+ * says so if that changes.
  */
 function acceptedSockets(server: ModbusTcpServer): { find(remotePort: number): Promise<ServerSide> } {
-  const listener = (server as unknown as { server: unknown }).server;
-  if (!(listener instanceof Server)) throw new Error('test helper: ModbusTcpServer no longer keeps its net.Server in `server`');
+  const internals = server as unknown as { accept?: (socket: Socket) => void; connections?: Set<Connection> };
+  const { accept, connections } = internals;
+  if (typeof accept !== 'function' || !(connections instanceof Set)) {
+    throw new Error('test helper: ModbusTcpServer no longer has `accept` and `connections`');
+  }
   const sides: ServerSide[] = [];
   const waiters = new Set<() => void>();
-  // Registered after the server's own accept callback, so the Connection already exists.
-  listener.on('connection', (socket: Socket) => {
-    sides.push(new ServerSide(socket));
+  internals.accept = (socket: Socket) => {
+    const before = new Set(connections);
+    accept.call(server, socket);
+    for (const c of connections) if (!before.has(c)) sides.push(new ServerSide(c));
     for (const waiter of [...waiters]) waiter();
-  });
+  };
   return {
     find(remotePort) {
       return new Promise((resolve) => {
