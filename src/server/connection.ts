@@ -9,7 +9,7 @@ import type { ConnectionInfo, Exchange, Handler, Outcome, WireChunk } from '../p
 import type { Logger } from '../log.js';
 import type { Timer, TimerHandle } from '../time.js';
 import { formatOutcome, formatRequest, type TrafficLevel } from './trace.js';
-import { startReading, type ReadMode } from './reader.js';
+import { createSender, startReading, type Send, type SocketIoMode } from './socket-io.js';
 
 /** What a connection needs from its server. */
 export interface ConnectionHost {
@@ -19,7 +19,7 @@ export interface ConnectionHost {
   readonly logger: Logger;
   readonly traffic: TrafficLevel;
   readonly idleTimeoutMs: number;
-  readonly readMode: ReadMode;
+  readonly ioMode: SocketIoMode;
   onClosed(connection: Connection): void;
 }
 
@@ -53,6 +53,8 @@ export class Connection {
   private outCount = 0;
   private outBytes = 0;
   private readonly socket: Socket;
+  /** Every write goes through here (socket-io.ts). */
+  private readonly send: Send;
 
   /** `accepted` must not be reading yet (the server accepts with `pauseOnConnect`). */
   constructor(
@@ -62,13 +64,10 @@ export class Connection {
   ) {
     this.info = { id, remoteAddress: accepted.remoteAddress ?? '?', remotePort: accepted.remotePort ?? 0 };
     this.lastActivity = host.timer.now();
-    const socket = startReading(accepted, (bytes, length) => this.onBytes(bytes, length), host.readMode);
+    const socket = startReading(accepted, (bytes, length) => this.onBytes(bytes, length), host.ioMode);
     this.socket = socket;
+    this.send = createSender(socket, () => this.onDrained(), host.ioMode);
     socket.setNoDelay(true);
-    socket.on('drain', () => {
-      this.writeBlocked = false;
-      this.updateFlow();
-    });
     socket.on('error', (error: Error) => host.logger.log('debug', `#${id} socket error: ${error.message}`));
     socket.on('close', () => this.onClose());
     this.armIdleTimer();
@@ -99,6 +98,11 @@ export class Connection {
     }
   }
 
+  private onDrained(): void {
+    this.writeBlocked = false;
+    this.updateFlow();
+  }
+
   private onClose(): void {
     this.closed = true;
     this.idleTimer?.cancel();
@@ -122,7 +126,7 @@ export class Connection {
     }, due);
   }
 
-  /** `bytes[0, length)` are lent (reader.ts): anything kept beyond this call is copied. */
+  /** `bytes[0, length)` are lent (socket-io.ts): anything kept beyond this call is copied. */
   private onBytes(bytes: Uint8Array, length: number): void {
     if (this.closed) return;
     this.lastActivity = this.host.timer.now();
@@ -260,14 +264,18 @@ export class Connection {
         const at = index;
         this.host.timer.setTimeout(() => {
           if (this.closed) return;
-          this.socket.write(chunk.bytes);
+          this.sendChunk(chunk.bytes);
           if (this.sendChunks(chunks, at + 1)) this.afterWire();
         }, chunk.delayMs);
         return false;
       }
-      this.socket.write(chunk.bytes);
+      this.sendChunk(chunk.bytes);
     }
     return true;
+  }
+
+  private sendChunk(bytes: Uint8Array): void {
+    if (!this.send(bytes)) this.writeBlocked = true;
   }
 
   private afterWire(): void {
@@ -303,7 +311,7 @@ export class Connection {
     }
     this.outCount = 0;
     this.outBytes = 0;
-    if (!this.socket.write(out)) this.writeBlocked = true;
+    if (!this.send(out)) this.writeBlocked = true;
   }
 }
 

@@ -5,7 +5,7 @@ import type { Timer } from '../time.js';
 import { realTimer } from '../runtime/timers.js';
 import { Connection, type ConnectionHost } from './connection.js';
 import type { TrafficLevel } from './trace.js';
-import type { ReadMode } from './reader.js';
+import type { SocketIoMode } from './socket-io.js';
 
 /** What to do with a newcomer when `maxConnections` are open. */
 export type ConnectionPolicy = 'refuse' | 'closeLeastRecentlyActive';
@@ -27,10 +27,11 @@ export interface ServerOptions {
   logger?: Logger;
   traffic?: TrafficLevel;
   /**
-   * 'user-buffer' (the default) reads every socket into one shared buffer, bypassing Node's
-   * Readable stream; 'stream' uses plain 'data' events (see reader.ts). Both behave the same.
+   * 'direct' (the default) reads every socket into one shared buffer and writes below Node's
+   * Writable stream; 'stream' uses 'data' events and `socket.write` (socket-io.ts). Both behave
+   * the same; 'direct' takes less CPU per request.
    */
-  readMode?: ReadMode;
+  ioMode?: SocketIoMode;
 }
 
 export interface BoundAddress {
@@ -51,7 +52,7 @@ export class ModbusTcpServer implements ConnectionHost {
   readonly logger: Logger;
   readonly traffic: TrafficLevel;
   readonly idleTimeoutMs: number;
-  readonly readMode: ReadMode;
+  readonly ioMode: SocketIoMode;
   private readonly options: ServerOptions;
   private readonly server: Server;
   private readonly connections = new Set<Connection>();
@@ -67,8 +68,8 @@ export class ModbusTcpServer implements ConnectionHost {
     this.logger = options.logger ?? silentLogger;
     this.traffic = options.traffic ?? 0;
     this.idleTimeoutMs = options.idleTimeoutMs ?? DEFAULT_IDLE_TIMEOUT_MS;
-    this.readMode = options.readMode ?? 'user-buffer';
-    // Accepted sockets start paused so the connection chooses how they are read (reader.ts).
+    this.ioMode = options.ioMode ?? 'direct';
+    // Accepted sockets start paused so the connection chooses how they are read (socket-io.ts).
     this.server = createServer({ noDelay: true, pauseOnConnect: true }, (socket) => this.accept(socket));
     // A failed listen() is the caller's to report (it rejects); log only errors after that.
     this.server.on('error', (error) => {

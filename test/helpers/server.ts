@@ -10,8 +10,9 @@ import { RawClient } from './socket.js';
 /**
  * The server's side of one connection, observed without changing it: every write call (to tell
  * one batched write from several), every chunk read, and pause calls (flow control). It reaches
- * into the Connection (its socket and its entry point for bytes read) because the socket the server reads
- * is not the one net.Server accepted (src/server/reader.ts) and may emit no 'data' events.
+ * into the Connection (its socket, and its entry points for bytes read and written) because the
+ * socket the server reads is not the one net.Server accepted, may emit no 'data' events, and is
+ * written to below `socket.write` (src/server/socket-io.ts).
  */
 export class ServerSide {
   readonly writes: Uint8Array[] = [];
@@ -21,19 +22,23 @@ export class ServerSide {
   private sawClose = false;
 
   constructor(connection: Connection) {
-    const internals = connection as unknown as { socket?: Socket; onBytes?: (bytes: Uint8Array, length: number) => void };
-    if (!internals.socket || typeof internals.onBytes !== 'function') {
-      throw new Error('test helper: Connection no longer keeps `socket` and `onBytes`');
+    const internals = connection as unknown as {
+      socket?: Socket;
+      send?: (bytes: Uint8Array) => boolean;
+      onBytes?: (bytes: Uint8Array, length: number) => void;
+    };
+    if (!internals.socket || typeof internals.send !== 'function' || typeof internals.onBytes !== 'function') {
+      throw new Error('test helper: Connection no longer keeps `socket`, `send` and `onBytes`');
     }
     const socket = internals.socket;
     this.socket = socket;
-    const write = socket.write as (...args: unknown[]) => boolean;
-    socket.write = ((...args: unknown[]) => {
-      if (args[0] instanceof Uint8Array) this.writes.push(args[0].slice());
-      const result = write.apply(socket, args);
+    const send = internals.send;
+    internals.send = (bytes) => {
+      this.writes.push(bytes.slice());
+      const result = send(bytes);
       this.notify();
       return result;
-    }) as Socket['write'];
+    };
     const pause = socket.pause;
     socket.pause = () => {
       pause.call(socket);

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { response } from '../../src/pipeline/compose.js';
 import type { Exchange, Outcome } from '../../src/pipeline/types.js';
 import { encodeAdu } from '../../src/protocol/mbap.js';
+import type { SocketIoMode } from '../../src/server/socket-io.js';
 import { startServer, type ServerSide } from '../helpers/server.js';
 import { hex, type RawClient } from '../helpers/socket.js';
 
@@ -29,10 +30,12 @@ async function expectInOrder(client: RawClient, first: number, count: number): P
 // The largest reply a PDU allows (253 bytes): each 12-byte request asks for 260 bytes back.
 const BIG = response(Uint8Array.from({ length: 253 }, (_, i) => (i === 0 ? 0x03 : i === 1 ? 250 : i & 0xff)));
 
-describe('backpressure', () => {
+// Both socket I/O modes: 'stream' waits for 'drain', 'direct' for its own in-flight writes.
+describe.each<SocketIoMode>(['direct', 'stream'])('backpressure (%s I/O)', (ioMode) => {
   it('stops reading from a client that sends and never reads; others are unaffected', async () => {
     let handled = 0;
     const t = await startServer({
+      ioMode,
       handler: (): Outcome => {
         handled++;
         return BIG;
@@ -73,6 +76,7 @@ describe('backpressure', () => {
     const parked = new Promise<void>((resolve) => (release = resolve));
     let handled = 0;
     const t = await startServer({
+      ioMode,
       handler: (x: Exchange): Outcome | Promise<Outcome> => {
         handled++;
         const pdu = Uint8Array.of(0x03, 0x02, x.transactionId >> 8, x.transactionId & 0xff);

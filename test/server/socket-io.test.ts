@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { response } from '../../src/pipeline/compose.js';
 import type { Exchange, Handler, Outcome } from '../../src/pipeline/types.js';
 import { encodeAdu } from '../../src/protocol/mbap.js';
-import { startReading, type ReadMode } from '../../src/server/reader.js';
+import { startReading, type SocketIoMode } from '../../src/server/socket-io.js';
 import { startServer } from '../helpers/server.js';
 import { toHex } from '../helpers/socket.js';
 
@@ -21,10 +21,10 @@ function parkingEcho(): { handler: Handler; release: () => void } {
   return { handler, release: () => parked.splice(0).forEach((go) => go()) };
 }
 
-describe.each<ReadMode>(['user-buffer', 'stream'])('reading sockets (%s mode)', (readMode) => {
+describe.each<SocketIoMode>(['direct', 'stream'])('socket I/O (%s mode)', (ioMode) => {
   it('a request parked on a Promise keeps its own bytes while other connections are read', async () => {
     const { handler, release } = parkingEcho();
-    const t = await startServer({ handler, readMode });
+    const t = await startServer({ handler, ioMode });
     const a = await t.connect();
     const b = await t.connect();
     const sideA = await t.serverSide(a);
@@ -41,7 +41,7 @@ describe.each<ReadMode>(['user-buffer', 'stream'])('reading sockets (%s mode)', 
   });
 
   it('a frame split across reads, then frames sharing a read with a partial one, are all answered once', async () => {
-    const t = await startServer({ handler: parkingEcho().handler, readMode });
+    const t = await startServer({ handler: parkingEcho().handler, ioMode });
     const client = await t.connect();
     const side = await t.serverSide(client);
     const frames = [echo(1, 0x0a0a), echo(2, 0x0b0b), echo(3, 0x0c0c)];
