@@ -1,4 +1,5 @@
 import { ExceptionCode, FunctionCode, Limits, MEI_READ_DEVICE_ID, COIL_OFF, COIL_ON } from './constants.js';
+import { allocWords } from './slab.js';
 
 /** A decoded request PDU. Malformed or unsupported PDUs decode to `invalid` with the exception to send. */
 export type Request =
@@ -171,7 +172,7 @@ export function decodeRequest(pdu: Uint8Array): Request {
 }
 
 function readWords(pdu: Uint8Array, offset: number, count: number): Uint16Array {
-  const words = new Uint16Array(count);
+  const words = allocWords(count);
   for (let i = 0; i < count; i++) words[i] = (pdu[offset + 2 * i]! << 8) | pdu[offset + 2 * i + 1]!;
   return words;
 }

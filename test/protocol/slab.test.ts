@@ -1,17 +1,19 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { allocBytes, copyBytes } from '../../src/protocol/slab.js';
+import { allocBytes, allocWords, copyBytes } from '../../src/protocol/slab.js';
 
 describe('slab allocation', () => {
-  it('hands out zero-filled slices that never share a byte, however many and large', () => {
+  it('hands out zero-filled byte and word slices that never share a byte, however many and large', () => {
+    const request = fc.record({ words: fc.boolean(), length: fc.integer({ min: 0, max: 2500 }) });
     fc.assert(
-      fc.property(fc.array(fc.integer({ min: 0, max: 5000 }), { maxLength: 60 }), (lengths) => {
-        const slices = lengths.map((n) => allocBytes(n));
-        slices.forEach((s, i) => {
-          expect(s.length).toBe(lengths[i]);
-          expect(s.every((b) => b === 0)).toBe(true);
-          s.fill(0xff); // a later slice that overlapped this one would not start zeroed
-        });
+      fc.property(fc.array(request, { maxLength: 60 }), (requests) => {
+        for (const { words, length } of requests) {
+          // Allocated one by one: a slice that overlapped an earlier one would not start zeroed.
+          const slice = words ? allocWords(length) : allocBytes(length);
+          expect(slice.length).toBe(length);
+          expect(slice.every((v) => v === 0)).toBe(true);
+          slice.fill(words ? 0xffff : 0xff);
+        }
       }),
       { seed: 0x5eed },
     );
