@@ -264,17 +264,17 @@ export class Connection {
         const at = index;
         this.host.timer.setTimeout(() => {
           if (this.closed) return;
-          this.sendChunk(chunk.bytes);
+          this.write(chunk.bytes);
           if (this.sendChunks(chunks, at + 1)) this.afterWire();
         }, chunk.delayMs);
         return false;
       }
-      this.sendChunk(chunk.bytes);
+      this.write(chunk.bytes);
     }
     return true;
   }
 
-  private sendChunk(bytes: Uint8Array): void {
+  private write(bytes: Uint8Array): void {
     if (!this.send(bytes)) this.writeBlocked = true;
   }
 
@@ -311,7 +311,7 @@ export class Connection {
     }
     this.outCount = 0;
     this.outBytes = 0;
-    if (!this.send(out)) this.writeBlocked = true;
+    this.write(out);
   }
 }
 

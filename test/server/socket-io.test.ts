@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { response } from '../../src/pipeline/compose.js';
 import type { Exchange, Handler, Outcome } from '../../src/pipeline/types.js';
 import { encodeAdu } from '../../src/protocol/mbap.js';
-import { startReading, type SocketIoMode } from '../../src/server/socket-io.js';
+import { createSender, startReading, type SocketIoMode } from '../../src/server/socket-io.js';
 import { startServer } from '../helpers/server.js';
 import { toHex } from '../helpers/socket.js';
 
@@ -58,7 +58,7 @@ describe.each<SocketIoMode>(['direct', 'stream'])('socket I/O (%s mode)', (ioMod
   });
 });
 
-describe('startReading', () => {
+describe('fallbacks to the documented API', () => {
   it("falls back to 'data' events on a socket without a TCP handle and lends each chunk", () => {
     const socket = new Socket();
     const seen: string[] = [];
@@ -66,6 +66,24 @@ describe('startReading', () => {
     expect(reading).toBe(socket);
     socket.emit('data', Buffer.from([1, 2, 3]));
     expect(seen).toEqual(['01 02 03']);
+    socket.destroy();
+  });
+
+  it("writes with socket.write and reports 'drain' when the socket has no _writeGeneric", () => {
+    const socket = new Socket();
+    Object.defineProperty(socket, '_writeGeneric', { value: undefined });
+    const written: string[] = [];
+    // As a socket whose buffer is full answers: queued, wait for 'drain'.
+    socket.write = ((bytes: Uint8Array) => {
+      written.push(toHex(bytes));
+      return false;
+    }) as Socket['write'];
+    let drained = 0;
+    const send = createSender(socket, () => drained++);
+    expect(send(Uint8Array.of(0xab))).toBe(false);
+    expect(written).toEqual(['ab']);
+    socket.emit('drain');
+    expect(drained).toBe(1);
     socket.destroy();
   });
 });
