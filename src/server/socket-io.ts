@@ -18,10 +18,10 @@ import { Socket, type OnReadOpts } from 'node:net';
  *   the handle (the kernel usually takes them at once); backpressure is then ours to track: a
  *   write the kernel did not take at once is in flight until its callback.
  *
- * Both rely on undocumented parts of net.Socket (`_handle`, `_writeGeneric`, unchanged from
- * Node 12 to 24). Where either is missing or does not look as expected, that direction uses the
- * documented API ('data' events, `write` and 'drain'); 'stream' mode forces both. The two modes
- * behave the same, and the tests run both.
+ * Both rely on undocumented, long-standing parts of net.Socket (`_handle`, `_writeGeneric`;
+ * checked on the Node 20 we run). Where either is missing or does not look as expected, that
+ * direction uses the documented API ('data' events, `write` and 'drain'); 'stream' mode forces
+ * both. The two modes behave the same, and the tests run both.
  *
  * One read buffer serves every socket: libuv reads into it and calls back synchronously, one read
  * at a time. The bytes are therefore only lent to the callback: whatever it keeps (a request PDU
