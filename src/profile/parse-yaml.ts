@@ -30,8 +30,9 @@ export function parseYaml(text: string, file: string, sourceMap: SourceMap): Par
   });
   const source: SourceText = { file, lineCounter };
   const syntax = doc.errors.filter((e) => e.code !== 'DUPLICATE_KEY').map((e) => yamlDiagnostic(e, source));
-  // Unresolved tags and the like: a profile is data, so anything YAML had to guess at is a mistake.
-  const warnings = doc.warnings.map((e) => yamlDiagnostic(e, source));
+  // A profile is data, so anything YAML had to guess at is a mistake. Tags it could not resolve
+  // are reported by the converter, once, as the value the schema expected (see non-plain.ts).
+  const warnings = doc.warnings.filter((e) => e.code !== 'TAG_RESOLVE_FAILED').map((e) => yamlDiagnostic(e, source));
   if (syntax.length > 0) return { value: undefined, empty: false, diagnostics: [...syntax, ...warnings] };
   if (doc.contents === null) return { value: undefined, empty: true, diagnostics: warnings };
 

@@ -1,9 +1,14 @@
+import { nonPlainValue, notPlain } from './non-plain.js';
+
 /**
  * A copy of a profile given as a JS object, so resolving includes never changes the caller's
  * object. Keys holding `undefined` are dropped, as JSON would; values that are not plain data
- * are kept as they are for the schema to reject. Shared and circular references are preserved.
+ * (a Uint8Array, a Date, a class instance, a function) become stand-ins the schema rejects
+ * once each (see non-plain.ts). Shared and circular references are preserved.
  */
 export function plainCopy(value: unknown, seen = new Map<object, unknown>()): unknown {
+  const what = nonPlainValue(value);
+  if (what !== undefined) return notPlain(what);
   if (typeof value !== 'object' || value === null) return value;
   const done = seen.get(value);
   if (done !== undefined) return done;
@@ -13,8 +18,6 @@ export function plainCopy(value: unknown, seen = new Map<object, unknown>()): un
     for (const item of value) array.push(plainCopy(item, seen));
     return array;
   }
-  const proto: unknown = Object.getPrototypeOf(value);
-  if (proto !== Object.prototype && proto !== null) return value;
   const object: Record<string, unknown> = {};
   seen.set(value, object);
   for (const [key, item] of Object.entries(value)) {

@@ -108,7 +108,8 @@ function lengthMessage(keyword: string, limit: number): string {
 }
 
 function notOneOf(data: unknown, allowed: readonly string[]): string {
-  return `${JSON.stringify(data)} is not one of ${listOf(allowed)}${didYouMean(data, allowed)}`;
+  const what = typeof data === 'symbol' ? describeValue(data) : JSON.stringify(data);
+  return `${what} is not one of ${listOf(allowed)}${didYouMean(data, allowed)}`;
 }
 
 function didYouMean(data: unknown, allowed: readonly string[]): string {

@@ -8,6 +8,8 @@ export function describeValue(value: unknown): string {
     return `the text ${JSON.stringify(value.length > 40 ? value.slice(0, 37) + '...' : value)}`;
   if (typeof value === 'number') return `the number ${value}`;
   if (typeof value === 'boolean') return String(value);
+  // The stand-in for a value that is not plain data says what it was (see non-plain.ts).
+  if (typeof value === 'symbol') return value.description ?? 'a value that is not plain data';
   if (Array.isArray(value)) return 'a list';
   return 'a map';
 }
@@ -68,7 +70,7 @@ export function describeSchema(schema: JsonSchema | undefined, refName?: string)
   if (schema.type === 'object') {
     const required = Array.isArray(schema.required) ? schema.required.map((k) => `"${k}"`) : [];
     if (required.length > 0) return `a map with ${listOf(required, 'and')}`;
-    return refName ? `a ${words(refName)} (a map)` : 'a map';
+    return refName ? `${article(words(refName))} (a map)` : 'a map';
   }
   return schema.type === undefined ? 'something else' : typesNoun(schema.type);
 }
@@ -80,6 +82,10 @@ function numberNoun(schema: JsonSchema): string {
   if (typeof min === 'number') return `${noun} of at least ${min}`;
   if (typeof max === 'number') return `${noun} of at most ${max}`;
   return noun;
+}
+
+function article(noun: string): string {
+  return `${/^[aeiou]/.test(noun) ? 'an' : 'a'} ${noun}`;
 }
 
 /** `UnknownUnits` → `unknown units` */

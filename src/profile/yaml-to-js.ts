@@ -1,6 +1,7 @@
 import { isAlias, isMap, isScalar, isSeq } from 'yaml';
 import type { Document, Node, YAMLMap, YAMLSeq } from 'yaml';
 import { formatPath, type Diagnostic } from './diagnostics.js';
+import { nonPlainTag, notPlain } from './non-plain.js';
 import { toLocation, type Anchor, type SourceMap, type SourceText } from './source-map.js';
 
 type Segment = string | number;
@@ -29,10 +30,19 @@ export class YamlToJs {
 
   convert(node: unknown, path: readonly Segment[]): unknown {
     if (isAlias(node)) return this.convert(node.resolve(this.doc), path);
+    const nonPlain = this.nonPlain(node);
+    if (nonPlain !== undefined) return notPlain(nonPlain);
     if (isScalar(node)) return node.value;
     if (isMap(node)) return this.memo.get(node) ?? this.convertMap(node, path);
     if (isSeq(node)) return this.memo.get(node) ?? this.convertSeq(node, path);
     return null;
+  }
+
+  /** `!!binary`, `!!set`, an unknown tag...: see non-plain.ts. */
+  private nonPlain(node: unknown): string | undefined {
+    if (!isScalar(node) && !isMap(node) && !isSeq(node)) return undefined;
+    const value = isScalar(node) ? node.value : undefined;
+    return nonPlainTag(node.tag, value);
   }
 
   private anchor(offset: number): Anchor {
@@ -88,6 +98,11 @@ export class YamlToJs {
   private keyOf(node: unknown): string | undefined {
     const resolved = isAlias(node) ? node.resolve(this.doc) : node;
     if (resolved === null || resolved === undefined) return '';
+    const nonPlain = this.nonPlain(resolved);
+    if (nonPlain !== undefined) {
+      this.report('E_YAML_KEY', `a key must be a plain value, not ${nonPlain}`, [], this.anchorOf(node));
+      return undefined;
+    }
     if (isScalar(resolved)) {
       if (resolved.value === null) return '';
       // A number as a key is a name (`0x80:` under privateObjects, `4:` under enum): keep it as written.

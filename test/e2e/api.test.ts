@@ -165,6 +165,8 @@ describe('an invalid profile object', () => {
     ['a schema mistake', { version: 1, name: 'bad', points: { speed: { type: 'int16', address: 0, scal: 0.1 } } }, 'E_SCHEMA_UNKNOWN_KEY', 'points.speed'],
     ['a semantic mistake', { version: 1, name: 'bad', points: { total: { type: 'float32', address: 65535 } } }, 'E_POINT_PAST_END', 'points.total'],
     ['an unknown scale factor', { version: 1, name: 'bad', points: { w: { type: 'int16', address: 0, scaleFactor: 'w_SF' } } }, 'E_UNKNOWN_REFERENCE', 'points.w'],
+    ['binary data as points', { version: 1, name: 'bad', points: new Uint8Array(3) }, 'E_SCHEMA_TYPE', 'points'],
+    ['a Map as points', { version: 1, name: 'bad', points: new Map([['speed', { type: 'int16', address: 0 }]]) }, 'E_SCHEMA_TYPE', 'points'],
   ])('rejects with a ProfileError carrying the diagnostics: %s', async (_what, profile, code, path) => {
     const error = await startEmulator({ profile, port: 0 }).then(
       (emulator) => {

@@ -102,8 +102,10 @@ describe('problems with the document as a whole', () => {
     expect(where(await loadProfileText('points:\n  speed:\n', 'p.yaml'))).toEqual([at('E_SCHEMA_TYPE', 2, 3)]);
   });
 
-  it('an unknown tag is a mistake, not a guess', async () => {
-    expect(where(await loadProfileText('name: !fancy pump\n', 'p.yaml'))).toEqual([at('E_YAML_SYNTAX', 1, 7)]);
+  it('an unknown tag is a mistake, not a guess: one diagnostic at its value', async () => {
+    const result = await loadProfileText('name: !fancy pump\n', 'p.yaml');
+    expect(where(result)).toEqual([at('E_SCHEMA_TYPE', 1, 14)]);
+    expect(result.ok ? '' : result.diagnostics[0]!.message).toBe('must be a string, not a value with the unknown tag !fancy');
   });
 
   it('a key that is a map is rejected', async () => {

@@ -46,6 +46,26 @@ describe('loadProfileObject', () => {
     loaded(await loadProfileObject({ name: 'x', description: undefined }));
   });
 
+  class Settings {
+    port = 502;
+  }
+  it.each([
+    ['binary data (Uint8Array)', new Uint8Array(3)],
+    ['binary data (Buffer)', Buffer.from('hello')],
+    ['a Date', new Date(0)],
+    ['a Map', new Map([['a', 1]])],
+    ['a Set', new Set([1])],
+    ['an instance of Settings', new Settings()],
+    ['a function', () => 1],
+  ])('rejects %s with one diagnostic wherever it is', async (what, odd) => {
+    for (const key of ['points', 'templates', 'identification', 'server', 'unmapped', 'units', 'name']) {
+      const result = await loadProfileObject({ version: 1, [key]: odd });
+      const diagnostics = result.ok ? [] : result.diagnostics;
+      expect(diagnostics.map((d) => [d.code, d.path])).toEqual([['E_SCHEMA_TYPE', key]]);
+      expect(diagnostics[0]!.message).toMatch(new RegExp(`^must be .*, not ${what.replace(/[()]/g, '\\$&')}$`));
+    }
+  });
+
   it('rejects values that are not plain data', async () => {
     const result = await loadProfileObject({ name: new Date(0) });
     expect(result.ok ? [] : result.diagnostics.map((d) => d.code)).toEqual(['E_SCHEMA_TYPE']);
