@@ -108,6 +108,28 @@ describe('problems with the document as a whole', () => {
     expect(result.ok ? '' : result.diagnostics[0]!.message).toBe('must be a string, not a value with the unknown tag !fancy');
   });
 
+  // yaml's own uniqueKeys check is off (it compares each key with every earlier one: quadratic in
+  // a large map); the converter finds duplicates in one pass and names them with positions.
+  it('duplicate keys at any depth, in block and flow maps, are each reported where they repeat', async () => {
+    const text = [
+      'name: a',
+      'points:',
+      '  x: { type: int16, address: 1, address: 2 }',
+      '  y: { type: int16, address: 3 }',
+      'identification:',
+      '  vendorName: A',
+      '  vendorName: B',
+      'name: b',
+    ].join('\n');
+    const result = await loadProfileText(text, 'p.yaml');
+    expect(where(result)).toEqual([at('E_DUPLICATE_KEY', 3, 33), at('E_DUPLICATE_KEY', 7, 3), at('E_DUPLICATE_KEY', 8, 1)]);
+    expect(result.ok ? [] : result.diagnostics.map((d) => d.message)).toEqual([
+      'duplicate key "address" (first defined on line 3)',
+      'duplicate key "vendorName" (first defined on line 6)',
+      'duplicate key "name" (first defined on line 1)',
+    ]);
+  });
+
   it('a key that is a map is rejected', async () => {
     expect(where(await loadProfileText('{ a: 1 }: x\n', 'p.yaml'))).toEqual([at('E_YAML_KEY', 1, 1)]);
   });
