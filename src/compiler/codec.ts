@@ -1,11 +1,13 @@
 import type { PointValue } from './types.js';
 import type { PointModel } from './model.js';
+import { nonFiniteNumber } from '../profile/non-finite.js';
 import {
   applyScaleFactor,
   fitsRaw,
   IDENTITY_SCALING,
   is64BitInteger,
   isAscii,
+  isIntegerType,
   readRaw,
   readString,
   removeScaleFactor,
@@ -129,6 +131,9 @@ function encodeNumber(p: PointModel, value: unknown, sf: number, out: Uint16Arra
       writeRaw(p.numeric, p.order, raw, out, offset);
       return undefined;
     }
+    // `.nan`, `.inf`, `-.inf`: what the loader makes of numbers JSON has not (non-finite.ts).
+    const nonFinite = isIntegerType(p.numeric) ? undefined : nonFiniteNumber(value);
+    if (nonFinite !== undefined) return encodeNumber(p, nonFinite, sf, out, offset);
     // Integers beyond 2^53 cannot be YAML numbers without losing digits: a decimal or hex string.
     if (!is64BitInteger(p.numeric) || !/^(-?[0-9]+|0x[0-9a-f]+)$/i.test(value)) {
       const labels = p.labels ? `one of ${[...p.labels.keys()].join(', ')}` : 'a number (the point has no enum)';

@@ -68,7 +68,8 @@ const rawOf = (node: Point): number | string | undefined => ('raw' in node ? nod
  * Initial words of each point. Points without `value` or `raw` start at engineering 0 (raw 0 when
  * 0 is not representable, e.g. past an offset) and aliases without either keep what their point
  * lays down. Scale-factor points are encoded first: their initial exponent scales their
- * dependents' values. `raw` is laid down as is (raw.ts), so min/max do not apply to it.
+ * dependents' values. `raw` is laid down as is (raw.ts), so min/max do not apply to it, nor to
+ * an initial NaN.
  */
 function initialValues(shaped: readonly Shaped[], aliases: ReadonlySet<PointModel>, ctx: DeviceContext): Map<PointModel, Uint16Array> {
   const initial = new Map<PointModel, Uint16Array>();
@@ -102,7 +103,9 @@ function initialValues(shaped: readonly Shaped[], aliases: ReadonlySet<PointMode
       else ctx.report.error(problem.code, [...path, problem.sub], node.value as object, problem.sub, problem.message);
     } else if (explicit && p.kind === 'number') {
       const v = decode(p, words, 0, sf) as number | bigint;
-      if (!inRange(p, v)) {
+      // An initial `.nan` is "no value" (SunSpec's float "not implemented"), not a number outside
+      // min..max, which only bound what clients write.
+      if (!inRange(p, v) && !Number.isNaN(v)) {
         ctx.report.error('E_VALUE_RANGE', path, node, 'value', `${String(node.value)} is outside the allowed range ${p.min ?? '-∞'}..${p.max ?? '∞'}`);
       }
     }

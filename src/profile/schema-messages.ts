@@ -1,9 +1,12 @@
+import { nonFiniteNumber } from './non-finite.js';
 import type { JsonSchema } from './schema.js';
 import { listOf } from './suggest.js';
 
 /** What the user wrote, for "must be X, not Y". */
 export function describeValue(value: unknown): string {
   if (value === null || value === undefined) return 'an empty value';
+  if (typeof value === 'string' && nonFiniteNumber(value) !== undefined)
+    return value === '.nan' ? 'not-a-number (.nan)' : `an infinity (${value})`;
   if (typeof value === 'string')
     return `the text ${JSON.stringify(value.length > 40 ? value.slice(0, 37) + '...' : value)}`;
   if (typeof value === 'number') return `the number ${value}`;

@@ -373,11 +373,11 @@ export interface NumberPoint {
    */
   scaleFactor?: string;
   /**
-   * Initial engineering value (default 0), or a label of `enum`. Excludes `raw`.
+   * Initial engineering value (default 0), or a label of `enum`. float32/float64 also take `.nan`, `.inf` and `-.inf` (through the API: NaN, ±Infinity); an initial `.nan` is not checked against min/max. Excludes `raw`.
    */
   value?: number | string;
   /**
-   * Initial RAW register value instead of `value`, taken as is: no scale, offset or scale factor, and no min/max check. For sentinels such as SunSpec's "not implemented" (int16 0x8000, uint16 0xFFFF, int32 0x80000000) that a scaled point cannot reach through `value`. Integer types: an integer, or a decimal or hex string ("0xFFFFFFFFFFFFFFFF", needed for 64-bit values beyond 2^53). Signed types take their signed range and also the unsigned word(s): for int16 both -32768 and 0x8000 are the word 0x8000 (int16 -32768..65535, int32 -2^31..2^32-1, int64 -2^63..2^64-1; uint16 0..65535 and so on). float32/float64: a number, stored as that float. Excludes `value`.
+   * Initial RAW register value instead of `value`, taken as is: no scale, offset or scale factor, and no min/max check. For sentinels such as SunSpec's "not implemented" (int16 0x8000, uint16 0xFFFF, int32 0x80000000) that a scaled point cannot reach through `value`. Integer types: an integer, or a decimal or hex string ("0xFFFFFFFFFFFFFFFF", needed for 64-bit values beyond 2^53). Signed types take their signed range and also the unsigned word(s): for int16 both -32768 and 0x8000 are the word 0x8000 (int16 -32768..65535, int32 -2^31..2^32-1, int64 -2^63..2^64-1; uint16 0..65535 and so on). float32/float64: the float's bits as an unsigned integer, so 0x7FC00000 is the float32 NaN (SunSpec "not implemented"), not the number 2143289344; float64 patterns beyond 2^53 are strings ("0x7FF8000000000000"). Excludes `value`.
    */
   raw?: number | string;
   /**

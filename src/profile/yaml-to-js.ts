@@ -1,6 +1,7 @@
 import { isAlias, isMap, isScalar, isSeq } from 'yaml';
 import type { Document, Node, YAMLMap, YAMLSeq } from 'yaml';
 import { formatPath, type Diagnostic } from './diagnostics.js';
+import { jsonNumber } from './non-finite.js';
 import { nonPlainTag, notPlain } from './non-plain.js';
 import { toLocation, type Anchor, type SourceMap, type SourceText } from './source-map.js';
 
@@ -32,7 +33,7 @@ export class YamlToJs {
     if (isAlias(node)) return this.convert(node.resolve(this.doc), path);
     const nonPlain = this.nonPlain(node);
     if (nonPlain !== undefined) return notPlain(nonPlain);
-    if (isScalar(node)) return node.value;
+    if (isScalar(node)) return typeof node.value === 'number' ? jsonNumber(node.value) : node.value;
     if (isMap(node)) return this.memo.get(node) ?? this.convertMap(node, path);
     if (isSeq(node)) return this.memo.get(node) ?? this.convertSeq(node, path);
     return null;

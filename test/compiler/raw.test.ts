@@ -20,13 +20,28 @@ describe('raw initial values', () => {
     ['int64', '-2', [0xffff, 0xffff, 0xffff, 0xfffe]],
     ['uint64', '"18446744073709551615"', [0xffff, 0xffff, 0xffff, 0xffff]],
     ['uint16', '"0x1234"', [0x1234]],
-    ['float32', '1.5', [0x3fc0, 0x0000]],
-    ['float64', '-2', [0xc000, 0, 0, 0]],
+    // floats too: raw is the register contents, the float's bits (SunSpec "not implemented" is NaN)
+    ['float32', '0x7FC00000', [0x7fc0, 0x0000]],
+    ['float32', '"0x7FC00000"', [0x7fc0, 0x0000]],
+    ['float32', '0x3FC00000', [0x3fc0, 0x0000]],
+    ['float32', '0x7F800001', [0x7f80, 0x0001]], // a NaN payload is kept
+    ['float64', '"0x7FF8000000000000"', [0x7ff8, 0, 0, 0]],
+    ['float64', '"0xC000000000000000"', [0xc000, 0, 0, 0]],
   ])('%s raw: %s', (type, raw, words) => {
     const device = compile(`
       points:
         p: { type: ${type}, address: 0, raw: ${raw} }`);
     expect(registers(send(device, pdu.read(3, 0, words.length)))).toEqual(words);
+  });
+
+  test('a float32 given raw bits reads as that float, in the point\'s word order', () => {
+    const device = compile(`
+      points:
+        nan: { type: float32, address: 0, byteOrder: CDAB, raw: 0x7FC00000 }
+        half: { type: float32, address: 2, raw: 0x3F000000 }`);
+    expect(registers(send(device, pdu.read(3, 0, 4)))).toEqual([0x0000, 0x7fc0, 0x3f00, 0x0000]);
+    expect(device.unit(1)!.read('nan')).toBeNaN();
+    expect(device.unit(1)!.read('half')).toBe(0.5);
   });
 
   test('bit fields take their whole word', () => {
@@ -105,10 +120,19 @@ describe('raw: diagnostics', () => {
         t: { type: uint64, address: 0, raw: "0x10000000000000000" }`],
     ['E_VALUE_TYPE', 'points.t.raw', 2, `
       points:
-        t: { type: float32, address: 0, raw: "0x7FC00000" }`],
+        t: { type: float32, address: 0, raw: 1.5 }`],
+    ['E_VALUE_TYPE', 'points.t.raw', 2, `
+      points:
+        t: { type: float32, address: 0, raw: -1 }`],
+    ['E_VALUE_TYPE', 'points.t.raw', 2, `
+      points:
+        t: { type: float32, address: 0, raw: 0x100000000 }`],
     ['E_VALUE_TYPE', 'points.t.raw', 2, `
       points:
         t: { type: float32, address: 0, raw: 1e39 }`],
+    ['E_VALUE_TYPE', 'points.t.raw', 2, `
+      points:
+        t: { type: float64, address: 0, raw: 0x7FF8000000000000 }`],
     ['E_VALUE_TYPE', 'points.t.raw', 2, `
       points:
         t: { type: bitfield16, address: 0, bits: { a: 0 }, raw: 0x10000 }`],
