@@ -51,6 +51,7 @@
  */
 import { silentLogger, type Logger } from '../log.js';
 import type { LoadedProfile } from '../profile/loaded.js';
+import { sortDiagnostics } from '../profile/sort.js';
 import { assembleProfile } from './assemble.js';
 import { baseName, planProfile } from './plan.js';
 import { Reporter } from './report.js';
@@ -64,7 +65,8 @@ export interface CompileOptions {
 export function compileProfile(loaded: LoadedProfile, options: CompileOptions = {}): CompileResult {
   const report = new Reporter(loaded);
   const plan = planProfile(loaded, report);
-  if (report.count > 0) return { ok: false, diagnostics: report.diagnostics };
+  // Found device by device and check by check: in file, line and column order like the loader's.
+  if (report.count > 0) return { ok: false, diagnostics: sortDiagnostics(report.diagnostics, loaded.files ?? [loaded.file]) };
   // A profile given as an object (the API) has no positions, and no file.
   const file = loaded.locate(loaded.profile) === undefined ? undefined : loaded.file;
   return {

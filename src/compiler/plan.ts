@@ -64,6 +64,9 @@ export function planProfile(loaded: LoadedProfile, report: Reporter): Plan {
         used.add(name);
         return t;
       }
+      // An include left in place failed to load, and a withdrawn template had schema problems:
+      // either was reported already, and "no template named t" would contradict it.
+      if (t || report.withdrawn(['templates', name])) return undefined;
       const known = Object.keys(templates);
       report.error('E_UNKNOWN_TEMPLATE', path, owner, 'use', `no template named ${name}${known.length ? ` (templates: ${known.join(', ')})` : ' (the profile has no templates)'}`);
       return undefined;

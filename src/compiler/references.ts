@@ -10,8 +10,9 @@ export interface Shaped {
 
 /**
  * Resolves `scaleFactor` and `aliasOf` by name and reports points that share addresses without
- * being declared aliases. Names of points that were declared but could not be placed are not
- * reported again as unknown. Returns the points that are valid aliases of another.
+ * being declared aliases. Names of points that were declared but could not be placed, or were
+ * withdrawn for schema problems, are not reported again as unknown. Returns the points that are
+ * valid aliases of another.
  */
 export function linkPoints(shaped: readonly Shaped[], declared: ReadonlySet<string>, ctx: DeviceContext): Set<PointModel> {
   const byName = new Map(shaped.map((s) => [s.model.name, s]));
@@ -23,7 +24,7 @@ export function linkPoints(shaped: readonly Shaped[], declared: ReadonlySet<stri
   const aliases = new Set<PointModel>();
   const badAlias = new Set<PointModel>();
   const unknown = (name: string, s: Shaped, key: string): void => {
-    if (declared.has(name)) return;
+    if (declared.has(name) || ctx.report.withdrawn([...ctx.path, 'points', name])) return;
     ctx.report.error('E_UNKNOWN_REFERENCE', [...ctx.path, 'points', s.model.name, key], s.node, key, `no point named ${name} in this device`);
   };
 

@@ -25,6 +25,14 @@ export class Reporter {
     this.diagnostics.push(location ? { code, message, path: p, location } : { code, message, path: p });
   }
 
+  /**
+   * Whether the entity at `path` was removed from a partial profile because of a problem already
+   * reported: a reference to it would only repeat that problem as "no point named ...".
+   */
+  withdrawn(path: Path): boolean {
+    return this.loaded.withdrawn?.has(formatPath(path)) ?? false;
+  }
+
   get count(): number {
     return this.diagnostics.length;
   }

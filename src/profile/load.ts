@@ -109,13 +109,14 @@ async function check(value: unknown, c: Check): Promise<LoadResult> {
     profile: value as DeviceProfile,
     locate: (node, key) => sourceMap.locate(node, key),
     locateKey: (node, key) => sourceMap.locateKey(node, key),
+    files,
   };
   if (diagnostics.length === 0) return { ok: true, loaded };
   // Keep going with what is valid, so semantic problems are reported in the same run.
   let partial: LoadedProfile | undefined;
   if (isRecord(value)) {
-    pruneInvalid(value, errors);
-    if (schema.validateProfile(value)) partial = loaded;
+    const withdrawn = pruneInvalid(value, errors);
+    if (schema.validateProfile(value)) partial = { ...loaded, withdrawn };
   }
   return { ok: false, diagnostics: sortDiagnostics(diagnostics, files), partial, files };
 }

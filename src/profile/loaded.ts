@@ -22,6 +22,14 @@ export interface LoadedProfile {
    * falling back like `locate`. Optional: a LoadedProfile built by hand may leave it out.
    */
   locateKey?(node: object, key: string | number): SourceLocation | undefined;
+  /** The files read, main first, in the order diagnostics are sorted by (default: `file` alone). */
+  readonly files?: readonly string[];
+  /**
+   * In a partial profile (see LoadResult): paths of the entities removed because of problems
+   * already reported (`points.speed`, `templates.meter`, as formatPath writes them), so that a
+   * reference to one is not reported again as an unknown name.
+   */
+  readonly withdrawn?: ReadonlySet<string>;
 }
 
 export type LoadResult =
