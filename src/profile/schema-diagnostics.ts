@@ -33,7 +33,8 @@ function collect(errors: readonly ErrorObject[], prefix: readonly Segment[], ctx
     path: [...prefix, ...segmentsOf(error.instancePath, valueAt(ctx.root, prefix))],
   }));
   const outer = outermostOneOfs(located);
-  const claimed = (path: readonly Segment[]): boolean => outer.some((o) => startsWith(path, o.path));
+  const outerPaths = new Set(outer.map((o) => pathKey(o.path)));
+  const claimed = (path: readonly Segment[]): boolean => hasPrefixIn(path, outerPaths);
   const diagnostics = plainDiagnostics(
     located.filter((l) => !claimed(l.path)),
     ctx,
@@ -50,8 +51,22 @@ function outermostOneOfs(located: readonly Located[]): Located[] {
     // ajv reports an inner oneOf before the outer one at the same path.
     .sort((a, b) => a.l.path.length - b.l.path.length || b.index - a.index);
   const outer: Located[] = [];
-  for (const { l } of oneOfs) if (!outer.some((o) => startsWith(l.path, o.path))) outer.push(l);
+  const outerPaths = new Set<string>();
+  for (const { l } of oneOfs) {
+    if (hasPrefixIn(l.path, outerPaths)) continue;
+    outer.push(l);
+    outerPaths.add(pathKey(l.path));
+  }
   return outer;
+}
+
+/**
+ * Whether `path` or one of its prefixes is in `paths` (pathKey form). By lookup rather than by
+ * comparing with every path: a profile with thousands of mistaken units has thousands of them.
+ */
+function hasPrefixIn(path: readonly Segment[], paths: ReadonlySet<string>): boolean {
+  for (let n = 0; n <= path.length; n++) if (paths.has(pathKey(path.slice(0, n)))) return true;
+  return false;
 }
 
 function explainOneOf(oneOf: Located, ctx: SchemaErrorContext): Diagnostic[] {
@@ -145,10 +160,6 @@ function refName(branch: unknown): string | undefined {
 
 function isObject(value: unknown): value is object {
   return typeof value === 'object' && value !== null;
-}
-
-function startsWith(path: readonly Segment[], prefix: readonly Segment[]): boolean {
-  return prefix.length <= path.length && prefix.every((s, i) => path[i] === s);
 }
 
 function pathKey(path: readonly Segment[]): string {
