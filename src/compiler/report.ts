@@ -13,11 +13,26 @@ export class Reporter {
   readonly diagnostics: Diagnostic[] = [];
   private readonly seen = new Set<string>();
 
-  constructor(private readonly loaded: LoadedProfile) {}
+  /** Formatted paths of withdrawn entities, and the withdrawn indices of each list (see LoadedProfile). */
+  private readonly withdrawnPaths = new Set<string>();
+  private readonly withdrawnItems = new Map<string, number[]>();
+
+  constructor(private readonly loaded: LoadedProfile) {
+    for (const path of loaded.withdrawn ?? []) {
+      this.withdrawnPaths.add(formatPath(path));
+      const last = path[path.length - 1];
+      if (typeof last !== 'number') continue;
+      const list = formatPath(path.slice(0, -1));
+      const items = this.withdrawnItems.get(list);
+      if (items) items.push(last);
+      else this.withdrawnItems.set(list, [last]);
+    }
+    for (const items of this.withdrawnItems.values()) items.sort((a, b) => a - b);
+  }
 
   /** `node`/`key` locate the offending value in its file (the key's value, else the key, else the node). */
   error(code: string, path: Path, node: object, key: string | number | undefined, message: string): void {
-    const p = formatPath(path);
+    const p = formatPath(this.original(path));
     const id = `${code}\0${p}\0${message}`;
     if (this.seen.has(id)) return;
     this.seen.add(id);
@@ -30,7 +45,21 @@ export class Reporter {
    * reported: a reference to it would only repeat that problem as "no point named ...".
    */
   withdrawn(path: Path): boolean {
-    return this.loaded.withdrawn?.has(formatPath(path)) ?? false;
+    return this.withdrawnPaths.has(formatPath(this.original(path)));
+  }
+
+  /** A partial profile's path as in the file: list items after withdrawn ones move back up. */
+  private original(path: Path): Path {
+    if (this.withdrawnItems.size === 0) return path;
+    const out: (string | number)[] = [];
+    for (const segment of path) {
+      let index = segment;
+      if (typeof index === 'number') {
+        for (const removed of this.withdrawnItems.get(formatPath(out)) ?? []) if (removed <= index) index++;
+      }
+      out.push(index);
+    }
+    return out;
   }
 
   get count(): number {

@@ -26,10 +26,11 @@ export interface LoadedProfile {
   readonly files?: readonly string[];
   /**
    * In a partial profile (see LoadResult): paths of the entities removed because of problems
-   * already reported (`points.speed`, `templates.meter`, as formatPath writes them), so that a
-   * reference to one is not reported again as an unknown name.
+   * already reported (`['points', 'speed']`, `['units', 2]`), as they were in the file. A
+   * reference to one is not reported again as an unknown name, and the index of a list item
+   * after a removed one is shifted back to the file's in messages.
    */
-  readonly withdrawn?: ReadonlySet<string>;
+  readonly withdrawn?: readonly (readonly (string | number)[])[];
 }
 
 export type LoadResult =

@@ -1,15 +1,13 @@
 import type { ErrorObject } from 'ajv';
-import { formatPath } from './diagnostics.js';
 import { isRecord } from './one-of.js';
 
 /**
  * Removes from `profile` (in place) the smallest named entity around each schema error — a point,
  * a block, a unit, a template, or a top-level key — so the rest can still be checked for semantic
  * problems and a file with several mistakes gets all of them reported in one run. Returns the
- * paths removed (`points.speed`, `templates.meter`), so that references to them are not reported
- * again as unknown names.
+ * paths removed, as they were before removing anything (`['points', 'speed']`, `['units', 2]`).
  */
-export function pruneInvalid(profile: Record<string, unknown>, errors: readonly ErrorObject[]): Set<string> {
+export function pruneInvalid(profile: Record<string, unknown>, errors: readonly ErrorObject[]): (string | number)[][] {
   const targets: (string | number)[][] = [];
   for (const e of errors) {
     const path = e.instancePath.split('/').slice(1).map(unescape);
@@ -23,7 +21,7 @@ export function pruneInvalid(profile: Record<string, unknown>, errors: readonly 
   // Deepest first, and array items from the end, so earlier removals do not shift later ones.
   targets.sort((a, b) => b.length - a.length || compareLast(b, a));
   for (const target of targets) remove(profile, target);
-  return new Set(targets.map(formatPath));
+  return targets;
 }
 
 /** Path segments below which a whole entity sits: points.<n>, blocks[i], units[i], templates.<n>. */

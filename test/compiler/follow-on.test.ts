@@ -35,6 +35,13 @@ describe('follow-on diagnostics', () => {
     ]);
   });
 
+  test('a unit after a withdrawn one keeps its index in the paths of the problems found in it', async () => {
+    expect(await found('unit-withdrawn.yaml')).toEqual([
+      ['E_SCHEMA_UNKNOWN_KEY', 'units[0]', 'unit-withdrawn.yaml', 3],
+      ['E_OVERLAP', 'units[1].points.b', 'unit-withdrawn.yaml', 4],
+    ]);
+  });
+
   test('problems found only by the compiler come sorted by line, whichever check found them first', async () => {
     expect(await found('compile-order.yaml')).toEqual([
       ['E_VALUE_TYPE', 'points.w.value', 'compile-order.yaml', 3],
