@@ -12,6 +12,7 @@
 // only; every process started here is stopped by its PID.
 import { spawn, spawnSync } from 'node:child_process';
 import { cpSync, createWriteStream, existsSync, mkdirSync, readFileSync, writeFileSync, appendFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { connect } from 'node:net';
 import { availableParallelism, release } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -121,7 +122,13 @@ function addPeers() {
       if (spawnSync('/usr/bin/python3', ['-c', 'import pymodbus']).status !== 0) fail('--peers pymodbus needs python3-pymodbus');
       argv = ['/usr/bin/python3', join(peers, 'pymodbus-server.py'), String(port), String(LIFETIME_S)];
     } else {
-      if (!existsSync(join(peers, 'node_modules', name))) runOrFail('npm', ['install', '--no-audit', '--no-fund'], peers);
+      // modbus-serial is one of our devDependencies and resolves from here; jsmodbus needs the
+      // harness's own package.json installed.
+      try {
+        createRequire(join(peers, 'peer.js')).resolve(name);
+      } catch {
+        runOrFail('npm', ['install', '--no-audit', '--no-fund'], peers);
+      }
       argv = ['node', join(peers, `${name}-server.js`), String(port), String(LIFETIME_S)];
     }
     servers.push({ name, port, argv });
