@@ -91,7 +91,7 @@ function targetCommand(cmd, port) {
 
 const servers = [{ name: CEILING, port: opts.portBase, argv: [tool('fixed-reply'), String(opts.portBase), String(LIFETIME_S)] }];
 const targets = [
-  { name: opts.targetCmdB ? 'A' : 'emulator', cmd: opts.targetCmd ?? `node ${quote(join(root, 'bin', 'modbus-emu.js'))}` },
+  { name: opts.targetCmdB ? 'A' : opts.targetCmd ? 'target' : 'emulator', cmd: opts.targetCmd ?? `node ${quote(join(root, 'bin', 'modbus-emu.js'))}` },
   ...(opts.targetCmdB ? [{ name: 'B', cmd: opts.targetCmdB }] : []),
 ];
 targets.forEach((t, i) => {
