@@ -42,7 +42,7 @@ export type {
   PointValue,
   Access,
   ServerSettings,
-} from './compiler/types.js';
+} from './model/types.js';
 export { loadProfileFile, loadProfileObject, loadProfileText, getProfileSchema } from './profile/load.js';
 export { formatDiagnostic, ProfileError } from './profile/diagnostics.js';
 export type { Diagnostic, SourceLocation } from './profile/diagnostics.js';

@@ -1,6 +1,6 @@
 import { createDeviceHandler } from '../device/handler.js';
 import { InMemoryDataSource } from '../device/memory.js';
-import type { CompiledProfile, ServerSettings } from '../compiler/types.js';
+import type { CompiledProfile, ServerSettings } from '../model/types.js';
 import { createLogger, type Logger } from '../log.js';
 import { formatDiagnostic } from '../profile/diagnostics.js';
 import type { Handler } from '../pipeline/types.js';

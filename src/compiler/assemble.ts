@@ -3,10 +3,10 @@ import type { Logger } from '../log.js';
 import type { Handler } from '../pipeline/types.js';
 import type { DeviceProfile } from '../profile/types.generated.js';
 import type { Entry, Plan } from './plan.js';
-import { answer, createBroadcast, createRouter, refusing, unreachable } from './router.js';
-import { createUnit } from './unit.js';
+import { answer, createBroadcast, createRouter, refusing, unreachable } from '../model/router.js';
+import { createUnit } from '../model/unit.js';
 import { formatUnitIds } from './unit-ids.js';
-import type { CompiledProfile, CompiledUnit, ServerSettings } from './types.js';
+import type { CompiledProfile, CompiledUnit, ServerSettings } from '../model/types.js';
 
 const EXPLAIN = {
   gatewayPathUnavailable: 'exception 0x0A (gateway path unavailable)',

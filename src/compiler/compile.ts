@@ -54,7 +54,7 @@ import type { LoadedProfile } from '../profile/loaded.js';
 import { assembleProfile } from './assemble.js';
 import { baseName, planProfile } from './plan.js';
 import { Reporter } from './report.js';
-import type { CompileResult } from './types.js';
+import type { CompileResult } from '../model/types.js';
 
 export interface CompileOptions {
   /** Where the device handlers log data-source failures (answered 04). */

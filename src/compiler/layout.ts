@@ -1,6 +1,6 @@
 import type { Table } from '../device/data-source.js';
-import { hasWriteRule, isBitTable, type BlockModel, type PointModel } from './model.js';
-import type { Access } from './types.js';
+import { hasWriteRule, isBitTable, type BlockModel, type PointModel } from '../model/point-model.js';
+import type { Access } from '../model/types.js';
 
 /** Per-address flags of a table. */
 export const MAPPED = 1;

@@ -1,5 +1,5 @@
 import type { Table } from '../device/data-source.js';
-import type { CompiledProfile, CompiledUnit, PointValue } from '../compiler/types.js';
+import type { CompiledProfile, CompiledUnit, PointValue } from '../model/types.js';
 import { ProfileError } from '../profile/diagnostics.js';
 import { silentLogger, type Logger } from '../log.js';
 import { ModbusTcpServer, DEFAULT_IDLE_TIMEOUT_MS, type BoundAddress, type ConnectionPolicy } from '../server/server.js';

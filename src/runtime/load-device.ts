@@ -1,5 +1,5 @@
 import { compileProfile } from '../compiler/compile.js';
-import type { CompiledProfile } from '../compiler/types.js';
+import type { CompiledProfile } from '../model/types.js';
 import type { Logger } from '../log.js';
 import type { Diagnostic } from '../profile/diagnostics.js';
 import { loadProfileFile, loadProfileObject, sortDiagnostics } from '../profile/index.js';

@@ -5,7 +5,7 @@
 import { isMap, isScalar, isSeq, LineCounter, parseDocument, type Node } from 'yaml';
 import { expect } from 'vitest';
 import { compileProfile } from '../../src/compiler/compile.js';
-import type { CompiledProfile } from '../../src/compiler/types.js';
+import type { CompiledProfile } from '../../src/model/types.js';
 import type { Diagnostic } from '../../src/profile/diagnostics.js';
 import type { LoadedProfile } from '../../src/profile/loaded.js';
 import type { DeviceProfile } from '../../src/profile/types.generated.js';

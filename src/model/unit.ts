@@ -3,7 +3,7 @@ import type { DeviceIdentity } from '../device/identity.js';
 import { getBits, readRaw, setBits } from '../device/values.js';
 import { decode, encode } from './codec.js';
 import type { DeviceLayout } from './device-layout.js';
-import type { PointModel } from './model.js';
+import type { PointModel } from './point-model.js';
 import { DeviceStore } from './store.js';
 import type { CompiledUnit, PointValue } from './types.js';
 

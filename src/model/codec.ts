@@ -1,5 +1,5 @@
 import type { PointValue } from './types.js';
-import type { PointModel } from './model.js';
+import type { PointModel } from './point-model.js';
 import {
   applyScaleFactor,
   fitsRaw,
