@@ -7,6 +7,9 @@ export interface ConnectionInfo {
   readonly remotePort: number;
 }
 
+/** What a server does with a newcomer when its connection limit is reached. */
+export type ConnectionPolicy = 'refuse' | 'closeLeastRecentlyActive';
+
 /** One request as it travels down the pipeline. */
 export interface Exchange {
   readonly transactionId: number;
