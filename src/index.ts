@@ -44,6 +44,6 @@ export type {
 } from './model/types.js';
 export { loadProfileFile, loadProfileObject, loadProfileText, getProfileSchema } from './profile/load.js';
 export { formatDiagnostic, ProfileError } from './profile/diagnostics.js';
-export type { Diagnostic, SourceLocation } from './profile/diagnostics.js';
+export type { Diagnostic, DiagnosticCode, SourceLocation } from './profile/diagnostics.js';
 export type { LoadedProfile, LoadResult } from './profile/loaded.js';
 export type { DeviceProfile } from './profile/types.generated.js';

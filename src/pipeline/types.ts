@@ -14,7 +14,7 @@ export type ConnectionPolicy = 'refuse' | 'closeLeastRecentlyActive';
 export interface Exchange {
   readonly transactionId: number;
   readonly unitId: number;
-  /** The raw request PDU. Read-only: it is a view into the received bytes. */
+  /** The raw request PDU: the server's own copy (a slab slice), kept while a handler answers later. Read-only. */
   readonly pdu: Uint8Array;
   readonly request: Request;
   readonly connection: ConnectionInfo;
