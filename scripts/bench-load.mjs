@@ -51,12 +51,13 @@ function parent(requested) {
 async function child(file) {
   const { loadProfileFile } = await import('../dist/profile/index.js');
   const { compileProfile } = await import('../dist/compiler/compile.js');
+  const { createEnvironment } = await import('../dist/runtime/environment.js');
   const cpuAtStart = process.cpuUsage();
   const start = performance.now();
   const loaded = await loadProfileFile(file);
   const loadedAt = performance.now();
   if (!loaded.ok) throw new Error(`the generated profile is invalid: ${JSON.stringify(loaded.diagnostics.slice(0, 3))}`);
-  const compiled = compileProfile(loaded.loaded);
+  const compiled = compileProfile(loaded.loaded, { env: createEnvironment() });
   const compiledAt = performance.now();
   if (!compiled.ok) throw new Error(`the generated profile does not compile: ${JSON.stringify(compiled.diagnostics.slice(0, 3))}`);
   const cpu = process.cpuUsage(cpuAtStart);

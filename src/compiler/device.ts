@@ -2,15 +2,16 @@ import type { Table } from '../device/data-source.js';
 import { readRaw } from '../device/values.js';
 import type { Blocks, Point, Points, UnmappedMode } from '../profile/types.generated.js';
 import { checkBlockOverlaps, shapeBlock } from './blocks.js';
-import { decode, encode, inRange } from './codec.js';
+import { decode, encode, inRange } from '../model/codec.js';
 import type { DeviceContext } from './context.js';
-import type { DeviceLayout } from './device-layout.js';
+import type { DeviceLayout } from '../model/device-layout.js';
 import { buildTable } from './layout.js';
-import type { BlockModel, FieldModel, PointModel } from './model.js';
+import type { BlockModel, FieldModel, PointModel } from '../model/point-model.js';
 import { shapePoint } from './points.js';
+import { nonFiniteNumber } from '../profile/non-finite.js';
 import { encodeRaw } from './raw.js';
 import { linkPoints, type Shaped } from './references.js';
-import type { PointInfo } from './types.js';
+import type { PointInfo } from '../model/types.js';
 
 export interface TableSettings {
   readonly writeToReadOnly: 'reject' | 'ignore';
@@ -61,6 +62,12 @@ export function compileDevice(body: { readonly points?: Points; readonly blocks?
 
 const DEFAULTS = { bit: false, boolRegister: false, number: 0, string: '', bitfield: 0 } as const;
 
+/** A float point's `.nan`, `.inf` or `-.inf` (non-finite.ts) as the number; any other value as is. */
+function numberOf(p: PointModel, value: unknown): unknown {
+  const float = p.kind === 'number' && (p.numeric === 'float32' || p.numeric === 'float64');
+  return float && typeof value === 'string' && !p.labels?.has(value) ? (nonFiniteNumber(value) ?? value) : value;
+}
+
 /** `raw` exists on number and bit-field points only. */
 const rawOf = (node: Point): number | string | undefined => ('raw' in node ? node.raw : undefined);
 
@@ -78,7 +85,7 @@ function initialValues(shaped: readonly Shaped[], aliases: ReadonlySet<PointMode
     const raw = rawOf(node);
     const explicit = node.value !== undefined;
     if (!explicit && raw === undefined && aliases.has(p)) continue;
-    const value = explicit ? node.value : DEFAULTS[p.kind];
+    const value = explicit ? numberOf(p, node.value) : DEFAULTS[p.kind];
     const words = new Uint16Array(p.size);
     initial.set(p, words);
     if (p.kind === 'bit') {

@@ -1,6 +1,6 @@
 import { isAlias, isMap, isScalar, isSeq } from 'yaml';
 import type { Document, Node, YAMLMap, YAMLSeq } from 'yaml';
-import { formatPath, type Diagnostic } from './diagnostics.js';
+import { formatPath, type Diagnostic, type DiagnosticCode } from './diagnostics.js';
 import { jsonNumber } from './non-finite.js';
 import { nonPlainTag, notPlain } from './non-plain.js';
 import { toLocation, type Anchor, type SourceMap, type SourceText } from './source-map.js';
@@ -141,7 +141,7 @@ export class YamlToJs {
     }
   }
 
-  private report(code: string, message: string, path: readonly Segment[], at: Anchor | undefined): void {
+  private report(code: DiagnosticCode, message: string, path: readonly Segment[], at: Anchor | undefined): void {
     this.diagnostics.push({ code, message, path: formatPath(path), location: at && toLocation(at) });
   }
 }

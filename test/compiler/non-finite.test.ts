@@ -1,5 +1,6 @@
 import { describe, expect, test } from 'vitest';
 import { compileProfile } from '../../src/compiler/compile.js';
+import { testEnv } from '../helpers/env.js';
 import { loadProfileObject, loadProfileText } from '../../src/profile/load.js';
 import type { LoadResult } from '../../src/profile/loaded.js';
 import { pdu, registers, send, status } from './helpers.js';
@@ -7,7 +8,7 @@ import { pdu, registers, send, status } from './helpers.js';
 /** NaN and infinities through the real loader: YAML's `.nan`, `.inf`, `-.inf`, the API's NaN. */
 function compiled(result: LoadResult) {
   if (!result.ok) throw new Error(result.diagnostics.map((d) => `${d.path}: ${d.message}`).join('\n'));
-  const device = compileProfile(result.loaded);
+  const device = compileProfile(result.loaded, { env: testEnv() });
   if (!device.ok) throw new Error(device.diagnostics.map((d) => `${d.path}: ${d.message}`).join('\n'));
   return device.profile;
 }
@@ -15,7 +16,7 @@ function compiled(result: LoadResult) {
 async function diagnostics(text: string) {
   const loaded = await loadProfileText(text, 'p.yaml');
   if (!loaded.ok) return loaded.diagnostics.map((d) => [d.code, d.path, d.location?.line]);
-  const device = compileProfile(loaded.loaded);
+  const device = compileProfile(loaded.loaded, { env: testEnv() });
   return device.ok ? [] : device.diagnostics.map((d) => [d.code, d.path, d.location?.line]);
 }
 

@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { compileProfile } from '../../src/compiler/compile.js';
+import { testEnv } from '../helpers/env.js';
 import { loadProfileText } from '../../src/profile/index.js';
 
 /**
@@ -163,8 +164,8 @@ async function loadAndCompile(text: string, included = render(INCLUDED, new Map(
       throw Object.assign(new Error('missing'), { code: 'ENOENT' });
     },
   });
-  if (result.ok) return compileProfile(result.loaded);
-  if (result.partial) compileProfile(result.partial);
+  if (result.ok) return compileProfile(result.loaded, { env: testEnv() });
+  if (result.partial) compileProfile(result.partial, { env: testEnv() });
   return result;
 }
 

@@ -1,13 +1,11 @@
 import type { PointValue } from './types.js';
-import type { PointModel } from './model.js';
-import { nonFiniteNumber } from '../profile/non-finite.js';
+import type { PointModel } from './point-model.js';
 import {
   applyScaleFactor,
   fitsRaw,
   IDENTITY_SCALING,
   is64BitInteger,
   isAscii,
-  isIntegerType,
   readRaw,
   readString,
   removeScaleFactor,
@@ -25,8 +23,11 @@ import {
  * values (problems become diagnostics), by the API (problems become RangeErrors) and by the write
  * rules. `sf` is the current raw exponent of the point's scale-factor point (0 when it has none).
  */
+/** The diagnostic codes a value problem becomes at compile time. */
+export type ValueProblemCode = 'E_VALUE_TYPE' | 'E_VALUE_ENUM' | 'E_STRING_NOT_ASCII' | 'E_STRING_TOO_LONG' | 'E_UNKNOWN_BIT';
+
 export interface Problem {
-  readonly code: string;
+  readonly code: ValueProblemCode;
   readonly message: string;
   /** Key inside an object `value` (a bit name) the problem is about. */
   readonly sub?: string;
@@ -131,9 +132,6 @@ function encodeNumber(p: PointModel, value: unknown, sf: number, out: Uint16Arra
       writeRaw(p.numeric, p.order, raw, out, offset);
       return undefined;
     }
-    // `.nan`, `.inf`, `-.inf`: what the loader makes of numbers JSON has not (non-finite.ts).
-    const nonFinite = isIntegerType(p.numeric) ? undefined : nonFiniteNumber(value);
-    if (nonFinite !== undefined) return encodeNumber(p, nonFinite, sf, out, offset);
     // Integers beyond 2^53 cannot be YAML numbers without losing digits: a decimal or hex string.
     if (!is64BitInteger(p.numeric) || !/^(-?[0-9]+|0x[0-9a-f]+)$/i.test(value)) {
       const labels = p.labels ? `one of ${[...p.labels.keys()].join(', ')}` : 'a number (the point has no enum)';
