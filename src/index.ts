@@ -32,6 +32,7 @@ export { startEmulator } from './runtime/emulator.js';
 export type { Emulator, EmulatorOptions, UnitSelector } from './runtime/emulator.js';
 export { loadDevice } from './runtime/load-device.js';
 export type { DeviceResult } from './runtime/load-device.js';
+export type { TableName } from './compiler/table-names.js';
 export { compileProfile } from './compiler/compile.js';
 export type { CompileOptions } from './compiler/compile.js';
 export type {

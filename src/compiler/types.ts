@@ -3,6 +3,7 @@ import type { DeviceIdentity } from '../device/identity.js';
 import type { Handler } from '../pipeline/types.js';
 import type { ConnectionPolicy } from '../server/server.js';
 import type { Diagnostic } from '../profile/diagnostics.js';
+import type { TableName } from './table-names.js';
 
 /** An engineering value: number, bigint (unscaled 64-bit integers), boolean, or string. */
 export type PointValue = number | bigint | boolean | string;
@@ -51,8 +52,8 @@ export interface CompiledUnit {
    */
   write(name: string, value: PointValue): void;
   /** Raw storage by table and protocol address (registers as 0..65535, bits as 0/1), ignoring mapping and access. */
-  readTable(table: Table, address: number, quantity: number): number[];
-  writeTable(table: Table, address: number, values: readonly (number | boolean)[]): void;
+  readTable(table: TableName, address: number, quantity: number): number[];
+  writeTable(table: TableName, address: number, values: readonly (number | boolean)[]): void;
 }
 
 export interface CompiledProfile {

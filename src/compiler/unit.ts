@@ -1,10 +1,10 @@
-import type { Table } from '../device/data-source.js';
 import type { DeviceIdentity } from '../device/identity.js';
 import { getBits, readRaw, setBits } from '../device/values.js';
 import { decode, encode } from './codec.js';
 import type { DeviceLayout } from './device-layout.js';
-import type { PointModel } from './model.js';
+import { isBitTable, type PointModel } from './model.js';
 import { DeviceStore } from './store.js';
+import { tableOf, type TableName } from './table-names.js';
 import type { CompiledUnit, PointValue } from './types.js';
 
 /** One unit id's device: its own storage over a shared layout, and the by-name API of types.ts. */
@@ -27,10 +27,10 @@ export function createUnit(name: string, unitIds: readonly number[], layout: Dev
     if (problem) throw new RangeError(`${p.name}: ${problem.message}`);
     store.own(p.table).set(scratch.subarray(0, p.size), p.address);
   };
-  const checkRange = (table: Table, address: number, quantity: number): void => {
-    if (!Number.isInteger(address) || !Number.isInteger(quantity) || address < 0 || quantity < 0 || address + quantity > 0x10000) {
-      throw new RangeError(`${table} ${address}+${quantity} is outside 0..65535`);
-    }
+  const checkRange = (table: TableName, address: number, quantity: number): void => {
+    if (!Number.isInteger(address) || address < 0 || address > 0xffff) throw new RangeError(`${table}: address ${String(address)} is not an integer 0..65535`);
+    if (!Number.isInteger(quantity) || quantity < 0) throw new RangeError(`${table}: quantity ${String(quantity)} is not a whole number`);
+    if (address + quantity > 0x10000) throw new RangeError(`${table}: ${quantity} from address ${address} run past address 65535`);
   };
 
   return {
@@ -64,16 +64,19 @@ export function createUnit(name: string, unitIds: readonly number[], layout: Dev
         put(e, value);
       }
     },
-    readTable(table: Table, address: number, quantity: number): number[] {
-      checkRange(table, address, quantity);
+    readTable(name: TableName, address: number, quantity: number): number[] {
+      const table = tableOf(name);
+      checkRange(name, address, quantity);
       return Array.from(store.array(table).subarray(address, address + quantity));
     },
-    writeTable(table: Table, address: number, values: readonly (number | boolean)[]): void {
-      checkRange(table, address, values.length);
-      const bits = table === 'coils' || table === 'discreteInputs';
+    writeTable(name: TableName, address: number, values: readonly (number | boolean)[]): void {
+      const table = tableOf(name);
+      if (!Array.isArray(values)) throw new TypeError(`${name}: values must be an array of raw ${isBitTable(table) ? 'bits' : 'registers'}`);
+      checkRange(name, address, values.length);
+      const bits = isBitTable(table);
       const max = bits ? 1 : 0xffff;
       for (const v of values) {
-        if (typeof v === 'boolean' ? !bits : !Number.isInteger(v) || v < 0 || v > max) throw new RangeError(`${table}: ${String(v)} is not a raw ${bits ? 'bit' : 'register'} value`);
+        if (typeof v === 'boolean' ? !bits : !Number.isInteger(v) || v < 0 || v > max) throw new RangeError(`${name}: ${String(v)} is not a raw ${bits ? 'bit' : 'register'} value`);
       }
       const data = store.own(table);
       values.forEach((v, i) => (data[address + i] = Number(v)));

@@ -1,5 +1,5 @@
-import type { Table } from '../device/data-source.js';
 import type { CompiledProfile, CompiledUnit, PointValue } from '../compiler/types.js';
+import type { TableName } from '../compiler/table-names.js';
 import { ProfileError } from '../profile/diagnostics.js';
 import { silentLogger, type Logger } from '../log.js';
 import { ModbusTcpServer, DEFAULT_IDLE_TIMEOUT_MS, type BoundAddress, type ConnectionPolicy } from '../server/server.js';
@@ -40,9 +40,9 @@ export interface Emulator {
   read(name: string, where?: UnitSelector): PointValue;
   /** Sets a point from code: the value must fit its type; access rules do not apply. */
   write(name: string, value: PointValue, where?: UnitSelector): void;
-  /** Raw words (or 0/1 bits) by table and 0-based protocol address. */
-  readTable(table: Table, address: number, quantity: number, where?: UnitSelector): number[];
-  writeTable(table: Table, address: number, values: readonly (number | boolean)[], where?: UnitSelector): void;
+  /** Raw words (or 0/1 bits) by table (`holding`, `input`, `coil`, `discreteInput`) and 0-based protocol address. */
+  readTable(table: TableName, address: number, quantity: number, where?: UnitSelector): number[];
+  writeTable(table: TableName, address: number, values: readonly (number | boolean)[], where?: UnitSelector): void;
   /** Ends every connection and stops listening. Idempotent. */
   close(): Promise<void>;
 }
