@@ -31,6 +31,7 @@ export { ExceptionCode, FunctionCode } from './protocol/constants.js';
 export { startEmulator } from './runtime/emulator.js';
 export type { Emulator, EmulatorOptions, UnitSelector } from './runtime/emulator.js';
 export { loadDevice } from './runtime/load-device.js';
+export { bundledDevice, bundledDevices } from './runtime/bundled-devices.js';
 export type { DeviceResult } from './runtime/load-device.js';
 export type { TableName } from './compiler/table-names.js';
 export { compileProfile } from './compiler/compile.js';
