@@ -23,7 +23,7 @@ export { compose, exception, response, SILENCE } from './pipeline/compose.js';
 export type { Exchange, Outcome, Handler, Middleware, WireChunk, ConnectionInfo } from './pipeline/types.js';
 export { realTimer, ManualTimer } from './runtime/timers.js';
 export type { Timer, TimerHandle, Clock, Rng } from './time.js';
-export { createLogger, silentLogger } from './log.js';
+export { createLogger, defaultLogger, silentLogger } from './log.js';
 export type { Logger, LogLevel } from './log.js';
 export { ExceptionCode, FunctionCode } from './protocol/constants.js';
 

@@ -49,7 +49,7 @@
  * cannot be represented, e.g. below an offset); only explicit values are checked against
  * min/max. `raw` is the register contents as is (raw.ts): no scaling, no min/max.
  */
-import { silentLogger, type Logger } from '../log.js';
+import { defaultLogger, type Logger } from '../log.js';
 import type { LoadedProfile } from '../profile/loaded.js';
 import { assembleProfile } from './assemble.js';
 import { baseName, planProfile } from './plan.js';
@@ -69,6 +69,6 @@ export function compileProfile(loaded: LoadedProfile, options: CompileOptions = 
   const file = loaded.locate(loaded.profile) === undefined ? undefined : loaded.file;
   return {
     ok: true,
-    profile: assembleProfile(plan, loaded.profile, loaded.profile.name ?? baseName(loaded.file), file, options.logger ?? silentLogger),
+    profile: assembleProfile(plan, loaded.profile, loaded.profile.name ?? baseName(loaded.file), file, options.logger ?? defaultLogger),
   };
 }

@@ -1,7 +1,7 @@
 import type { CompiledProfile, CompiledUnit, PointValue } from '../compiler/types.js';
 import type { TableName } from '../compiler/table-names.js';
 import { ProfileError } from '../profile/diagnostics.js';
-import { silentLogger, type Logger } from '../log.js';
+import { defaultLogger, type Logger } from '../log.js';
 import { ModbusTcpServer, DEFAULT_IDLE_TIMEOUT_MS, type BoundAddress, type ConnectionPolicy } from '../server/server.js';
 import type { TrafficLevel } from '../server/trace.js';
 import type { Timer } from '../time.js';
@@ -20,6 +20,7 @@ export interface EmulatorOptions {
   connectionPolicy?: ConnectionPolicy;
   /** Base folder for relative profile paths and includes (default process.cwd()). */
   cwd?: string;
+  /** Default: `defaultLogger`, warnings and errors on stderr; `silentLogger` quiets them. */
   logger?: Logger;
   traffic?: TrafficLevel;
   /** Wire-level timer (tests inject a ManualTimer). */
@@ -53,7 +54,7 @@ export interface Emulator {
  * carries every diagnostic when the profile is invalid.
  */
 export async function startEmulator(options: EmulatorOptions): Promise<Emulator> {
-  const logger = options.logger ?? silentLogger;
+  const logger = options.logger ?? defaultLogger;
   const result = await loadDevice(options.profile, { cwd: options.cwd, logger });
   if (!result.ok) throw new ProfileError(result.diagnostics);
   const device = result.profile;

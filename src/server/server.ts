@@ -1,6 +1,6 @@
 import { createServer, type AddressInfo, type Server, type Socket } from 'node:net';
 import type { Handler } from '../pipeline/types.js';
-import { silentLogger, type Logger } from '../log.js';
+import { defaultLogger, type Logger } from '../log.js';
 import type { Timer } from '../time.js';
 import { realTimer } from '../runtime/timers.js';
 import { Connection, type ConnectionHost } from './connection.js';
@@ -24,6 +24,7 @@ export interface ServerOptions {
   maxConnections?: number;
   connectionPolicy?: ConnectionPolicy;
   timer?: Timer;
+  /** Default: `defaultLogger` (warnings and errors on stderr); traffic lines need a logger at 'info'. */
   logger?: Logger;
   traffic?: TrafficLevel;
   /**
@@ -65,7 +66,7 @@ export class ModbusTcpServer implements ConnectionHost {
     this.options = options;
     this.handler = options.handler;
     this.timer = options.timer ?? realTimer;
-    this.logger = options.logger ?? silentLogger;
+    this.logger = options.logger ?? defaultLogger;
     this.traffic = options.traffic ?? 0;
     this.idleTimeoutMs = options.idleTimeoutMs ?? DEFAULT_IDLE_TIMEOUT_MS;
     this.ioMode = options.ioMode ?? 'direct';
