@@ -131,8 +131,8 @@ function encodeNumber(p: PointModel, value: unknown, sf: number, out: Uint16Arra
     }
     // Integers beyond 2^53 cannot be YAML numbers without losing digits: a decimal or hex string.
     if (!is64BitInteger(p.numeric) || !/^(-?[0-9]+|0x[0-9a-f]+)$/i.test(value)) {
-      const labels = p.labels ? `one of ${[...p.labels.keys()].join(', ')}` : 'a number (the point has no enum)';
-      return { code: 'E_VALUE_ENUM', message: `${show(value)} is not a label of enum; expected ${labels}` };
+      if (p.labels) return { code: 'E_VALUE_ENUM', message: `${show(value)} is not a label of ${p.name}'s enum: use one of ${[...p.labels.keys()].join(', ')}, or a number` };
+      return typeProblem(`${show(value)} is not a number: ${takes(p)}`);
     }
     v = BigInt(value);
   }
@@ -150,6 +150,18 @@ function encodeNumber(p: PointModel, value: unknown, sf: number, out: Uint16Arra
   }
   writeRaw(p.numeric, p.order, raw, out, offset);
   return undefined;
+}
+
+/** What a number point takes, in one phrase: `int16 takes a number from -32768 to 32767`. */
+function takes(p: PointModel): string {
+  const range = RANGES[p.numeric];
+  if (!range.includes('..')) return `${p.type} takes a number${range === 'any number' ? '' : ` (${range})`}`;
+  const [lo, hi] = range.split('..');
+  if (p.scaleFactor) return `${p.type} takes a number (raw ${lo} to ${hi} × 10^${p.scaleFactor.name})`;
+  const strings = is64BitInteger(p.numeric) && !p.scaling ? ', as a decimal or hex string beyond 2^53' : '';
+  if (!p.scaling || is64BitInteger(p.numeric)) return `${p.type} takes a number from ${lo} to ${hi}${strings}`;
+  const [a, b] = [Number(lo), Number(hi)].map((r) => Number((r * p.scaling!.scale + p.scaling!.offset).toPrecision(12)));
+  return `${p.type} with scale ${p.scaling.scale}${p.scaling.offset ? ` and offset ${p.scaling.offset}` : ''} takes a number from ${Math.min(a!, b!)} to ${Math.max(a!, b!)}`;
 }
 
 function scalingNote(p: PointModel, v: number | bigint, sf: number): string {
