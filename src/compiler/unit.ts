@@ -1,6 +1,7 @@
 import type { DeviceIdentity } from '../device/identity.js';
 import { getBits, readRaw, setBits } from '../device/values.js';
-import { decode, encode } from './codec.js';
+import { decode, encode, engineering } from './codec.js';
+import { shortestFloat32 } from './float-text.js';
 import type { DeviceLayout } from './device-layout.js';
 import { isBitTable, type PointModel } from './model.js';
 import { DeviceStore } from './store.js';
@@ -47,7 +48,10 @@ export function createUnit(name: string, unitIds: readonly number[], layout: Dev
         return e.width === 1 ? v === 1 : v;
       }
       const data = store.array(e.table);
-      return e.kind === 'bit' ? data[e.address] !== 0 : decode(e, data, e.address, scaleFactorOf(e));
+      if (e.kind === 'bit') return data[e.address] !== 0;
+      // A float32 reads as the decimal it was declared as (230.4), not its double expansion.
+      if (e.numeric === 'float32' && e.kind === 'number') return engineering(e, shortestFloat32(readRaw('float32', e.order, data, e.address) as number), scaleFactorOf(e));
+      return decode(e, data, e.address, scaleFactorOf(e));
     },
     write(point: string, value: PointValue): void {
       const e = find(point);
