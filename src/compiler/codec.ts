@@ -17,6 +17,7 @@ import {
   type NumericType,
   type RawValue,
 } from '../device/values.js';
+import { describeEnum } from './enum-values.js';
 
 /**
  * Engineering values of points to and from their registers. Used by the compiler for initial
@@ -149,6 +150,9 @@ function encodeNumber(p: PointModel, value: unknown, sf: number, out: Uint16Arra
     return typeProblem(`${show(value)}${note ? note + ', which' : ''} does not fit ${p.type} (${RANGES[p.numeric]})`);
   }
   writeRaw(p.numeric, p.order, raw, out, offset);
+  if (p.enumValues && !p.enumValues.has(readRaw(p.numeric, p.order, out, offset))) {
+    return { code: 'E_VALUE_ENUM', message: `${show(value)} is not a value of ${p.name}'s enum (enumStrict): use one of ${describeEnum(p.labels!)}` };
+  }
   return undefined;
 }
 
