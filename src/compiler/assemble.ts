@@ -4,6 +4,7 @@ import type { Handler } from '../pipeline/types.js';
 import type { DeviceProfile } from '../profile/types.generated.js';
 import type { Entry, Plan } from './plan.js';
 import { answer, createBroadcast, createRouter, refusing, unreachable } from './router.js';
+import { describeTables } from './table-summary.js';
 import { createUnit } from './unit.js';
 import { formatUnitIds } from './unit-ids.js';
 import type { CompiledProfile, CompiledUnit, ServerSettings } from './types.js';
@@ -67,9 +68,7 @@ export function assembleProfile(
 
 function summarize(plan: Plan, units: readonly CompiledUnit[]): string[] {
   const counts = (e: Extract<Entry, { kind: 'device' }>): string => {
-    const c = e.built.layout.pointCounts;
-    const alias = e.built.layout.sameAsHolding ? ' (FC 4 reads the holding registers)' : '';
-    return `${c.holdingRegisters} holding, ${c.inputRegisters} input${alias}, ${c.coils} coils, ${c.discreteInputs} discrete inputs`;
+    return describeTables(e.built.layout);
   };
   const lines: string[] = [];
   for (const e of plan.entries) {

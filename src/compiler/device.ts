@@ -57,7 +57,9 @@ export function compileDevice(body: { readonly points?: Points; readonly blocks?
       info.set(f.name, { name: f.name, table: p.table, address: p.address, size: p.size, type: f.width === 1 ? 'bit' : 'field', access: p.access, description: f.description });
     }
   }
-  return { tables, sameAsHolding: ctx.sameAsHolding, byName, info, pointCounts };
+  const blockCounts = { coils: 0, discreteInputs: 0, holdingRegisters: 0, inputRegisters: 0 };
+  for (const b of blocks) blockCounts[b.table]++;
+  return { tables, sameAsHolding: ctx.sameAsHolding, byName, info, pointCounts, blockCounts };
 }
 
 const DEFAULTS = { bit: false, boolRegister: false, number: 0, string: '', bitfield: 0 } as const;
