@@ -6,6 +6,7 @@ import { formatDiagnostic } from '../profile/diagnostics.js';
 import type { Handler } from '../pipeline/types.js';
 import { loadDevice } from '../runtime/load-device.js';
 import { ModbusTcpServer, DEFAULT_IDLE_TIMEOUT_MS, type ConnectionPolicy } from '../server/server.js';
+import { hostPort } from '../server/host-port.js';
 import type { TrafficLevel } from '../server/trace.js';
 import { describeListenError } from './errors.js';
 import type { CliIo } from './io.js';
@@ -66,8 +67,8 @@ export async function serve(profiles: readonly string[], flags: ServeFlags, io: 
       const bound = await server.listen();
       servers.push(server);
       for (const line of l.summary) io.stderr(`${line}\n`);
-      io.stderr(`${l.label}: listening on ${bound.host}:${bound.port}\n`);
-      io.stdout(`listening on ${bound.host}:${bound.port} ${l.label}\n`);
+      io.stderr(`${l.label}: listening on ${hostPort(bound.host, bound.port)}\n`);
+      io.stdout(`listening on ${hostPort(bound.host, bound.port)} ${l.label}\n`);
     } catch (error) {
       io.stderr(`modbus-emu: ${l.label}: ${describeListenError(error, l.host, l.port)}\n`);
       await closeAll();

@@ -4,6 +4,7 @@ import { defaultLogger, type Logger } from '../log.js';
 import type { Timer } from '../time.js';
 import { realTimer } from '../runtime/timers.js';
 import { Connection, type ConnectionHost } from './connection.js';
+import { hostPort } from './host-port.js';
 import type { TrafficLevel } from './trace.js';
 import type { SocketIoMode } from './socket-io.js';
 
@@ -142,7 +143,7 @@ export class ModbusTcpServer implements ConnectionHost {
     if (max > 0) for (const c of this.connections) if (!c.isClosed) open++;
     if (max > 0 && open >= max) {
       if ((this.options.connectionPolicy ?? 'refuse') === 'refuse') {
-        this.logger.log('warn', `connection from ${socket.remoteAddress}:${socket.remotePort} refused: ${max} connections open`);
+        this.logger.log('warn', `connection from ${hostPort(socket.remoteAddress ?? '?', socket.remotePort ?? 0)} refused: ${max} connections open`);
         socket.on('error', () => {});
         socket.destroy();
         return;
@@ -157,6 +158,6 @@ export class ModbusTcpServer implements ConnectionHost {
     }
     const connection = new Connection(socket, this, this.nextId++);
     this.connections.add(connection);
-    if (this.traffic) this.logger.log('info', `#${connection.info.id} connected from ${connection.info.remoteAddress}:${connection.info.remotePort}`);
+    if (this.traffic) this.logger.log('info', `#${connection.info.id} connected from ${hostPort(connection.info.remoteAddress, connection.info.remotePort)}`);
   }
 }
