@@ -47,8 +47,9 @@ export interface CompiledUnit {
   /** Engineering value of a point by name. Throws Error for an unknown name. */
   read(name: string): PointValue;
   /**
-   * Sets a point from code (tests, generators): the value must fit the type (RangeError if not);
-   * access rules and min/max are not applied, since this is not a client write.
+   * Sets a point from code (tests, generators): the value must fit the type, and an `enumStrict`
+   * point's enum (RangeError if not); access rules and min/max are not applied, since this is not
+   * a client write.
    */
   write(name: string, value: PointValue): void;
   /** Raw storage by table and protocol address (registers as 0..65535, bits as 0/1), ignoring mapping and access. */

@@ -39,7 +39,7 @@ export interface Emulator {
   readonly device: CompiledProfile;
   /** Engineering value of a point by name (`speed`, `status.fault`). */
   read(name: string, where?: UnitSelector): PointValue;
-  /** Sets a point from code: the value must fit its type; access rules do not apply. */
+  /** Sets a point from code: the value must fit its type (and an `enumStrict` enum); access rules and min/max do not apply. */
   write(name: string, value: PointValue, where?: UnitSelector): void;
   /** Raw words (or 0/1 bits) by table (`holding`, `input`, `coil`, `discreteInput`) and 0-based protocol address. */
   readTable(table: TableName, address: number, quantity: number, where?: UnitSelector): number[];
