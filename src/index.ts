@@ -21,17 +21,28 @@ export {
 } from './device/errors.js';
 export { compose, exception, response, SILENCE } from './pipeline/compose.js';
 export type { Exchange, Outcome, Handler, Middleware, WireChunk, ConnectionInfo } from './pipeline/types.js';
+// Time and chance: real ones for running, manual ones and fixed seeds for tests.
 export { realTimer, ManualTimer } from './runtime/timers.js';
-export type { Timer, TimerHandle, Clock, Rng } from './time.js';
-export { createLogger, silentLogger } from './log.js';
+export { realClock, ManualClock } from './runtime/clock.js';
+export type { ScaledClock } from './runtime/clock.js';
+export { seededRandom, MAX_SEED } from './runtime/random.js';
+export { createEnvironment } from './runtime/environment.js';
+export type { EnvironmentOptions } from './runtime/environment.js';
+export type { Environment } from './environment.js';
+export type { Timer, TimerHandle, Clock, Rng, RandomSource } from './time.js';
+export { createLogger, defaultLogger, silentLogger } from './log.js';
 export type { Logger, LogLevel } from './log.js';
 export { ExceptionCode, FunctionCode } from './protocol/constants.js';
 
 // Device profiles: load, validate, compile, run.
 export { startEmulator } from './runtime/emulator.js';
+export { Runtime } from './runtime/runtime.js';
+export type { RuntimeOptions, RuntimeEvents, ListenerSettings } from './runtime/runtime.js';
 export type { Emulator, EmulatorOptions, UnitSelector } from './runtime/emulator.js';
 export { loadDevice } from './runtime/load-device.js';
+export { bundledDevice, bundledDevices } from './runtime/bundled-devices.js';
 export type { DeviceResult } from './runtime/load-device.js';
+export type { TableName } from './model/table-names.js';
 export { compileProfile } from './compiler/compile.js';
 export type { CompileOptions, CompileResult } from './compiler/compile.js';
 export type {
@@ -41,6 +52,8 @@ export type {
   PointValue,
   Access,
   ServerSettings,
+  ServedDevice,
+  HandOver,
 } from './model/types.js';
 export { loadProfileFile, loadProfileObject, loadProfileText, getProfileSchema } from './profile/load.js';
 export { formatDiagnostic, ProfileError } from './profile/diagnostics.js';

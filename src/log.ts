@@ -1,4 +1,7 @@
-/** Logging seam: library code never writes to the console; the CLI decides where lines go. */
+/**
+ * Logging seam: library code never writes to the console on its own; callers pass a logger (the
+ * CLI's goes to stderr). Without one, `defaultLogger` reports warnings and errors on stderr.
+ */
 export type LogLevel = 'error' | 'warn' | 'info' | 'debug' | 'trace';
 
 export interface Logger {
@@ -17,3 +20,10 @@ export function createLogger(write: (line: string) => void, max: LogLevel = 'inf
     },
   };
 }
+
+/**
+ * What the library logs to when the caller passed no logger: warnings and errors on stderr, so a
+ * failing data source is never silent (a test passes `silentLogger` to quiet it). The only place
+ * library code reaches the process's output by itself.
+ */
+export const defaultLogger: Logger = createLogger((line) => process.stderr.write(line), 'warn');

@@ -1,14 +1,16 @@
+import { hostPort } from '../runtime/runtime.js';
+
 /** Turns a listen() failure into a sentence a person can act on. */
 export function describeListenError(error: unknown, host: string, port: number): string {
   const code = (error as NodeJS.ErrnoException | undefined)?.code;
   switch (code) {
     case 'EADDRINUSE':
-      return `cannot listen on ${host}:${port}: the port is already in use (pick another with --port)`;
+      return `cannot listen on ${hostPort(host, port)}: the port is already in use (pick another with --port)`;
     case 'EACCES':
-      return `cannot listen on ${host}:${port}: permission denied (ports below 1024 need root; use --port 5020)`;
+      return `cannot listen on ${hostPort(host, port)}: permission denied (ports below 1024 need root; use --port 5020)`;
     case 'EADDRNOTAVAIL':
-      return `cannot listen on ${host}:${port}: no such local address (check --host)`;
+      return `cannot listen on ${hostPort(host, port)}: no such local address (check --host)`;
     default:
-      return `cannot listen on ${host}:${port}: ${(error as Error)?.message ?? String(error)}`;
+      return `cannot listen on ${hostPort(host, port)}: ${(error as Error)?.message ?? String(error)}`;
   }
 }

@@ -5,6 +5,7 @@ import { DEFAULT_IDLE_TIMEOUT_MS } from '../runtime/runtime.js';
 import type { CliIo } from './io.js';
 import { DEFAULT_HOST, DEFAULT_PORT, serve, type ServeFlags } from './serve.js';
 import { validate } from './validate.js';
+import { packageVersion } from './version.js';
 
 function parsePort(value: string): number {
   const n = Number(value);
@@ -43,6 +44,7 @@ export async function run(argv: readonly string[], io: CliIo): Promise<number> {
   const program = new Command()
     .name('modbus-emu')
     .description('Declarative, YAML-scripted Modbus TCP device emulator')
+    .version(packageVersion(), '-V, --version', 'print the version')
     .exitOverride()
     .configureOutput({ writeOut: (s) => io.stdout(s), writeErr: (s) => io.stderr(s) })
     .showHelpAfterError('(run modbus-emu --help for usage)');

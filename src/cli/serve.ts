@@ -4,7 +4,7 @@ import { formatDiagnostic } from '../profile/diagnostics.js';
 import { createEnvironment } from '../runtime/environment.js';
 import { loadDevice } from '../runtime/load-device.js';
 import { memoryDevice } from '../runtime/memory-device.js';
-import { DEFAULT_HOST, Runtime, type ConnectionPolicy, type ServedDevice, type TrafficLevel } from '../runtime/runtime.js';
+import { DEFAULT_HOST, hostPort, Runtime, type ConnectionPolicy, type ServedDevice, type TrafficLevel } from '../runtime/runtime.js';
 import { describeListenError } from './errors.js';
 import type { CliIo } from './io.js';
 
@@ -76,9 +76,9 @@ export async function serve(profiles: readonly string[], flags: ServeFlags, io: 
     const { label, device } = planned[i]!;
     const address = r.address!;
     for (const line of device.summary()) io.stderr(`${line}\n`);
-    io.stderr(`${label}: listening on ${address.host}:${address.port}\n`);
+    io.stderr(`${label}: listening on ${hostPort(address.host, address.port)}\n`);
   });
-  runtimes.forEach((r, i) => io.stdout(`listening on ${r.address!.host}:${r.address!.port} ${planned[i]!.label}\n`));
+  runtimes.forEach((r, i) => io.stdout(`listening on ${hostPort(r.address!.host, r.address!.port)} ${planned[i]!.label}\n`));
 
   await untilAborted(io.signal);
   io.stderr('shutting down\n');

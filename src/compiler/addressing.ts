@@ -1,13 +1,9 @@
 import type { Table } from '../device/data-source.js';
 import type { Addressing, Table as ProfileTable } from '../profile/types.generated.js';
+import { TABLE_OF as MODEL_TABLE_OF } from '../model/table-names.js';
 
-/** Profile table names (Home Assistant's `input_type`) to the DataSource's. */
-export const TABLE_OF: Readonly<Record<ProfileTable, Table>> = {
-  coil: 'coils',
-  discreteInput: 'discreteInputs',
-  holding: 'holdingRegisters',
-  input: 'inputRegisters',
-};
+/** Profile table names (Home Assistant's `input_type`) to the DataSource's: the model's, for every name the schema has. */
+export const TABLE_OF: Readonly<Record<ProfileTable, Table>> = MODEL_TABLE_OF;
 
 export const PROFILE_TABLE: Readonly<Record<Table, ProfileTable>> = {
   coils: 'coil',

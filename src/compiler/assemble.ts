@@ -7,6 +7,7 @@ import type { Entry, Plan } from './plan.js';
 import { handOverProfile } from '../model/hand-over.js';
 import { createBroadcast, createRouter, gatewayAnswers, notRouted, refusing, unreachable } from '../model/router.js';
 import { createUnit } from '../model/unit.js';
+import { describeTables } from './table-summary.js';
 import { formatUnitIds } from './unit-ids.js';
 import type { CompiledProfile, CompiledUnit, ServerSettings } from '../model/types.js';
 
@@ -91,9 +92,7 @@ export function assembleProfile(
 
 function summarize(plan: Plan, units: readonly CompiledUnit[]): string[] {
   const counts = (e: Extract<Entry, { kind: 'device' }>): string => {
-    const c = e.built.layout.pointCounts;
-    const alias = e.built.layout.sameAsHolding ? ' (FC 4 reads the holding registers)' : '';
-    return `${c.holdingRegisters} holding, ${c.inputRegisters} input${alias}, ${c.coils} coils, ${c.discreteInputs} discrete inputs`;
+    return describeTables(e.built.layout);
   };
   const lines: string[] = [];
   for (const e of plan.entries) {

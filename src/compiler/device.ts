@@ -9,6 +9,7 @@ import { buildTable } from './layout.js';
 import type { BlockModel, FieldModel, PointModel } from '../model/point-model.js';
 import { shapePoint } from './points.js';
 import { nonFiniteNumber } from '../profile/non-finite.js';
+import { shortestFloat32 } from '../model/float-text.js';
 import { encodeRaw } from './raw.js';
 import { linkPoints, type Shaped } from './references.js';
 import type { PointInfo } from '../model/types.js';
@@ -57,7 +58,9 @@ export function compileDevice(body: { readonly points?: Points; readonly blocks?
       info.set(f.name, { name: f.name, table: p.table, address: p.address, size: p.size, type: f.width === 1 ? 'bit' : 'field', access: p.access, description: f.description });
     }
   }
-  return { tables, sameAsHolding: ctx.sameAsHolding, byName, info, pointCounts };
+  const blockCounts = { coils: 0, discreteInputs: 0, holdingRegisters: 0, inputRegisters: 0 };
+  for (const b of blocks) blockCounts[b.table]++;
+  return { tables, sameAsHolding: ctx.sameAsHolding, byName, info, pointCounts, blockCounts };
 }
 
 const DEFAULTS = { bit: false, boolRegister: false, number: 0, string: '', bitfield: 0 } as const;
@@ -113,9 +116,15 @@ function initialValues(shaped: readonly Shaped[], aliases: ReadonlySet<PointMode
       // An initial `.nan` is "no value" (SunSpec's float "not implemented"), not a number outside
       // min..max, which only bound what clients write.
       if (!inRange(p, v) && !Number.isNaN(v)) {
-        ctx.report.error('E_VALUE_RANGE', path, node, 'value', `${String(node.value)} is outside the allowed range ${p.min ?? '-∞'}..${p.max ?? '∞'}`);
+        ctx.report.error('E_VALUE_RANGE', path, node, 'value', `${String(node.value)} is outside the allowed range ${boundText(p, p.min, '-∞')}..${boundText(p, p.max, '∞')}`);
       }
     }
   }
   return initial;
+}
+
+/** A float32 bound is stored as float32 (fround(0.1)); it is shown as the profile wrote it. */
+function boundText(p: PointModel, bound: number | undefined, none: string): string {
+  if (bound === undefined) return none;
+  return String(p.numeric === 'float32' ? shortestFloat32(bound) : bound);
 }

@@ -2,6 +2,7 @@ import type { Table } from '../device/data-source.js';
 import { fitsRaw, wordCount, type ByteOrder, type NumericType, type RawValue } from '../device/values.js';
 import type { BitfieldPoint, NumberPoint, Point } from '../profile/types.generated.js';
 import { describeAddress, resolveAddress, TABLE_OF } from './addressing.js';
+import { enumValues } from '../model/enum-values.js';
 import type { DeviceContext } from './context.js';
 import { isBitTable, type FieldModel, type PointModel } from '../model/point-model.js';
 import type { Access } from '../model/types.js';
@@ -29,6 +30,7 @@ export function shapePoint(name: string, node: Point, ctx: DeviceContext): Point
   }
   const numeric: NumericType = node.type === 'bitfield32' ? 'uint32' : isNumber(node) ? node.type : 'uint16';
   const num = isNumber(node) ? node : undefined;
+  const labels = num?.enum ? labelsOf(num, numeric, path, ctx) : undefined;
   const model: PointModel = {
     name,
     type: node.type,
@@ -46,7 +48,8 @@ export function shapePoint(name: string, node: Point, ctx: DeviceContext): Point
     // Bounds of a float32 point compare with float32 values: fround(0.1) must pass `max: 0.1`.
     min: num?.min !== undefined && numeric === 'float32' ? Math.fround(num.min) : num?.min,
     max: num?.max !== undefined && numeric === 'float32' ? Math.fround(num.max) : num?.max,
-    labels: num?.enum ? labelsOf(num, numeric, path, ctx) : undefined,
+    labels,
+    enumValues: num?.enumStrict && labels ? enumValues(labels, numeric) : undefined,
     fields: [],
     unit: node.unit,
     description: node.description,
@@ -81,6 +84,9 @@ export function accessOf(own: Access | undefined, table: Table, ctx: DeviceConte
 function checkNumber(node: NumberPoint, path: readonly (string | number)[], { report }: DeviceContext): void {
   if (node.scaleFactor !== undefined && (node.scale !== undefined || node.offset !== undefined)) {
     report.error('E_SCALE_CONFLICT', [...path, 'scaleFactor'], node, 'scaleFactor', 'scaleFactor excludes scale and offset: engineering = raw × 10^sf');
+  }
+  if (node.enumStrict && !node.enum) {
+    report.error('E_ENUM_STRICT', [...path, 'enumStrict'], node, 'enumStrict', 'enumStrict needs an enum: it restricts writes to the enum\'s values');
   }
   if (node.min !== undefined && node.max !== undefined && node.min > node.max) {
     report.error('E_RANGE_EMPTY', [...path, 'min'], node, 'min', `min ${node.min} is above max ${node.max}: no value could be written`);

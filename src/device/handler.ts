@@ -10,7 +10,7 @@ import type { Request } from '../protocol/request.js';
 import { exception, isPromiseLike, response } from '../pipeline/compose.js';
 import type { Exchange, Handler, Outcome } from '../pipeline/types.js';
 import type { Logger } from '../log.js';
-import { silentLogger } from '../log.js';
+import { defaultLogger } from '../log.js';
 import type { BitValues, DataSource, MaybePromise, RegisterValues, Table } from './data-source.js';
 import { ModbusError } from './errors.js';
 import { createIdentity, type DeviceIdentity } from './identity.js';
@@ -18,6 +18,7 @@ import { createIdentity, type DeviceIdentity } from './identity.js';
 export interface DeviceHandlerOptions {
   dataSource: DataSource;
   identity?: DeviceIdentity;
+  /** Where data-source failures are reported. Default: `defaultLogger` (warnings and errors on stderr). */
   logger?: Logger;
 }
 
@@ -32,7 +33,7 @@ const FAILURE = exception(ExceptionCode.ServerDeviceFailure);
 export function createDeviceHandler(options: DeviceHandlerOptions): Handler {
   const ds = options.dataSource;
   const identity = options.identity ?? createIdentity();
-  const logger = options.logger ?? silentLogger;
+  const logger = options.logger ?? defaultLogger;
 
   function fail(x: Exchange, error: unknown): Outcome {
     if (error instanceof ModbusError) return exception(error.code);

@@ -17,6 +17,7 @@ import {
   type NumericType,
   type RawValue,
 } from '../device/values.js';
+import { describeEnum } from './enum-values.js';
 
 /**
  * Engineering values of points to and from their registers. Used by the compiler for initial
@@ -134,8 +135,8 @@ function encodeNumber(p: PointModel, value: unknown, sf: number, out: Uint16Arra
     }
     // Integers beyond 2^53 cannot be YAML numbers without losing digits: a decimal or hex string.
     if (!is64BitInteger(p.numeric) || !/^(-?[0-9]+|0x[0-9a-f]+)$/i.test(value)) {
-      const labels = p.labels ? `one of ${[...p.labels.keys()].join(', ')}` : 'a number (the point has no enum)';
-      return { code: 'E_VALUE_ENUM', message: `${show(value)} is not a label of enum; expected ${labels}` };
+      if (p.labels) return { code: 'E_VALUE_ENUM', message: `${show(value)} is not a label of ${p.name}'s enum: use one of ${[...p.labels.keys()].join(', ')}, or a number` };
+      return typeProblem(`${show(value)} is not a number: ${takes(p)}`);
     }
     v = BigInt(value);
   }
@@ -152,7 +153,22 @@ function encodeNumber(p: PointModel, value: unknown, sf: number, out: Uint16Arra
     return typeProblem(`${show(value)}${note ? note + ', which' : ''} does not fit ${p.type} (${RANGES[p.numeric]})`);
   }
   writeRaw(p.numeric, p.order, raw, out, offset);
+  if (p.enumValues && !p.enumValues.has(readRaw(p.numeric, p.order, out, offset))) {
+    return { code: 'E_VALUE_ENUM', message: `${show(value)} is not a value of ${p.name}'s enum (enumStrict): use one of ${describeEnum(p.labels!)}` };
+  }
   return undefined;
+}
+
+/** What a number point takes, in one phrase: `int16 takes a number from -32768 to 32767`. */
+function takes(p: PointModel): string {
+  const range = RANGES[p.numeric];
+  if (!range.includes('..')) return `${p.type} takes a number${range === 'any number' ? '' : ` (${range})`}`;
+  const [lo, hi] = range.split('..');
+  if (p.scaleFactor) return `${p.type} takes a number (raw ${lo} to ${hi} × 10^${p.scaleFactor.name})`;
+  const strings = is64BitInteger(p.numeric) && !p.scaling ? ', as a decimal or hex string beyond 2^53' : '';
+  if (!p.scaling || is64BitInteger(p.numeric)) return `${p.type} takes a number from ${lo} to ${hi}${strings}`;
+  const [a, b] = [Number(lo), Number(hi)].map((r) => Number((r * p.scaling!.scale + p.scaling!.offset).toPrecision(12)));
+  return `${p.type} with scale ${p.scaling.scale}${p.scaling.offset ? ` and offset ${p.scaling.offset}` : ''} takes a number from ${Math.min(a!, b!)} to ${Math.max(a!, b!)}`;
 }
 
 function scalingNote(p: PointModel, v: number | bigint, sf: number): string {

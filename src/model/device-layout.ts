@@ -14,4 +14,5 @@ export interface DeviceLayout {
   readonly byName: ReadonlyMap<string, PointModel | FieldModel>;
   readonly info: ReadonlyMap<string, PointInfo>;
   readonly pointCounts: Readonly<Record<Table, number>>;
+  readonly blockCounts: Readonly<Record<Table, number>>;
 }

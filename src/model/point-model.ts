@@ -30,6 +30,8 @@ export interface PointModel {
   readonly max: number | undefined;
   /** Raw values by `enum` label. */
   readonly labels: ReadonlyMap<string, RawValue> | undefined;
+  /** With `enumStrict`: the only raw values (as readRaw gives them) a write may leave. */
+  readonly enumValues: ReadonlySet<RawValue> | undefined;
   readonly fields: readonly FieldModel[];
   readonly unit: string | undefined;
   readonly description: string | undefined;
@@ -57,9 +59,9 @@ export interface BlockModel {
   readonly sixDigit: boolean;
 }
 
-/** True when client writes to the point are checked (min/max, or 0/1 for a bool in a register). */
+/** True when client writes to the point are checked (min/max, a strict enum, or 0/1 for a bool in a register). */
 export function hasWriteRule(p: PointModel): boolean {
-  return p.kind === 'boolRegister' || (p.kind === 'number' && (p.min !== undefined || p.max !== undefined));
+  return p.kind === 'boolRegister' || (p.kind === 'number' && (p.min !== undefined || p.max !== undefined || p.enumValues !== undefined));
 }
 
 export function isBitTable(table: Table): boolean {

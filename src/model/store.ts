@@ -125,7 +125,9 @@ export class DeviceStore implements DataSource {
       this.sfWord[0] = f.table === 'holdingRegisters' ? after(t, data, address, values, f.address) : this.arrays[f.table][f.address]!;
       sf = readRaw('int16', f.order, this.sfWord, 0) as number;
     }
-    return inRange(p, engineering(p, readRaw(p.numeric, p.order, words, 0), sf));
+    const raw = readRaw(p.numeric, p.order, words, 0);
+    if (p.enumValues && !p.enumValues.has(raw)) return false;
+    return inRange(p, engineering(p, raw, sf));
   }
 }
 

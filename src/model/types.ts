@@ -2,6 +2,7 @@ import type { DataSource, Table } from '../device/data-source.js';
 import type { DeviceIdentity } from '../device/identity.js';
 import type { Environment } from '../environment.js';
 import type { ConnectionPolicy, Handler, Middleware } from '../pipeline/types.js';
+import type { TableName } from './table-names.js';
 
 /** An engineering value: number, bigint (unscaled 64-bit integers), boolean, or string. */
 export type PointValue = number | bigint | boolean | string;
@@ -45,13 +46,14 @@ export interface CompiledUnit {
   /** Engineering value of a point by name. Throws Error for an unknown name. */
   read(name: string): PointValue;
   /**
-   * Sets a point from code (tests, generators): the value must fit the type (RangeError if not);
-   * access rules and min/max are not applied, since this is not a client write.
+   * Sets a point from code (tests, generators): the value must fit the type, and an `enumStrict`
+   * point's enum (RangeError if not); access rules and min/max are not applied, since this is not
+   * a client write.
    */
   write(name: string, value: PointValue): void;
   /** Raw storage by table and protocol address (registers as 0..65535, bits as 0/1), ignoring mapping and access. */
-  readTable(table: Table, address: number, quantity: number): number[];
-  writeTable(table: Table, address: number, values: readonly (number | boolean)[]): void;
+  readTable(table: TableName, address: number, quantity: number): number[];
+  writeTable(table: TableName, address: number, values: readonly (number | boolean)[]): void;
 }
 
 /** What a runtime serves: a compiled profile, or any handler (the CLI's in-memory device). */

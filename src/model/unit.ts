@@ -1,10 +1,11 @@
-import type { Table } from '../device/data-source.js';
 import type { DeviceIdentity } from '../device/identity.js';
 import { getBits, readRaw, setBits } from '../device/values.js';
-import { decode, encode } from './codec.js';
+import { decode, encode, engineering } from './codec.js';
+import { shortestFloat32 } from './float-text.js';
 import type { DeviceLayout } from './device-layout.js';
-import type { PointModel } from './point-model.js';
+import { isBitTable, type PointModel } from './point-model.js';
 import { DeviceStore } from './store.js';
+import { tableOf, type TableName } from './table-names.js';
 import type { CompiledUnit, PointValue } from './types.js';
 
 /** What the state hand-over needs of a unit, kept out of the public CompiledUnit. */
@@ -41,10 +42,10 @@ export function createUnit(name: string, unitIds: readonly number[], layout: Dev
     if (problem) throw new RangeError(`${p.name}: ${problem.message}`);
     store.own(p.table).set(scratch.subarray(0, p.size), p.address);
   };
-  const checkRange = (table: Table, address: number, quantity: number): void => {
-    if (!Number.isInteger(address) || !Number.isInteger(quantity) || address < 0 || quantity < 0 || address + quantity > 0x10000) {
-      throw new RangeError(`${table} ${address}+${quantity} is outside 0..65535`);
-    }
+  const checkRange = (table: TableName, address: number, quantity: number): void => {
+    if (!Number.isInteger(address) || address < 0 || address > 0xffff) throw new RangeError(`${table}: address ${String(address)} is not an integer 0..65535`);
+    if (!Number.isInteger(quantity) || quantity < 0) throw new RangeError(`${table}: quantity ${String(quantity)} is not a whole number`);
+    if (address + quantity > 0x10000) throw new RangeError(`${table}: ${quantity} from address ${address} run past address 65535`);
   };
 
   const unit: CompiledUnit = {
@@ -61,7 +62,10 @@ export function createUnit(name: string, unitIds: readonly number[], layout: Dev
         return e.width === 1 ? v === 1 : v;
       }
       const data = store.array(e.table);
-      return e.kind === 'bit' ? data[e.address] !== 0 : decode(e, data, e.address, scaleFactorOf(e));
+      if (e.kind === 'bit') return data[e.address] !== 0;
+      // A float32 reads as the decimal it was declared as (230.4), not its double expansion.
+      if (e.numeric === 'float32' && e.kind === 'number') return engineering(e, shortestFloat32(readRaw('float32', e.order, data, e.address) as number), scaleFactorOf(e));
+      return decode(e, data, e.address, scaleFactorOf(e));
     },
     write(point: string, value: PointValue): void {
       const e = find(point);
@@ -78,16 +82,19 @@ export function createUnit(name: string, unitIds: readonly number[], layout: Dev
         put(e, value);
       }
     },
-    readTable(table: Table, address: number, quantity: number): number[] {
-      checkRange(table, address, quantity);
+    readTable(name: TableName, address: number, quantity: number): number[] {
+      const table = tableOf(name);
+      checkRange(name, address, quantity);
       return Array.from(store.array(table).subarray(address, address + quantity));
     },
-    writeTable(table: Table, address: number, values: readonly (number | boolean)[]): void {
-      checkRange(table, address, values.length);
-      const bits = table === 'coils' || table === 'discreteInputs';
+    writeTable(name: TableName, address: number, values: readonly (number | boolean)[]): void {
+      const table = tableOf(name);
+      if (!Array.isArray(values)) throw new TypeError(`${name}: values must be an array of raw ${isBitTable(table) ? 'bits' : 'registers'}`);
+      checkRange(name, address, values.length);
+      const bits = isBitTable(table);
       const max = bits ? 1 : 0xffff;
       for (const v of values) {
-        if (typeof v === 'boolean' ? !bits : !Number.isInteger(v) || v < 0 || v > max) throw new RangeError(`${table}: ${String(v)} is not a raw ${bits ? 'bit' : 'register'} value`);
+        if (typeof v === 'boolean' ? !bits : !Number.isInteger(v) || v < 0 || v > max) throw new RangeError(`${name}: ${String(v)} is not a raw ${bits ? 'bit' : 'register'} value`);
       }
       const data = store.own(table);
       values.forEach((v, i) => (data[address + i] = Number(v)));

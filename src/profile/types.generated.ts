@@ -394,6 +394,10 @@ export interface NumberPoint {
   enum?: {
     [k: string]: string;
   };
+  /**
+   * true: the enum's values are the only ones the point takes. A client write of another value gets exception 03 (nothing changes), the API's `write` throws a RangeError, and such a `value` is an error. Default false: the enum only labels values, as on devices that store whatever they are sent. `raw` is not checked.
+   */
+  enumStrict?: boolean;
 }
 /**
  * This interface was referenced by `DeviceProfile`'s JSON-Schema

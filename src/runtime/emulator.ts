@@ -1,8 +1,8 @@
-import type { Table } from '../device/data-source.js';
 import type { CompiledProfile, CompiledUnit, PointValue } from '../model/types.js';
 import type { ConnectionPolicy } from '../pipeline/types.js';
 import { ProfileError } from '../profile/diagnostics.js';
-import type { Logger } from '../log.js';
+import { defaultLogger, type Logger } from '../log.js';
+import type { TableName } from '../model/table-names.js';
 import type { BoundAddress } from '../server/server.js';
 import type { SocketIoMode } from '../server/socket-io.js';
 import type { TrafficLevel } from '../server/trace.js';
@@ -24,6 +24,7 @@ export interface EmulatorOptions {
   connectionPolicy?: ConnectionPolicy;
   /** Base folder for relative profile paths and includes (default process.cwd()). */
   cwd?: string;
+  /** Default: `defaultLogger`, warnings and errors on stderr; `silentLogger` quiets them. */
   logger?: Logger;
   traffic?: TrafficLevel;
   /** Wire-level timer, never scaled (tests inject a ManualTimer). */
@@ -56,11 +57,11 @@ export interface Emulator {
   readonly runtime: Runtime;
   /** Engineering value of a point by name (`speed`, `status.fault`). */
   read(name: string, where?: UnitSelector): PointValue;
-  /** Sets a point from code: the value must fit its type; access rules do not apply. */
+  /** Sets a point from code: the value must fit its type (and an `enumStrict` enum); access rules and min/max do not apply. */
   write(name: string, value: PointValue, where?: UnitSelector): void;
-  /** Raw words (or 0/1 bits) by table and 0-based protocol address. */
-  readTable(table: Table, address: number, quantity: number, where?: UnitSelector): number[];
-  writeTable(table: Table, address: number, values: readonly (number | boolean)[], where?: UnitSelector): void;
+  /** Raw words (or 0/1 bits) by table (`holding`, `input`, `coil`, `discreteInput`) and 0-based protocol address. */
+  readTable(table: TableName, address: number, quantity: number, where?: UnitSelector): number[];
+  writeTable(table: TableName, address: number, values: readonly (number | boolean)[], where?: UnitSelector): void;
   /** Ends every connection and stops listening. Idempotent. */
   close(): Promise<void>;
 }
@@ -71,7 +72,7 @@ export interface Emulator {
  * carries every diagnostic when the profile is invalid.
  */
 export async function startEmulator(options: EmulatorOptions): Promise<Emulator> {
-  const env = createEnvironment(options);
+  const env = createEnvironment({ ...options, logger: options.logger ?? defaultLogger });
   const result = await loadDevice(options.profile, { cwd: options.cwd, env });
   if (!result.ok) throw new ProfileError(result.diagnostics);
   const device = result.profile;

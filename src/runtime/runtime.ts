@@ -3,6 +3,7 @@ import type { Environment } from '../environment.js';
 import type { CompiledProfile, HandOver, ServedDevice } from '../model/types.js';
 import type { ConnectionInfo, ConnectionPolicy } from '../pipeline/types.js';
 import { DEFAULT_IDLE_TIMEOUT_MS, ModbusTcpServer, type BoundAddress } from '../server/server.js';
+import { hostPort } from '../server/host-port.js';
 import type { SocketIoMode } from '../server/socket-io.js';
 import type { TrafficLevel } from '../server/trace.js';
 
@@ -40,7 +41,7 @@ export interface RuntimeEvents {
 
 export const DEFAULT_HOST = '127.0.0.1';
 // What the CLI needs of the layers below, so it talks to the runtime only.
-export { DEFAULT_IDLE_TIMEOUT_MS };
+export { DEFAULT_IDLE_TIMEOUT_MS, hostPort };
 export type { BoundAddress, ConnectionPolicy, ServedDevice, TrafficLevel };
 
 /**

@@ -1,10 +1,11 @@
 import { createServer, type AddressInfo, type Server, type Socket } from 'node:net';
 import type { ConnectionInfo, ConnectionPolicy, Handler } from '../pipeline/types.js';
+import { defaultLogger, type Logger } from '../log.js';
 
 export type { ConnectionPolicy };
-import { silentLogger, type Logger } from '../log.js';
 import type { Timer } from '../time.js';
 import { Connection, type ConnectionHost } from './connection.js';
+import { hostPort } from './host-port.js';
 import type { TrafficLevel } from './trace.js';
 import { directIoUnavailable, type SocketIoMode } from './socket-io.js';
 
@@ -24,6 +25,7 @@ export interface ServerOptions {
   connectionPolicy?: ConnectionPolicy;
   /** Wire-level time (idle timeout, close grace, timed chunks): `realTimer`, or a ManualTimer in tests. */
   timer: Timer;
+  /** Default: `defaultLogger` (warnings and errors on stderr); traffic lines need a logger at 'info'. */
   logger?: Logger;
   traffic?: TrafficLevel;
   /**
@@ -71,7 +73,7 @@ export class ModbusTcpServer implements ConnectionHost {
     this.options = options;
     this.handler = options.handler;
     this.timer = options.timer;
-    this.logger = options.logger ?? silentLogger;
+    this.logger = options.logger ?? defaultLogger;
     this.traffic = options.traffic ?? 0;
     this.idleTimeoutMs = options.idleTimeoutMs ?? DEFAULT_IDLE_TIMEOUT_MS;
     if ((options.ioMode ?? 'direct') === 'direct') this.ioFallbackReason = directIoUnavailable();
@@ -164,7 +166,7 @@ export class ModbusTcpServer implements ConnectionHost {
     if (max > 0) for (const c of this.connections) if (!c.isClosed) open++;
     if (max > 0 && open >= max) {
       if ((this.options.connectionPolicy ?? 'refuse') === 'refuse') {
-        this.logger.log('warn', `connection from ${socket.remoteAddress}:${socket.remotePort} refused: ${max} connections open`);
+        this.logger.log('warn', `connection from ${hostPort(socket.remoteAddress ?? '?', socket.remotePort ?? 0)} refused: ${max} connections open`);
         socket.on('error', () => {});
         socket.destroy();
         return;
@@ -179,7 +181,7 @@ export class ModbusTcpServer implements ConnectionHost {
     }
     const connection = new Connection(socket, this, this.nextId++);
     this.connections.add(connection);
-    if (this.traffic) this.logger.log('info', `#${connection.info.id} connected from ${connection.info.remoteAddress}:${connection.info.remotePort}`);
+    if (this.traffic) this.logger.log('info', `#${connection.info.id} connected from ${hostPort(connection.info.remoteAddress, connection.info.remotePort)}`);
     this.options.onConnection?.(connection.info);
   }
 }

@@ -1,5 +1,6 @@
 import type { Request } from '../protocol/request.js';
 import type { Exchange, Outcome } from '../pipeline/types.js';
+import { hostPort } from './host-port.js';
 
 /** Traffic detail: 0 none, 1 each request (-v), 2 requests and replies in hex (-vv). */
 export type TrafficLevel = 0 | 1 | 2;
@@ -38,7 +39,7 @@ function describe(r: Request): string {
 }
 
 export function formatRequest(x: Exchange, level: TrafficLevel): string {
-  const head = `#${x.connection.id} ${x.connection.remoteAddress}:${x.connection.remotePort} tid=${x.transactionId} unit=${x.unitId} ${describe(x.request)}`;
+  const head = `#${x.connection.id} ${hostPort(x.connection.remoteAddress, x.connection.remotePort)} tid=${x.transactionId} unit=${x.unitId} ${describe(x.request)}`;
   return level >= 2 ? `${head}\n  -> ${hex(x.pdu)}` : head;
 }
 

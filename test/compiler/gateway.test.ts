@@ -123,8 +123,8 @@ describe('gateway routing', () => {
 
   test('summary: one line per unit entry, unreachable units and the rest', () => {
     expect(compile(`${GATEWAY}\n  unitZero: broadcast`).summary()).toEqual([
-      'em24 (units 1-3, 5, one storage each): 1 holding, 0 input, 0 coils, 0 discrete inputs',
-      'boiler (unit 4): 1 holding, 0 input, 0 coils, 0 discrete inputs',
+      'em24 (units 1-3, 5, one storage each): 1 holding register (1 point)',
+      'boiler (unit 4): 1 holding register (1 point)',
       'unit 9: unreachable, exception 0x0B (gateway target device failed to respond)',
       'other unit ids: exception 0x0A (gateway path unavailable)',
       'unit 0: broadcast (writes reach every device, nothing is answered)',
@@ -157,7 +157,7 @@ describe('a single device', () => {
     expect(status(send(device, pdu.writeRegister(0, 6), 255))).toBe('ok');
     expect([0, 1, 247].map((id) => registers(send(device, pdu.read(3, 0, 1), id)))).toEqual([[6], [6], [6]]);
     expect(device.unit(0)).toBe(device.unit(255));
-    expect(device.summary()).toEqual(['pump (every unit id): 1 holding, 1 input, 0 coils, 0 discrete inputs']);
+    expect(device.summary()).toEqual(['pump (every unit id): 1 holding register (1 point), 1 input register (1 point)']);
     expect(device.server).toEqual({ port: 1502, idleTimeoutMs: 2500 });
     expect(device.name).toBe('pump');
   });

@@ -50,8 +50,8 @@ describe('float points take .nan, .inf and -.inf as values', () => {
   test.each([
     // an infinity is a number like any other for min/max
     ['E_VALUE_RANGE', 'points.p.value', 'p: { type: float32, address: 0, min: 0, value: -.inf }'],
-    // integer types have no NaN: the text is not a label either
-    ['E_VALUE_ENUM', 'points.p.value', 'p: { type: int16, address: 0, value: .nan }'],
+    // integer types have no NaN
+    ['E_VALUE_TYPE', 'points.p.value', 'p: { type: int16, address: 0, value: .nan }'],
     // nor do scales, limits or addresses
     ['E_SCHEMA_TYPE', 'points.p.scale', 'p: { type: float32, address: 0, scale: .nan }'],
     ['E_SCHEMA_TYPE', 'points.p.max', 'p: { type: float32, address: 0, max: .inf }'],

@@ -76,7 +76,7 @@ describe('inputRegisters: sameAsHolding', () => {
     expect(status(send(device, pdu.read(4, 2, 1)))).toBe(2);
     device.unit(1)!.writeTable('holdingRegisters', 0, [3]);
     expect(device.unit(1)!.readTable('inputRegisters', 0, 1)).toEqual([3]);
-    expect(device.summary()[0]).toContain('0 input (FC 4 reads the holding registers)');
+    expect(device.summary()[0]).toBe('test (every unit id): 2 holding registers (2 points), input registers = holding registers (FC 4 reads them)');
   });
 });
 

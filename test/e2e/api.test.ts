@@ -111,6 +111,34 @@ describe('startEmulator with a profile object', () => {
     expect(() => emulator.writeTable('holdingRegisters', 10, [0x10000])).toThrow(RangeError);
   });
 
+  it('tables by the profile\'s names (holding, input, coil, discreteInput) as well as the DataSource\'s', async () => {
+    const emulator = await start(BOILER);
+    expect(emulator.readTable('holding', 10, 1)).toEqual(emulator.readTable('holdingRegisters', 10, 1));
+    expect(emulator.readTable('input', 0, 2)).toEqual([1115, 1]);
+    expect(emulator.readTable('coil', 0, 1)).toEqual([1]);
+    expect(emulator.readTable('discreteInput', 0, 1)).toEqual([0]);
+    emulator.writeTable('coil', 0, [0]);
+    expect(emulator.read('burnerOn')).toBe(false);
+    emulator.writeTable('holding', 10, [456]);
+    expect(emulator.read('setpoint')).toBe(45.6);
+  });
+
+  it('a wrong table name is an Error listing the valid ones; a bad range or value a RangeError', async () => {
+    const emulator = await start(BOILER);
+    const anyTable = (name: unknown) => name as 'holding'; // what a JavaScript caller can pass
+    for (const name of ['holdings', 'Holding', '', undefined, 3]) {
+      expect(() => emulator.readTable(anyTable(name), 0, 1)).toThrow(/is not a table: use coil, discreteInput, holding, input \(or coils, discreteInputs, holdingRegisters, inputRegisters\)/);
+      expect(() => emulator.writeTable(anyTable(name), 0, [1])).toThrow(/is not a table/);
+    }
+    expect(() => emulator.readTable('holding', -1, 1)).toThrow(new RangeError('holding: address -1 is not an integer 0..65535'));
+    expect(() => emulator.readTable('holding', 1.5, 1)).toThrow(RangeError);
+    expect(() => emulator.readTable('holding', 0, -1)).toThrow(new RangeError('holding: quantity -1 is not a whole number'));
+    expect(() => emulator.readTable('input', 65535, 2)).toThrow(new RangeError('input: 2 from address 65535 run past address 65535'));
+    expect(() => emulator.writeTable('coil', 0, [2])).toThrow(new RangeError('coil: 2 is not a raw bit value'));
+    expect(() => emulator.writeTable('holding', 0, [0x10000])).toThrow(RangeError);
+    expect(() => emulator.writeTable('holding', 0, 'ab' as unknown as number[])).toThrow(/must be an array/);
+  });
+
   it('a relative path is resolved against cwd', async () => {
     const emulator = await startEmulator({ profile: 'devices/pump.yaml', cwd: new URL('../../', import.meta.url).pathname, port: 0 });
     onTestFinished(() => emulator.close());

@@ -119,7 +119,7 @@ const ROWS: Row[] = [
     CDAB: [0x0fdb, 0x4049],
     BADC: [0x4940, 0xdb0f],
     DCBA: [0xdb0f, 0x4940],
-  }),
+  }).map((row) => ({ ...row, value: 3.1415927 })), // read() gives the declared decimal of the float32
   ...everyOrder('i_i32', 'input', 1110, 'int32', 0x12345678, {
     ABCD: [0x1234, 0x5678],
     CDAB: [0x5678, 0x1234],

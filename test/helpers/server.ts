@@ -2,6 +2,7 @@ import type { Socket } from 'node:net';
 import { onTestFinished } from 'vitest';
 import { createDeviceHandler } from '../../src/device/handler.js';
 import { InMemoryDataSource } from '../../src/device/memory.js';
+import { silentLogger } from '../../src/log.js';
 import type { DataSource } from '../../src/device/data-source.js';
 import { ModbusTcpServer, type ServerOptions } from '../../src/server/server.js';
 import type { SocketIoMode } from '../../src/server/socket-io.js';
@@ -118,11 +119,13 @@ export interface TestServer {
  * or data source is given) and closes it, and every client it handed out, after the test.
  */
 export async function startServer(options: TestServerOptions = {}): Promise<TestServer> {
-  const { dataSource = new InMemoryDataSource(), ...rest } = options;
+  // Tests provoke warnings on purpose; one that checks the log passes its own logger.
+  const { dataSource = new InMemoryDataSource(), logger = silentLogger, ...rest } = options;
   const server = new ModbusTcpServer({
-    handler: createDeviceHandler({ dataSource }),
+    handler: createDeviceHandler({ dataSource, logger }),
     idleTimeoutMs: 0,
     timer: realTimer,
+    logger,
     ...(testIoMode && { ioMode: testIoMode }),
     ...rest,
     host: '127.0.0.1',
