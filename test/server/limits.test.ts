@@ -131,7 +131,7 @@ describe('maxConnections', () => {
     expect(t.server.connectionCount).toBe(2);
   });
 
-  it("policy 'closeLeastRecentlyActive': the quietest is closed, the newcomer is served", async () => {
+  it("policy 'closeLeastRecentlyActive': the quietest is reset (its descriptor freed at once), the newcomer is served", async () => {
     const timer = new ManualTimer();
     const t = await startServer({ maxConnections: 2, connectionPolicy: 'closeLeastRecentlyActive', timer });
     const a = await t.connect();
@@ -141,8 +141,12 @@ describe('maxConnections', () => {
     expect(await answers(b, 1)).toBe(true); // b active at 10, a last active at 0
     timer.advance(10);
     expect(await answers(a, 2)).toBe(true); // now a at 20 and b at 10: b is the quietest
+    const bSide = await t.serverSide(b);
     const c = await t.connect();
-    expect(await b.closed).toEqual({ sawEnd: true, errorCode: undefined });
+    await t.serverSide(c);
+    // Destroyed at once, no half-close grace timer: a FIN would hold the descriptor up to 5 s.
+    expect(bSide.socket.destroyed).toBe(true);
+    expect(await b.closed).toEqual({ sawEnd: false, errorCode: 'ECONNRESET' });
     expect(await answers(c, 3)).toBe(true);
     expect(await answers(a, 4)).toBe(true);
     expect(t.server.connectionCount).toBe(2);
