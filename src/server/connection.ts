@@ -21,7 +21,7 @@ export interface ConnectionHost {
   readonly traffic: TrafficLevel;
   readonly idleTimeoutMs: number;
   readonly ioMode: SocketIoMode;
-  /** Warnings that an attack could repeat per frame go through here (warn-limit.ts). */
+  /** Lines a client (or a broken data source) could repeat per frame go through here (warn-limit.ts). */
   readonly warnings: WarnLimiter;
   onClosed(connection: Connection): void;
 }
@@ -137,7 +137,7 @@ export class Connection {
       // A reply still being made (a Promise, timed wire chunks) is not idleness.
       if (this.busy) this.lastActivity = this.host.timer.now();
       if (this.host.timer.now() - this.lastActivity >= idle) {
-        this.host.logger.log('info', `#${this.info.id} idle for ${idle} ms: disconnecting`);
+        this.host.warnings.log('info', 'idle disconnects', `#${this.info.id} idle for ${idle} ms: disconnecting`);
         this.close('end');
       } else {
         this.armIdleTimer();
@@ -257,7 +257,7 @@ export class Connection {
 
   private handlerFailed(x: Exchange, error: unknown): Outcome {
     const detail = error instanceof Error ? (error.stack ?? error.message) : String(error);
-    this.host.logger.log('error', `#${this.info.id} tid=${x.transactionId}: handler failed (answered 04): ${detail}`);
+    this.host.warnings.log('error', 'handler failures', `#${this.info.id} tid=${x.transactionId}: handler failed (answered 04): ${detail}`);
     return FAILURE;
   }
 
@@ -269,7 +269,7 @@ export class Connection {
         // A reply over the 253-byte PDU limit (a handler bug) would be an invalid frame; raw
         // bytes on purpose are the 'wire' outcome's job.
         if (o.pdu.length > Limits.pduMax) {
-          this.host.logger.log('error', `#${this.info.id} tid=${x.transactionId}: handler replied ${o.pdu.length} PDU bytes, more than ${Limits.pduMax} (answered 04)`);
+          this.host.warnings.log('error', 'oversized replies', `#${this.info.id} tid=${x.transactionId}: handler replied ${o.pdu.length} PDU bytes, more than ${Limits.pduMax} (answered 04)`);
           this.queue(x, encodeException(x.request.functionCode, ExceptionCode.ServerDeviceFailure));
           return;
         }

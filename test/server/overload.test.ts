@@ -47,6 +47,26 @@ describe('warnings under attack are rate-limited', () => {
     timer.advance(5000);
     expect(lines.at(-1)).toBe('warn: … 7 more refused connections in the last 5 s');
   });
+
+  it('a data source failing on every request: 5 error lines, then the count', async () => {
+    const timer = new ManualTimer();
+    const { lines, logger } = capture();
+    const t = await startServer({
+      timer,
+      logger,
+      handler: () => {
+        throw new Error('boom');
+      },
+    });
+    const client = await t.connect();
+    const burst = new Uint8Array(20 * 12);
+    for (let i = 0; i < 20; i++) burst.set(read(i), i * 12);
+    await client.send(burst);
+    for (let i = 0; i < 20; i++) expect((await client.readAdu()).pdu).toEqual(hex('83 04'));
+    expect(lines.filter((l) => l.includes('handler failed'))).toHaveLength(5);
+    timer.advance(5000);
+    expect(lines.at(-1)).toBe('error: … 15 more handler failures in the last 5 s');
+  });
 });
 
 describe('accept failing for want of descriptors (EMFILE)', () => {
