@@ -33,20 +33,17 @@ export type { Emulator, EmulatorOptions, UnitSelector } from './runtime/emulator
 export { loadDevice } from './runtime/load-device.js';
 export type { DeviceResult } from './runtime/load-device.js';
 export { compileProfile } from './compiler/compile.js';
-export type { CompileOptions } from './compiler/compile.js';
+export type { CompileOptions, CompileResult } from './compiler/compile.js';
 export type {
   CompiledProfile,
   CompiledUnit,
-  CompileResult,
   PointInfo,
   PointValue,
   Access,
   ServerSettings,
-} from './compiler/types.js';
+} from './model/types.js';
 export { loadProfileFile, loadProfileObject, loadProfileText, getProfileSchema } from './profile/load.js';
 export { formatDiagnostic, ProfileError } from './profile/diagnostics.js';
-export type { Diagnostic, SourceLocation } from './profile/diagnostics.js';
+export type { Diagnostic, DiagnosticCode, SourceLocation } from './profile/diagnostics.js';
 export type { LoadedProfile, LoadResult } from './profile/loaded.js';
 export type { DeviceProfile } from './profile/types.generated.js';
-export { run } from './cli/run.js';
-export type { CliIo } from './cli/io.js';

@@ -19,13 +19,28 @@ export interface Timer {
   defer(fn: () => void): TimerHandle;
 }
 
-/** The emulator clock: drives generators and scenarios; may be scaled or manual. */
+/**
+ * The emulator clock: drives generators, fault time windows and scenarios. Real time by default,
+ * K times faster with a time scale, or manual in tests. Never used for wire-level waits.
+ */
 export interface Clock {
-  /** Milliseconds since the emulator started. */
+  /** Milliseconds of emulator time since the emulator started. */
   now(): number;
 }
 
-/** Seeded random source: a float in [0, 1). */
+/** A sequence of draws: a float in [0, 1) each. */
 export interface Rng {
   next(): number;
+}
+
+/**
+ * Seeded randomness. Every draw is a pure function of (seed, stream name, index), so adding a
+ * stream, or the order in which clients read, never shifts another stream's values.
+ */
+export interface RandomSource {
+  readonly seed: number;
+  /** The draw number `index` (0, 1, ...) of `stream`: a float in [0, 1). */
+  at(stream: string, index: number): number;
+  /** The draws of `stream` in order, from index 0. */
+  stream(name: string): Rng;
 }

@@ -5,11 +5,45 @@ import ts from 'typescript';
 import { describe, expect, it } from 'vitest';
 
 /**
- * DESIGN.md "Dependency direction": protocol ← device ← pipeline ← compiler ← runtime ← watch ← cli,
- * the server depends only on protocol and pipeline, and time and chance come in through src/time.ts.
- * The TypeScript parser reads the imports (type-only, re-exports and dynamic ones included) and finds
- * the calls, so comments and strings cannot fool the check.
+ * The dependency table (README, Architecture): each area of src/ may import only the areas listed
+ * for it, and the leaves (time.ts, log.ts, environment.ts) that anything but the protocol may use:
+ *
+ *   protocol ← pipeline ← device ← model ← compiler ← runtime ← watch ← cli
+ *   profile (parse and validate) ← compiler; server ← runtime; the server sees protocol and pipeline only
+ *
+ * Packages belong to one area each (node:net to the server, yaml and ajv to profile, commander to
+ * the CLI, chokidar to watch); real time and chance are read only in runtime/; one module builds
+ * the server; the library's main entry never reaches the CLI. The TypeScript parser reads the
+ * imports (type-only, re-exports and dynamic ones included) and finds the calls, so comments and
+ * strings cannot fool the check.
  */
+
+type Area = 'protocol' | 'pipeline' | 'device' | 'model' | 'profile' | 'compiler' | 'server' | 'runtime' | 'watch' | 'cli';
+
+const MAY_IMPORT: Readonly<Record<Area, readonly Area[]>> = {
+  protocol: [],
+  pipeline: ['protocol'],
+  device: ['protocol', 'pipeline'],
+  model: ['protocol', 'pipeline', 'device'],
+  profile: [],
+  compiler: ['protocol', 'pipeline', 'device', 'model', 'profile'],
+  server: ['protocol', 'pipeline'],
+  runtime: ['protocol', 'pipeline', 'device', 'model', 'profile', 'compiler', 'server'],
+  watch: ['runtime', 'profile'],
+  cli: ['runtime', 'profile', 'watch'],
+};
+const AREAS = Object.keys(MAY_IMPORT) as Area[];
+
+/** Leaf modules: what each may import; everyone but the protocol may import them. */
+const LEAVES: Readonly<Record<string, readonly string[]>> = {
+  'src/time.ts': [],
+  'src/log.ts': [],
+  'src/environment.ts': ['src/time.ts', 'src/log.ts'],
+};
+/** The public entry re-exports the library; the CLI is reached through bin/ and its own subpath. */
+const ENTRY = 'src/index.ts';
+/** The only module that constructs the server: the runtime. */
+const SERVER_OWNER = 'src/runtime/runtime.ts';
 
 interface SourceFile {
   /** Repository-relative, forward slashes: `src/device/handler.ts`. */
@@ -17,7 +51,7 @@ interface SourceFile {
   readonly text: string;
 }
 
-type RuleId = 'protocol-pure' | 'device-pipeline-layer' | 'server-deps' | 'node-net' | 'yaml-ajv' | 'commander' | 'chokidar' | 'time-chance';
+type RuleId = 'dependency-table' | 'unknown-module' | 'node-net' | 'yaml-ajv' | 'commander' | 'chokidar' | 'time-chance' | 'one-server' | 'entry-without-cli';
 
 interface Violation {
   readonly rule: RuleId;
@@ -31,10 +65,26 @@ function resolve(from: string, specifier: string): string {
   return posix.join(posix.dirname(from), specifier).replace(/\.js$/, '.ts');
 }
 
-/** `src/protocol/mbap.ts` → `protocol`; `src/time.ts` → `time.ts`; a package → undefined. */
+/** `src/protocol/mbap.ts` → `protocol`; a leaf or the entry → its path; a package → undefined. */
 function area(target: string): string | undefined {
   if (!target.startsWith('src/')) return undefined;
-  return target.slice(4).split('/')[0];
+  const rest = target.slice(4);
+  return rest.includes('/') ? rest.split('/')[0] : target;
+}
+
+const isArea = (name: string | undefined): name is Area => name !== undefined && (AREAS as string[]).includes(name);
+
+/** Why `from` may not import `target` (a src/ path), or undefined when it may. */
+function forbiddenEdge(from: string, target: string): string | undefined {
+  const a = area(from)!;
+  const b = area(target)!;
+  if (a === b) return undefined;
+  if (b in LEAVES) return a === 'protocol' ? 'the protocol imports nothing outside itself' : undefined;
+  if (a in LEAVES) return LEAVES[a]!.includes(target) ? undefined : `${a} is a leaf`;
+  if (b === ENTRY) return `nothing imports the public entry ${ENTRY}`;
+  if (a === ENTRY) return isArea(b) && b !== 'cli' && b !== 'watch' ? undefined : 'the entry exports the library, not the CLI';
+  if (!isArea(a) || !isArea(b)) return `${isArea(a) ? b : a} is not in the dependency table`;
+  return MAY_IMPORT[a].includes(b) ? undefined : `${a} may import ${MAY_IMPORT[a].join(', ') || 'nothing outside itself'}`;
 }
 
 /** `ajv/dist/2020` → `ajv`; `@scope/pkg/x` → `@scope/pkg`; `node:net` → `node:net`. */
@@ -53,16 +103,8 @@ const OWNED_PACKAGES: readonly [RuleId, readonly string[], string][] = [
   ['chokidar', ['chokidar'], 'watch'],
 ];
 
-const LOWER_LAYERS_MUST_NOT_REACH = new Set(['server', 'cli', 'profile', 'compiler', 'runtime', 'watch']);
-const SERVER_MAY_IMPORT = (target: string) =>
-  ['server', 'protocol', 'pipeline'].includes(area(target) ?? '') ||
-  target === 'src/log.ts' ||
-  target === 'src/time.ts' ||
-  target === 'src/runtime/timers.ts' ||
-  isBuiltin(target);
-
-/** Calls to wall-clock time and chance, which must come in through injected Timer / Clock / Rng. */
-const FORBIDDEN_CALLS = new Set(['Date.now', 'setTimeout', 'setInterval', 'Math.random']);
+/** Real time and chance, which must come in through the injected Timer, Clock and RandomSource. */
+const FORBIDDEN_CALLS = new Set(['Date.now', 'Date', 'setTimeout', 'setInterval', 'setImmediate', 'Math.random', 'performance.now', 'process.hrtime', 'hrtime.bigint', 'crypto.randomInt', 'randomInt', 'crypto.getRandomValues', 'getRandomValues', 'randomBytes']);
 
 function calleeName(callee: ts.Expression): string | undefined {
   if (ts.isIdentifier(callee)) return callee.text;
@@ -82,7 +124,9 @@ function forbiddenCalls(file: SourceFile): string[] {
     if (ts.isCallExpression(node)) name = calleeName(node.expression);
     // `const now = Date.now` smuggles the clock out without a call
     else if (ts.isPropertyAccessExpression(node) && !ts.isCallExpression(node.parent)) name = calleeName(node);
-    if (name && FORBIDDEN_CALLS.has(name)) {
+    // `new Date()` reads the wall clock as surely as Date.now()
+    if (ts.isNewExpression(node) && ts.isIdentifier(node.expression) && node.expression.text === 'Date') name = 'new Date';
+    if (name && (FORBIDDEN_CALLS.has(name) || name === 'new Date')) {
       const { line } = source.getLineAndCharacterOfPosition(node.getStart(source));
       found.push(`${name}( at line ${line + 1}`);
     }
@@ -92,26 +136,67 @@ function forbiddenCalls(file: SourceFile): string[] {
   return found;
 }
 
+function importsOf(file: SourceFile): string[] {
+  return ts.preProcessFile(file.text, true, true).importedFiles.map((f) => f.fileName);
+}
+
 function checkArchitecture(files: readonly SourceFile[]): Violation[] {
   const violations: Violation[] = [];
   for (const file of files) {
     const from = area(file.path);
-    const specifiers = ts.preProcessFile(file.text, true, true).importedFiles.map((f) => f.fileName);
-    for (const specifier of specifiers) {
+    for (const specifier of importsOf(file)) {
       const target = resolve(file.path, specifier);
       const to = area(target);
-      const edge = (rule: RuleId) => violations.push({ rule, file: file.path, detail: `imports ${specifier}` });
-      if (from === 'protocol' && to !== 'protocol') edge('protocol-pure');
-      if ((from === 'device' || from === 'pipeline') && to !== undefined && LOWER_LAYERS_MUST_NOT_REACH.has(to)) edge('device-pipeline-layer');
-      if (from === 'server' && !SERVER_MAY_IMPORT(target)) edge('server-deps');
-      if (to === undefined) {
-        for (const [rule, packages, owner] of OWNED_PACKAGES) {
-          if (packages.includes(packageName(specifier)) && from !== owner) edge(rule);
-        }
+      const edge = (rule: RuleId, why?: string) => violations.push({ rule, file: file.path, detail: `imports ${specifier}${why ? `: ${why}` : ''}` });
+      if (to !== undefined) {
+        const why = forbiddenEdge(file.path, target);
+        if (why) edge(!isArea(from) && !(file.path in LEAVES) && file.path !== ENTRY ? 'unknown-module' : 'dependency-table', why);
+        continue;
+      }
+      if (from === 'protocol' || (file.path in LEAVES)) edge('dependency-table', `${from} imports no package`);
+      else if (from === 'server' && !(isBuiltin(specifier) || packageName(specifier) === 'node:net')) edge('dependency-table', 'the server imports only node: builtins');
+      for (const [rule, packages, owner] of OWNED_PACKAGES) {
+        if (packages.includes(packageName(specifier)) && from !== owner) edge(rule);
       }
     }
     if (from !== 'runtime') {
       for (const call of forbiddenCalls(file)) violations.push({ rule: 'time-chance', file: file.path, detail: call });
+    }
+    if (file.path !== SERVER_OWNER && constructsServer(file)) violations.push({ rule: 'one-server', file: file.path, detail: `constructs ModbusTcpServer (only ${SERVER_OWNER} does)` });
+  }
+  violations.push(...entryReachesCli(files));
+  return violations;
+}
+
+function constructsServer(file: SourceFile): boolean {
+  const source = ts.createSourceFile(file.path, file.text, ts.ScriptTarget.Latest, true, ts.ScriptKind.TS);
+  let found = false;
+  const visit = (node: ts.Node): void => {
+    if (ts.isNewExpression(node) && ts.isIdentifier(node.expression) && node.expression.text === 'ModbusTcpServer') found = true;
+    ts.forEachChild(node, visit);
+  };
+  visit(source);
+  return found;
+}
+
+/** Everything the public entry loads, followed through src/: no CLI module, no commander. */
+function entryReachesCli(files: readonly SourceFile[]): Violation[] {
+  const byPath = new Map(files.map((f) => [f.path, f]));
+  if (!byPath.has(ENTRY)) return [];
+  const seen = new Set<string>([ENTRY]);
+  const queue = [ENTRY];
+  const violations: Violation[] = [];
+  while (queue.length > 0) {
+    const path = queue.shift()!;
+    for (const specifier of importsOf(byPath.get(path)!)) {
+      const target = resolve(path, specifier);
+      if (packageName(specifier) === 'commander' || area(target) === 'cli') {
+        violations.push({ rule: 'entry-without-cli', file: path, detail: `${ENTRY} loads ${specifier} through ${path}` });
+      }
+      if (byPath.has(target) && !seen.has(target)) {
+        seen.add(target);
+        queue.push(target);
+      }
     }
   }
   return violations;
@@ -142,22 +227,34 @@ describe('architecture: dependency direction (DESIGN.md)', () => {
 describe('architecture: every rule fails when violated', () => {
   const file = (path: string, text: string): SourceFile => ({ path, text });
   const rulesOf = (...files: SourceFile[]) => checkArchitecture(files).map((v) => v.rule);
+  const imports = (from: string, target: string, type = false): SourceFile =>
+    file(from, `import ${type ? 'type ' : ''}{ x } from '${posix.relative(posix.dirname(from), target).replace(/^(?!\.)/, './').replace(/\.ts$/, '.js')}';`);
+
+  // Every edge the table forbids, one case per pair of areas: a file in `a` importing one in `b`.
+  const forbidden: [string, string][] = [];
+  for (const a of AREAS) for (const b of AREAS) if (a !== b && !MAY_IMPORT[a].includes(b)) forbidden.push([a, b]);
+
+  it.each(forbidden)('%s importing %s breaks the dependency table', (a, b) => {
+    expect(rulesOf(imports(`src/${a}/x.ts`, `src/${b}/y.ts`, true))).toContain('dependency-table');
+  });
+
+  it.each(AREAS.flatMap((a) => MAY_IMPORT[a].map((b) => [a, b] as const)))('%s importing %s is allowed', (a, b) => {
+    expect(checkArchitecture([imports(`src/${a}/x.ts`, `src/${b}/y.ts`)])).toEqual([]);
+  });
 
   it.each<[string, SourceFile, RuleId]>([
     // [comment, synthetic file, rule it breaks]
-    ['protocol importing a builtin', file('src/protocol/x.ts', "import { Buffer } from 'node:buffer';"), 'protocol-pure'],
-    ['protocol importing the pipeline (type only counts too)', file('src/protocol/x.ts', "import type { Outcome } from '../pipeline/types.js';"), 'protocol-pure'],
-    ['protocol importing time.ts', file('src/protocol/x.ts', "import type { Clock } from '../time.js';"), 'protocol-pure'],
-    ['protocol re-exporting from device', file('src/protocol/x.ts', "export { InMemoryDataSource } from '../device/memory.js';"), 'protocol-pure'],
-    ['protocol importing a package dynamically', file('src/protocol/x.ts', "const m = await import('yaml');"), 'protocol-pure'],
-    ['device importing the server', file('src/device/x.ts', "import { ModbusTcpServer } from '../server/server.js';"), 'device-pipeline-layer'],
-    ['device importing runtime', file('src/device/x.ts', "import { realTimer } from '../runtime/timers.js';"), 'device-pipeline-layer'],
-    ['pipeline importing the compiler', file('src/pipeline/x.ts', "import type { CompiledProfile } from '../compiler/types.js';"), 'device-pipeline-layer'],
-    ['pipeline importing profile', file('src/pipeline/faults/x.ts', "import { ProfileError } from '../../profile/diagnostics.js';"), 'device-pipeline-layer'],
-    ['pipeline importing cli', file('src/pipeline/x.ts', "import { run } from '../cli/run.js';"), 'device-pipeline-layer'],
-    ['server importing device', file('src/server/x.ts', "import { createDeviceHandler } from '../device/handler.js';"), 'server-deps'],
-    ['server importing the runtime emulator', file('src/server/x.ts', "import { Emulator } from '../runtime/emulator.js';"), 'server-deps'],
-    ['server importing a package', file('src/server/x.ts', "import { parse } from 'yaml';"), 'server-deps'],
+    ['protocol importing a builtin', file('src/protocol/x.ts', "import { Buffer } from 'node:buffer';"), 'dependency-table'],
+    ['protocol importing time.ts', file('src/protocol/x.ts', "import type { Clock } from '../time.js';"), 'dependency-table'],
+    ['protocol re-exporting from device', file('src/protocol/x.ts', "export { InMemoryDataSource } from '../device/memory.js';"), 'dependency-table'],
+    ['protocol importing a package dynamically', file('src/protocol/x.ts', "const m = await import('yaml');"), 'dependency-table'],
+    ['a leaf importing an area', file('src/time.ts', "import type { Exchange } from './pipeline/types.js';"), 'dependency-table'],
+    ['a leaf importing a package', file('src/log.ts', "import { Command } from 'commander';"), 'dependency-table'],
+    ['an area importing the public entry', file('src/runtime/x.ts', "import { startEmulator } from '../index.js';"), 'dependency-table'],
+    ['the entry re-exporting the CLI', file('src/index.ts', "export { run } from './cli/run.js';"), 'dependency-table'],
+    ['a folder missing from the table', file('src/extra/x.ts', "import { Limits } from '../protocol/constants.js';"), 'unknown-module'],
+    ['the server importing the runtime timers', file('src/server/x.ts', "import { realTimer } from '../runtime/timers.js';"), 'dependency-table'],
+    ['the server importing a package', file('src/server/x.ts', "import { parse } from 'yaml';"), 'dependency-table'],
     ['node:net outside the server', file('src/runtime/x.ts', "import { createServer } from 'node:net';"), 'node-net'],
     ['bare net outside the server', file('src/cli/x.ts', "import net from 'net';"), 'node-net'],
     ['yaml outside profile', file('src/compiler/x.ts', "import { parse } from 'yaml';"), 'yaml-ajv'],
@@ -166,24 +263,40 @@ describe('architecture: every rule fails when violated', () => {
     ['chokidar outside watch', file('src/runtime/x.ts', "import { watch } from 'chokidar';"), 'chokidar'],
     ['Date.now( outside runtime', file('src/device/x.ts', 'export const t = () => Date.now();'), 'time-chance'],
     ['Date.now passed around as a value', file('src/pipeline/x.ts', 'export const now = Date.now;'), 'time-chance'],
+    ['new Date() outside runtime', file('src/model/x.ts', 'export const today = new Date();'), 'time-chance'],
+    ['performance.now( outside runtime', file('src/server/x.ts', 'export const t = performance.now();'), 'time-chance'],
+    ['process.hrtime( outside runtime', file('src/compiler/x.ts', 'export const t = process.hrtime();'), 'time-chance'],
+    ['process.hrtime.bigint( outside runtime', file('src/compiler/x.ts', 'export const t = process.hrtime.bigint();'), 'time-chance'],
+    ['setImmediate( outside runtime', file('src/server/x.ts', 'setImmediate(() => {});'), 'time-chance'],
     ['setTimeout( outside runtime', file('src/server/x.ts', 'setTimeout(() => {}, 10);'), 'time-chance'],
     ['globalThis.setInterval( outside runtime', file('src/server/x.ts', 'globalThis.setInterval(() => {}, 10);'), 'time-chance'],
     ['Math.random( outside runtime', file('src/pipeline/faults/x.ts', 'export const p = Math.random() < 0.5;'), 'time-chance'],
+    ['crypto.randomInt( outside runtime', file('src/model/x.ts', "import crypto from 'node:crypto';\nexport const n = crypto.randomInt(10);"), 'time-chance'],
+    ['a second module constructing the server', file('src/runtime/other.ts', 'const s = new ModbusTcpServer({ handler, timer });'), 'one-server'],
   ])('%s', (_comment, synthetic, rule) => {
     expect(rulesOf(synthetic)).toContain(rule);
+  });
+
+  it('the public entry may not reach the CLI or commander through another module', () => {
+    const entry = file('src/index.ts', "export { startEmulator } from './runtime/emulator.js';");
+    const emulator = file('src/runtime/emulator.ts', "import { Command } from 'commander';");
+    expect(rulesOf(entry, emulator)).toContain('entry-without-cli');
   });
 
   it.each<[string, SourceFile]>([
     // [comment, synthetic file that must pass]
     ['protocol importing protocol', file('src/protocol/x.ts', "import { Limits } from './constants.js';")],
     ['device importing protocol, pipeline, time and log', file('src/device/x.ts', "import { Limits } from '../protocol/constants.js';\nimport type { Handler } from '../pipeline/types.js';\nimport type { Clock } from '../time.js';\nimport type { Logger } from '../log.js';")],
-    ['server importing node:net, protocol, pipeline, log, time and runtime/timers', file('src/server/x.ts', "import { createServer } from 'node:net';\nimport { scanFrame } from '../protocol/mbap.js';\nimport { compose } from '../pipeline/compose.js';\nimport type { Logger } from '../log.js';\nimport type { Timer } from '../time.js';\nimport { realTimer } from '../runtime/timers.js';")],
+    ['server importing node:net, protocol, pipeline, log and time', file('src/server/x.ts', "import { createServer } from 'node:net';\nimport { scanFrame } from '../protocol/mbap.js';\nimport { compose } from '../pipeline/compose.js';\nimport type { Logger } from '../log.js';\nimport type { Timer } from '../time.js';")],
+    ['model importing the environment leaf', file('src/model/x.ts', "import type { Environment } from '../environment.js';")],
+    ['the runtime constructing the server', file('src/runtime/runtime.ts', 'const s = new ModbusTcpServer({ handler, timer });')],
     ['profile importing yaml and ajv', file('src/profile/x.ts', "import { parseDocument } from 'yaml';\nimport Ajv from 'ajv/dist/2020.js';")],
     ['cli importing commander', file('src/cli/x.ts', "import { Command } from 'commander';")],
     ['watch importing chokidar', file('src/watch/x.ts', "import { watch } from 'chokidar';")],
-    ['runtime calling setTimeout and Date.now', file('src/runtime/x.ts', 'setTimeout(() => Date.now(), Math.random());')],
+    ['runtime reading real time and chance', file('src/runtime/x.ts', 'setTimeout(() => Date.now(), Math.random());\nsetImmediate(() => performance.now());\nnew Date();')],
     ['an injected timer and a socket method are not the global setTimeout', file('src/server/x.ts', 'this.host.timer.setTimeout(f, 5);\nsocket.setTimeout(5000, f);')],
     ['a method named setTimeout', file('src/server/x.ts', 'export const t = { setTimeout(fn: () => void, ms: number) { return ms; } };')],
+    ['instanceof Date reads no clock', file('src/profile/x.ts', 'export const isDate = (v: unknown) => v instanceof Date;')],
     ['comments and strings mentioning them', file('src/device/x.ts', "// never Date.now() or setTimeout( here\n/* Math.random() */\nconst s = \"import x from 'node:net'; setTimeout(\";")],
   ])('%s passes', (_comment, synthetic) => {
     expect(checkArchitecture([synthetic])).toEqual([]);

@@ -1,6 +1,7 @@
 import { Command, CommanderError, InvalidArgumentError } from 'commander';
 import { getProfileSchema } from '../profile/load.js';
-import { DEFAULT_IDLE_TIMEOUT_MS } from '../server/server.js';
+import { MAX_SEED } from '../runtime/random.js';
+import { DEFAULT_IDLE_TIMEOUT_MS } from '../runtime/runtime.js';
 import type { CliIo } from './io.js';
 import { DEFAULT_HOST, DEFAULT_PORT, serve, type ServeFlags } from './serve.js';
 import { validate } from './validate.js';
@@ -14,6 +15,18 @@ function parsePort(value: string): number {
 function parseNonNegative(value: string): number {
   const n = Number(value);
   if (value.trim() === '' || !Number.isFinite(n) || n < 0) throw new InvalidArgumentError('must be a number ≥ 0');
+  return n;
+}
+
+function parseSeed(value: string): number {
+  const n = Number(value);
+  if (!/^\d+$/.test(value) || n > MAX_SEED) throw new InvalidArgumentError(`must be an integer 0..${MAX_SEED}`);
+  return n;
+}
+
+function parsePositive(value: string): number {
+  const n = Number(value);
+  if (value.trim() === '' || !Number.isFinite(n) || n <= 0) throw new InvalidArgumentError('must be a number > 0');
   return n;
 }
 
@@ -42,6 +55,8 @@ export async function run(argv: readonly string[], io: CliIo): Promise<number> {
     .option('--idle-timeout <seconds>', `close connections idle this long; 0 = never (default ${DEFAULT_IDLE_TIMEOUT_MS / 1000})`, parseNonNegative)
     .option('--max-connections <n>', 'limit open connections per device (default unlimited)', parseNonNegative)
     .option('--when-full <policy>', 'at the limit: refuse (default) | closeLeastRecentlyActive', parsePolicy)
+    .option('--seed <n>', 'seed of every random draw, to replay a run (default: chosen and printed)', parseSeed)
+    .option('--time-scale <k>', 'run emulator time k times faster than real time (wire delays stay real)', parsePositive)
     .action((profiles: string[], flags: ServeFlags) => {
       action = () => serve(profiles, flags, io);
     });

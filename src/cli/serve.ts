@@ -1,17 +1,15 @@
-import { createDeviceHandler } from '../device/handler.js';
-import { InMemoryDataSource } from '../device/memory.js';
-import type { CompiledProfile, ServerSettings } from '../compiler/types.js';
-import { createLogger, type Logger } from '../log.js';
+import type { Environment } from '../environment.js';
+import { createLogger } from '../log.js';
 import { formatDiagnostic } from '../profile/diagnostics.js';
-import type { Handler } from '../pipeline/types.js';
+import { createEnvironment } from '../runtime/environment.js';
 import { loadDevice } from '../runtime/load-device.js';
-import { ModbusTcpServer, DEFAULT_IDLE_TIMEOUT_MS, type ConnectionPolicy } from '../server/server.js';
-import type { TrafficLevel } from '../server/trace.js';
+import { memoryDevice } from '../runtime/memory-device.js';
+import { DEFAULT_HOST, Runtime, type ConnectionPolicy, type ServedDevice, type TrafficLevel } from '../runtime/runtime.js';
 import { describeListenError } from './errors.js';
 import type { CliIo } from './io.js';
 
 export const DEFAULT_PORT = 5020;
-export const DEFAULT_HOST = '127.0.0.1';
+export { DEFAULT_HOST };
 
 /** Serve flags; undefined means "not given on the command line" so the profile decides. */
 export interface ServeFlags {
@@ -21,59 +19,66 @@ export interface ServeFlags {
   idleTimeout?: number;
   maxConnections?: number;
   whenFull?: ConnectionPolicy;
+  seed?: number;
+  timeScale?: number;
 }
 
-interface Listener {
+interface Planned {
   label: string;
-  summary: string[];
-  handler: Handler;
-  host: string;
+  device: ServedDevice;
   port: number;
-  settings: ServerSettings;
 }
 
 /**
- * Serves each profile on its own listener (or the in-memory device when none is given) until
- * `io.signal` aborts. Every profile is loaded and checked before anything binds, so a broken
- * profile or a port clash starts nothing.
+ * Serves each profile through its own runtime (or the in-memory device when none is given) until
+ * `io.signal` aborts. Every profile is loaded and checked before anything binds, and either every
+ * listener binds or none stays up: nothing is announced as listening unless all are.
  */
 export async function serve(profiles: readonly string[], flags: ServeFlags, io: CliIo): Promise<number> {
   const traffic = Math.min(flags.verbose, 2) as TrafficLevel;
   const logger = createLogger((line) => io.stderr(line), traffic ? 'debug' : 'info');
-  const listeners = profiles.length === 0 ? [memoryListener(flags, logger)] : await profileListeners(profiles, flags, io, logger);
-  if (!listeners) return 1;
+  const env = createEnvironment({ seed: flags.seed, timeScale: flags.timeScale, logger });
+  const planned = profiles.length === 0 ? [{ label: 'in-memory', device: memoryDevice(logger), port: flags.port ?? DEFAULT_PORT }] : await plan(profiles, flags, io, env);
+  if (!planned) return 1;
 
-  const clash = findPortClash(listeners);
+  const clash = findPortClash(planned);
   if (clash) {
     io.stderr(`modbus-emu: ${clash}\n`);
     return 1;
   }
 
-  const servers: ModbusTcpServer[] = [];
-  const closeAll = (): Promise<unknown> => Promise.all(servers.map((s) => s.close()));
-  for (const l of listeners) {
-    const server = new ModbusTcpServer({
-      handler: l.handler,
-      host: l.host,
-      port: l.port,
-      idleTimeoutMs: flags.idleTimeout !== undefined ? flags.idleTimeout * 1000 : (l.settings.idleTimeoutMs ?? DEFAULT_IDLE_TIMEOUT_MS),
-      maxConnections: flags.maxConnections ?? l.settings.maxConnections,
-      connectionPolicy: flags.whenFull ?? l.settings.whenFull,
-      logger,
-      traffic,
-    });
-    try {
-      const bound = await server.listen();
-      servers.push(server);
-      for (const line of l.summary) io.stderr(`${line}\n`);
-      io.stderr(`${l.label}: listening on ${bound.host}:${bound.port}\n`);
-      io.stdout(`listening on ${bound.host}:${bound.port} ${l.label}\n`);
-    } catch (error) {
-      io.stderr(`modbus-emu: ${l.label}: ${describeListenError(error, l.host, l.port)}\n`);
-      await closeAll();
-      return 1;
-    }
+  const runtimes = planned.map(
+    (p) =>
+      new Runtime({
+        device: p.device,
+        env,
+        port: p.port,
+        ...(flags.host !== undefined && { host: flags.host }),
+        ...(flags.idleTimeout !== undefined && { idleTimeoutMs: flags.idleTimeout * 1000 }),
+        ...(flags.maxConnections !== undefined && { maxConnections: flags.maxConnections }),
+        ...(flags.whenFull !== undefined && { connectionPolicy: flags.whenFull }),
+        traffic,
+      }),
+  );
+  const closeAll = (): Promise<unknown> => Promise.all(runtimes.map((r) => r.close()));
+  const bound = await Promise.allSettled(runtimes.map((r) => r.listen()));
+  const failures = bound.flatMap((b, i) => (b.status === 'rejected' ? [{ p: planned[i]!, error: b.reason as unknown }] : []));
+  if (failures.length > 0) {
+    for (const { p, error } of failures) io.stderr(`modbus-emu: ${p.label}: ${describeListenError(error, flags.host ?? p.device.server.host ?? DEFAULT_HOST, p.port)}\n`);
+    await closeAll();
+    io.stderr('modbus-emu: not started: no device is listening\n');
+    return 1;
   }
+
+  const scale = flags.timeScale !== undefined && flags.timeScale !== 1 ? `; emulator time runs ×${flags.timeScale}` : '';
+  io.stderr(`seed ${env.random.seed} (replay this run with --seed ${env.random.seed})${scale}; socket I/O: ${runtimes[0]!.ioMode}\n`);
+  runtimes.forEach((r, i) => {
+    const { label, device } = planned[i]!;
+    const address = r.address!;
+    for (const line of device.summary()) io.stderr(`${line}\n`);
+    io.stderr(`${label}: listening on ${address.host}:${address.port}\n`);
+  });
+  runtimes.forEach((r, i) => io.stdout(`listening on ${r.address!.host}:${r.address!.port} ${planned[i]!.label}\n`));
 
   await untilAborted(io.signal);
   io.stderr('shutting down\n');
@@ -81,24 +86,8 @@ export async function serve(profiles: readonly string[], flags: ServeFlags, io: 
   return 0;
 }
 
-function memoryListener(flags: ServeFlags, logger: Logger): Listener {
-  return {
-    label: 'in-memory',
-    summary: ['in-memory device: every table 0..65535 zero-filled, coils and holding registers writable, every unit id'],
-    handler: createDeviceHandler({ dataSource: new InMemoryDataSource(), logger }),
-    host: flags.host ?? DEFAULT_HOST,
-    port: flags.port ?? DEFAULT_PORT,
-    settings: {},
-  };
-}
-
-async function profileListeners(
-  files: readonly string[],
-  flags: ServeFlags,
-  io: CliIo,
-  logger: Logger,
-): Promise<Listener[] | null> {
-  const results = await Promise.all(files.map((file) => loadDevice(file, { cwd: io.cwd, logger })));
+async function plan(files: readonly string[], flags: ServeFlags, io: CliIo, env: Environment): Promise<Planned[] | null> {
+  const results = await Promise.all(files.map((file) => loadDevice(file, { cwd: io.cwd, env })));
   let failed = false;
   for (const r of results) {
     if (r.ok) continue;
@@ -113,28 +102,21 @@ async function profileListeners(
   // consecutive ports from 5020. Port 0 (a free port each) is never incremented.
   let next = flags.port ?? DEFAULT_PORT;
   return results.map((r, i) => {
-    const device = (r as { profile: CompiledProfile }).profile;
+    const device = (r as Extract<typeof r, { ok: true }>).profile;
     const own = flags.port === undefined ? device.server.port : undefined;
     const port = own ?? next;
     if (own === undefined && next !== 0) next++;
-    return {
-      label: files[i]!,
-      summary: device.summary(),
-      handler: device.handler,
-      host: flags.host ?? device.server.host ?? DEFAULT_HOST,
-      port,
-      settings: device.server,
-    };
+    return { label: files[i]!, device, port };
   });
 }
 
-function findPortClash(listeners: readonly Listener[]): string | null {
+function findPortClash(planned: readonly Planned[]): string | null {
   const seen = new Map<number, string>();
-  for (const l of listeners) {
-    if (l.port === 0) continue;
-    const other = seen.get(l.port);
-    if (other) return `${other} and ${l.label} would both listen on port ${l.port}: give one of them another server.port, or use --port`;
-    seen.set(l.port, l.label);
+  for (const p of planned) {
+    if (p.port === 0) continue;
+    const other = seen.get(p.port);
+    if (other) return `${other} and ${p.label} would both listen on port ${p.port}: give one of them another server.port, or use --port`;
+    seen.set(p.port, p.label);
   }
   return null;
 }

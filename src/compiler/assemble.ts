@@ -1,12 +1,14 @@
 import { createDeviceHandler } from '../device/handler.js';
-import type { Logger } from '../log.js';
-import type { Handler } from '../pipeline/types.js';
+import type { Environment } from '../environment.js';
+import { compose } from '../pipeline/compose.js';
+import type { Handler, Middleware, Outcome } from '../pipeline/types.js';
 import type { DeviceProfile } from '../profile/types.generated.js';
 import type { Entry, Plan } from './plan.js';
-import { answer, createBroadcast, createRouter, refusing, unreachable } from './router.js';
-import { createUnit } from './unit.js';
+import { handOverProfile } from '../model/hand-over.js';
+import { createBroadcast, createRouter, gatewayAnswers, notRouted, refusing, unreachable } from '../model/router.js';
+import { createUnit } from '../model/unit.js';
 import { formatUnitIds } from './unit-ids.js';
-import type { CompiledProfile, CompiledUnit, ServerSettings } from './types.js';
+import type { CompiledProfile, CompiledUnit, ServerSettings } from '../model/types.js';
 
 const EXPLAIN = {
   gatewayPathUnavailable: 'exception 0x0A (gateway path unavailable)',
@@ -14,14 +16,18 @@ const EXPLAIN = {
   silence: 'no reply',
 } as const;
 
-/** Builds storage for every unit id and the router, from a plan without problems. */
+/**
+ * Builds storage for every unit id, the router, and the gateway's answers in front of it (the
+ * first middleware of the chain), from a plan without problems.
+ */
 export function assembleProfile(
   plan: Plan,
   profile: DeviceProfile,
   name: string,
   file: string | undefined,
-  logger: Logger,
+  env: Environment,
 ): CompiledProfile {
+  const logger = env.logger;
   const units: CompiledUnit[] = [];
   const byId = new Array<CompiledUnit | undefined>(256).fill(undefined);
   const devices: Handler[] = [];
@@ -34,35 +40,53 @@ export function assembleProfile(
     return handler;
   };
   const routes: Handler[] = [];
+  const answers = new Array<Outcome | undefined>(256).fill(undefined);
   for (const e of plan.entries) {
     for (const id of e.ids) {
       // With several unit ids, or no name of its own, a unit's name gets its id appended.
-      if (e.kind === 'unreachable') routes[id] = answer(unreachable(e.respond));
-      else routes[id] = deviceUnit(e.named && e.ids.length === 1 ? e.name : `${e.name}-${id}`, [id], e);
+      if (e.kind === 'unreachable') {
+        routes[id] = notRouted;
+        answers[id] = unreachable(e.respond);
+      } else {
+        routes[id] = deviceUnit(e.named && e.ids.length === 1 ? e.name : `${e.name}-${id}`, [id], e);
+      }
     }
   }
   const other = plan.other;
-  const otherHandler = other.kind === 'device' ? deviceUnit(other.name, [], other) : answer(unreachable(other.respond));
+  const otherHandler = other.kind === 'device' ? deviceUnit(other.name, [], other) : notRouted;
+  const otherAnswer = other.kind === 'device' ? undefined : unreachable(other.respond);
   const defaultUnit = other.kind === 'device' ? units[units.length - 1] : undefined;
   for (let id = 0; id < 256; id++) {
     if (routes[id]) continue;
     routes[id] = otherHandler;
+    answers[id] = otherAnswer;
     byId[id] = defaultUnit;
   }
+  let broadcast: Handler | undefined;
   if (plan.broadcast) {
-    routes[0] = createBroadcast(devices);
+    broadcast = createBroadcast(devices);
+    routes[0] = notRouted;
+    answers[0] = undefined;
     byId[0] = undefined;
   }
+  const gateway = gatewayAnswers(answers, broadcast);
+  const middlewares: Middleware[] = gateway ? [gateway] : [];
+  const router = createRouter(routes);
   const lines = summarize(plan, units);
-  return {
+  const compiled: CompiledProfile = {
     name,
     file,
     server: serverSettings(profile),
     units,
-    handler: createRouter(routes),
+    middlewares,
+    router,
+    handler: compose(middlewares, router),
+    env,
     unit: (unitId) => byId[unitId],
     summary: () => [...lines],
+    adoptState: (previous) => handOverProfile(previous, compiled),
   };
+  return compiled;
 }
 
 function summarize(plan: Plan, units: readonly CompiledUnit[]): string[] {

@@ -1,7 +1,7 @@
 import type { Block } from '../profile/types.generated.js';
 import { describeAddress, TABLE_WORDS } from './addressing.js';
 import type { DeviceContext } from './context.js';
-import { isBitTable, type BlockModel } from './model.js';
+import { isBitTable, type BlockModel } from '../model/point-model.js';
 import { accessOf, placeOf } from './points.js';
 
 /** Checks one block and returns its model with its initial words or bits, or undefined. */

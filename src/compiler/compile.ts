@@ -49,19 +49,23 @@
  * cannot be represented, e.g. below an offset); only explicit values are checked against
  * min/max. `raw` is the register contents as is (raw.ts): no scaling, no min/max.
  */
-import { silentLogger, type Logger } from '../log.js';
+import type { Environment } from '../environment.js';
 import type { LoadedProfile } from '../profile/loaded.js';
 import { assembleProfile } from './assemble.js';
 import { baseName, planProfile } from './plan.js';
 import { Reporter } from './report.js';
-import type { CompileResult } from './types.js';
+import type { Diagnostic } from '../profile/diagnostics.js';
+import type { CompiledProfile } from '../model/types.js';
 
 export interface CompileOptions {
-  /** Where the device handlers log data-source failures (answered 04). */
-  logger?: Logger;
+  /**
+   * Time, chance, wire timer and logger for the device (the logger gets data-source failures,
+   * answered 04). `createEnvironment()` in the runtime makes one.
+   */
+  env: Environment;
 }
 
-export function compileProfile(loaded: LoadedProfile, options: CompileOptions = {}): CompileResult {
+export function compileProfile(loaded: LoadedProfile, options: CompileOptions): CompileResult {
   const report = new Reporter(loaded);
   const plan = planProfile(loaded, report);
   if (report.count > 0) return { ok: false, diagnostics: report.diagnostics };
@@ -69,6 +73,10 @@ export function compileProfile(loaded: LoadedProfile, options: CompileOptions = 
   const file = loaded.locate(loaded.profile) === undefined ? undefined : loaded.file;
   return {
     ok: true,
-    profile: assembleProfile(plan, loaded.profile, loaded.profile.name ?? baseName(loaded.file), file, options.logger ?? silentLogger),
+    profile: assembleProfile(plan, loaded.profile, loaded.profile.name ?? baseName(loaded.file), file, options.env),
   };
 }
+
+export type CompileResult =
+  | { readonly ok: true; readonly profile: CompiledProfile }
+  | { readonly ok: false; readonly diagnostics: readonly Diagnostic[] };

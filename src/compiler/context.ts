@@ -1,6 +1,6 @@
 import type { ByteOrder } from '../device/values.js';
 import type { Addressing } from '../profile/types.generated.js';
-import type { Access } from './types.js';
+import type { Access } from '../model/types.js';
 import type { Path, Reporter } from './report.js';
 
 /** What compiling one device's points and blocks needs to know about where they are. */

@@ -2,15 +2,15 @@ import type { Table } from '../device/data-source.js';
 import { readRaw } from '../device/values.js';
 import type { Blocks, Point, Points, UnmappedMode } from '../profile/types.generated.js';
 import { checkBlockOverlaps, shapeBlock } from './blocks.js';
-import { decode, encode, inRange } from './codec.js';
+import { decode, encode, inRange } from '../model/codec.js';
 import type { DeviceContext } from './context.js';
-import type { DeviceLayout } from './device-layout.js';
+import type { DeviceLayout } from '../model/device-layout.js';
 import { buildTable } from './layout.js';
-import type { BlockModel, FieldModel, PointModel } from './model.js';
+import type { BlockModel, FieldModel, PointModel } from '../model/point-model.js';
 import { shapePoint } from './points.js';
 import { encodeRaw } from './raw.js';
 import { linkPoints, type Shaped } from './references.js';
-import type { PointInfo } from './types.js';
+import type { PointInfo } from '../model/types.js';
 
 export interface TableSettings {
   readonly writeToReadOnly: 'reject' | 'ignore';

@@ -1,41 +1,10 @@
 import type { Table } from '../device/data-source.js';
-import { hasWriteRule, isBitTable, type BlockModel, type PointModel } from './model.js';
-import type { Access } from './types.js';
+import { hasWriteRule, isBitTable, type BlockModel, type PointModel } from '../model/point-model.js';
+import { MAPPED, READ_ONLY, RULE, WRITE_ONLY, type TableLayout } from '../model/table-layout.js';
+import type { Access } from '../model/types.js';
 
-/** Per-address flags of a table. */
-export const MAPPED = 1;
-/** Reads as zero. */
-export const WRITE_ONLY = 2;
-/** Client writes are refused (02) or discarded (`writeToReadOnly: ignore`). */
-export const READ_ONLY = 4;
-/** Client writes are checked against a point's rule first (min/max, 0/1). */
-export const RULE = 8;
+/** Marks, while building, an address a point (not a block) decided; beside the model's flags. */
 const BY_POINT = 16;
-
-/**
- * Everything the request path needs about one table, computed once per device definition and
- * shared by every unit id using it. The runs make each check O(1): run[a] is the number of
- * consecutive addresses from `a` with the property (capped at 65535, far above any quantity).
- */
-export interface TableLayout {
-  readonly zero: boolean;
-  readonly ignoreReadOnly: boolean;
-  readonly flags: Uint8Array;
-  /** Readable (mapped, or unmapped with `unmapped: zero`). */
-  readonly readRun: Uint16Array;
-  /** Readable straight from storage: no write-only address, so a view into storage will do. */
-  readonly plainRun: Uint16Array;
-  /** Writable without a refusal (02). */
-  readonly writeRun: Uint16Array;
-  /** Writable by a plain copy: mapped, not read-only, no rule. */
-  readonly directRun: Uint16Array;
-  /** Per address, index into ruleGroups, or -1. */
-  readonly rules: Int32Array | undefined;
-  readonly ruleGroups: readonly (readonly PointModel[])[];
-  /** Initial contents (words, or 0/1 bits); undefined when nothing is mapped: storage stays zero. */
-  readonly image: Uint16Array | Uint8Array | undefined;
-}
-
 const SIZE = 0x10000;
 // Shared by tables with nothing mapped; never written.
 const ZERO_RUN = new Uint16Array(SIZE);
@@ -61,7 +30,7 @@ export function buildTable(input: TableInput): TableLayout {
   const writable = clientWritable(table);
   if (blocks.length === 0 && points.length === 0) {
     const write = writable && zero ? FULL_RUN : ZERO_RUN;
-    return { zero, ignoreReadOnly, flags: NO_FLAGS, readRun: zero ? FULL_RUN : ZERO_RUN, plainRun: zero ? FULL_RUN : ZERO_RUN, writeRun: write, directRun: ZERO_RUN, rules: undefined, ruleGroups: [], image: undefined };
+    return { zero, ignoreReadOnly, flags: NO_FLAGS, readRun: zero ? FULL_RUN : ZERO_RUN, plainRun: zero ? FULL_RUN : ZERO_RUN, writeRun: write, directRun: ZERO_RUN, rules: undefined, ruleGroups: [], blocks: [], image: undefined };
   }
   const flags = new Uint8Array(SIZE);
   const image = isBitTable(table) ? new Uint8Array(SIZE) : new Uint16Array(SIZE);
@@ -102,6 +71,7 @@ export function buildTable(input: TableInput): TableLayout {
     directRun: writable ? run((f) => (f & (MAPPED | READ_ONLY | RULE)) === MAPPED) : ZERO_RUN,
     rules,
     ruleGroups,
+    blocks: blocks.map((b) => ({ address: b.address, length: b.length })),
     image,
   };
 }

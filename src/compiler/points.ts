@@ -3,8 +3,8 @@ import { fitsRaw, wordCount, type ByteOrder, type NumericType, type RawValue } f
 import type { BitfieldPoint, NumberPoint, Point } from '../profile/types.generated.js';
 import { describeAddress, resolveAddress, TABLE_OF } from './addressing.js';
 import type { DeviceContext } from './context.js';
-import { isBitTable, type FieldModel, type PointModel } from './model.js';
-import type { Access } from './types.js';
+import { isBitTable, type FieldModel, type PointModel } from '../model/point-model.js';
+import type { Access } from '../model/types.js';
 
 /**
  * Checks one point's own configuration (address, table, size, bits, scaling, range, enum) and

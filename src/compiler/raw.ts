@@ -1,6 +1,6 @@
 import { fitsRaw, writeRaw, type NumericType, type RawValue } from '../device/values.js';
-import type { Problem } from './codec.js';
-import type { PointModel } from './model.js';
+import type { Problem } from '../model/codec.js';
+import type { PointModel } from '../model/point-model.js';
 
 /**
  * `raw`: a point's initial register contents as the raw number, past scale, offset, scale factor,

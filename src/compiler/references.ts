@@ -1,7 +1,7 @@
 import type { NumberPoint, Point } from '../profile/types.generated.js';
 import { describeAddress, TABLE_WORDS } from './addressing.js';
 import type { DeviceContext } from './context.js';
-import type { PointModel } from './model.js';
+import type { PointModel } from '../model/point-model.js';
 
 export interface Shaped {
   readonly model: PointModel;

@@ -1,4 +1,4 @@
-import type { Diagnostic } from '../profile/diagnostics.js';
+import type { Diagnostic, DiagnosticCode } from '../profile/diagnostics.js';
 import { formatPath } from '../profile/diagnostics.js';
 import type { LoadedProfile } from '../profile/loaded.js';
 
@@ -16,7 +16,7 @@ export class Reporter {
   constructor(private readonly loaded: LoadedProfile) {}
 
   /** `node`/`key` locate the offending value in its file (the key's value, else the key, else the node). */
-  error(code: string, path: Path, node: object, key: string | number | undefined, message: string): void {
+  error(code: DiagnosticCode, path: Path, node: object, key: string | number | undefined, message: string): void {
     const p = formatPath(path);
     const id = `${code}\0${p}\0${message}`;
     if (this.seen.has(id)) return;

@@ -3,9 +3,9 @@ import type { DeviceIdentity } from '../device/identity.js';
 import type { Addressing, Device, UnmappedMode } from '../profile/types.generated.js';
 import { PROFILE_TABLE } from './addressing.js';
 import { compileDevice } from './device.js';
-import type { DeviceLayout } from './device-layout.js';
+import type { DeviceLayout } from '../model/device-layout.js';
 import { compileIdentity } from './identity.js';
-import { TABLES } from './model.js';
+import { TABLES } from '../model/point-model.js';
 import type { Path, Reporter } from './report.js';
 
 /** Settings a unit, a template or the profile may give; the most specific level wins. */

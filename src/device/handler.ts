@@ -94,7 +94,7 @@ export function createDeviceHandler(options: DeviceHandlerOptions): Handler {
     table: 'coils' | 'holdingRegisters',
     address: number,
     values: Uint8Array | Uint16Array,
-    done: () => Outcome,
+    done: () => Outcome | Promise<Outcome>,
   ): Outcome | Promise<Outcome> {
     const fn = ds[WRITERS[table]] as ((unitId: number, address: number, values: Uint8Array | Uint16Array) => MaybePromise<void>) | undefined;
     if (!fn) return ILLEGAL_FUNCTION;
@@ -136,10 +136,7 @@ export function createDeviceHandler(options: DeviceHandlerOptions): Handler {
       check(x.unitId, 'holdingRegisters', r.readAddress, r.readQuantity, 'read');
     if (code) return exception(code);
     // Write first, then read (AP 6.17); the reply holds the read data only.
-    const written = write(x, 'holdingRegisters', r.writeAddress, r.values, () => WRITTEN);
-    const thenRead = (o: Outcome): Outcome | Promise<Outcome> =>
-      o === WRITTEN ? read(x, r.functionCode, 'holdingRegisters', r.readAddress, r.readQuantity) : o;
-    return isPromiseLike(written) ? written.then(thenRead) : thenRead(written);
+    return write(x, 'holdingRegisters', r.writeAddress, r.values, () => read(x, r.functionCode, 'holdingRegisters', r.readAddress, r.readQuantity));
   }
 
   return function deviceHandler(x: Exchange): Outcome | Promise<Outcome> {
@@ -194,5 +191,3 @@ const READERS = {
   inputRegisters: 'readInputRegisters',
 } as const satisfies Record<Table, keyof DataSource>;
 
-/** Marker outcome for "the write of an FC 23 succeeded; go on with the read". */
-const WRITTEN: Outcome = Object.freeze({ kind: 'silence' });

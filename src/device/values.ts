@@ -39,7 +39,7 @@ export function wordCount(type: NumericType): 1 | 2 | 4 {
 }
 
 /** True for the integer types (raw values are rounded to integers by toRaw). */
-export function isIntegerType(type: NumericType): boolean {
+function isIntegerType(type: NumericType): boolean {
   return type !== 'float32' && type !== 'float64';
 }
 
@@ -290,11 +290,6 @@ export interface Scaling {
 }
 export const IDENTITY_SCALING: Scaling = Object.freeze({ scale: 1, offset: 0 });
 
-/** True for {scale: 1, offset: 0}: raw and engineering values are the same. */
-export function isIdentityScaling(scaling: Scaling): boolean {
-  return scaling.scale === 1 && scaling.offset === 0;
-}
-
 /**
  * Engineering value from raw. 64-bit integers stay bigint when scaling is the identity, else
  * become number (precision beyond 2^53 is lost, as in every client).
@@ -381,7 +376,7 @@ export function toRaw(
 // SunSpec scale factors: engineering = raw × 10^sf, sf an int16 (sunssf) register.
 
 /** The sunssf "not implemented" value (0x8000): the scaled points have no value. */
-export const SUNSSF_NOT_IMPLEMENTED = -32768;
+const SUNSSF_NOT_IMPLEMENTED = -32768;
 
 /** Exact powers of ten: 10^k is exactly representable in a double for k ≤ 22. */
 const POW10 = [

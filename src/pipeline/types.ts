@@ -7,11 +7,14 @@ export interface ConnectionInfo {
   readonly remotePort: number;
 }
 
+/** What a server does with a newcomer when its connection limit is reached. */
+export type ConnectionPolicy = 'refuse' | 'closeLeastRecentlyActive';
+
 /** One request as it travels down the pipeline. */
 export interface Exchange {
   readonly transactionId: number;
   readonly unitId: number;
-  /** The raw request PDU. Read-only: it is a view into the received bytes. */
+  /** The raw request PDU: the server's own copy (a slab slice), kept while a handler answers later. Read-only. */
   readonly pdu: Uint8Array;
   readonly request: Request;
   readonly connection: ConnectionInfo;

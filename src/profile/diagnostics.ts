@@ -6,12 +6,30 @@ export interface SourceLocation {
 }
 
 /**
+ * Every code a diagnostic can carry: stable, so tests and tools assert codes, not wording.
+ * E_YAML_* and E_FILE_* come from reading, E_SCHEMA_* from the JSON Schema, the rest from the
+ * semantic checks of the compiler.
+ */
+export type DiagnosticCode =
+  | 'E_FILE_NOT_FOUND' | 'E_FILE_READ' | 'E_EMPTY' | 'E_MULTIPLE_DOCUMENTS'
+  | 'E_YAML_SYNTAX' | 'E_YAML_KEY' | 'E_YAML_MERGE' | 'E_DUPLICATE_KEY'
+  | 'E_INCLUDE_NOT_FOUND' | 'E_INCLUDE_READ'
+  | 'E_SCHEMA' | 'E_SCHEMA_ENUM' | 'E_SCHEMA_LENGTH' | 'E_SCHEMA_PATTERN' | 'E_SCHEMA_POINT_TYPE' | 'E_SCHEMA_RANGE'
+  | 'E_SCHEMA_REQUIRED' | 'E_SCHEMA_TYPE' | 'E_SCHEMA_UNKNOWN_KEY'
+  | 'E_ADDRESS_RANGE' | 'E_ADDRESS_TABLE' | 'E_ALIAS_MISMATCH' | 'E_BIT_OVERLAP' | 'E_BIT_RANGE'
+  | 'E_BLOCK_LENGTH' | 'E_BLOCK_OVERLAP' | 'E_BLOCK_PAST_END' | 'E_BLOCK_VALUES' | 'E_GATEWAY_AND_DEVICE'
+  | 'E_IDENTIFICATION' | 'E_OVERLAP' | 'E_POINT_PAST_END' | 'E_RANGE_EMPTY' | 'E_SCALE_CONFLICT'
+  | 'E_SCALE_FACTOR_TYPE' | 'E_STRING_NOT_ASCII' | 'E_STRING_TOO_LONG' | 'E_TABLE_ALIASED' | 'E_TABLE_TYPE'
+  | 'E_UNIT_BROADCAST' | 'E_UNIT_DUPLICATE' | 'E_UNIT_RANGE' | 'E_UNIT_SOURCE' | 'E_UNKNOWN_BIT'
+  | 'E_UNKNOWN_REFERENCE' | 'E_UNKNOWN_TEMPLATE' | 'E_VALUE_CONFLICT' | 'E_VALUE_ENUM' | 'E_VALUE_RANGE' | 'E_VALUE_TYPE';
+
+/**
  * One problem found in a profile. `code` is stable (tests assert codes, not wording); `path` is
  * the dotted path inside the document (`points.speed`, `units[2].unitId`); `message` is a
  * sentence a person understands.
  */
 export interface Diagnostic {
-  readonly code: string;
+  readonly code: DiagnosticCode;
   readonly message: string;
   readonly path: string;
   readonly location?: SourceLocation;

@@ -1,5 +1,5 @@
 import { isAbsolute, join, resolve } from 'node:path';
-import { formatPath, type Diagnostic } from './diagnostics.js';
+import { formatPath, type Diagnostic, type DiagnosticCode } from './diagnostics.js';
 import { isRecord } from './one-of.js';
 import { parseYaml } from './parse-yaml.js';
 import type { ProfileSchema } from './schema.js';
@@ -94,7 +94,7 @@ async function includeAt(
   cache: Map<string, Promise<Included>>,
 ): Promise<Record<string, unknown> | undefined> {
   const target = String(owner.include);
-  const report = (code: string, message: string): undefined => {
+  const report = (code: DiagnosticCode, message: string): undefined => {
     host.diagnostics.push({
       code,
       message,

@@ -78,6 +78,7 @@ export async function loadProfileObject(value: unknown, options: LoadObjectOptio
     diagnostics: [],
     baseDir: '',
     cwd: options.cwd ?? process.cwd(),
+    fromObject: true,
     readFile: readUtf8,
   });
 }
@@ -89,6 +90,8 @@ interface Check {
   readonly rootLocation?: SourceLocation;
   readonly baseDir: string;
   readonly cwd: string;
+  /** The profile is an object, not a file: only its includes are files that were read. */
+  readonly fromObject?: boolean;
   readFile(path: string): Promise<string>;
 }
 
@@ -100,12 +103,13 @@ async function check(value: unknown, c: Check): Promise<LoadResult> {
     errors = [...(schema.validateProfile.errors ?? [])];
     diagnostics.push(...schemaDiagnostics(errors, { schema, root: value, sourceMap, rootLocation: c.rootLocation }));
   }
-  const files = [c.file];
+  const files = c.fromObject ? [] : [c.file];
   if (isRecord(value)) {
     await resolveIncludes(value, { ...c, schema, noteFile: (file) => files.push(file) });
   }
   const loaded: LoadedProfile = {
     file: c.file,
+    files,
     profile: value as DeviceProfile,
     locate: (node, key) => sourceMap.locate(node, key),
     locateKey: (node, key) => sourceMap.locateKey(node, key),

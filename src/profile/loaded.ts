@@ -11,6 +11,12 @@ import type { DeviceProfile } from './types.generated.js';
 export interface LoadedProfile {
   /** The path as the user gave it (kept relative for messages). */
   readonly file: string;
+  /**
+   * Every file the load read: the profile first, then each include, as named in messages
+   * (relative to the working folder given to the loader). Empty for a profile given as an object
+   * without includes.
+   */
+  readonly files: readonly string[];
   readonly profile: DeviceProfile;
   /**
    * Position of `node` itself, or of the value under `key` inside it (falling back to the key,

@@ -20,7 +20,7 @@ export function chooseBranch(branches: readonly unknown[], data: unknown, resolv
 }
 
 /** Whether `data` has a JSON type the schema accepts (ignoring every other keyword). */
-export function typeFits(schema: JsonSchema | undefined, data: unknown, resolve: Resolve): boolean {
+function typeFits(schema: JsonSchema | undefined, data: unknown, resolve: Resolve): boolean {
   if (!schema) return false;
   if (Array.isArray(schema.oneOf)) return schema.oneOf.some((b) => typeFits(resolve(b), data, resolve));
   const types = typesOf(schema);

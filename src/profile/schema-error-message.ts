@@ -1,5 +1,5 @@
 import type { ErrorObject } from 'ajv';
-import { formatPath, type Diagnostic, type SourceLocation } from './diagnostics.js';
+import { formatPath, type Diagnostic, type DiagnosticCode, type SourceLocation } from './diagnostics.js';
 import { isRecord } from './one-of.js';
 import type { JsonSchema } from './schema.js';
 import { describeValue, patternWords, typesNoun } from './schema-messages.js';
@@ -34,7 +34,7 @@ const NAME_KINDS: Readonly<Record<string, string>> = {
 /** One ajv error (of any keyword but `oneOf`) as a diagnostic with a stable code. */
 export function explainError({ error, path }: Located, at: Locator): Diagnostic {
   const { params, data } = error;
-  const here = (code: string, message: string): Diagnostic => ({
+  const here = (code: DiagnosticCode, message: string): Diagnostic => ({
     code,
     message,
     path: formatPath(path),

@@ -1,6 +1,6 @@
 import { isAlias, isMap, isScalar, isSeq } from 'yaml';
 import type { Document, Node, YAMLMap, YAMLSeq } from 'yaml';
-import { formatPath, type Diagnostic } from './diagnostics.js';
+import { formatPath, type Diagnostic, type DiagnosticCode } from './diagnostics.js';
 import { toLocation, type Anchor, type SourceMap, type SourceText } from './source-map.js';
 
 type Segment = string | number;
@@ -125,7 +125,7 @@ export class YamlToJs {
     }
   }
 
-  private report(code: string, message: string, path: readonly Segment[], at: Anchor | undefined): void {
+  private report(code: DiagnosticCode, message: string, path: readonly Segment[], at: Anchor | undefined): void {
     this.diagnostics.push({ code, message, path: formatPath(path), location: at && toLocation(at) });
   }
 }

@@ -28,7 +28,8 @@ export const ExceptionCode = {
   GatewayPathUnavailable: 0x0a,
   GatewayTargetDeviceFailedToRespond: 0x0b,
 } as const;
-export type ExceptionCode = number;
+/** A named exception code; custom codes 1..255 (CustomModbusError, fault rules) stay plain numbers. */
+export type ExceptionCode = (typeof ExceptionCode)[keyof typeof ExceptionCode];
 
 /** MEI type of FC 43 read device identification. */
 export const MEI_READ_DEVICE_ID = 0x0e;

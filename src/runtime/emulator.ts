@@ -1,11 +1,15 @@
 import type { Table } from '../device/data-source.js';
-import type { CompiledProfile, CompiledUnit, PointValue } from '../compiler/types.js';
+import type { CompiledProfile, CompiledUnit, PointValue } from '../model/types.js';
+import type { ConnectionPolicy } from '../pipeline/types.js';
 import { ProfileError } from '../profile/diagnostics.js';
-import { silentLogger, type Logger } from '../log.js';
-import { ModbusTcpServer, DEFAULT_IDLE_TIMEOUT_MS, type BoundAddress, type ConnectionPolicy } from '../server/server.js';
+import type { Logger } from '../log.js';
+import type { BoundAddress } from '../server/server.js';
+import type { SocketIoMode } from '../server/socket-io.js';
 import type { TrafficLevel } from '../server/trace.js';
-import type { Timer } from '../time.js';
+import type { Clock, Timer } from '../time.js';
+import { createEnvironment } from './environment.js';
 import { loadDevice } from './load-device.js';
+import { Runtime } from './runtime.js';
 
 export interface EmulatorOptions {
   /** A profile file path, or a profile as an object (same format, validated the same way). */
@@ -22,8 +26,16 @@ export interface EmulatorOptions {
   cwd?: string;
   logger?: Logger;
   traffic?: TrafficLevel;
-  /** Wire-level timer (tests inject a ManualTimer). */
+  /** Wire-level timer, never scaled (tests inject a ManualTimer). */
   timer?: Timer;
+  /** Seed of every random draw (default: chosen at random; read it back from `seed`). */
+  seed?: number;
+  /** The emulator clock (tests pass a ManualClock and advance it); excludes `timeScale`. */
+  clock?: Clock;
+  /** Emulator time runs this many times faster than real time (default 1). */
+  timeScale?: number;
+  /** 'direct' (default) or 'stream' socket I/O (see the README's Architecture). */
+  ioMode?: SocketIoMode;
 }
 
 /** Which unit of a gateway an API call means; a single-device profile needs none. */
@@ -36,6 +48,12 @@ export interface Emulator {
   readonly port: number;
   readonly address: BoundAddress;
   readonly device: CompiledProfile;
+  /** The seed of this run's random draws: pass it as `seed` to replay them. */
+  readonly seed: number;
+  /** Milliseconds of emulator time since the start. */
+  now(): number;
+  /** The runtime serving the device (events: connection, disconnect, swap, error, close). */
+  readonly runtime: Runtime;
   /** Engineering value of a point by name (`speed`, `status.fault`). */
   read(name: string, where?: UnitSelector): PointValue;
   /** Sets a point from code: the value must fit its type; access rules do not apply. */
@@ -53,35 +71,40 @@ export interface Emulator {
  * carries every diagnostic when the profile is invalid.
  */
 export async function startEmulator(options: EmulatorOptions): Promise<Emulator> {
-  const logger = options.logger ?? silentLogger;
-  const result = await loadDevice(options.profile, { cwd: options.cwd, logger });
+  const env = createEnvironment(options);
+  const result = await loadDevice(options.profile, { cwd: options.cwd, env });
   if (!result.ok) throw new ProfileError(result.diagnostics);
   const device = result.profile;
-  const settings = device.server;
-  const server = new ModbusTcpServer({
-    handler: device.handler,
-    host: options.host ?? settings.host ?? '127.0.0.1',
+  const runtime = new Runtime({
+    device,
+    env,
+    // The profile's port is for the CLI: the API binds a free port unless told otherwise.
     port: options.port ?? 0,
-    idleTimeoutMs: options.idleTimeoutMs ?? settings.idleTimeoutMs ?? DEFAULT_IDLE_TIMEOUT_MS,
-    maxConnections: options.maxConnections ?? settings.maxConnections,
-    connectionPolicy: options.connectionPolicy ?? settings.whenFull,
-    logger,
+    ...(options.host !== undefined && { host: options.host }),
+    ...(options.idleTimeoutMs !== undefined && { idleTimeoutMs: options.idleTimeoutMs }),
+    ...(options.maxConnections !== undefined && { maxConnections: options.maxConnections }),
+    ...(options.connectionPolicy !== undefined && { connectionPolicy: options.connectionPolicy }),
+    ...(options.ioMode !== undefined && { ioMode: options.ioMode }),
     traffic: options.traffic ?? 0,
-    timer: options.timer,
   });
-  const address = await server.listen();
+  const address = await runtime.listen();
 
-  const unitOf = (where: UnitSelector | undefined): CompiledUnit => selectUnit(device, where);
+  const unitOf = (where: UnitSelector | undefined): CompiledUnit => selectUnit(runtime.device as CompiledProfile, where);
   return {
     host: address.host,
     port: address.port,
     address,
-    device,
+    get device() {
+      return runtime.device as CompiledProfile;
+    },
+    seed: env.random.seed,
+    now: () => env.clock.now(),
+    runtime,
     read: (name, where) => unitOf(where).read(name),
     write: (name, value, where) => unitOf(where).write(name, value),
     readTable: (table, address, quantity, where) => unitOf(where).readTable(table, address, quantity),
     writeTable: (table, address, values, where) => unitOf(where).writeTable(table, address, values),
-    close: () => server.close(),
+    close: () => runtime.close(),
   };
 }
 

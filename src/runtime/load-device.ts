@@ -1,30 +1,44 @@
 import { compileProfile } from '../compiler/compile.js';
-import type { CompiledProfile } from '../compiler/types.js';
-import type { Logger } from '../log.js';
+import type { Environment } from '../environment.js';
+import type { CompiledProfile } from '../model/types.js';
 import type { Diagnostic } from '../profile/diagnostics.js';
 import { loadProfileFile, loadProfileObject, sortDiagnostics } from '../profile/index.js';
+import { createEnvironment } from './environment.js';
 
 export type DeviceResult =
-  | { readonly ok: true; readonly profile: CompiledProfile }
-  | { readonly ok: false; readonly diagnostics: readonly Diagnostic[] };
+  | {
+      readonly ok: true;
+      readonly profile: CompiledProfile;
+      /** Every file the load read (the profile, then each include): what a watcher watches. */
+      readonly files: readonly string[];
+    }
+  | { readonly ok: false; readonly diagnostics: readonly Diagnostic[]; readonly files?: readonly string[] };
+
+export interface LoadDeviceOptions {
+  /** Folder that relative paths (the profile's and its includes') are read from. */
+  cwd?: string;
+  /** Environment of the compiled device (default: real clock and timer, a random seed, no log). */
+  env?: Environment;
+}
 
 /**
  * Loads (path or object), validates and compiles a profile; every problem is returned, none
  * thrown. When the schema finds problems, the entities without them are still compiled, so
  * semantic problems (overlaps, values that do not fit) are reported in the same run.
  */
-export async function loadDevice(
-  source: string | object,
-  options: { cwd?: string; logger?: Logger } = {},
-): Promise<DeviceResult> {
+export async function loadDevice(source: string | object, options: LoadDeviceOptions = {}): Promise<DeviceResult> {
+  const env = options.env ?? createEnvironment();
   const loaded = typeof source === 'string' ? await loadProfileFile(source, options) : await loadProfileObject(source, options);
-  if (loaded.ok) return compileProfile(loaded.loaded, options);
+  if (loaded.ok) {
+    const compiled = compileProfile(loaded.loaded, { env });
+    return compiled.ok ? { ok: true, profile: compiled.profile, files: loaded.loaded.files } : { ...compiled, files: loaded.loaded.files };
+  }
   if (!loaded.partial) return loaded;
-  const compiled = compileProfile(loaded.partial);
+  const compiled = compileProfile(loaded.partial, { env });
   if (compiled.ok) return loaded;
   const seen = new Set(loaded.diagnostics.map(key));
   const extra = compiled.diagnostics.filter((d) => !seen.has(key(d)));
-  return { ok: false, diagnostics: sortDiagnostics([...loaded.diagnostics, ...extra], loaded.files ?? []) };
+  return { ok: false, diagnostics: sortDiagnostics([...loaded.diagnostics, ...extra], loaded.files ?? []), files: loaded.files };
 }
 
 const key = (d: Diagnostic): string => `${d.code} ${d.location?.file}:${d.location?.line}:${d.location?.column}`;

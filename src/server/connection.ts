@@ -20,9 +20,12 @@ export interface ConnectionHost {
   readonly logger: Logger;
   readonly traffic: TrafficLevel;
   readonly idleTimeoutMs: number;
+  /** Read when a connection starts: 'stream' once any connection had to fall back. */
   readonly ioMode: SocketIoMode;
   /** Lines a client (or a broken data source) could repeat per frame go through here (warn-limit.ts). */
   readonly warnings: WarnLimiter;
+  /** A connection asked for 'direct' I/O and uses the documented API instead (socket-io.ts). */
+  ioFallback(connectionId: number, reason: string): void;
   onClosed(connection: Connection): void;
 }
 
@@ -79,9 +82,10 @@ export class Connection {
   ) {
     this.info = { id, remoteAddress: accepted.remoteAddress ?? '?', remotePort: accepted.remotePort ?? 0 };
     this.lastActivity = host.timer.now();
-    const socket = startReading(accepted, (bytes, length) => this.onBytes(bytes, length), host.ioMode);
+    const fallback = (reason: string): void => host.ioFallback(id, reason);
+    const socket = startReading(accepted, (bytes, length) => this.onBytes(bytes, length), host.ioMode, fallback);
     this.socket = socket;
-    this.send = createSender(socket, () => this.onDrained(), host.ioMode);
+    this.send = createSender(socket, () => this.onDrained(), host.ioMode, fallback);
     socket.setNoDelay(true);
     socket.on('error', (error: Error) => host.logger.log('debug', `#${id} socket error: ${error.message}`));
     socket.on('close', () => this.onClose());

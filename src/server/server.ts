@@ -1,15 +1,14 @@
 import { createServer, type AddressInfo, type Server, type Socket } from 'node:net';
-import type { Handler } from '../pipeline/types.js';
+import type { ConnectionInfo, ConnectionPolicy, Handler } from '../pipeline/types.js';
+
+export type { ConnectionPolicy };
 import { silentLogger, type Logger } from '../log.js';
 import type { Timer, TimerHandle } from '../time.js';
-import { realTimer } from '../runtime/timers.js';
 import { Connection, type ConnectionHost } from './connection.js';
 import type { TrafficLevel } from './trace.js';
-import type { SocketIoMode } from './socket-io.js';
+import { directIoUnavailable, type SocketIoMode } from './socket-io.js';
 import { WarnLimiter } from './warn-limit.js';
 
-/** What to do with a newcomer when `maxConnections` are open. */
-export type ConnectionPolicy = 'refuse' | 'closeLeastRecentlyActive';
 
 export interface ServerOptions {
   handler: Handler;
@@ -24,7 +23,8 @@ export interface ServerOptions {
   /** Unlimited when 0 or absent. */
   maxConnections?: number;
   connectionPolicy?: ConnectionPolicy;
-  timer?: Timer;
+  /** Wire-level time (idle timeout, close grace, timed chunks): `realTimer`, or a ManualTimer in tests. */
+  timer: Timer;
   logger?: Logger;
   traffic?: TrafficLevel;
   /**
@@ -33,6 +33,11 @@ export interface ServerOptions {
    * the same; 'direct' takes less CPU per request.
    */
   ioMode?: SocketIoMode;
+  /** Told of every accepted connection, and of its end. */
+  onConnection?: (info: ConnectionInfo) => void;
+  onDisconnect?: (info: ConnectionInfo) => void;
+  /** Errors of the listener after it is bound (default: logged). */
+  onError?: (error: Error) => void;
 }
 
 export interface BoundAddress {
@@ -55,9 +60,10 @@ export class ModbusTcpServer implements ConnectionHost {
   readonly logger: Logger;
   readonly traffic: TrafficLevel;
   readonly idleTimeoutMs: number;
-  readonly ioMode: SocketIoMode;
   readonly warnings: WarnLimiter;
   private readonly options: ServerOptions;
+  /** Why 'direct' I/O is not (or no longer) used, when it was asked for. */
+  private ioFallbackReason: string | undefined;
   private readonly server: Server;
   private readonly connections = new Set<Connection>();
   private readonly closeWaiters = new Set<() => void>();
@@ -70,20 +76,34 @@ export class ModbusTcpServer implements ConnectionHost {
   constructor(options: ServerOptions) {
     this.options = options;
     this.handler = options.handler;
-    this.timer = options.timer ?? realTimer;
+    this.timer = options.timer;
     this.logger = options.logger ?? silentLogger;
     this.traffic = options.traffic ?? 0;
     this.idleTimeoutMs = options.idleTimeoutMs ?? DEFAULT_IDLE_TIMEOUT_MS;
-    this.ioMode = options.ioMode ?? 'direct';
     this.warnings = new WarnLimiter(this.logger, this.timer, this.traffic >= 2);
+    if ((options.ioMode ?? 'direct') === 'direct') this.ioFallbackReason = directIoUnavailable();
     // Accepted sockets start paused so the connection chooses how they are read (socket-io.ts).
     this.server = createServer({ noDelay: true, pauseOnConnect: true }, (socket) => this.accept(socket));
     // A failed listen() is the caller's to report (it rejects); log only errors after that.
     this.server.on('error', (error: NodeJS.ErrnoException) => {
       if (!this.bound) return;
+      // Out of descriptors is the server's to survive (and log, rate-limited): not a failure.
       if (error.code === 'EMFILE' || error.code === 'ENFILE') this.outOfDescriptors(error);
+      else if (options.onError) options.onError(error);
       else this.logger.log('error', `server error: ${error.message}`);
     });
+  }
+
+  /** How new connections move bytes: 'stream' when asked for, or once 'direct' had to fall back. */
+  get ioMode(): SocketIoMode {
+    return this.options.ioMode === 'stream' || this.ioFallbackReason !== undefined ? 'stream' : 'direct';
+  }
+
+  /** The first fallback is logged and switches every later connection to the documented API. */
+  ioFallback(connectionId: number, reason: string): void {
+    if (this.ioFallbackReason !== undefined) return;
+    this.ioFallbackReason = reason;
+    this.logger.log('warn', `socket I/O: #${connectionId} and later connections use Node's stream API: ${reason}`);
   }
 
   /** Replaces the handler; every later exchange, on live connections too, uses the new one. */
@@ -108,6 +128,8 @@ export class ModbusTcpServer implements ConnectionHost {
         this.server.off('error', onError);
         const a = this.server.address() as AddressInfo;
         this.bound = { host: a.address, port: a.port, family: a.family };
+        const why = this.ioFallbackReason === undefined ? '' : ` (direct I/O unavailable: ${this.ioFallbackReason})`;
+        this.logger.log('debug', `socket I/O: ${this.ioMode}${why}`);
         resolve(this.bound);
       });
     });
@@ -138,6 +160,7 @@ export class ModbusTcpServer implements ConnectionHost {
   onClosed(connection: Connection): void {
     if (!this.connections.delete(connection)) return;
     if (this.traffic) this.logger.log('info', `#${connection.info.id} disconnected`);
+    this.options.onDisconnect?.(connection.info);
     for (const waiter of this.closeWaiters) waiter();
   }
 
@@ -189,5 +212,6 @@ export class ModbusTcpServer implements ConnectionHost {
     const connection = new Connection(socket, this, this.nextId++);
     this.connections.add(connection);
     if (this.traffic) this.logger.log('info', `#${connection.info.id} connected from ${connection.info.remoteAddress}:${connection.info.remotePort}`);
+    this.options.onConnection?.(connection.info);
   }
 }

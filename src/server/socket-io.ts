@@ -19,9 +19,11 @@ import { Socket, type OnReadOpts } from 'node:net';
  *   write the kernel did not take at once is in flight until its callback.
  *
  * Both rely on undocumented, long-standing parts of net.Socket (`_handle`, `_writeGeneric`;
- * checked on the Node 20 we run). Where either is missing or does not look as expected, that
- * direction uses the documented API ('data' events, `write` and 'drain'); 'stream' mode forces
- * both. The two modes behave the same, and the tests run both.
+ * checked on the Node 20 we run). The path checks itself: where either is missing or does not
+ * look as expected, or the new socket did not adopt the handle, that connection uses the
+ * documented API ('data' events, `write` and 'drain') and `onFallback` is told why; a socket
+ * that emits 'data' although `onread` should have taken its bytes is served the same way.
+ * 'stream' mode forces the documented API. The two modes behave the same, and the tests run both.
  *
  * One read buffer serves every socket: libuv reads into it and calls back synchronously, one read
  * at a time. The bytes are therefore only lent to the callback: whatever it keeps (a request PDU
@@ -42,7 +44,7 @@ export type OnBytes = (bytes: Uint8Array, length: number) => void;
 export type Send = (bytes: Uint8Array) => boolean;
 
 /** The part of a libuv stream handle this module needs. */
-interface StreamHandle {
+export interface StreamHandle {
   readStart(): number;
   readStop(): number;
   useUserBuffer(buffer: Uint8Array): void;
@@ -50,18 +52,43 @@ interface StreamHandle {
 
 type WriteGeneric = (writev: boolean, data: Uint8Array, encoding: string, callback: (error?: Error | null) => void) => void;
 
+/** Told why a connection asked for 'direct' I/O uses the documented API instead. */
+export type OnFallback = (reason: string) => void;
+
+/** Builds the socket that takes over an accepted socket's handle (a seam for tests of the check). */
+export type Adopt = (options: { handle: StreamHandle; onread: OnReadOpts }) => Socket;
+
+// `handle` and `onread` are honoured by the constructor (it is how net.Server and net.connect
+// build sockets) but missing from @types/node's SocketConstructorOpts.
+const adoptHandle: Adopt = ({ handle, onread }) =>
+  new Socket({ handle, allowHalfOpen: false, readable: true, writable: true, onread } as ConstructorParameters<typeof Socket>[0]);
+
 /**
  * Starts reading `accepted` (a socket accepted with `pauseOnConnect`) and lends every chunk to
  * `onBytes`. Returns the socket to use from now on: a new one over the same handle, or
- * `accepted` itself when reading in stream mode.
+ * `accepted` itself when reading through 'data' events.
  */
-export function startReading(accepted: Socket, onBytes: OnBytes, mode: SocketIoMode = 'direct'): Socket {
-  const handle = mode === 'direct' ? takeHandle(accepted) : null;
-  if (!handle) {
-    accepted.on('data', (chunk: Buffer) => onBytes(chunk, chunk.length));
-    accepted.resume();
-    return accepted;
+export function startReading(accepted: Socket, onBytes: OnBytes, mode: SocketIoMode = 'direct', onFallback: OnFallback = () => {}, adopt: Adopt = adoptHandle): Socket {
+  if (mode === 'direct') {
+    const handle = readableHandle(accepted);
+    if (!handle) onFallback('the accepted socket has no libuv stream handle with useUserBuffer/readStart/readStop');
+    else {
+      const socket = adoptInto(accepted, handle, onBytes, onFallback, adopt);
+      if (socket) return socket;
+    }
   }
+  accepted.on('data', (chunk: Buffer) => onBytes(chunk, chunk.length));
+  accepted.resume();
+  return accepted;
+}
+
+/**
+ * Moves the handle into a socket built with `onread`, and checks that it took: the new socket
+ * owns the handle (else the husk keeps it and is read through 'data' events: null). Only then is
+ * the husk destroyed, without its handle, so it releases its slot in net.Server's connection
+ * count and never closes the handle that lives on in the new socket.
+ */
+function adoptInto(accepted: Socket, handle: StreamHandle, onBytes: OnBytes, onFallback: OnFallback, adopt: Adopt): Socket | null {
   const onread: OnReadOpts = {
     buffer: sharedReadBuffer,
     // true: keep reading (pausing for backpressure is the connection's, with pause()).
@@ -70,37 +97,41 @@ export function startReading(accepted: Socket, onBytes: OnBytes, mode: SocketIoM
       return true;
     },
   };
-  // `handle` and `onread` are honoured by the constructor (it is how net.Server and net.connect
-  // build sockets) but missing from @types/node's SocketConstructorOpts.
-  const options = { handle, allowHalfOpen: false, readable: true, writable: true, onread };
-  return new Socket(options as ConstructorParameters<typeof Socket>[0]);
-}
-
-/**
- * Detaches the TCP handle from an accepted, not yet reading socket. The husk is destroyed without
- * its handle, so it releases its slot in net.Server's connection count and never closes the handle
- * that lives on in the new socket.
- */
-function takeHandle(accepted: Socket): StreamHandle | null {
-  const husk = accepted as unknown as { _handle?: unknown };
-  const handle = husk._handle as Partial<StreamHandle> | null | undefined;
-  if (
-    !handle ||
-    typeof handle.useUserBuffer !== 'function' ||
-    typeof handle.readStart !== 'function' ||
-    typeof handle.readStop !== 'function'
-  ) {
+  const socket = adopt({ handle, onread });
+  if ((socket as unknown as { _handle?: unknown })._handle !== handle) {
+    onFallback('a socket built over the accepted handle did not adopt it');
+    socket.destroy();
     return null;
   }
-  husk._handle = null;
+  (accepted as unknown as { _handle: unknown })._handle = null;
   accepted.destroy();
-  return handle as StreamHandle;
+  // With `onread` honoured no 'data' is ever emitted; if it is, the bytes still reach the framing.
+  let warned = false;
+  socket.on('data', (chunk: Buffer) => {
+    if (!warned) onFallback("the adopted socket emitted 'data' instead of calling onread");
+    warned = true;
+    onBytes(chunk, chunk.length);
+  });
+  return socket;
+}
+
+function readableHandle(accepted: Socket): StreamHandle | null {
+  const handle = (accepted as unknown as { _handle?: Partial<StreamHandle> | null })._handle;
+  const usable = handle && typeof handle.useUserBuffer === 'function' && typeof handle.readStart === 'function' && typeof handle.readStop === 'function';
+  return usable ? (handle as StreamHandle) : null;
+}
+
+/** Why the direct path cannot work on this Node at all (checked once at start-up), or undefined. */
+export function directIoUnavailable(): string | undefined {
+  const proto = Socket.prototype as unknown as { _writeGeneric?: unknown };
+  return typeof proto._writeGeneric === 'function' ? undefined : 'net.Socket has no _writeGeneric';
 }
 
 /** A `Send` for `socket`; `onDrained` is called when writes that returned false have completed. */
-export function createSender(socket: Socket, onDrained: () => void, mode: SocketIoMode = 'direct'): Send {
+export function createSender(socket: Socket, onDrained: () => void, mode: SocketIoMode = 'direct', onFallback: OnFallback = () => {}): Send {
   const writeGeneric = (socket as unknown as { _writeGeneric?: WriteGeneric })._writeGeneric;
   if (mode !== 'direct' || typeof writeGeneric !== 'function') {
+    if (mode === 'direct') onFallback('the socket has no _writeGeneric');
     socket.on('drain', onDrained);
     return (bytes) => socket.write(bytes);
   }

@@ -143,6 +143,56 @@ describe('modbus-emu <profiles...>', () => {
     expect(c.stdout).not.toContain('listening on');
   });
 
+  it('binds every listener or none: with the second port taken, nothing is announced and the first port is free again', async () => {
+    const taken = createServer();
+    await new Promise<void>((resolve) => taken.listen(0, '127.0.0.1', resolve));
+    onTestFinished(() => void taken.close());
+    const takenPort = (taken.address() as { port: number }).port;
+    const firstPort = await freePort();
+    const dir = tempDir();
+    const profile = (name: string, port: number) => `version: 1\nname: ${name}\nserver: { port: ${port} }\npoints:\n  v: { type: uint16, address: 0 }\n`;
+    writeFileSync(join(dir, 'first.yaml'), profile('first', firstPort));
+    writeFileSync(join(dir, 'second.yaml'), profile('second', takenPort));
+    const c = cli([join(dir, 'first.yaml'), join(dir, 'second.yaml')]);
+    const outcome = await Promise.race([c.exit, c.ready().then(() => 'listening' as const)]);
+    expect(outcome).toBe(1);
+    expect(c.stdout).toBe('');
+    expect(c.stderr).not.toContain('listening on');
+    expect(c.stderr).toContain(`second.yaml: cannot listen on 127.0.0.1:${takenPort}: the port is already in use`);
+    expect(c.stderr).toContain('no device is listening');
+    // The first listener was closed again: its port can be bound.
+    const again = createServer();
+    await new Promise<void>((resolve, reject) => {
+      again.once('error', reject);
+      again.listen(firstPort, '127.0.0.1', resolve);
+    });
+    await new Promise((resolve) => again.close(resolve));
+  });
+
+  it('prints the seed it chose, and --seed N replays it: the same seed is printed and used', async () => {
+    const first = cli(['devices/pump.yaml', '--port', '0']);
+    await first.ready();
+    const seed = /seed (\d+) \(replay this run with --seed \1\)/.exec(first.stderr)?.[1];
+    expect(seed).toBeDefined();
+    first.abort();
+    await first.exit;
+    const replay = cli(['devices/pump.yaml', '--port', '0', '--seed', seed!, '--time-scale', '60']);
+    await replay.ready();
+    expect(replay.stderr).toContain(`seed ${seed} (replay this run with --seed ${seed}); emulator time runs ×60`);
+  });
+
+  it.each([
+    ['--seed', '-1'],
+    ['--seed', '4294967296'],
+    ['--seed', '1.5'],
+    ['--time-scale', '0'],
+    ['--time-scale', 'fast'],
+  ])('%s %s is a bad flag: exit 2', async (flag, value) => {
+    const c = cli(['devices/pump.yaml', '--port', '0', flag, value]);
+    expect(await c.exit).toBe(2);
+    expect(c.stderr).toContain(flag);
+  });
+
   it('an invalid profile: exit 1, diagnostics on stderr, nothing listening', async () => {
     const c = cli([MISTAKES, '--port', '0']);
     const outcome = await Promise.race([c.exit, c.ready().then(() => 'listening' as const)]);

@@ -1,4 +1,5 @@
 import { describe, expect, test } from 'vitest';
+import { decodeRequest } from '../../src/protocol/request.js';
 import { compile, pdu, registers, send, status } from './helpers.js';
 
 const GATEWAY = `
@@ -131,6 +132,18 @@ describe('gateway routing', () => {
   });
 });
 
+describe('the middleware chain', () => {
+  test("a gateway's answers for unreachable units are its first middleware, in front of the router", () => {
+    const device = compile(GATEWAY);
+    expect(device.middlewares).toHaveLength(1);
+    // Past the middleware, the router alone has no answer of its own for an unreachable unit id.
+    expect(status(send(device, pdu.read(3, 0, 1), 200))).toBe(0x0a);
+    const raw = Uint8Array.from(pdu.read(3, 0, 1));
+    const exchange = { transactionId: 1, unitId: 200, pdu: raw, request: decodeRequest(raw), connection: { id: 1, remoteAddress: '', remotePort: 0 } };
+    expect(() => device.router(exchange)).toThrow(/gateway answers it/);
+  });
+});
+
 describe('a single device', () => {
   const PUMP = `
     name: pump
@@ -147,6 +160,12 @@ describe('a single device', () => {
     expect(device.summary()).toEqual(['pump (every unit id): 1 holding, 1 input, 0 coils, 0 discrete inputs']);
     expect(device.server).toEqual({ port: 1502, idleTimeoutMs: 2500 });
     expect(device.name).toBe('pump');
+  });
+
+  test('has an empty middleware chain: its handler is the router itself', () => {
+    const device = compile(PUMP);
+    expect(device.middlewares).toEqual([]);
+    expect(device.handler).toBe(device.router);
   });
 
   test('with unitZero: broadcast, unit 0 writes are applied silently', () => {

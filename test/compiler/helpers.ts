@@ -5,7 +5,8 @@
 import { isMap, isScalar, isSeq, LineCounter, parseDocument, type Node } from 'yaml';
 import { expect } from 'vitest';
 import { compileProfile } from '../../src/compiler/compile.js';
-import type { CompiledProfile } from '../../src/compiler/types.js';
+import { testEnv } from '../helpers/env.js';
+import type { CompiledProfile } from '../../src/model/types.js';
 import type { Diagnostic } from '../../src/profile/diagnostics.js';
 import type { LoadedProfile } from '../../src/profile/loaded.js';
 import type { DeviceProfile } from '../../src/profile/types.generated.js';
@@ -34,6 +35,7 @@ export function loadYaml(text: string, file = 'test.yaml'): LoadedProfile {
   walk(doc.contents, profile);
   return {
     file,
+    files: [file],
     profile,
     locate(obj: object, key?: string | number) {
       const node = nodes.get(obj);
@@ -53,14 +55,14 @@ const keyOf = (key: unknown): string => (isScalar(key) ? String(key.value) : Str
 
 /** Compiles and expects success. */
 export function compile(text: string): CompiledProfile {
-  const result = compileProfile(loadYaml(text));
+  const result = compileProfile(loadYaml(text), { env: testEnv() });
   if (!result.ok) throw new Error(`unexpected diagnostics:\n${result.diagnostics.map((d) => `${d.path}: ${d.message} [${d.code}]`).join('\n')}`);
   return result.profile;
 }
 
 /** Compiles and expects failure; returns the diagnostics. */
 export function problems(text: string): readonly Diagnostic[] {
-  const result = compileProfile(loadYaml(text));
+  const result = compileProfile(loadYaml(text), { env: testEnv() });
   if (result.ok) throw new Error('expected diagnostics, the profile compiled');
   return result.diagnostics;
 }

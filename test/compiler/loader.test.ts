@@ -2,6 +2,7 @@ import { readdirSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, test } from 'vitest';
 import { compileProfile } from '../../src/compiler/compile.js';
+import { testEnv } from '../helpers/env.js';
 import { formatDiagnostic } from '../../src/profile/diagnostics.js';
 import { loadProfileFile, loadProfileText } from '../../src/profile/load.js';
 import { pdu, registers, send, status } from './helpers.js';
@@ -12,7 +13,7 @@ const root = fileURLToPath(new URL('../..', import.meta.url));
 async function fromText(text: string, files: Record<string, string>) {
   const loaded = await loadProfileText(text, 'main.yaml', { cwd: '/virtual', readFile: async (path) => files[path.replace(/^.*\//, '')] ?? Promise.reject(new Error(`no ${path}`)) });
   if (!loaded.ok) throw new Error(loaded.diagnostics.map(formatDiagnostic).join('\n'));
-  return compileProfile(loaded.loaded);
+  return compileProfile(loaded.loaded, { env: testEnv() });
 }
 
 describe('included devices', () => {
@@ -52,14 +53,14 @@ describe('bundled profiles compile', () => {
   test.each(files)('%s', async (file) => {
     const loaded = await loadProfileFile(`devices/${file}`, { cwd: root });
     if (!loaded.ok) throw new Error(loaded.diagnostics.map(formatDiagnostic).join('\n'));
-    const result = compileProfile(loaded.loaded);
+    const result = compileProfile(loaded.loaded, { env: testEnv() });
     if (!result.ok) throw new Error(result.diagnostics.map(formatDiagnostic).join('\n'));
     expect(result.profile.summary().length).toBeGreaterThan(0);
   });
 
   test('gateway.yaml: three meters from one included definition, each with its own storage', async () => {
     const loaded = await loadProfileFile('devices/gateway.yaml', { cwd: root });
-    const result = loaded.ok ? compileProfile(loaded.loaded) : undefined;
+    const result = loaded.ok ? compileProfile(loaded.loaded, { env: testEnv() }) : undefined;
     if (!result?.ok) throw new Error('gateway.yaml does not compile');
     const gw = result.profile;
     gw.unit(3)!.write('Hz', 49.9);

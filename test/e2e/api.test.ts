@@ -2,7 +2,8 @@ import { connect as netConnect, type Socket } from 'node:net';
 import { describe, expect, it, onTestFinished } from 'vitest';
 // Imported from the package entry, as a test suite in another project would.
 import { ProfileError, startEmulator, type Emulator } from '../../src/index.js';
-import { connectClient as client, type ModbusRTU } from '../helpers/modbus-client.js';
+import { connectClient as client } from '../helpers/modbus-client.js';
+import { ManualClock } from '../../src/runtime/clock.js';
 
 /**
  * The API as another project's test suite uses it: a profile object, port 0, a Modbus client of
@@ -194,3 +195,28 @@ function openSocket(port: number): Promise<Socket> {
   });
 }
 
+
+describe('startEmulator: the environment', () => {
+  it('takes a seed and a manual clock: the seed is reported, emulator time moves only with the clock', async () => {
+    const clock = new ManualClock();
+    const emulator = await startEmulator({ profile: BOILER, seed: 1, clock });
+    onTestFinished(() => emulator.close());
+    expect(emulator.seed).toBe(1);
+    expect(emulator.now()).toBe(0);
+    clock.advance(2500);
+    expect(emulator.now()).toBe(2500);
+    expect(emulator.device.env.random.seed).toBe(1);
+  });
+
+  it('chooses a seed when none is given, and refuses a clock together with a time scale', async () => {
+    const emulator = await start(BOILER);
+    expect(Number.isInteger(emulator.seed)).toBe(true);
+    await expect(startEmulator({ profile: BOILER, clock: new ManualClock(), timeScale: 10 })).rejects.toThrow(/either a clock or a timeScale/);
+  });
+
+  it('reports its socket I/O mode and runs through one runtime', async () => {
+    const emulator = await start(BOILER);
+    expect(['direct', 'stream']).toContain(emulator.runtime.ioMode);
+    expect(emulator.runtime.device).toBe(emulator.device);
+  });
+});

@@ -3,7 +3,7 @@ import { fileURLToPath } from 'node:url';
 import { parse } from 'yaml';
 import { describe, expect, it, onTestFinished } from 'vitest';
 import type { Table } from '../../src/device/data-source.js';
-import type { CompiledUnit } from '../../src/compiler/types.js';
+import type { CompiledUnit } from '../../src/model/types.js';
 import { loadDevice } from '../../src/runtime/load-device.js';
 import { startEmulator, type Emulator } from '../../src/runtime/emulator.js';
 import { connectClient as connect, type ModbusRTU } from '../helpers/modbus-client.js';

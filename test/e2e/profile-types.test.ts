@@ -1,6 +1,6 @@
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it, onTestFinished } from 'vitest';
-import type { PointValue } from '../../src/compiler/types.js';
+import type { PointValue } from '../../src/model/types.js';
 import { startEmulator, type Emulator } from '../../src/runtime/emulator.js';
 import { connectClient, type ModbusRTU } from '../helpers/modbus-client.js';
 

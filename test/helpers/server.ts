@@ -4,6 +4,9 @@ import { createDeviceHandler } from '../../src/device/handler.js';
 import { InMemoryDataSource } from '../../src/device/memory.js';
 import type { DataSource } from '../../src/device/data-source.js';
 import { ModbusTcpServer, type ServerOptions } from '../../src/server/server.js';
+import type { SocketIoMode } from '../../src/server/socket-io.js';
+import { realTimer } from '../../src/runtime/timers.js';
+import type { Timer } from '../../src/time.js';
 import type { Connection } from '../../src/server/connection.js';
 import { RawClient } from './socket.js';
 
@@ -93,7 +96,11 @@ export class ServerSide {
   }
 }
 
-export type TestServerOptions = Partial<ServerOptions> & { dataSource?: DataSource };
+/** The suite's second run sets MODBUS_EMU_IO_MODE=stream (vitest.config.ts); a test's own ioMode wins. */
+const env = process.env.MODBUS_EMU_IO_MODE;
+export const testIoMode: SocketIoMode | undefined = env === 'stream' || env === 'direct' ? env : undefined;
+
+export type TestServerOptions = Partial<ServerOptions> & { dataSource?: DataSource; timer?: Timer };
 
 export interface TestServer {
   readonly server: ModbusTcpServer;
@@ -115,6 +122,8 @@ export async function startServer(options: TestServerOptions = {}): Promise<Test
   const server = new ModbusTcpServer({
     handler: createDeviceHandler({ dataSource }),
     idleTimeoutMs: 0,
+    timer: realTimer,
+    ...(testIoMode && { ioMode: testIoMode }),
     ...rest,
     host: '127.0.0.1',
     port: 0,

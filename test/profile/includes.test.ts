@@ -1,6 +1,6 @@
 import { resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { loadProfileFile, loadProfileText } from '../../src/profile/index.js';
+import { loadProfileFile, loadProfileObject, loadProfileText } from '../../src/profile/index.js';
 import type { Device } from '../../src/profile/types.generated.js';
 import { FIXTURES, loaded, where } from './helpers.js';
 
@@ -95,3 +95,22 @@ function readFrom(files: Record<string, string>, log: string[] = []): (path: str
     return text;
   };
 }
+
+describe('the files a load read (what a watcher watches)', () => {
+  it('lists the profile first, then each included file once, as named in messages', async () => {
+    const result = await loadProfileFile(`${FIXTURES}/valid/gateway.yaml`);
+    if (!result.ok) throw new Error(result.diagnostics.map((d) => d.message).join('\n'));
+    expect(result.loaded.files).toEqual([`${FIXTURES}/valid/gateway.yaml`, `${FIXTURES}/valid/devices/meter.yaml`]);
+  });
+
+  it('lists a missing include too, so a watcher sees it appear', async () => {
+    const result = await loadProfileFile(`${FIXTURES}/invalid/include-missing.yaml`);
+    expect(result.ok).toBe(false);
+    if (!result.ok) expect(result.files).toEqual([`${FIXTURES}/invalid/include-missing.yaml`, `${FIXTURES}/invalid/parts/nowhere.yaml`]);
+  });
+
+  it('a profile given as an object lists only its includes', async () => {
+    const result = await loadProfileObject({ version: 1, points: {} });
+    expect(result.ok && result.loaded.files).toEqual([]);
+  });
+});

@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { response } from '../../src/pipeline/compose.js';
 import type { Handler } from '../../src/pipeline/types.js';
 import { encodeAdu } from '../../src/protocol/mbap.js';
-import { ManualTimer } from '../../src/runtime/timers.js';
+import { ManualTimer, realTimer } from '../../src/runtime/timers.js';
 import { ModbusTcpServer } from '../../src/server/server.js';
 import { startServer } from '../helpers/server.js';
 import { hex, RawClient, toHex } from '../helpers/socket.js';
@@ -22,7 +22,7 @@ describe('listen()', () => {
     const t = await startServer();
     const lines: string[] = [];
     const logger = { log: (_level: string, message: string) => void lines.push(message) };
-    const second = new ModbusTcpServer({ handler: answer(0), host: '127.0.0.1', port: t.port, logger });
+    const second = new ModbusTcpServer({ handler: answer(0), host: '127.0.0.1', port: t.port, logger, timer: realTimer });
     await expect(second.listen()).rejects.toMatchObject({ code: 'EADDRINUSE' });
     expect(lines).toEqual([]);
     await second.close();
@@ -54,7 +54,7 @@ describe('close()', () => {
   });
 
   it('resolves for a server that never listened', async () => {
-    await expect(new ModbusTcpServer({ handler: answer(0) }).close()).resolves.toBeUndefined();
+    await expect(new ModbusTcpServer({ handler: answer(0), timer: realTimer }).close()).resolves.toBeUndefined();
   });
 
   // A peer that never answers our FIN must not hold close() (or a CLI's exit) hostage.
@@ -119,7 +119,7 @@ describe('a port in use elsewhere', () => {
     const other = createServer();
     await new Promise<void>((resolve) => other.listen(0, '127.0.0.1', resolve));
     const { port } = other.address() as { port: number };
-    const server = new ModbusTcpServer({ handler: answer(0), port });
+    const server = new ModbusTcpServer({ handler: answer(0), port, timer: realTimer });
     await expect(server.listen()).rejects.toMatchObject({ code: 'EADDRINUSE' });
     expect(other.listening).toBe(true);
     await server.close();

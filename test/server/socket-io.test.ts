@@ -1,10 +1,10 @@
-import { Socket } from 'node:net';
-import { describe, expect, it } from 'vitest';
+import { connect, createServer, Socket, type AddressInfo } from 'node:net';
+import { describe, expect, it, onTestFinished } from 'vitest';
 import { response } from '../../src/pipeline/compose.js';
 import type { Exchange, Handler, Outcome } from '../../src/pipeline/types.js';
 import { encodeAdu } from '../../src/protocol/mbap.js';
-import { createSender, startReading, type SocketIoMode } from '../../src/server/socket-io.js';
-import { startServer } from '../helpers/server.js';
+import { createSender, startReading, type Adopt, type SocketIoMode } from '../../src/server/socket-io.js';
+import { startServer, testIoMode } from '../helpers/server.js';
 import { toHex } from '../helpers/socket.js';
 
 /** FC 8/0 (return query data): the reply echoes the request PDU, so it shows the bytes the server kept. */
@@ -85,5 +85,80 @@ describe('fallbacks to the documented API', () => {
     socket.emit('drain');
     expect(drained).toBe(1);
     socket.destroy();
+  });
+});
+
+describe('the socket path checks itself', () => {
+  /** A real accepted socket, paused as the server accepts them, and the client that opened it. */
+  async function acceptedPair(): Promise<{ accepted: Socket; client: Socket }> {
+    const listener = createServer({ pauseOnConnect: true });
+    await new Promise<void>((resolve) => listener.listen(0, '127.0.0.1', resolve));
+    const { port } = listener.address() as AddressInfo;
+    const acceptedP = new Promise<Socket>((resolve) => listener.once('connection', resolve));
+    const client = connect(port, '127.0.0.1');
+    const accepted = await acceptedP;
+    onTestFinished(() => {
+      client.destroy();
+      accepted.destroy();
+      listener.close();
+    });
+    return { accepted, client };
+  }
+
+  /** Resolves with the first bytes `startReading` lends, as hex. */
+  function firstBytes(): { onBytes: (bytes: Uint8Array, length: number) => void; got: Promise<string> } {
+    let done: (hex: string) => void = () => {};
+    const got = new Promise<string>((resolve) => (done = resolve));
+    return { onBytes: (bytes, length) => done(toHex(bytes.subarray(0, length))), got };
+  }
+
+  it('serves a connection whose handle the new socket did not adopt through the stream API, and says why', async () => {
+    const { accepted, client } = await acceptedPair();
+    const reasons: string[] = [];
+    const { onBytes, got } = firstBytes();
+    const socket = startReading(accepted, onBytes, 'direct', (r) => reasons.push(r), () => new Socket());
+    expect(socket).toBe(accepted);
+    client.write(Uint8Array.of(1, 2, 3));
+    expect(await got).toBe('01 02 03');
+    expect(reasons).toEqual(['a socket built over the accepted handle did not adopt it']);
+  });
+
+  it("serves a connection whose adopted socket ignores onread (emits 'data'), and says so once", async () => {
+    const { accepted, client } = await acceptedPair();
+    const reasons: string[] = [];
+    const { onBytes, got } = firstBytes();
+    const withoutOnread: Adopt = ({ handle }) => new Socket({ handle, readable: true, writable: true } as ConstructorParameters<typeof Socket>[0]);
+    const socket = startReading(accepted, onBytes, 'direct', (r) => reasons.push(r), withoutOnread);
+    expect(socket).not.toBe(accepted);
+    client.write(Uint8Array.of(4, 5));
+    expect(await got).toBe('04 05');
+    expect(reasons).toEqual(["the adopted socket emitted 'data' instead of calling onread"]);
+  });
+
+  it('reads below the streams when the adoption took: no fallback is reported', async () => {
+    const { accepted, client } = await acceptedPair();
+    const reasons: string[] = [];
+    const { onBytes, got } = firstBytes();
+    startReading(accepted, onBytes, 'direct', (r) => reasons.push(r));
+    client.write(Uint8Array.of(6));
+    expect(await got).toBe('06');
+    expect(reasons).toEqual([]);
+  });
+
+  it('the server logs the first fallback once and serves later connections through streams', async () => {
+    const lines: string[] = [];
+    const t = await startServer({ handler: parkingEcho().handler, ioMode: 'direct', logger: { log: (level, message) => void lines.push(`${level}: ${message}`) } });
+    expect(t.server.ioMode).toBe('direct');
+    t.server.ioFallback(7, 'a reason');
+    t.server.ioFallback(8, 'another reason');
+    expect(t.server.ioMode).toBe('stream');
+    expect(lines).toEqual(['debug: socket I/O: direct', "warn: socket I/O: #7 and later connections use Node's stream API: a reason"]);
+    const client = await t.connect();
+    expect(toHex((await client.roundTrip(echo(1, 0x0102))).pdu)).toBe('08 00 00 01 02');
+  });
+
+  it('runs in the mode this test project asks for (MODBUS_EMU_IO_MODE), so the suite really covers both', async () => {
+    const t = await startServer();
+    expect(t.server.ioMode).toBe(testIoMode ?? 'direct');
   });
 });

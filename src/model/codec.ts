@@ -1,5 +1,5 @@
 import type { PointValue } from './types.js';
-import type { PointModel } from './model.js';
+import type { PointModel } from './point-model.js';
 import {
   applyScaleFactor,
   fitsRaw,
@@ -23,8 +23,11 @@ import {
  * values (problems become diagnostics), by the API (problems become RangeErrors) and by the write
  * rules. `sf` is the current raw exponent of the point's scale-factor point (0 when it has none).
  */
+/** The diagnostic codes a value problem becomes at compile time. */
+export type ValueProblemCode = 'E_VALUE_TYPE' | 'E_VALUE_ENUM' | 'E_STRING_NOT_ASCII' | 'E_STRING_TOO_LONG' | 'E_UNKNOWN_BIT';
+
 export interface Problem {
-  readonly code: string;
+  readonly code: ValueProblemCode;
   readonly message: string;
   /** Key inside an object `value` (a bit name) the problem is about. */
   readonly sub?: string;

@@ -1,6 +1,6 @@
 import type { Table } from '../device/data-source.js';
-import type { FieldModel, PointModel } from './model.js';
-import type { TableLayout } from './layout.js';
+import type { FieldModel, PointModel } from './point-model.js';
+import type { TableLayout } from './table-layout.js';
 import type { PointInfo } from './types.js';
 
 /**

@@ -3,9 +3,23 @@ import type { DeviceIdentity } from '../device/identity.js';
 import { getBits, readRaw, setBits } from '../device/values.js';
 import { decode, encode } from './codec.js';
 import type { DeviceLayout } from './device-layout.js';
-import type { PointModel } from './model.js';
+import type { PointModel } from './point-model.js';
 import { DeviceStore } from './store.js';
 import type { CompiledUnit, PointValue } from './types.js';
+
+/** What the state hand-over needs of a unit, kept out of the public CompiledUnit. */
+export interface UnitInternals {
+  readonly layout: DeviceLayout;
+  readonly store: DeviceStore;
+}
+const internals = new WeakMap<CompiledUnit, UnitInternals>();
+
+/** The layout and storage behind a unit made by createUnit. */
+export function unitInternals(unit: CompiledUnit): UnitInternals {
+  const found = internals.get(unit);
+  if (!found) throw new Error(`${unit.name} was not made by createUnit`);
+  return found;
+}
 
 /** One unit id's device: its own storage over a shared layout, and the by-name API of types.ts. */
 export function createUnit(name: string, unitIds: readonly number[], layout: DeviceLayout, identity: DeviceIdentity): CompiledUnit {
@@ -33,7 +47,7 @@ export function createUnit(name: string, unitIds: readonly number[], layout: Dev
     }
   };
 
-  return {
+  const unit: CompiledUnit = {
     name,
     unitIds,
     identity,
@@ -79,4 +93,6 @@ export function createUnit(name: string, unitIds: readonly number[], layout: Dev
       values.forEach((v, i) => (data[address + i] = Number(v)));
     },
   };
+  internals.set(unit, { layout, store });
+  return unit;
 }

@@ -1,16 +1,16 @@
 import { exception, isPromiseLike, SILENCE } from '../pipeline/compose.js';
-import type { Exchange, Handler, Outcome } from '../pipeline/types.js';
+import type { Exchange, Handler, Middleware, Outcome } from '../pipeline/types.js';
 import { ExceptionCode } from '../protocol/constants.js';
 import type { Request } from '../protocol/request.js';
-import type { UnreachableBehaviour } from '../profile/types.generated.js';
+
+/** How a gateway answers for a unit it cannot reach (the profile's `respond:` / `unknownUnits`). */
+export type UnreachableBehaviour = 'gatewayPathUnavailable' | 'gatewayTargetFailedToRespond' | 'silence';
 
 /** The outcome an unreachable unit id gets (a gateway's answer for a device it cannot reach). */
 export function unreachable(respond: UnreachableBehaviour): Outcome {
   if (respond === 'silence') return SILENCE;
   return exception(respond === 'gatewayPathUnavailable' ? ExceptionCode.GatewayPathUnavailable : ExceptionCode.GatewayTargetDeviceFailedToRespond);
 }
-
-export const answer = (outcome: Outcome): Handler => () => outcome;
 
 const ILLEGAL_FUNCTION = exception(ExceptionCode.IllegalFunction);
 
@@ -32,6 +32,25 @@ export function createRouter(routes: readonly Handler[]): Handler {
   if (routes.length !== 256) throw new RangeError('a router needs a handler for each of the 256 unit ids');
   return (x: Exchange) => routes[x.unitId & 0xff]!(x);
 }
+
+/**
+ * The gateway's own answers, in front of the router: a unit id it cannot reach gets its
+ * `respond:` (or `unknownUnits`) outcome, and unit 0 as broadcast goes to `broadcast`. Undefined
+ * when there is nothing to answer (a device answering every unit id), so the chain stays empty.
+ */
+export function gatewayAnswers(answers: readonly (Outcome | undefined)[], broadcast: Handler | undefined): Middleware | undefined {
+  if (!broadcast && !answers.some((a) => a !== undefined)) return undefined;
+  return (next) => (x) => {
+    const answer = answers[x.unitId & 0xff];
+    if (answer !== undefined) return answer;
+    return broadcast && x.unitId === 0 ? broadcast(x) : next(x);
+  };
+}
+
+/** A router entry the gateway middleware answers before the router: reaching it is a bug (04, logged). */
+export const notRouted: Handler = (x) => {
+  throw new Error(`unit ${x.unitId} reached the router, but the gateway answers it`);
+};
 
 const WRITES: ReadonlySet<Request['kind']> = new Set([
   'writeSingleCoil',

@@ -4,8 +4,8 @@ import { ExceptionCode } from '../protocol/constants.js';
 import { readRaw } from '../device/values.js';
 import { engineering, inRange } from './codec.js';
 import type { DeviceLayout } from './device-layout.js';
-import { MAPPED, READ_ONLY, WRITE_ONLY, type TableLayout } from './layout.js';
-import type { PointModel } from './model.js';
+import { MAPPED, READ_ONLY, WRITE_ONLY, type TableLayout } from './table-layout.js';
+import type { PointModel } from './point-model.js';
 
 const SIZE = 0x10000;
 // Storage of tables with nothing mapped: reads see zeros and client writes are swallowed or

@@ -1,8 +1,7 @@
 import type { DataSource, Table } from '../device/data-source.js';
 import type { DeviceIdentity } from '../device/identity.js';
-import type { Handler } from '../pipeline/types.js';
-import type { ConnectionPolicy } from '../server/server.js';
-import type { Diagnostic } from '../profile/diagnostics.js';
+import type { Environment } from '../environment.js';
+import type { ConnectionPolicy, Handler, Middleware } from '../pipeline/types.js';
 
 /** An engineering value: number, bigint (unscaled 64-bit integers), boolean, or string. */
 export type PointValue = number | bigint | boolean | string;
@@ -55,21 +54,46 @@ export interface CompiledUnit {
   writeTable(table: Table, address: number, values: readonly (number | boolean)[]): void;
 }
 
-export interface CompiledProfile {
+/** What a runtime serves: a compiled profile, or any handler (the CLI's in-memory device). */
+export interface ServedDevice {
   readonly name: string;
-  /** The profile file, when it came from one. */
-  readonly file?: string;
+  /** Server settings from the profile (CLI flags and API options override them). */
   readonly server: ServerSettings;
-  /** Every unit, including the default device for unknown unit ids when the profile has one. */
-  readonly units: readonly CompiledUnit[];
-  /** Device handler routing by unit id; what unknown unit ids and unit 0 get is compiled in. */
+  /** What every exchange is handed to: `compose(middlewares, router)` for a compiled profile. */
   readonly handler: Handler;
-  /** The unit answering `unitId`, or undefined when that id is unreachable / answered by no device. */
-  unit(unitId: number): CompiledUnit | undefined;
-  /** One line per unit for the start-up summary (name, unit ids, points per table). */
+  /** Lines for the start-up summary. */
   summary(): string[];
 }
 
-export type CompileResult =
-  | { readonly ok: true; readonly profile: CompiledProfile }
-  | { readonly ok: false; readonly diagnostics: readonly Diagnostic[] };
+/** What a recompile kept of the running device's state (handOver in model/hand-over.ts). */
+export interface HandOver {
+  /** Points whose client-written words carried over. */
+  readonly keptPoints: number;
+  /** Points that take their new declaration (changed, or new). */
+  readonly resetPoints: readonly string[];
+  /** Words of raw blocks that carried over (unchanged ranges). */
+  readonly keptBlockWords: number;
+}
+
+export interface CompiledProfile extends ServedDevice {
+  /** The profile file, when it came from one. */
+  readonly file?: string;
+  /** Every unit, including the default device for unknown unit ids when the profile has one. */
+  readonly units: readonly CompiledUnit[];
+  /**
+   * Request-level behaviour in front of the units, outermost first: today the gateway's answers
+   * for unreachable units (`respond:`, `unknownUnits`) and unit 0 broadcast; fault rules join here.
+   */
+  readonly middlewares: readonly Middleware[];
+  /** Routes each exchange to the device behind its unit id. */
+  readonly router: Handler;
+  /** Time, chance, wire timer and logger the device was compiled with. */
+  readonly env: Environment;
+  /** The unit answering `unitId`, or undefined when that id is unreachable / answered by no device. */
+  unit(unitId: number): CompiledUnit | undefined;
+  /**
+   * Takes over what clients wrote to `previous` (the device this one replaces), by the rules in
+   * model/hand-over.ts; call before this device serves its first request.
+   */
+  adoptState(previous: CompiledProfile): HandOver;
+}

@@ -1,2 +1,0 @@
-export { compileProfile } from './compile.js';
-export type { CompiledProfile, CompiledUnit, CompileResult, PointInfo, PointValue, Access, ServerSettings } from './types.js';

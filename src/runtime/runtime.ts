@@ -1,0 +1,143 @@
+import { EventEmitter } from 'node:events';
+import type { Environment } from '../environment.js';
+import type { CompiledProfile, HandOver, ServedDevice } from '../model/types.js';
+import type { ConnectionInfo, ConnectionPolicy } from '../pipeline/types.js';
+import { DEFAULT_IDLE_TIMEOUT_MS, ModbusTcpServer, type BoundAddress } from '../server/server.js';
+import type { SocketIoMode } from '../server/socket-io.js';
+import type { TrafficLevel } from '../server/trace.js';
+
+/**
+ * Listener settings given by the caller (CLI flags, API options). Each one given wins over the
+ * profile's `server:` setting; what neither gives takes the default.
+ */
+export interface ListenerSettings {
+  host?: string;
+  port?: number;
+  idleTimeoutMs?: number;
+  maxConnections?: number;
+  connectionPolicy?: ConnectionPolicy;
+}
+
+export interface RuntimeOptions extends ListenerSettings {
+  device: ServedDevice;
+  env: Environment;
+  /** Used when neither the caller nor the profile gives a port (the CLI: 5020; the API: 0). */
+  defaultPort?: number;
+  traffic?: TrafficLevel;
+  /** Socket I/O (server/socket-io.ts); default `MODBUS_EMU_IO_MODE` from the environment, else 'direct'. */
+  ioMode?: SocketIoMode;
+}
+
+export interface RuntimeEvents {
+  listening: [address: BoundAddress];
+  connection: [info: ConnectionInfo];
+  disconnect: [info: ConnectionInfo];
+  /** A new device took over (`swap`); the hand-over says what state it kept. */
+  swap: [device: ServedDevice, handOver: HandOver | undefined];
+  error: [error: Error];
+  close: [];
+}
+
+export const DEFAULT_HOST = '127.0.0.1';
+// What the CLI needs of the layers below, so it talks to the runtime only.
+export { DEFAULT_IDLE_TIMEOUT_MS };
+export type { BoundAddress, ConnectionPolicy, ServedDevice, TrafficLevel };
+
+/**
+ * One served device: owns its listener (the only place in src/ that constructs the server),
+ * holds the current device, swaps it for another without dropping a connection, and tells what
+ * happens through events. The CLI runs one per profile; `startEmulator` wraps one.
+ */
+export class Runtime extends EventEmitter<RuntimeEvents> {
+  readonly env: Environment;
+  private current: ServedDevice;
+  private readonly server: ModbusTcpServer;
+  private closing: Promise<void> | null = null;
+
+  constructor(options: RuntimeOptions) {
+    super();
+    this.env = options.env;
+    this.current = options.device;
+    const settings = options.device.server;
+    const ioMode = options.ioMode ?? ioModeFromEnvironment();
+    this.server = new ModbusTcpServer({
+      handler: options.device.handler,
+      host: options.host ?? settings.host ?? DEFAULT_HOST,
+      port: options.port ?? settings.port ?? options.defaultPort ?? 0,
+      idleTimeoutMs: options.idleTimeoutMs ?? settings.idleTimeoutMs ?? DEFAULT_IDLE_TIMEOUT_MS,
+      maxConnections: options.maxConnections ?? settings.maxConnections,
+      connectionPolicy: options.connectionPolicy ?? settings.whenFull,
+      timer: options.env.timer,
+      logger: options.env.logger,
+      traffic: options.traffic ?? 0,
+      ...(ioMode && { ioMode }),
+      onConnection: (info) => this.emit('connection', info),
+      onDisconnect: (info) => this.emit('disconnect', info),
+      onError: (error) => this.failed(error),
+    });
+  }
+
+  get device(): ServedDevice {
+    return this.current;
+  }
+
+  /** The bound address once listening. */
+  get address(): BoundAddress | null {
+    return this.server.address;
+  }
+
+  /** How sockets are read and written: 'direct' below Node's streams, or 'stream'. */
+  get ioMode(): SocketIoMode {
+    return this.server.ioMode;
+  }
+
+  get connectionCount(): number {
+    return this.server.connectionCount;
+  }
+
+  /** Binds (rejects with the listen error, e.g. EADDRINUSE) and resolves with the address. */
+  async listen(): Promise<BoundAddress> {
+    const address = await this.server.listen();
+    this.emit('listening', address);
+    return address;
+  }
+
+  /**
+   * Serves `next` from the next request on: open connections stay open, an exchange already
+   * under way finishes on the device it started on. When both are compiled profiles, `next`
+   * first takes over the state of the current one (model/hand-over.ts).
+   */
+  swap(next: ServedDevice): HandOver | undefined {
+    const previous = this.current;
+    const handOver = isCompiled(previous) && isCompiled(next) ? next.adoptState(previous) : undefined;
+    this.current = next;
+    this.server.setHandler(next.handler);
+    this.emit('swap', next, handOver);
+    return handOver;
+  }
+
+  /** Ends every connection and stops listening. Idempotent. */
+  close(): Promise<void> {
+    this.closing ??= this.server.close().then(() => {
+      this.emit('close');
+    });
+    return this.closing;
+  }
+
+  /** Errors after listening are logged, and emitted to whoever listens for them. */
+  private failed(error: Error): void {
+    this.env.logger.log('error', `server error: ${error.message}`);
+    if (this.listenerCount('error') > 0) this.emit('error', error);
+  }
+}
+
+const isCompiled = (d: ServedDevice): d is CompiledProfile => typeof (d as Partial<CompiledProfile>).adoptState === 'function';
+
+/**
+ * `MODBUS_EMU_IO_MODE=stream` forces Node's documented socket API (troubleshooting, and the test
+ * suite's second run); anything else leaves the server's default.
+ */
+function ioModeFromEnvironment(): SocketIoMode | undefined {
+  const mode = process.env.MODBUS_EMU_IO_MODE;
+  return mode === 'stream' || mode === 'direct' ? mode : undefined;
+}
