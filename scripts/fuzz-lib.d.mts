@@ -11,9 +11,15 @@ export interface FuzzResult {
   problems: string[];
 }
 export function seededRandom(seed: number): Random;
+export function connectionRandom(seed: number, index: number): Random;
 export function generatePdu(r: Random): Uint8Array;
 export function frame(r: Random, tid: number, pdu: Uint8Array): Uint8Array;
 export function chaos(r: Random): Uint8Array;
 export function replyProblem(request: Uint8Array, reply: Uint8Array): string | null;
-export function fuzzConnection(port: number, r: Random, count: number, chaosShare?: number): Promise<FuzzResult>;
+export interface ConnectionPlan {
+  chaos: boolean;
+  frames: number;
+}
+export function planConnection(r: Random): ConnectionPlan;
+export function fuzzConnection(port: number, r: Random, plan: ConnectionPlan): Promise<FuzzResult>;
 export function healthyClient(port: number, stop: () => boolean): Promise<{ ok: number; bad: number }>;

@@ -17,6 +17,14 @@ export function seededRandom(seed) {
   return { next, int, pick: (list) => list[int(0, list.length - 1)] };
 }
 
+/**
+ * The PRNG of connection number `index` of a run seeded `seed`: each connection draws from its own,
+ * so what it sends does not depend on the order in which concurrent connections happen to run.
+ */
+export function connectionRandom(seed, index) {
+  return seededRandom((seed ^ Math.imul(index + 1, 0x9e3779b1)) >>> 0);
+}
+
 const u16 = (v) => [(v >> 8) & 0xff, v & 0xff];
 
 /** A request PDU of a served function code, usually valid, sometimes out of range. */
@@ -181,15 +189,25 @@ export function openFuzzClient(port, host = '127.0.0.1') {
 }
 
 /**
- * One fuzzing connection: `count` frames with truthful headers (every reply checked against its
- * request, in order) or, with probability `chaosShare`, noise and lying headers (every reply still
- * a whole, plausible ADU). A probe ends each framed connection and must be answered.
+ * What a connection will send, drawn before it connects: noise (one blob, 10% of connections) or
+ * 1..100 frames with truthful headers.
+ */
+export function planConnection(r) {
+  const chaos = r.next() < 0.1;
+  return { chaos, frames: chaos ? 1 : r.int(1, 100) };
+}
+
+/**
+ * One fuzzing connection (see planConnection): `plan.frames` frames with truthful headers (every
+ * reply checked against its request, in order), or noise and lying headers (every reply still a
+ * whole, plausible ADU). A probe ends each framed connection and must be answered.
  * Resolves with { frames, replies, malformed, problems }.
  */
-export async function fuzzConnection(port, r, count, chaosShare = 0.1) {
+export async function fuzzConnection(port, r, plan) {
+  const count = plan.frames;
   const client = await openFuzzClient(port);
   const result = { frames: 0, replies: 0, malformed: 0, problems: [] };
-  if (r.next() < chaosShare) {
+  if (plan.chaos) {
     client.onAdu = (adu) => {
       result.replies++;
       if (word(adu, 2) !== 0 || adu.length < 9) {

@@ -4,11 +4,15 @@
 // suite runs a bounded version in test/server/fuzz.test.ts); it builds first.
 //
 //   npm run fuzz -- --frames 600000              what the README's figures use
+//
+// Connections are opened until --frames frames are planned (a noise connection's blob counts as
+// one), each drawing from its own seeded PRNG, so a seed and --frames give the same frames
+// whatever the timing.
 //   npm run fuzz -- --frames 100000 --seed 7 --port 15250 --concurrency 32 [profile.yaml]
 import { spawn, spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { fuzzConnection, healthyClient, seededRandom } from './fuzz-lib.mjs';
+import { connectionRandom, fuzzConnection, healthyClient, planConnection } from './fuzz-lib.mjs';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const args = process.argv.slice(2);
@@ -56,19 +60,22 @@ function rssMiB() {
   }
 }
 
-const r = seededRandom(seed);
 const rssBefore = rssMiB();
 const started = performance.now();
 let done = false;
 const healthy = healthyClient(boundPort, () => done || crashed);
 const totals = { frames: 0, replies: 0, malformed: 0, connections: 0 };
+let planned = 0;
 const problems = new Map();
 let peakRss = rssBefore ?? 0;
 await Promise.all(
   Array.from({ length: concurrency }, async () => {
-    while (totals.frames < frames && !crashed) {
-      totals.connections++;
-      const result = await fuzzConnection(boundPort, r, r.int(1, 100)).catch((error) => ({
+    // Connections are planned in index order, so a seed and --frames always give the same run.
+    while (planned < frames && !crashed) {
+      const r = connectionRandom(seed, totals.connections++);
+      const plan = planConnection(r);
+      planned += plan.frames;
+      const result = await fuzzConnection(boundPort, r, plan).catch((error) => ({
         frames: 0, replies: 0, malformed: 0, problems: [`connect: ${error.code ?? error.message}`],
       }));
       totals.frames += result.frames;
