@@ -12,6 +12,11 @@ export interface Timer {
   /** Monotonic milliseconds. */
   now(): number;
   setTimeout(fn: () => void, ms: number): TimerHandle;
+  /**
+   * Runs `fn` on a later turn of the event loop, after pending I/O has been handled: how one
+   * connection yields to the others (fairness) without a delay.
+   */
+  defer(fn: () => void): TimerHandle;
 }
 
 /**

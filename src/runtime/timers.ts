@@ -8,6 +8,11 @@ export const realTimer: Timer = {
     t.unref?.();
     return { cancel: () => clearTimeout(t) };
   },
+  defer(fn) {
+    // setImmediate runs after the poll phase: every socket with input is read before `fn` runs.
+    const t = setImmediate(fn);
+    return { cancel: () => clearImmediate(t) };
+  },
 };
 
 /** A timer that moves only when told (tests). */
@@ -15,6 +20,7 @@ export class ManualTimer implements Timer {
   private current = 0;
   private seq = 0;
   private readonly pending = new Map<number, { at: number; fn: () => void }>();
+  private readonly deferred = new Map<number, () => void>();
 
   now(): number {
     return this.current;
@@ -26,9 +32,37 @@ export class ManualTimer implements Timer {
     return { cancel: () => void this.pending.delete(id) };
   }
 
-  /** Number of timers not yet fired. */
+  defer(fn: () => void): TimerHandle {
+    const id = ++this.seq;
+    this.deferred.set(id, fn);
+    return { cancel: () => void this.deferred.delete(id) };
+  }
+
+  /** Number of timers not yet fired (deferred calls not included: see `deferredCount`). */
   get size(): number {
     return this.pending.size;
+  }
+
+  /** Number of deferred calls waiting for `runDeferred`. */
+  get deferredCount(): number {
+    return this.deferred.size;
+  }
+
+  /**
+   * Runs the deferred calls queued so far, in order: one turn of the loop. Calls they defer wait
+   * for the next `runDeferred`, as setImmediate callbacks wait for the next turn. Returns how many
+   * ran.
+   */
+  runDeferred(): number {
+    let ran = 0;
+    for (const id of [...this.deferred.keys()]) {
+      const fn = this.deferred.get(id);
+      if (!fn) continue; // cancelled by an earlier call of this turn
+      this.deferred.delete(id);
+      fn();
+      ran++;
+    }
+    return ran;
   }
 
   /** Moves time forward, firing due timers in order (including ones they schedule). */

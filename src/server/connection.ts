@@ -10,6 +10,7 @@ import type { Logger } from '../log.js';
 import type { Timer, TimerHandle } from '../time.js';
 import { formatOutcome, formatRequest, type TrafficLevel } from './trace.js';
 import { createSender, startReading, type Send, type SocketIoMode } from './socket-io.js';
+import type { WarnLimiter } from './warn-limit.js';
 
 /** What a connection needs from its server. */
 export interface ConnectionHost {
@@ -21,13 +22,21 @@ export interface ConnectionHost {
   readonly idleTimeoutMs: number;
   /** Read when a connection starts: 'stream' once any connection had to fall back. */
   readonly ioMode: SocketIoMode;
+  /** Lines a client (or a broken data source) could repeat per frame go through here (warn-limit.ts). */
+  readonly warnings: WarnLimiter;
   /** A connection asked for 'direct' I/O and uses the documented API instead (socket-io.ts). */
   ioFallback(connectionId: number, reason: string): void;
   onClosed(connection: Connection): void;
 }
 
 /** Stop reading from a client once this much unanswered input is queued behind a slow reply. */
-const MAX_PENDING_INPUT = 64 * 1024;
+export const MAX_PENDING_INPUT = 64 * 1024;
+/**
+ * Requests answered for one connection before the others get a turn. A 64 KiB read can hold 5,000
+ * pipelined requests; answering them all at once would starve every other client. Deep enough
+ * that ordinary pipelining (8 or 16 in flight) is answered in one pass and one write.
+ */
+export const FRAMES_PER_TURN = 64;
 const FAILURE = exception(ExceptionCode.ServerDeviceFailure);
 /** How long a FIN-closed socket may wait for the peer's FIN before it is destroyed. */
 const HALF_CLOSE_GRACE_MS = 5000;
@@ -47,6 +56,8 @@ export class Connection {
   private closed = false;
   private writeBlocked = false;
   private readPaused = false;
+  /** Requests are waiting in `pending` for this connection's next turn (FRAMES_PER_TURN). */
+  private nextTurn: TimerHandle | null = null;
   private idleTimer: TimerHandle | null = null;
   // Replies waiting for the next write, kept in reusable parallel arrays (no object per reply).
   // Only the first `outCount` entries are live: truncating `length` would free and regrow them.
@@ -59,7 +70,11 @@ export class Connection {
   /** Every write goes through here (socket-io.ts). */
   private readonly send: Send;
 
-  /** `accepted` must not be reading yet (the server accepts with `pauseOnConnect`). */
+  /**
+   * `accepted` must not be reading yet (the server accepts with `pauseOnConnect`). `lastActivity`
+   * is when the last complete request arrived (accept, before the first): partial frames do not
+   * count, so trickled bytes cannot hold a connection past the idle timeout.
+   */
   constructor(
     accepted: Socket,
     private readonly host: ConnectionHost,
@@ -91,6 +106,7 @@ export class Connection {
     this.flush();
     this.closed = true;
     this.idleTimer?.cancel();
+    this.nextTurn?.cancel();
     if (how === 'reset') this.socket.resetAndDestroy();
     else if (how === 'destroy') this.socket.destroy();
     else {
@@ -104,12 +120,15 @@ export class Connection {
 
   private onDrained(): void {
     this.writeBlocked = false;
+    // Requests left over from a turn that ended with the client not reading.
+    if (!this.busy && this.nextTurn === null) this.drainPending();
     this.updateFlow();
   }
 
   private onClose(): void {
     this.closed = true;
     this.idleTimer?.cancel();
+    this.nextTurn?.cancel();
     this.host.onClosed(this);
   }
 
@@ -122,7 +141,7 @@ export class Connection {
       // A reply still being made (a Promise, timed wire chunks) is not idleness.
       if (this.busy) this.lastActivity = this.host.timer.now();
       if (this.host.timer.now() - this.lastActivity >= idle) {
-        this.host.logger.log('info', `#${this.info.id} idle for ${idle} ms: disconnecting`);
+        this.host.warnings.log('info', 'idle disconnects', `#${this.info.id} idle for ${idle} ms: disconnecting`);
         this.close('end');
       } else {
         this.armIdleTimer();
@@ -133,20 +152,22 @@ export class Connection {
   /** `bytes[0, length)` are lent (socket-io.ts): anything kept beyond this call is copied. */
   private onBytes(bytes: Uint8Array, length: number): void {
     if (this.closed) return;
-    this.lastActivity = this.host.timer.now();
     if (this.pending === null && !this.busy) {
       // The usual case: whole frames straight from the read buffer.
       this.drain(bytes, length);
       return;
     }
-    // A partial frame is waiting, or a reply is still being made: queue a copy behind it.
+    // A partial frame is waiting, a reply is still being made, or requests wait for their turn
+    // (only in stream mode can bytes arrive then): queue a copy behind them.
     this.pending = append(this.pending, bytes, length);
-    if (this.busy) this.updateFlow();
+    if (this.busy || this.nextTurn) this.updateFlow();
     else this.drainPending();
   }
 
   private updateFlow(): void {
-    const shouldPause = this.writeBlocked || (this.busy && (this.pending?.length ?? 0) > MAX_PENDING_INPUT);
+    // Waiting for its turn, a connection does not read either: it would only queue more.
+    const shouldPause =
+      this.writeBlocked || this.nextTurn !== null || (this.busy && (this.pending?.length ?? 0) > MAX_PENDING_INPUT);
     if (shouldPause === this.readPaused || this.closed) return;
     this.readPaused = shouldPause;
     if (shouldPause) this.socket.pause();
@@ -157,31 +178,47 @@ export class Connection {
     const pending = this.pending;
     if (pending === null) return;
     this.pending = null;
-    this.drain(pending, pending.length);
+    this.drain(pending, pending.length, true);
+  }
+
+  private takeTurn(): void {
+    this.nextTurn = null;
+    if (this.closed) return;
+    // A client not reading its replies gets no more until it does (onDrained).
+    if (!this.busy && !this.writeBlocked) this.drainPending();
+    this.updateFlow();
   }
 
   /**
-   * Handles every complete frame in `buf[0, end)`, in order, until one needs waiting for; what is
-   * left is copied to `pending`. Each request PDU is copied out of `buf` (which may be the shared
-   * read buffer), because a handler that answers later keeps its exchange.
+   * Handles the complete frames in `buf[0, end)`, in order, until one needs waiting for or this
+   * turn's FRAMES_PER_TURN are done; what is left goes to `pending` (copied unless `owned`: `buf`
+   * may be the shared read buffer). Each request PDU is copied out of `buf`, because a handler that
+   * answers later keeps its exchange.
    */
-  private drain(buf: Uint8Array, end: number): void {
+  private drain(buf: Uint8Array, end: number, owned = false): void {
     let offset = 0;
+    let requests = 0;
     while (!this.closed && !this.busy) {
+      if (requests === FRAMES_PER_TURN) {
+        // Yield: the rest waits (unread sockets paused) until the others have had a turn.
+        if (offset < end) this.nextTurn = this.host.timer.defer(() => this.takeTurn());
+        break;
+      }
       const scan = scanFrame(buf, offset, end);
       if (scan.kind === 'need-more') break;
       if (scan.kind === 'bad-length') {
-        this.host.logger.log('warn', `#${this.info.id} MBAP length ${scan.length} outside 2..254: closing the connection`);
+        this.host.warnings.log('warn', 'bad frames', `#${this.info.id} MBAP length ${scan.length} outside 2..254: closing the connection`);
         this.close('end');
         return;
       }
       if (scan.kind === 'discard') {
-        if (this.host.traffic) this.host.logger.log('info', `#${this.info.id} protocol id ${scan.protocolId} ≠ 0: frame discarded`);
+        if (this.host.traffic) this.host.warnings.log('info', 'discarded frames', `#${this.info.id} protocol id ${scan.protocolId} ≠ 0: frame discarded`);
         offset = scan.end;
         continue;
       }
       const pdu = copyBytes(buf, scan.pduStart, scan.end);
       offset = scan.end;
+      requests++;
       const exchange: Exchange = {
         transactionId: scan.transactionId,
         unitId: scan.unitId,
@@ -206,7 +243,8 @@ export class Connection {
         this.apply(exchange, outcome);
       }
     }
-    if (offset < end && !this.closed) this.pending = buf.slice(offset, end);
+    if (requests > 0) this.lastActivity = this.host.timer.now();
+    if (offset < end && !this.closed) this.pending = owned ? buf.subarray(offset, end) : buf.slice(offset, end);
     this.flush();
     this.updateFlow();
   }
@@ -223,7 +261,7 @@ export class Connection {
 
   private handlerFailed(x: Exchange, error: unknown): Outcome {
     const detail = error instanceof Error ? (error.stack ?? error.message) : String(error);
-    this.host.logger.log('error', `#${this.info.id} tid=${x.transactionId}: handler failed (answered 04): ${detail}`);
+    this.host.warnings.log('error', 'handler failures', `#${this.info.id} tid=${x.transactionId}: handler failed (answered 04): ${detail}`);
     return FAILURE;
   }
 
@@ -235,7 +273,7 @@ export class Connection {
         // A reply over the 253-byte PDU limit (a handler bug) would be an invalid frame; raw
         // bytes on purpose are the 'wire' outcome's job.
         if (o.pdu.length > Limits.pduMax) {
-          this.host.logger.log('error', `#${this.info.id} tid=${x.transactionId}: handler replied ${o.pdu.length} PDU bytes, more than ${Limits.pduMax} (answered 04)`);
+          this.host.warnings.log('error', 'oversized replies', `#${this.info.id} tid=${x.transactionId}: handler replied ${o.pdu.length} PDU bytes, more than ${Limits.pduMax} (answered 04)`);
           this.queue(x, encodeException(x.request.functionCode, ExceptionCode.ServerDeviceFailure));
           return;
         }

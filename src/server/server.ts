@@ -3,11 +3,12 @@ import type { ConnectionInfo, ConnectionPolicy, Handler } from '../pipeline/type
 import { defaultLogger, type Logger } from '../log.js';
 
 export type { ConnectionPolicy };
-import type { Timer } from '../time.js';
+import type { Timer, TimerHandle } from '../time.js';
 import { Connection, type ConnectionHost } from './connection.js';
 import { hostPort } from './host-port.js';
 import type { TrafficLevel } from './trace.js';
 import { directIoUnavailable, type SocketIoMode } from './socket-io.js';
+import { WarnLimiter } from './warn-limit.js';
 
 
 export interface ServerOptions {
@@ -48,6 +49,8 @@ export interface BoundAddress {
 }
 
 export const DEFAULT_IDLE_TIMEOUT_MS = 60_000;
+/** After an accept failed for want of descriptors, newcomers are turned away this long. */
+export const ACCEPT_BACKOFF_MS = 1000;
 
 /**
  * Modbus TCP server on one event loop: any number of clients, each served in order, none able to
@@ -59,6 +62,7 @@ export class ModbusTcpServer implements ConnectionHost {
   readonly logger: Logger;
   readonly traffic: TrafficLevel;
   readonly idleTimeoutMs: number;
+  readonly warnings: WarnLimiter;
   private readonly options: ServerOptions;
   /** Why 'direct' I/O is not (or no longer) used, when it was asked for. */
   private ioFallbackReason: string | undefined;
@@ -68,6 +72,8 @@ export class ModbusTcpServer implements ConnectionHost {
   private nextId = 1;
   private closing: Promise<void> | null = null;
   private bound: BoundAddress | null = null;
+  /** Set while backing off after EMFILE/ENFILE: accepted sockets are reset at once. */
+  private acceptBackoff: TimerHandle | null = null;
 
   constructor(options: ServerOptions) {
     this.options = options;
@@ -76,13 +82,16 @@ export class ModbusTcpServer implements ConnectionHost {
     this.logger = options.logger ?? defaultLogger;
     this.traffic = options.traffic ?? 0;
     this.idleTimeoutMs = options.idleTimeoutMs ?? DEFAULT_IDLE_TIMEOUT_MS;
+    this.warnings = new WarnLimiter(this.logger, this.timer, this.traffic >= 2);
     if ((options.ioMode ?? 'direct') === 'direct') this.ioFallbackReason = directIoUnavailable();
     // Accepted sockets start paused so the connection chooses how they are read (socket-io.ts).
     this.server = createServer({ noDelay: true, pauseOnConnect: true }, (socket) => this.accept(socket));
     // A failed listen() is the caller's to report (it rejects); log only errors after that.
-    this.server.on('error', (error) => {
+    this.server.on('error', (error: NodeJS.ErrnoException) => {
       if (!this.bound) return;
-      if (options.onError) options.onError(error);
+      // Out of descriptors is the server's to survive (and log, rate-limited): not a failure.
+      if (error.code === 'EMFILE' || error.code === 'ENFILE') this.outOfDescriptors(error);
+      else if (options.onError) options.onError(error);
       else this.logger.log('error', `server error: ${error.message}`);
     });
   }
@@ -143,6 +152,8 @@ export class ModbusTcpServer implements ConnectionHost {
         });
       }
       for (const c of this.connections) c.close('destroy');
+      this.acceptBackoff?.cancel();
+      this.warnings.flush();
       maybeDone();
     });
     return this.closing;
@@ -155,6 +166,19 @@ export class ModbusTcpServer implements ConnectionHost {
     for (const waiter of this.closeWaiters) waiter();
   }
 
+  /**
+   * An accept failed for want of descriptors. (libuv usually hides this: it sheds the waiting
+   * connections itself with a reserved descriptor, so this is seen only when that fails too.)
+   * Newcomers are reset at once for ACCEPT_BACKOFF_MS, so those already served keep their share.
+   */
+  private outOfDescriptors(error: NodeJS.ErrnoException): void {
+    this.warnings.log('warn', 'failed accepts', `accept failed: ${error.code} (out of file descriptors): refusing new connections for ${ACCEPT_BACKOFF_MS} ms`);
+    if (this.acceptBackoff || this.closing) return;
+    this.acceptBackoff = this.timer.setTimeout(() => {
+      this.acceptBackoff = null;
+    }, ACCEPT_BACKOFF_MS);
+  }
+
   private accept(socket: Socket): void {
     if (this.closing) {
       socket.destroy();
@@ -164,9 +188,15 @@ export class ModbusTcpServer implements ConnectionHost {
     // Connections we already closed (FIN sent, peer not done yet) no longer count as open.
     let open = 0;
     if (max > 0) for (const c of this.connections) if (!c.isClosed) open++;
+    if (this.acceptBackoff) {
+      this.warnings.log('warn', 'connections refused for want of descriptors', `connection from ${socket.remoteAddress}:${socket.remotePort} refused: out of file descriptors`);
+      socket.on('error', () => {});
+      socket.resetAndDestroy();
+      return;
+    }
     if (max > 0 && open >= max) {
       if ((this.options.connectionPolicy ?? 'refuse') === 'refuse') {
-        this.logger.log('warn', `connection from ${hostPort(socket.remoteAddress ?? '?', socket.remotePort ?? 0)} refused: ${max} connections open`);
+        this.warnings.log('warn', 'refused connections', `connection from ${hostPort(socket.remoteAddress ?? '?', socket.remotePort ?? 0)} refused: ${max} connections open`);
         socket.on('error', () => {});
         socket.destroy();
         return;
@@ -174,9 +204,11 @@ export class ModbusTcpServer implements ConnectionHost {
       let oldest: Connection | undefined;
       for (const c of this.connections) if (!c.isClosed && (!oldest || c.lastActivity < oldest.lastActivity)) oldest = c;
       if (oldest) {
-        this.logger.log('warn', `#${oldest.info.id} closed to make room: ${max} connections open`);
-        // It stays in `connections` until its socket closes, so close() still reaches it.
-        oldest.close('end');
+        this.warnings.log('warn', 'connections closed to make room', `#${oldest.info.id} closed to make room: ${max} connections open`);
+        // A reset, not a FIN: a graceful close keeps the descriptor for up to the half-close grace
+        // (5 s), and descriptors are what a full server may be short of. The peer being evicted
+        // learns it at once either way. It stays in `connections` until its socket closes.
+        oldest.close('reset');
       }
     }
     const connection = new Connection(socket, this, this.nextId++);

@@ -49,6 +49,7 @@ describe('resolveAddress', () => {
         expect(five).toMatchObject({ ok: true, table: 'holdingRegisters', address: a });
         expect(six).toMatchObject({ ok: true, table: 'holdingRegisters', address: a });
       }),
+      { seed: 20261130 },
     );
   });
 });

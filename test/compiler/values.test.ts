@@ -155,7 +155,7 @@ describe('write(name) from code', () => {
           u.write('p', raw / 100);
           expect(u.read('p')).toBe(raw / 100);
         }),
-        { numRuns: 200 },
+        { seed: 20261130, numRuns: 200 },
       );
     }
   });

@@ -100,7 +100,9 @@ describe('startEmulator with a profile object', () => {
     const emulator = await start(BOILER);
     const c = await client(emulator.port);
     expect(emulator.readTable('inputRegisters', 0, 2)).toEqual([1115, 1]);
-    expect(emulator.readTable('inputRegisters', 2, 2)).toEqual((await c.readInputRegisters(2, 2)).data);
+    // gasTotal 1843.25 = float32 0x44E66800, CDAB: low word first
+    expect(emulator.readTable('inputRegisters', 2, 2)).toEqual([0x6800, 0x44e6]);
+    expect((await c.readInputRegisters(2, 2)).data).toEqual([0x6800, 0x44e6]);
     expect(emulator.readTable('coils', 0, 1)).toEqual([1]);
     emulator.writeTable('holdingRegisters', 10, [123]);
     expect(emulator.read('setpoint')).toBe(12.3);

@@ -67,6 +67,50 @@ function expectedIdentification(identification: Record<string, string> | undefin
   return out;
 }
 
+type Identification = Record<string, string> | undefined;
+interface PointDoc {
+  value?: unknown;
+  /** raw value → name: a named value in the file stands for its raw number */
+  enum?: Record<string, string>;
+}
+interface ProfileDoc {
+  identification?: Identification;
+  points?: Record<string, PointDoc>;
+  templates?: Record<string, { include?: string; identification?: Identification }>;
+  units?: { unitId: number | (number | string)[]; use?: string; identification?: Identification }[];
+}
+
+/**
+ * Which identification each unit should answer with, read from the YAML (a gateway unit's from
+ * its template's file); units without a device behind them (`respond: …`) have none.
+ */
+function identificationCases(doc: ProfileDoc): { unitId: number | undefined; identification: Identification }[] {
+  if (!doc.units) return [{ unitId: undefined, identification: doc.identification }];
+  return doc.units
+    .filter((unit) => unit.use !== undefined)
+    .map((unit) => {
+      const template = doc.templates?.[unit.use!];
+      const included = template?.include
+        ? (parse(readFileSync(path(template.include), 'utf8')) as ProfileDoc).identification
+        : undefined;
+      return { unitId: firstUnitId(unit.unitId), identification: unit.identification ?? template?.identification ?? included };
+    });
+}
+
+/** The points of the file, or of each gateway unit's template file, with the unit id that reaches them. */
+function pointsOf(doc: ProfileDoc): { unitId: number | undefined; points: Record<string, PointDoc> }[] {
+  if (!doc.units) return [{ unitId: undefined, points: doc.points ?? {} }];
+  return doc.units
+    .filter((unit) => unit.use !== undefined)
+    .map((unit) => {
+      const include = doc.templates?.[unit.use!]?.include;
+      const points = include ? ((parse(readFileSync(path(include), 'utf8')) as ProfileDoc).points ?? {}) : {};
+      return { unitId: firstUnitId(unit.unitId), points };
+    });
+}
+
+const firstUnitId = (ids: number | (number | string)[]): number => parseInt(String(Array.isArray(ids) ? ids[0] : ids), 10);
+
 describe.each(FILES)('devices/%s', (file) => {
   it('loads and compiles without a diagnostic', async () => {
     const result = await loadDevice(path(file));
@@ -90,18 +134,50 @@ describe.each(FILES)('devices/%s', (file) => {
     expect(checked).toBeGreaterThan(0);
   });
 
-  it('FC 43 regular stream returns the profile identification (single devices)', async () => {
-    const doc = parse(readFileSync(path(file), 'utf8')) as { units?: unknown; identification?: Record<string, string> };
-    if (doc.units) return; // gateways: per unit, below
+  it("every point given a value in the file reads that value (the file's literal, not storage)", async () => {
     const emulator = await serve(file);
-    const client = await connect(emulator.port);
-    const reply = await client.readDeviceIdentification(2, 0);
-    expect(reply.data).toEqual(expectedIdentification(doc.identification));
+    const doc = parse(readFileSync(path(file), 'utf8')) as ProfileDoc;
+    let checked = 0;
+    for (const { unitId, points } of pointsOf(doc)) {
+      for (const [name, spec] of Object.entries(points)) {
+        const named = spec.enum && Object.entries(spec.enum).find(([, label]) => label === spec.value);
+        const value = named ? Number(named[0]) : spec.value;
+        if (typeof value === 'object' || value === undefined) continue; // bit fields: checked per bit in the device tests
+        const actual = emulator.read(name, unitId === undefined ? undefined : { unitId });
+        if (typeof value === 'number') {
+          // float32 keeps about 7 significant digits
+          expect(Math.abs(Number(actual) - value), `${name} = ${String(actual)}, file says ${value}`).toBeLessThanOrEqual(Math.abs(value) * 1e-6);
+        } else {
+          expect(actual, name).toBe(value);
+        }
+        checked++;
+      }
+    }
+    expect(checked).toBeGreaterThan(0);
+  });
+
+  it('FC 43 regular stream returns the profile identification (each unit of a gateway its own)', async () => {
+    const doc = parse(readFileSync(path(file), 'utf8')) as ProfileDoc;
+    const emulator = await serve(file);
+    const cases = identificationCases(doc);
+    expect(cases.length).toBeGreaterThan(0);
+    for (const { unitId, identification } of cases) {
+      const client = await connect(emulator.port, unitId);
+      const reply = await client.readDeviceIdentification(2, 0);
+      expect(reply.data, `unit ${unitId ?? 'default'}`).toEqual(expectedIdentification(identification));
+    }
   });
 });
 
 describe('devices/pump.yaml', () => {
-  type Spec = { type: string; table?: string; address: number; scale?: number; bits?: Record<string, number | { bit: number; width?: number }> };
+  type Spec = {
+    type: string;
+    table?: string;
+    address: number;
+    scale?: number;
+    value?: number | Record<string, boolean | number>;
+    bits?: Record<string, number | { bit: number; width?: number }>;
+  };
   const points = (parse(readFileSync(path('pump.yaml'), 'utf8')) as { points: Record<string, Spec> }).points;
 
   it('lists every point and every named bit of the file', async () => {
@@ -110,7 +186,17 @@ describe('devices/pump.yaml', () => {
     expect(new Set(emulator.device.units[0]!.points.keys())).toEqual(new Set(expected));
   });
 
-  it('every point read with modbus-serial matches emulator.read, decoded from the file independently', async () => {
+  /** A bit field's word from the file's per-bit values. */
+  const bitfieldWord = (spec: Spec): number => {
+    let word = 0;
+    for (const [bitName, v] of Object.entries((spec.value as Record<string, boolean | number> | undefined) ?? {})) {
+      const bitSpec = spec.bits![bitName]!;
+      word |= Number(v) << (typeof bitSpec === 'number' ? bitSpec : bitSpec.bit);
+    }
+    return word;
+  };
+
+  it('every point read with modbus-serial holds the value the file gives it (and emulator.read agrees)', async () => {
     const emulator = await serve('pump.yaml');
     const client = await connect(emulator.port);
     for (const info of emulator.device.units[0]!.points.values()) {
@@ -125,12 +211,15 @@ describe('devices/pump.yaml', () => {
         const bit = typeof bitSpec === 'number' ? bitSpec : bitSpec.bit;
         const width = typeof bitSpec === 'number' ? 1 : (bitSpec.width ?? 1);
         const field = (word! >> bit) & ((1 << width) - 1);
-        expect(actual, info.name).toBe(width === 1 ? field === 1 : field);
+        const fromFile = (spec.value as Record<string, boolean | number> | undefined)?.[bitName] ?? (width === 1 ? false : 0);
+        expect(width === 1 ? field === 1 : field, info.name).toBe(fromFile);
+        expect(actual, info.name).toBe(fromFile);
         continue;
       }
       const raw = spec.type === 'int16' ? int16(word!) : word!;
-      if (spec.scale === undefined) expect(actual, info.name).toBe(raw);
-      else expect(actual as number, info.name).toBeCloseTo(raw * spec.scale, 9);
+      const fromFile = typeof spec.value === 'number' ? spec.value : bitfieldWord(spec);
+      expect(raw * (spec.scale ?? 1), info.name).toBeCloseTo(fromFile, 9);
+      expect(actual as number, info.name).toBeCloseTo(fromFile, 9);
     }
   });
 
@@ -183,7 +272,7 @@ describe('devices/inverter-sunspec.yaml', () => {
     expect(text((await client.readHoldingRegisters(40004, 16)).data)).toBe('Emu Solar');
     expect(text((await client.readHoldingRegisters(40020, 16)).data)).toBe('ES-10K-3P');
     expect((await client.readHoldingRegisters(40036, 8)).data).toEqual(new Array(8).fill(0)); // Opt: not implemented, all NUL
-    expect(text((await client.readHoldingRegisters(40052, 16)).data)).toBe(emulator.read('SN'));
+    expect(text((await client.readHoldingRegisters(40052, 16)).data)).toBe('ES10K2146001723');
   });
 
   it('scale factors: engineering = raw × 10^sf, computed from the wire', async () => {
@@ -200,6 +289,12 @@ describe('devices/inverter-sunspec.yaml', () => {
     expect(emulator.read('Hz')).toBe(scaled(at(40086), int16(at(40087))));
     expect(emulator.read('WH')).toBe(scaled(uint32(at(40094), at(40095)), int16(at(40096))));
     expect(emulator.read('TmpCab')).toBe(scaled(int16(at(40103)), int16(at(40107))));
+    // …and what the wire says is what the file says.
+    expect(scaled(at(40080), int16(at(40083)))).toBe(230.1);
+    expect(scaled(int16(at(40084)), int16(at(40085)))).toBe(7385);
+    expect(scaled(at(40086), int16(at(40087)))).toBe(50.01);
+    expect(scaled(uint32(at(40094), at(40095)), int16(at(40096)))).toBe(21847520);
+    expect(scaled(int16(at(40103)), int16(at(40107)))).toBe(45.3);
     expect([at(40105), at(40106)]).toEqual([0x8000, 0x8000]); // not implemented
   });
 
@@ -212,7 +307,8 @@ describe('devices/inverter-sunspec.yaml', () => {
     expect(m[1]).toBe(0xffff); // StVnd
     expect(m.slice(2, 4)).toEqual([0, 0]); // Evt1
     expect(m.slice(8, 14)).toEqual([0xffff, 0xffff, 0xffff, 0xffff, 0xffff, 0xffff]); // EvtVnd2..4
-    expect(emulator.read('EvtVnd2')).toBe(uint32(m[8]!, m[9]!));
+    expect(uint32(m[8]!, m[9]!)).toBe(0xffffffff); // raw: 0xFFFFFFFF in the file
+    expect(emulator.read('EvtVnd2')).toBe(0xffffffff);
   });
 
   it('addresses outside the map answer 02 (clients probing 0 and 50000)', async () => {
@@ -231,7 +327,7 @@ describe('devices/meter-sdm630.yaml', () => {
     expect(float32(words[0]!, words[1]!)).toBe(Math.fround(230.4));
     // read() gives the declared decimal; the wire carries its float32.
     expect(emulator.read('voltage_L1')).toBe(230.4);
-    expect(float32(words[4]!, words[5]!)).toBe(Math.fround(emulator.read('voltage_L3') as number));
+    expect(float32(words[4]!, words[5]!)).toBe(Math.fround(229.8));
     const total = (await client.readInputRegisters(0x0156, 2)).data;
     expect(float32(total[0]!, total[1]!)).toBe(Math.fround(18346.9));
     expect(emulator.read('totalEnergy')).toBe(18346.9);
@@ -242,7 +338,7 @@ describe('devices/meter-sdm630.yaml', () => {
     const client = await connect(emulator.port);
     const words = (await client.readInputRegisters(0, 125)).data;
     expect(words.slice(0x24, 0x34)).toEqual(new Array(16).fill(0)); // 30037..30052: no point
-    expect(float32(words[0x46]!, words[0x47]!)).toBe(Math.fround(emulator.read('frequency') as number));
+    expect(float32(words[0x46]!, words[0x47]!)).toBe(Math.fround(50.02));
   });
 
   it('settings in the holding registers, the serial number at 0xFC00 (6-digit modicon)', async () => {
@@ -263,12 +359,12 @@ describe('devices/meter-em24.yaml', () => {
     const client = await connect(emulator.port);
     const words = (await client.readHoldingRegisters(0, 2)).data;
     expect(words).toEqual([0x0908, 0x0000]);
-    expect(int32(words[1]!, words[0]!) / 10).toBe(emulator.read('V_L1N'));
+    expect(int32(words[1]!, words[0]!) / 10).toBe(231.2);
     const energy = (await client.readHoldingRegisters(0x42, 2)).data;
     expect(int32(energy[1]!, energy[0]!) / 10).toBe(emulator.read('kWh_import'));
     expect(emulator.read('kWh_import')).toBe(5321.7);
     const pf = (await client.readHoldingRegisters(0x32, 1)).data;
-    expect(int16(pf[0]!) / 1000).toBe(emulator.read('PF_L1'));
+    expect(int16(pf[0]!) / 1000).toBe(0.981);
   });
 
   it('FC 4 reads the same words as FC 3 (inputRegisters: sameAsHolding), the whole area in one read', async () => {

@@ -12,6 +12,12 @@ export function toHex(bytes: Uint8Array): string {
   return Array.from(bytes, (b) => b.toString(16).padStart(2, '0')).join(' ');
 }
 
+/**
+ * How long `read`/`readAdu` wait before failing: a missing reply fails fast, with what was
+ * awaited and what arrived, rather than at vitest's 20 s test timeout.
+ */
+export const READ_TIMEOUT_MS = 5000;
+
 /** One Modbus TCP ADU as received. */
 export interface Adu {
   readonly transactionId: number;
@@ -101,15 +107,15 @@ export class RawClient {
     });
   }
 
-  /** Resolves with exactly the next `n` bytes. */
-  async read(n: number): Promise<Uint8Array> {
-    await this.until(() => this.buffer.length >= n, `${n} bytes`);
+  /** Resolves with exactly the next `n` bytes; rejects after `timeoutMs`. */
+  async read(n: number, timeoutMs = READ_TIMEOUT_MS): Promise<Uint8Array> {
+    await this.until(() => this.buffer.length >= n, `${n} bytes`, timeoutMs);
     return this.take(n);
   }
 
-  /** Resolves with the next complete ADU, framed by its MBAP length field. */
-  async readAdu(): Promise<Adu> {
-    await this.until(() => this.buffer.length >= 6 && this.buffer.length >= 6 + lengthField(this.buffer), 'an ADU');
+  /** Resolves with the next complete ADU, framed by its MBAP length field; rejects after `timeoutMs`. */
+  async readAdu(timeoutMs = READ_TIMEOUT_MS): Promise<Adu> {
+    await this.until(() => this.buffer.length >= 6 && this.buffer.length >= 6 + lengthField(this.buffer), 'an ADU', timeoutMs);
     const bytes = this.take(6 + lengthField(this.buffer));
     return {
       transactionId: (bytes[0]! << 8) | bytes[1]!,
@@ -147,16 +153,22 @@ export class RawClient {
     return out;
   }
 
-  private until(ready: () => boolean, what: string): Promise<void> {
+  private until(ready: () => boolean, what: string, timeoutMs: number): Promise<void> {
     if (this.waiter) throw new Error('RawClient: one read at a time');
     return new Promise((resolve, reject) => {
+      const fail = (why: string): void => {
+        this.waiter = null;
+        clearTimeout(timeout);
+        reject(new Error(`${why} while waiting for ${what}; unconsumed: [${toHex(this.buffer)}]`));
+      };
+      const timeout = setTimeout(() => fail(`RawClient: nothing for ${timeoutMs} ms`), timeoutMs);
       const check = (): void => {
         if (ready()) {
           this.waiter = null;
+          clearTimeout(timeout);
           resolve();
         } else if (this.isClosed) {
-          this.waiter = null;
-          reject(new Error(`connection closed while waiting for ${what}; unconsumed: [${toHex(this.buffer)}]`));
+          fail('connection closed');
         }
       };
       this.waiter = check;

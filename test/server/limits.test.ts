@@ -46,6 +46,44 @@ describe('idle timeout (on the injected timer)', () => {
     expect((await client.closed).sawEnd).toBe(true);
   });
 
+  it('trickled bytes of a frame that never completes do not count: closed idleTimeoutMs after accept', async () => {
+    const timer = new ManualTimer();
+    const t = await startServer({ timer, idleTimeoutMs: 5000 });
+    const client = await t.connect();
+    const side = await t.serverSide(client);
+    const frame = read(1);
+    // One byte a second, a 12-byte frame: it would complete at 12 s.
+    for (let s = 1; s <= 4; s++) {
+      timer.advance(1000);
+      await client.send(frame.subarray(s - 1, s));
+      await side.received(s);
+    }
+    expect(t.server.connectionCount).toBe(1);
+    timer.advance(1000);
+    expect((await client.closed).sawEnd).toBe(true);
+    expect(client.totalReceived).toBe(0);
+  });
+
+  it('idle time runs from the last complete request: frames trickled to completion every 12 s do not hold a 5 s timeout', async () => {
+    const timer = new ManualTimer();
+    const t = await startServer({ timer, idleTimeoutMs: 5000 });
+    const client = await t.connect();
+    const side = await t.serverSide(client);
+    // The first request completes at 1 s (answered), the next one trickles in a byte a second.
+    timer.advance(1000);
+    expect(await answers(client, 1)).toBe(true);
+    const next = read(2);
+    for (let s = 1; s <= 4; s++) {
+      timer.advance(1000);
+      await client.send(next.subarray(s - 1, s));
+      await side.received(12 + s);
+    }
+    timer.advance(999); // 5.999 s: 4.999 s after the request
+    expect(t.server.connectionCount).toBe(1);
+    timer.advance(1);
+    expect((await client.closed).sawEnd).toBe(true);
+  });
+
   it('a reply still in the making is not idleness: a slow wire reply outlasting the timeout arrives', async () => {
     const timer = new ManualTimer();
     const reply = hex('00 01 00 00 00 05 01 03 02 00 2a');
@@ -81,6 +119,17 @@ describe('idle timeout (on the injected timer)', () => {
     await parked;
     t.server.setHandler(() => ({ kind: 'response', pdu: hex('03 02 00 07') }));
     expect(await answers(client, 2)).toBe(true);
+  });
+
+  it('defaults to 60 s when not given', async () => {
+    const timer = new ManualTimer();
+    const t = await startServer({ timer, idleTimeoutMs: undefined });
+    const client = await t.connect();
+    await t.serverSide(client);
+    timer.advance(59_999);
+    expect(t.server.connectionCount).toBe(1);
+    timer.advance(1);
+    expect((await client.closed).sawEnd).toBe(true);
   });
 
   it('idleTimeoutMs 0 never disconnects and arms no timer', async () => {
@@ -131,7 +180,7 @@ describe('maxConnections', () => {
     expect(t.server.connectionCount).toBe(2);
   });
 
-  it("policy 'closeLeastRecentlyActive': the quietest is closed, the newcomer is served", async () => {
+  it("policy 'closeLeastRecentlyActive': the quietest is reset (its descriptor freed at once), the newcomer is served", async () => {
     const timer = new ManualTimer();
     const t = await startServer({ maxConnections: 2, connectionPolicy: 'closeLeastRecentlyActive', timer });
     const a = await t.connect();
@@ -141,8 +190,12 @@ describe('maxConnections', () => {
     expect(await answers(b, 1)).toBe(true); // b active at 10, a last active at 0
     timer.advance(10);
     expect(await answers(a, 2)).toBe(true); // now a at 20 and b at 10: b is the quietest
+    const bSide = await t.serverSide(b);
     const c = await t.connect();
-    expect(await b.closed).toEqual({ sawEnd: true, errorCode: undefined });
+    await t.serverSide(c);
+    // Destroyed at once, no half-close grace timer: a FIN would hold the descriptor up to 5 s.
+    expect(bSide.socket.destroyed).toBe(true);
+    expect(await b.closed).toEqual({ sawEnd: false, errorCode: 'ECONNRESET' });
     expect(await answers(c, 3)).toBe(true);
     expect(await answers(a, 4)).toBe(true);
     expect(t.server.connectionCount).toBe(2);
