@@ -57,6 +57,7 @@ export async function serve(profiles: readonly string[], flags: ServeFlags, io: 
         ...(flags.idleTimeout !== undefined && { idleTimeoutMs: flags.idleTimeout * 1000 }),
         ...(flags.maxConnections !== undefined && { maxConnections: flags.maxConnections }),
         ...(flags.whenFull !== undefined && { connectionPolicy: flags.whenFull }),
+        descriptorShare: planned.length,
         traffic,
       }),
   );

@@ -3,6 +3,7 @@ import type { Environment } from '../environment.js';
 import type { CompiledProfile, HandOver, ServedDevice } from '../model/types.js';
 import type { ConnectionInfo, ConnectionPolicy } from '../pipeline/types.js';
 import { DEFAULT_IDLE_TIMEOUT_MS, ModbusTcpServer, type BoundAddress } from '../server/server.js';
+import { connectionCeiling, openFileLimit } from './descriptors.js';
 import { hostPort } from '../server/host-port.js';
 import type { SocketIoMode } from '../server/socket-io.js';
 import type { TrafficLevel } from '../server/trace.js';
@@ -27,6 +28,10 @@ export interface RuntimeOptions extends ListenerSettings {
   traffic?: TrafficLevel;
   /** Socket I/O (server/socket-io.ts); default `MODBUS_EMU_IO_MODE` from the environment, else 'direct'. */
   ioMode?: SocketIoMode;
+  /** The process's open-file limit (default: read from the system; tests set it). */
+  openFileLimit?: number;
+  /** How many runtimes of this process share that limit (the CLI's profiles; default 1). */
+  descriptorShare?: number;
 }
 
 export interface RuntimeEvents {
@@ -61,12 +66,13 @@ export class Runtime extends EventEmitter<RuntimeEvents> {
     this.current = options.device;
     const settings = options.device.server;
     const ioMode = options.ioMode ?? ioModeFromEnvironment();
+    const maxConnections = this.connectionLimit(options.maxConnections ?? settings.maxConnections, options);
     this.server = new ModbusTcpServer({
       handler: options.device.handler,
       host: options.host ?? settings.host ?? DEFAULT_HOST,
       port: options.port ?? settings.port ?? options.defaultPort ?? 0,
       idleTimeoutMs: options.idleTimeoutMs ?? settings.idleTimeoutMs ?? DEFAULT_IDLE_TIMEOUT_MS,
-      maxConnections: options.maxConnections ?? settings.maxConnections,
+      maxConnections,
       connectionPolicy: options.connectionPolicy ?? settings.whenFull,
       timer: options.env.timer,
       logger: options.env.logger,
@@ -123,6 +129,24 @@ export class Runtime extends EventEmitter<RuntimeEvents> {
       this.emit('close');
     });
     return this.closing;
+  }
+
+  /**
+   * The configured connection limit, lowered to what the open-file limit allows, so that the
+   * connection policy (refuse, or reset the least recently active) acts and logs before the
+   * process runs out of descriptors, where libuv would drop newcomers without a word.
+   */
+  private connectionLimit(configured: number | undefined, options: RuntimeOptions): number | undefined {
+    const limit = options.openFileLimit ?? openFileLimit();
+    const ceiling = connectionCeiling(limit, options.descriptorShare);
+    if (ceiling === undefined || (configured !== undefined && configured > 0 && configured <= ceiling)) return configured;
+    // An unlimited device under a generous limit needs no word; a lowered limit is said once.
+    if (configured !== undefined && configured > 0) {
+      this.env.logger.log('warn', `--max-connections ${configured} is above what the open-file limit (${limit}) allows: at most ${ceiling} connections (raise it with ulimit -n)`);
+    } else if (ceiling < 65_536) {
+      this.env.logger.log('info', `open-file limit ${limit}: at most ${ceiling} connections at once (raise it with ulimit -n)`);
+    }
+    return ceiling;
   }
 
   /** Errors after listening are logged, and emitted to whoever listens for them. */
