@@ -28,6 +28,8 @@ export interface LoadedProfile {
    * falling back like `locate`. Optional: a LoadedProfile built by hand may leave it out.
    */
   locateKey?(node: object, key: string | number): SourceLocation | undefined;
+  /** Position of character `index` of the string under `key` (a generator expression). Optional, like locateKey. */
+  locateInside?(node: object, key: string | number, index: number): SourceLocation | undefined;
 }
 
 export type LoadResult =
