@@ -1,5 +1,17 @@
 import jsep from 'jsep';
 
+// jsep reads decimal numbers only; status words are written in hex (0x0637) or binary (0b101).
+// A gobble-token hook (jsep's extension point) reads them as number literals. jsep is ours alone
+// (test/architecture.test.ts), so the hook changes no one else's parser.
+const RADIX_LITERAL = /^0([xX][0-9a-fA-F]+|[bB][01]+)/;
+jsep.hooks.add('gobble-token', function radixLiteral(this: unknown, env: { node?: jsep.Expression }) {
+  const parser = this as { expr: string; index: number };
+  const m = RADIX_LITERAL.exec(parser.expr.slice(parser.index, parser.index + 40));
+  if (!m) return;
+  parser.index += m[0].length;
+  env.node = { type: 'Literal', value: Number(m[0].toLowerCase()), raw: m[0] } as jsep.Literal;
+});
+
 /** What the language is made of: jsep's tree, narrowed to the node types we accept. */
 export type Node = jsep.Expression;
 
