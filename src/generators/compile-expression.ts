@@ -80,7 +80,7 @@ export function compileExpression(text: string, names: Names): CompileExpression
 
   /** Where `word` first appears as a whole name in the text (for messages), else 0. */
   const at = (word: string, call = false): number => {
-    const escaped = word.replace(/[.$]/g, (c) => `\\${c}`);
+    const escaped = word.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
     const m = new RegExp(`(?<![\\w$.])${escaped}(?![\\w$])${call ? '\\s*\\(' : ''}`).exec(text);
     return m?.index ?? 0;
   };
@@ -128,7 +128,7 @@ export function compileExpression(text: string, names: Names): CompileExpression
 
   const call = (node: jsep.CallExpression): Evaluate => {
     const fn = dotted(node.callee);
-    if (fn === undefined) throw new Refused('only a function name can be called', at('('));
+    if (fn === undefined) throw new Refused('only a function name can be called', Math.max(0, text.indexOf('(')));
     const builtin = Object.hasOwn(BUILTINS, fn) ? BUILTINS[fn] : undefined;
     if (!builtin) {
       const close = suggest(fn, Object.keys(BUILTINS));
@@ -160,7 +160,7 @@ export function compileExpression(text: string, names: Names): CompileExpression
         return name((node as jsep.Identifier).name);
       case 'MemberExpression': {
         const n = dotted(node);
-        if (n === undefined) throw new Refused('[ ] is not part of the language: name a point or a bit as point.bit', at('['));
+        if (n === undefined) throw new Refused('[ ] is not part of the language: name a point or a bit as point.bit', Math.max(0, text.indexOf('[')));
         return name(n);
       }
       case 'UnaryExpression': {
