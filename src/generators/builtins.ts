@@ -27,6 +27,20 @@ function gaussian(f: Frame, stream: string, index: number): number {
   return Math.sqrt(-2 * Math.log(1 - u1)) * Math.cos(TAU * u2);
 }
 
+const uniform = (f: Frame, stream: string, index: number): number => f.random.at(stream, index);
+
+/**
+ * The draw of call site `site` at the frame's step: a pure function of (seed, stream, step),
+ * computed once per step and kept, since a stateless point is read many times within one.
+ */
+function drawn(f: Frame, site: number, draw: (f: Frame, stream: string, index: number) => number): number {
+  if (f.drawnAt[site] !== f.index) {
+    f.drawn[site] = draw(f, f.streams[site]!, f.index);
+    f.drawnAt[site] = f.index;
+  }
+  return f.drawn[site]!;
+}
+
 const math1 = (fn: (x: number) => number): Builtin => ({ min: 1, max: 1, slots: 0, random: false, impl: (_f, _s, a) => fn(a!) });
 const math = (min: number, max: number, impl: Impl): Builtin => ({ min, max, slots: 0, random: false, impl });
 const timed = math;
@@ -70,8 +84,8 @@ export const BUILTINS: Readonly<Record<string, Builtin>> = {
   }),
 
   // Random draws: one per step of the point (`every`), a pure function of (seed, stream, step).
-  random: random(2, 2, (f, s, a, b) => a! + (b! - a!) * f.random.at(f.streams[s.stream]!, f.index)),
-  noise: random(1, 1, (f, s, sigma) => sigma! * gaussian(f, f.streams[s.stream]!, f.index)),
+  random: random(2, 2, (f, s, a, b) => a! + (b! - a!) * drawn(f, s.stream, uniform)),
+  noise: random(1, 1, (f, s, sigma) => sigma! * drawn(f, s.stream, gaussian)),
 
   // Stateful: advance once per step of `every` seconds (dt).
   lag: {

@@ -63,8 +63,10 @@ export function liveFactory(plan: GeneratorPlan): LiveFactory {
 class LiveUnit implements LivePoints {
   private origin = 0;
   /** Milliseconds since origin of the evaluation under way. */
-  private now = 0;
+  private now = -1;
   private serial = 0;
+  /** Something was written since the last evaluation began. */
+  private dirty = true;
   private readonly gens: Generator[];
   private readonly stateful: Generator[];
   /** Per table, the generator index at each address (-1: none); undefined: nothing generated there. */
@@ -91,6 +93,8 @@ class LiveUnit implements LivePoints {
         index: 0,
         slots: new Float64Array(g.expression.slots.length),
         streams: Array.from({ length: g.expression.streams }, (_, i) => `${unitName}/${g.model.name}#${i}`),
+        drawnAt: new Float64Array(g.expression.streams).fill(-1),
+        drawn: new Float64Array(g.expression.streams),
         random: env.random,
         point,
       };
@@ -124,6 +128,8 @@ class LiveUnit implements LivePoints {
 
   beforeWrite(): void {
     if (this.stateful.length > 0) this.begin();
+    // What is about to be written may be read by stateless points: evaluate them afresh.
+    this.dirty = true;
   }
 
   checkClientWrite(table: Table, address: number, quantity: number): void {
@@ -137,7 +143,7 @@ class LiveUnit implements LivePoints {
       if (client && g.plan.model.access === 'readOnly') return;
       g.overridden = true;
     });
-    this.serial++;
+    this.dirty = true;
   }
 
   reset(): void {
@@ -150,7 +156,7 @@ class LiveUnit implements LivePoints {
       g.warned = false;
       g.initSlots();
     }
-    this.serial++;
+    this.dirty = true;
     this.schedule();
   }
 
@@ -177,11 +183,18 @@ class LiveUnit implements LivePoints {
     this.schedule();
   }
 
-  /** Starts an evaluation at the clock's now: stateful generators step up to it first. */
+  /**
+   * Starts an evaluation at the clock's now, in whole milliseconds: stateful generators step up
+   * to it first. Stateless values are kept while neither the millisecond nor anything written
+   * changed (requests within one millisecond share them: a busy server evaluates each point
+   * about once per millisecond, not once per request).
+   */
   private begin(): void {
-    const now = this.env.clock.now() - this.origin;
+    const now = Math.floor(this.env.clock.now() - this.origin);
+    if (now === this.now && !this.dirty) return;
     if (now >= this.nextDue) this.advance(now);
     this.now = now;
+    this.dirty = false;
     this.serial++;
   }
 

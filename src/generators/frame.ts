@@ -17,6 +17,9 @@ export interface Frame {
   readonly slots: Float64Array;
   /** The random stream of each random call site: `<unit>/<point>#<site>`. */
   readonly streams: readonly string[];
+  /** Per random call site: the step its last draw belongs to, and that draw (a step draws once). */
+  readonly drawnAt: Float64Array;
+  readonly drawn: Float64Array;
   readonly random: RandomSource;
   /** The engineering value of reference `k` (GeneratorPlan.refs) at the time being evaluated. */
   point(k: number): number;

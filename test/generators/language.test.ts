@@ -14,7 +14,7 @@ const names: Names = {
 function at(text: string, t = 0): number {
   const result = compileExpression(text, names);
   if (!result.ok) throw new Error(result.error.message);
-  const frame: Frame = { t, dt: 1, prev: 0, index: Math.floor(t), slots: new Float64Array(8), streams: ['u/p#0', 'u/p#1'], random: seededRandom(1), point: () => 0 };
+  const frame: Frame = { t, dt: 1, prev: 0, index: Math.floor(t), slots: new Float64Array(8), streams: ['u/p#0', 'u/p#1'], drawnAt: new Float64Array(2).fill(-1), drawn: new Float64Array(2), random: seededRandom(1), point: () => 0 };
   return result.expression.evaluate(frame);
 }
 
