@@ -38,6 +38,27 @@ describe('stateless: a pure function of emulator time, evaluated at the request\
   });
 });
 
+describe('stateless values are kept within one millisecond, unless something was written', () => {
+  it('a write is seen by the next read at the same emulator time', async () => {
+    const { device: d, clock } = await device(`
+      version: 1
+      points:
+        speed: { type: uint16, address: 0, value: 10 }
+        flow: { type: uint16, address: 1, generate: "speed * 2 + t" }
+    `);
+    clock.set(3000.4);
+    expect(registers(send(d, pdu.read(3, 0, 2)))).toEqual([10, 23]);
+    expect(status(send(d, pdu.writeRegister(0, 20)))).toBe('ok');
+    expect(registers(send(d, pdu.read(3, 0, 2)))).toEqual([20, 43]);
+    d.units[0]!.writeTable('holding', 0, [30]);
+    expect(read(d, 'flow')).toBe(63);
+    clock.set(3000.9); // the same millisecond: t is 3 s
+    expect(read(d, 'flow')).toBe(63);
+    clock.set(4000);
+    expect(read(d, 'flow')).toBe(64);
+  });
+});
+
 describe('stateful: advances on steps of `every`, whatever the reads', () => {
   const PROFILE = `
     version: 1
