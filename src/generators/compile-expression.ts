@@ -105,9 +105,9 @@ export function compileExpression(text: string, names: Names): CompileExpression
         stateful = true;
         return (f) => f.prev;
       case 'PI':
-        return () => Math.PI;
+        return constant(Math.PI);
       case 'E':
-        return () => Math.E;
+        return constant(Math.E);
       default:
         return undefined;
     }
@@ -152,8 +152,7 @@ export function compileExpression(text: string, names: Names): CompileExpression
     switch (node.type) {
       case 'Literal': {
         const v = (node as jsep.Literal).value;
-        if (typeof v === 'number') return () => v;
-        if (typeof v === 'boolean') return v ? () => 1 : () => 0;
+        if (typeof v === 'number' || typeof v === 'boolean') return constant(Number(v));
         throw new Refused(`${(node as jsep.Literal).raw} is not a number: expressions compute numbers`, at((node as jsep.Literal).raw));
       }
       case 'Identifier':
@@ -168,6 +167,9 @@ export function compileExpression(text: string, names: Names): CompileExpression
         const op = UNARY[u.operator];
         if (!op) throw new Refused(`unknown operator ${u.operator}`, at(u.operator));
         const a = compile(u.argument);
+        const k = CONSTANTS.get(a);
+        if (k !== undefined) return constant(op(k));
+        if (u.operator === '-') return (f) => -a(f);
         return (f) => op(a(f));
       }
       case 'BinaryExpression': {
@@ -183,7 +185,7 @@ export function compileExpression(text: string, names: Names): CompileExpression
         }
         const op = Object.hasOwn(BINARY, b.operator) ? BINARY[b.operator] : undefined;
         if (!op) throw new Refused(`unknown operator ${b.operator}`, Math.max(0, text.indexOf(b.operator)));
-        return (f) => op(a(f), c(f));
+        return binary(b.operator, op, a, c);
       }
       case 'ConditionalExpression': {
         const c = node as jsep.ConditionalExpression;
@@ -207,6 +209,42 @@ export function compileExpression(text: string, names: Names): CompileExpression
   } catch (error) {
     if (error instanceof Refused) return { ok: false, error: { message: error.message, index: error.index } };
     throw error;
+  }
+}
+
+/** Closures that always give the same number, and that number (for folding). */
+const CONSTANTS = new WeakMap<Evaluate, number>();
+
+function constant(v: number): Evaluate {
+  const e: Evaluate = () => v;
+  CONSTANTS.set(e, v);
+  return e;
+}
+
+/**
+ * A binary operation: folded when both sides are constants, and the arithmetic operators as
+ * closures of their own (a constant side inlined), since a closure shared by every operator
+ * would make each call site see every operator.
+ */
+function binary(operator: string, op: (a: number, b: number) => number, a: Evaluate, c: Evaluate): Evaluate {
+  const x = CONSTANTS.get(a);
+  const y = CONSTANTS.get(c);
+  if (x !== undefined && y !== undefined) return constant(op(x, y));
+  switch (operator) {
+    case '+':
+      return x !== undefined ? (f) => x + c(f) : y !== undefined ? (f) => a(f) + y : (f) => a(f) + c(f);
+    case '-':
+      return x !== undefined ? (f) => x - c(f) : y !== undefined ? (f) => a(f) - y : (f) => a(f) - c(f);
+    case '*':
+      return x !== undefined ? (f) => x * c(f) : y !== undefined ? (f) => a(f) * y : (f) => a(f) * c(f);
+    case '/':
+      return x !== undefined ? (f) => x / c(f) : y !== undefined ? (f) => a(f) / y : (f) => a(f) / c(f);
+    case '<':
+      return (f) => (a(f) < c(f) ? 1 : 0);
+    case '>':
+      return (f) => (a(f) > c(f) ? 1 : 0);
+    default:
+      return (f) => op(a(f), c(f));
   }
 }
 

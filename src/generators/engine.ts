@@ -7,7 +7,7 @@ import type { LiveFactory, LivePoints } from '../model/live.js';
 import type { FieldModel, PointModel } from '../model/point-model.js';
 import type { DeviceStore } from '../model/store.js';
 import { PointWriter, scaleFactorOf } from './fit.js';
-import type { Frame } from './frame.js';
+import type { Evaluate, Frame } from './frame.js';
 import type { GeneratedPoint, GeneratorPlan } from './plan.js';
 
 /**
@@ -21,6 +21,7 @@ class Generator {
   readonly frame: Frame;
   readonly stateful: boolean;
   readonly writer: PointWriter;
+  readonly evaluate: Evaluate;
   /** Engineering value now (not rounded to the register: `prev` and lags keep their precision). */
   value: number;
   /** Stateful: the step `value` belongs to. */
@@ -40,6 +41,7 @@ class Generator {
     this.frame = frame;
     this.writer = writer;
     this.stateful = plan.expression.stateful;
+    this.evaluate = plan.expression.evaluate;
     this.value = initial;
     this.initSlots();
   }
@@ -240,7 +242,7 @@ class LiveUnit implements LivePoints {
     f.t = this.now / 1000;
     f.index = Math.floor(this.now / g.plan.everyMs);
     g.busy = true;
-    const v = g.plan.expression.evaluate(f);
+    const v = g.evaluate(f);
     g.busy = false;
     g.serial = this.serial;
     this.put(g, v);

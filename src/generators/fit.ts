@@ -26,14 +26,21 @@ export class PointWriter {
   private readonly lo: number;
   private readonly hi: number;
 
+  /** A one-register integer without a scale factor: stored without the general encoder. */
+  private readonly word: boolean;
+  /** The point's storage: a table with a generated point always has its own (never the shared zeros). */
+  private readonly data: Uint16Array | Uint8Array;
+
   constructor(
     private readonly p: PointModel,
-    private readonly storage: (p: PointModel) => Uint16Array | Uint8Array,
+    storage: (p: PointModel) => Uint16Array | Uint8Array,
     private readonly scaleFactor: () => number,
   ) {
     const numeric = p.kind === 'number' || p.kind === 'bitfield' ? p.numeric : 'uint16';
     this.integer = numeric !== 'float32' && numeric !== 'float64';
     [this.lo, this.hi] = p.kind === 'bit' || p.kind === 'boolRegister' ? [0, 1] : RAW_RANGE[numeric];
+    this.word = (p.kind === 'number' || p.kind === 'bitfield') && (numeric === 'int16' || numeric === 'uint16') && !p.scaleFactor && (p.order === 'ABCD' || p.order === 'CDAB');
+    this.data = storage(p);
   }
 
   /** Stores `v` and returns the engineering value the point now holds (`keep` for NaN). */
@@ -44,7 +51,14 @@ export class PointWriter {
       return keep;
     }
     const p = this.p;
-    const data = this.storage(p);
+    const data = this.data;
+    if (this.word) {
+      const raw = Math.round(p.scaling ? (v - p.scaling.offset) / p.scaling.scale : v);
+      if (raw >= this.lo && raw <= this.hi) {
+        data[p.address] = raw & 0xffff;
+        return p.kind === 'bitfield' ? raw : v;
+      }
+    }
     if (p.kind === 'bit' || p.kind === 'boolRegister') {
       const bit = v !== 0 ? 1 : 0;
       data[p.address] = bit;

@@ -3,14 +3,9 @@ import type { Environment } from '../../src/environment.js';
 import type { CompiledProfile } from '../../src/model/types.js';
 import { loadProfileText } from '../../src/profile/load.js';
 import { ManualClock } from '../../src/runtime/clock.js';
+import { dedent } from '../compiler/helpers.js';
 import { testEnv } from '../helpers/env.js';
 
-/** Removes the indentation common to every line, so profiles can be written inline. */
-export function dedent(text: string): string {
-  const lines = text.replace(/^\n/, '').split('\n');
-  const indent = Math.min(...lines.filter((l) => l.trim()).map((l) => l.match(/^ */)![0].length));
-  return lines.map((l) => l.slice(indent)).join('\n');
-}
 
 /** A device from YAML text, through the real loader and compiler, on a manual clock and seed 1. */
 export async function device(yaml: string, env: Environment = testEnv()): Promise<{ device: CompiledProfile; clock: ManualClock; env: Environment }> {
