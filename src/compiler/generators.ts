@@ -43,6 +43,10 @@ export function compileGenerators(shaped: readonly Shaped[], byName: ReadonlyMap
     const source = typeof spec === 'string' ? spec : spec.expression;
     const [node, key] = typeof spec === 'string' ? [s.node as object, 'generate'] : [spec as object, 'expression'];
     const path = [...ctx.path, 'points', s.model.name, 'generate', ...(typeof spec === 'string' ? [] : ['expression'])];
+    if (s.node.aliasOf !== undefined) {
+      ctx.report.error('E_VALUE_CONFLICT', [...ctx.path, 'points', s.model.name, 'generate'], s.node, 'generate', `an alias shares the words of ${s.node.aliasOf}: generate ${s.node.aliasOf} itself`);
+      continue;
+    }
     const result = compileExpression(source, names);
     if (!result.ok) {
       ctx.report.error('E_EXPRESSION', path, node, key, `${result.error.message} (at column ${result.error.index + 1} of the expression)`, result.error.index);

@@ -27,9 +27,9 @@ export function unitInternals(unit: CompiledUnit): UnitInternals {
 }
 
 /** One unit id's device: its own storage over a shared layout, and the by-name API of types.ts. */
-export function createUnit(name: string, unitIds: readonly number[], layout: DeviceLayout, identity: DeviceIdentity, env?: Environment): CompiledUnit {
+export function createUnit(name: string, unitIds: readonly number[], layout: DeviceLayout, identity: DeviceIdentity, env: Environment): CompiledUnit {
   const store = new DeviceStore(layout);
-  const live = env && layout.live?.(store, name, env);
+  const live = layout.live?.(store, name, env);
   if (live) store.attach(live);
   const scratch = new Uint16Array(125);
 

@@ -27,6 +27,17 @@ describe('generate: load errors point at the YAML line and the column inside the
     ).toEqual([diagnostic]);
   });
 
+  it('an alias cannot be generated: its point can', async () => {
+    expect(
+      await errors(`
+        version: 1
+        points:
+          word: { type: uint16, address: 0 }
+          low: { type: uint16, address: 0, aliasOf: word, generate: t }
+      `),
+    ).toEqual(['E_VALUE_CONFLICT 4:61 an alias shares the words of word: generate word itself']);
+  });
+
   it('a loop of stateless generators names the loop; the schema refuses an unknown key or a bad onWrite', async () => {
     expect(
       await errors(`
