@@ -13,6 +13,8 @@ export interface Builtin {
   readonly init?: readonly (number | 'initial')[];
   /** Draws from the call site's random stream. */
   readonly random: boolean;
+  /** Reads `t`. */
+  readonly timed?: boolean;
   readonly impl: Impl;
 }
 
@@ -43,7 +45,7 @@ function drawn(f: Frame, site: number, draw: (f: Frame, stream: string, index: n
 
 const math1 = (fn: (x: number) => number): Builtin => ({ min: 1, max: 1, slots: 0, random: false, impl: (_f, _s, a) => fn(a!) });
 const math = (min: number, max: number, impl: Impl): Builtin => ({ min, max, slots: 0, random: false, impl });
-const timed = math;
+const timed = (min: number, max: number, impl: Impl): Builtin => ({ min, max, slots: 0, random: false, timed: true, impl });
 const random = (min: number, max: number, impl: Impl): Builtin => ({ min, max, slots: 0, random: true, impl });
 
 /**

@@ -22,6 +22,8 @@ export interface CompiledExpression {
   readonly slots: readonly (number | 'initial')[];
   /** Random call sites: each gets its own stream. */
   readonly streams: number;
+  /** Reads `t` (directly or through a waveform or event function). */
+  readonly timed: boolean;
 }
 
 export type CompileExpressionResult = { readonly ok: true; readonly expression: CompiledExpression } | { readonly ok: false; readonly error: ExpressionError };
@@ -77,6 +79,7 @@ export function compileExpression(text: string, names: Names): CompileExpression
   const slots: (number | 'initial')[] = [];
   let streams = 0;
   let stateful = false;
+  let timed = false;
 
   /** Where `word` first appears as a whole name in the text (for messages), else 0. */
   const at = (word: string, call = false): number => {
@@ -97,6 +100,7 @@ export function compileExpression(text: string, names: Names): CompileExpression
   const variable = (name: string): Evaluate | undefined => {
     switch (name) {
       case 't':
+        timed = true;
         return (f) => f.t;
       case 'dt':
         stateful = true;
@@ -140,6 +144,7 @@ export function compileExpression(text: string, names: Names): CompileExpression
       throw new Refused(`${fn} takes ${want} argument${builtin.max === 1 ? '' : 's'}, not ${n}`, at(fn, true));
     }
     const args = node.arguments.map(compile);
+    if (builtin.timed) timed = true;
     const site: Site = { stream: builtin.random ? streams++ : -1, slot: builtin.slots > 0 ? slots.length : -1 };
     if (builtin.slots > 0) {
       stateful = true;
@@ -205,7 +210,7 @@ export function compileExpression(text: string, names: Names): CompileExpression
 
   try {
     const evaluate = compile(parsed.node);
-    return { ok: true, expression: { evaluate, stateful, references, slots, streams } };
+    return { ok: true, expression: { evaluate, stateful, references, slots, streams, timed } };
   } catch (error) {
     if (error instanceof Refused) return { ok: false, error: { message: error.message, index: error.index } };
     throw error;

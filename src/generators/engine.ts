@@ -31,12 +31,22 @@ class Generator {
   busy = false;
   overridden = false;
   warned = false;
+  /** Steps a settling generator may still take in the current catch-up. */
+  budget = 0;
+  /**
+   * Its steps depend on its own state only: no `t`, no random draw, no generated point (static
+   * inputs change only by writes, and every write lets the steps due before it happen first).
+   * Once a step changes nothing, no later step can: catching up stops there, exactly.
+   */
+  readonly settles: boolean;
+  private readonly before: Float64Array;
 
   constructor(
     readonly plan: GeneratedPoint,
     readonly initial: number,
     frame: Frame,
     writer: PointWriter,
+    settles: boolean,
   ) {
     this.frame = frame;
     this.writer = writer;
@@ -44,6 +54,21 @@ class Generator {
     this.evaluate = plan.expression.evaluate;
     this.value = initial;
     this.initSlots();
+    this.settles = settles;
+    this.before = new Float64Array(frame.slots.length);
+  }
+
+  /** Remembers the state before a step. */
+  mark(): void {
+    this.before.set(this.frame.slots);
+  }
+
+  /** The last step left value and state as they were (`previous` is the value before it). */
+  unchanged(previous: number): boolean {
+    if (!Object.is(previous, this.value)) return false;
+    const slots = this.frame.slots;
+    for (let i = 0; i < slots.length; i++) if (!Object.is(slots[i], this.before[i])) return false;
+    return true;
   }
 
   initSlots(): void {
@@ -87,6 +112,7 @@ class LiveUnit implements LivePoints {
     const storage = (p: PointModel) => store.array(p.table);
     const writable = (p: PointModel) => store.own(p.table);
     const point = (k: number): number => this.readers[k]!();
+    const generatedNames = new Set(plan.points.map((g) => g.model.name));
     this.gens = plan.points.map((g) => {
       const frame: Frame = {
         t: 0,
@@ -101,7 +127,9 @@ class LiveUnit implements LivePoints {
         point,
       };
       const sf = () => scaleFactorOf(g.model, storage);
-      return new Generator(g, this.stored(g.model), frame, new PointWriter(g.model, writable, sf));
+      const readsGenerated = [...g.expression.references].some((name) => generatedNames.has(name) || generatedNames.has(name.split('.')[0]!));
+      const settles = g.expression.stateful && !g.expression.timed && g.expression.streams === 0 && !readsGenerated;
+      return new Generator(g, this.stored(g.model), frame, new PointWriter(g.model, writable, sf), settles);
     });
     this.stateful = this.gens.filter((g) => g.stateful);
     this.gens.forEach((g, i) => {
@@ -200,12 +228,17 @@ class LiveUnit implements LivePoints {
     this.serial++;
   }
 
-  /** Takes every step due by `until` (ms since origin), all generators in time order. */
+  /**
+   * Takes every step due by `until` (ms since origin), all generators in time order. A generator
+   * more than MAX_CATCH_UP_STEPS behind holds its state over the oldest steps; one that settles
+   * stops at its first step that changes nothing (or holds after MAX_CATCH_UP_STEPS steps).
+   */
   private advance(until: number): void {
     for (const g of this.stateful) {
       const last = Math.floor(until / g.plan.everyMs);
       if (g.overridden) g.step = last;
-      else if (last - g.step > MAX_CATCH_UP_STEPS) g.step = last - MAX_CATCH_UP_STEPS;
+      else if (last - g.step > MAX_CATCH_UP_STEPS && !g.settles) g.step = last - MAX_CATCH_UP_STEPS;
+      g.budget = MAX_CATCH_UP_STEPS;
     }
     for (;;) {
       let next: Generator | undefined;
@@ -218,7 +251,14 @@ class LiveUnit implements LivePoints {
         }
       }
       if (!next || due > until) break;
+      if (!next.settles) {
+        this.takeStep(next, next.step + 1, due);
+        continue;
+      }
+      const previous = next.value;
+      next.mark();
       this.takeStep(next, next.step + 1, due);
+      if (next.unchanged(previous) || --next.budget <= 0) next.step = Math.floor(until / next.plan.everyMs);
     }
     this.schedule();
   }

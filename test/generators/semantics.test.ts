@@ -98,6 +98,34 @@ describe('stateful: advances on steps of `every`, whatever the reads', () => {
     expect(names.map((n) => read(once.device, n))).toEqual(names.map((n) => read(often.device, n)));
   });
 
+  it('a point whose steps read only its own state and static points stops catching up once settled, exactly', async () => {
+    const yaml = `
+      version: 1
+      points:
+        target: { type: float64, address: 0, value: 100 }
+        lagged: { type: float64, address: 4, generate: "lag(target, 10)" }
+        slewed: { type: float64, address: 8, generate: "slew(target, 2)" }
+        fired: { type: uint16, address: 12, generate: "count(target > 50)" }
+    `;
+    const names = ['lagged', 'slewed', 'fired'];
+    const stepwise = await device(yaml);
+    const settled = await device(yaml);
+    const run = (d: typeof stepwise, ms: number, every: number) => {
+      for (let t = d.clock.now() + every; t <= ms; t += every) {
+        d.clock.set(t);
+        read(d.device, 'lagged');
+      }
+      d.clock.set(ms);
+      return names.map((n) => read(d.device, n));
+    };
+    expect(run(settled, 900_000, 900_000)).toEqual(run(stepwise, 900_000, 1000)); // settled long before
+    expect(read(settled.device, 'lagged')).toBeCloseTo(100, 12);
+    for (const d of [stepwise, settled]) d.device.units[0]!.write('target', 20);
+    expect(run(settled, 1_800_000, 900_000)).toEqual(run(stepwise, 1_800_000, 1000));
+    expect(read(settled.device, 'lagged')).toBeCloseTo(20, 12);
+    expect(names.slice(1).map((n) => read(settled.device, n))).toEqual([20, 1]);
+  });
+
   it('a write reaches only the steps after it, however late the next read comes', async () => {
     const a = await device(PROFILE);
     const b = await device(PROFILE);
