@@ -70,6 +70,7 @@ describe('stateful: advances on steps of `every`, whatever the reads', () => {
       edges: { type: uint16, address: 16, generate: "count(square(4))" }
       counter: { type: float64, address: 17, value: 7, generate: { expression: "prev + dt", every: 0.5 } }
       wander: { type: float64, address: 21, generate: "walk(1, -2, 2) + lag(target, 5) * 0 + noise(0.1)" }
+      fired: { type: uint16, address: 25, generate: "count(target > 50)" }
   `;
 
   it('exact values at given times', async () => {
@@ -99,17 +100,9 @@ describe('stateful: advances on steps of `every`, whatever the reads', () => {
   });
 
   it('a point whose steps read only its own state and static points stops catching up once settled, exactly', async () => {
-    const yaml = `
-      version: 1
-      points:
-        target: { type: float64, address: 0, value: 100 }
-        lagged: { type: float64, address: 4, generate: "lag(target, 10)" }
-        slewed: { type: float64, address: 8, generate: "slew(target, 2)" }
-        fired: { type: uint16, address: 12, generate: "count(target > 50)" }
-    `;
     const names = ['lagged', 'slewed', 'fired'];
-    const stepwise = await device(yaml);
-    const settled = await device(yaml);
+    const stepwise = await device(PROFILE);
+    const settled = await device(PROFILE);
     const run = (d: typeof stepwise, ms: number, every: number) => {
       for (let t = d.clock.now() + every; t <= ms; t += every) {
         d.clock.set(t);
