@@ -6,29 +6,30 @@ import { describe, expect, it } from 'vitest';
 
 /**
  * The dependency table (README, Architecture): each area of src/ may import only the areas listed
- * for it, and the leaves (time.ts, log.ts, environment.ts) that anything but the protocol may use:
+ * for it, and the leaves (time.ts, log.ts, environment.ts, suggest.ts) that anything but the protocol may use:
  *
- *   protocol ← pipeline ← device ← model ← compiler ← runtime ← watch ← cli
+ *   protocol ← pipeline ← device ← model ← generators ← compiler ← runtime ← watch ← cli
  *   profile (parse and validate) ← compiler; server ← runtime; the server sees protocol and pipeline only
  *
  * Packages belong to one area each (node:net to the server, yaml and ajv to profile, commander to
- * the CLI, chokidar to watch); real time and chance are read only in runtime/; one module builds
+ * the CLI, chokidar to watch, jsep to generators); real time and chance are read only in runtime/; one module builds
  * the server; the library's main entry never reaches the CLI. The TypeScript parser reads the
  * imports (type-only, re-exports and dynamic ones included) and finds the calls, so comments and
  * strings cannot fool the check.
  */
 
-type Area = 'protocol' | 'pipeline' | 'device' | 'model' | 'profile' | 'compiler' | 'server' | 'runtime' | 'watch' | 'cli';
+type Area = 'protocol' | 'pipeline' | 'device' | 'model' | 'generators' | 'profile' | 'compiler' | 'server' | 'runtime' | 'watch' | 'cli';
 
 const MAY_IMPORT: Readonly<Record<Area, readonly Area[]>> = {
   protocol: [],
   pipeline: ['protocol'],
   device: ['protocol', 'pipeline'],
   model: ['protocol', 'pipeline', 'device'],
+  generators: ['protocol', 'pipeline', 'device', 'model'],
   profile: [],
-  compiler: ['protocol', 'pipeline', 'device', 'model', 'profile'],
+  compiler: ['protocol', 'pipeline', 'device', 'model', 'generators', 'profile'],
   server: ['protocol', 'pipeline'],
-  runtime: ['protocol', 'pipeline', 'device', 'model', 'profile', 'compiler', 'server'],
+  runtime: ['protocol', 'pipeline', 'device', 'model', 'generators', 'profile', 'compiler', 'server'],
   watch: ['runtime', 'profile'],
   cli: ['runtime', 'profile', 'watch'],
 };
@@ -39,6 +40,7 @@ const LEAVES: Readonly<Record<string, readonly string[]>> = {
   'src/time.ts': [],
   'src/log.ts': [],
   'src/environment.ts': ['src/time.ts', 'src/log.ts'],
+  'src/suggest.ts': [],
 };
 /** The public entry re-exports the library; the CLI is reached through bin/ and its own subpath. */
 const ENTRY = 'src/index.ts';
@@ -51,7 +53,7 @@ interface SourceFile {
   readonly text: string;
 }
 
-type RuleId = 'dependency-table' | 'unknown-module' | 'node-net' | 'yaml-ajv' | 'commander' | 'chokidar' | 'time-chance' | 'one-server' | 'entry-without-cli';
+type RuleId = 'dependency-table' | 'unknown-module' | 'node-net' | 'yaml-ajv' | 'commander' | 'chokidar' | 'jsep' | 'time-chance' | 'one-server' | 'entry-without-cli';
 
 interface Violation {
   readonly rule: RuleId;
@@ -101,6 +103,7 @@ const OWNED_PACKAGES: readonly [RuleId, readonly string[], string][] = [
   ['yaml-ajv', ['yaml', 'ajv', 'ajv-formats'], 'profile'],
   ['commander', ['commander'], 'cli'],
   ['chokidar', ['chokidar'], 'watch'],
+  ['jsep', ['jsep'], 'generators'],
 ];
 
 /** Real time and chance, which must come in through the injected Timer, Clock and RandomSource. */
@@ -261,6 +264,7 @@ describe('architecture: every rule fails when violated', () => {
     ['ajv subpath outside profile', file('src/cli/x.ts', "import Ajv from 'ajv/dist/2020.js';"), 'yaml-ajv'],
     ['commander outside cli', file('src/runtime/x.ts', "import { Command } from 'commander';"), 'commander'],
     ['chokidar outside watch', file('src/runtime/x.ts', "import { watch } from 'chokidar';"), 'chokidar'],
+    ['jsep outside generators', file('src/compiler/x.ts', "import jsep from 'jsep';"), 'jsep'],
     ['Date.now( outside runtime', file('src/device/x.ts', 'export const t = () => Date.now();'), 'time-chance'],
     ['Date.now passed around as a value', file('src/pipeline/x.ts', 'export const now = Date.now;'), 'time-chance'],
     ['new Date() outside runtime', file('src/model/x.ts', 'export const today = new Date();'), 'time-chance'],
@@ -293,6 +297,7 @@ describe('architecture: every rule fails when violated', () => {
     ['profile importing yaml and ajv', file('src/profile/x.ts', "import { parseDocument } from 'yaml';\nimport Ajv from 'ajv/dist/2020.js';")],
     ['cli importing commander', file('src/cli/x.ts', "import { Command } from 'commander';")],
     ['watch importing chokidar', file('src/watch/x.ts', "import { watch } from 'chokidar';")],
+    ['generators importing jsep and the suggest leaf', file('src/generators/x.ts', "import jsep from 'jsep';\nimport { suggest } from '../suggest.js';")],
     ['runtime reading real time and chance', file('src/runtime/x.ts', 'setTimeout(() => Date.now(), Math.random());\nsetImmediate(() => performance.now());\nnew Date();')],
     ['an injected timer and a socket method are not the global setTimeout', file('src/server/x.ts', 'this.host.timer.setTimeout(f, 5);\nsocket.setTimeout(5000, f);')],
     ['a method named setTimeout', file('src/server/x.ts', 'export const t = { setTimeout(fn: () => void, ms: number) { return ms; } };')],

@@ -4,7 +4,7 @@ import { compose } from '../pipeline/compose.js';
 import type { Handler, Middleware, Outcome } from '../pipeline/types.js';
 import type { DeviceProfile } from '../profile/types.generated.js';
 import type { Entry, Plan } from './plan.js';
-import { handOverProfile } from '../model/hand-over.js';
+import { handOverProfile, resetProfile } from '../model/hand-over.js';
 import { createBroadcast, createRouter, gatewayAnswers, notRouted, refusing, unreachable } from '../model/router.js';
 import { createUnit } from '../model/unit.js';
 import { describeTables } from './table-summary.js';
@@ -33,7 +33,7 @@ export function assembleProfile(
   const byId = new Array<CompiledUnit | undefined>(256).fill(undefined);
   const devices: Handler[] = [];
   const deviceUnit = (unitName: string, ids: readonly number[], e: Extract<Entry, { kind: 'device' }>): Handler => {
-    const unit = createUnit(unitName, ids, e.built.layout, e.built.identity);
+    const unit = createUnit(unitName, ids, e.built.layout, e.built.identity, env);
     const handler = refusing(createDeviceHandler({ dataSource: unit.dataSource, identity: unit.identity, logger }), e.built.refused);
     units.push(unit);
     devices.push(handler);
@@ -86,6 +86,7 @@ export function assembleProfile(
     unit: (unitId) => byId[unitId],
     summary: () => [...lines],
     adoptState: (previous) => handOverProfile(previous, compiled),
+    reset: () => resetProfile(compiled),
   };
   return compiled;
 }

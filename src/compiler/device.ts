@@ -5,6 +5,7 @@ import { checkBlockOverlaps, shapeBlock } from './blocks.js';
 import { decode, encode, inRange } from '../model/codec.js';
 import type { DeviceContext } from './context.js';
 import type { DeviceLayout } from '../model/device-layout.js';
+import { compileGenerators } from './generators.js';
 import { buildTable } from './layout.js';
 import type { BlockModel, FieldModel, PointModel } from '../model/point-model.js';
 import { shapePoint } from './points.js';
@@ -31,6 +32,12 @@ export function compileDevice(body: { readonly points?: Points; readonly blocks?
   const initial = initialValues(shaped, aliases, ctx);
   const blocks = (body.blocks ?? []).map((b, i) => shapeBlock(b, i, ctx)).filter((b): b is BlockModel => b !== undefined);
   checkBlockOverlaps(blocks, body.blocks ?? [], ctx);
+  const byName = new Map<string, PointModel | FieldModel>();
+  for (const { model: p } of shaped) {
+    byName.set(p.name, p);
+    for (const f of p.fields) byName.set(f.name, f);
+  }
+  const { generated, live } = compileGenerators(shaped, byName, ctx);
 
   // Aliases lay their initial values down last, over the point they alias.
   const ordered = [...shaped.filter((s) => !aliases.has(s.model)), ...shaped.filter((s) => aliases.has(s.model))].map((s) => s.model);
@@ -42,25 +49,23 @@ export function compileDevice(body: { readonly points?: Points; readonly blocks?
       blocks: blocks.filter((b) => b.table === t),
       points: ordered.filter((p) => p.table === t),
       initial,
+      generated,
     });
   const holding = table('holdingRegisters');
   const tables = { coils: table('coils'), discreteInputs: table('discreteInputs'), holdingRegisters: holding, inputRegisters: ctx.sameAsHolding ? holding : table('inputRegisters') };
 
-  const byName = new Map<string, PointModel | FieldModel>();
   const info = new Map<string, PointInfo>();
   const pointCounts = { coils: 0, discreteInputs: 0, holdingRegisters: 0, inputRegisters: 0 };
   for (const { model: p } of shaped) {
     pointCounts[p.table]++;
-    byName.set(p.name, p);
     info.set(p.name, { name: p.name, table: p.table, address: p.address, size: p.size, type: p.type, access: p.access, unit: p.unit, description: p.description });
     for (const f of p.fields) {
-      byName.set(f.name, f);
       info.set(f.name, { name: f.name, table: p.table, address: p.address, size: p.size, type: f.width === 1 ? 'bit' : 'field', access: p.access, description: f.description });
     }
   }
   const blockCounts = { coils: 0, discreteInputs: 0, holdingRegisters: 0, inputRegisters: 0 };
   for (const b of blocks) blockCounts[b.table]++;
-  return { tables, sameAsHolding: ctx.sameAsHolding, byName, info, pointCounts, blockCounts };
+  return { tables, sameAsHolding: ctx.sameAsHolding, byName, info, pointCounts, blockCounts, live };
 }
 
 const DEFAULTS = { bit: false, boolRegister: false, number: 0, string: '', bitfield: 0 } as const;

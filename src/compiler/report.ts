@@ -31,12 +31,13 @@ export class Reporter {
   }
 
   /** `node`/`key` locate the offending value in its file (the key's value, else the key, else the node). */
-  error(code: DiagnosticCode, path: Path, node: object, key: string | number | undefined, message: string): void {
+  error(code: DiagnosticCode, path: Path, node: object, key: string | number | undefined, message: string, index?: number): void {
     const p = formatPath(this.original(path));
     const id = `${code}\0${p}\0${message}`;
     if (this.seen.has(id)) return;
     this.seen.add(id);
-    const location = this.loaded.locate(node, key);
+    // `index`: a character inside the string under `key` (a generator expression).
+    const location = index !== undefined && key !== undefined && this.loaded.locateInside ? this.loaded.locateInside(node, key, index) : this.loaded.locate(node, key);
     this.diagnostics.push(location ? { code, message, path: p, location } : { code, message, path: p });
   }
 

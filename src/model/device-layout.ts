@@ -1,4 +1,5 @@
 import type { Table } from '../device/data-source.js';
+import type { LiveFactory } from './live.js';
 import type { FieldModel, PointModel } from './point-model.js';
 import type { TableLayout } from './table-layout.js';
 import type { PointInfo } from './types.js';
@@ -15,4 +16,6 @@ export interface DeviceLayout {
   readonly info: ReadonlyMap<string, PointInfo>;
   readonly pointCounts: Readonly<Record<Table, number>>;
   readonly blockCounts: Readonly<Record<Table, number>>;
+  /** Builds the generators of one unit id; undefined when nothing is generated. */
+  readonly live: LiveFactory | undefined;
 }

@@ -38,8 +38,19 @@ export function handOverProfile(from: CompiledProfile, to: CompiledProfile): Han
       keptPoints++;
     }
     keptBlockWords += handOverBlocks(old, next);
+    // Generators whose expression, step and point are unchanged continue where they were.
+    if (next.live && old.live) next.live.adopt(old.live);
   }
   return { keptPoints, resetPoints, keptBlockWords };
+}
+
+/** Every unit back to its initial storage and generator state (CompiledProfile.reset). */
+export function resetProfile(device: CompiledProfile): void {
+  for (const unit of device.units) {
+    const { store, live } = unitInternals(unit);
+    store.reset();
+    live?.reset();
+  }
 }
 
 function predecessor(from: CompiledProfile, unit: CompiledUnit): CompiledUnit | undefined {

@@ -5,6 +5,7 @@ import { readRaw } from '../device/values.js';
 import { engineering, inRange } from './codec.js';
 import type { DeviceLayout } from './device-layout.js';
 import { MAPPED, READ_ONLY, WRITE_ONLY, type TableLayout } from './table-layout.js';
+import type { LivePoints } from './live.js';
 import type { PointModel } from './point-model.js';
 
 const SIZE = 0x10000;
@@ -25,6 +26,8 @@ export class DeviceStore implements DataSource {
   private readonly scratchBits = new Uint8Array(2000);
   private readonly pointWords = new Uint16Array(4);
   private readonly sfWord = new Uint16Array(1);
+  /** The unit's generated points, when it has any (attached once by createUnit). */
+  private live: LivePoints | undefined;
 
   constructor(layout: DeviceLayout) {
     this.tables = layout.tables;
@@ -36,6 +39,20 @@ export class DeviceStore implements DataSource {
       holdingRegisters: holding,
       inputRegisters: layout.sameAsHolding ? holding : init('inputRegisters'),
     };
+  }
+
+  attach(live: LivePoints): void {
+    this.live = live;
+  }
+
+  /** Every table back to its initial image (reset). */
+  reset(): void {
+    for (const table of ['coils', 'discreteInputs', 'holdingRegisters', 'inputRegisters'] as const) {
+      const image = this.tables[table].image;
+      if (image) this.arrays[table].set(image);
+      else this.arrays[table] = table === 'coils' || table === 'discreteInputs' ? ZERO_BITS : ZERO_WORDS;
+    }
+    if (this.tables.inputRegisters === this.tables.holdingRegisters) this.arrays.inputRegisters = this.arrays.holdingRegisters;
   }
 
   /** Live storage of a table (read-only use). */
@@ -59,20 +76,25 @@ export class DeviceStore implements DataSource {
   }
 
   readCoils(_unitId: number, address: number, quantity: number): Uint8Array {
-    return this.read(this.tables.coils, this.arrays.coils, this.scratchBits, address, quantity);
+    return this.read('coils', this.tables.coils, this.arrays.coils, this.scratchBits, address, quantity);
   }
   readDiscreteInputs(_unitId: number, address: number, quantity: number): Uint8Array {
-    return this.read(this.tables.discreteInputs, this.arrays.discreteInputs, this.scratchBits, address, quantity);
+    return this.read('discreteInputs', this.tables.discreteInputs, this.arrays.discreteInputs, this.scratchBits, address, quantity);
   }
   readHoldingRegisters(_unitId: number, address: number, quantity: number): Uint16Array {
-    return this.read(this.tables.holdingRegisters, this.arrays.holdingRegisters, this.scratchWords, address, quantity);
+    return this.read('holdingRegisters', this.tables.holdingRegisters, this.arrays.holdingRegisters, this.scratchWords, address, quantity);
   }
   readInputRegisters(_unitId: number, address: number, quantity: number): Uint16Array {
-    return this.read(this.tables.inputRegisters, this.arrays.inputRegisters, this.scratchWords, address, quantity);
+    return this.read('inputRegisters', this.tables.inputRegisters, this.arrays.inputRegisters, this.scratchWords, address, quantity);
   }
 
-  private read<T extends Uint16Array | Uint8Array>(t: TableLayout, data: Uint16Array | Uint8Array, scratch: T, address: number, quantity: number): T {
+  private read<T extends Uint16Array | Uint8Array>(table: Table, t: TableLayout, data: Uint16Array | Uint8Array, scratch: T, address: number, quantity: number): T {
     if (t.plainRun[address]! >= quantity) return data.subarray(address, address + quantity) as T;
+    // Generated words are brought to now first (one clock read for the whole request).
+    if (t.viewRun !== undefined) {
+      this.live!.refresh(table, address, quantity);
+      if (t.viewRun[address]! >= quantity) return data.subarray(address, address + quantity) as T;
+    }
     // Write-only addresses read as zeros: copy into the reusable scratch and blank them.
     const out = scratch.subarray(0, quantity) as T;
     for (let i = 0; i < quantity; i++) out[i] = t.flags[address + i]! & WRITE_ONLY ? 0 : data[address + i]!;
@@ -80,26 +102,30 @@ export class DeviceStore implements DataSource {
   }
 
   writeCoils(_unitId: number, address: number, values: Uint8Array): void {
-    this.write(this.tables.coils, this.arrays.coils, address, values);
+    this.write('coils', this.tables.coils, this.arrays.coils, address, values);
   }
 
   writeHoldingRegisters(_unitId: number, address: number, values: Uint16Array): void {
-    this.write(this.tables.holdingRegisters, this.arrays.holdingRegisters, address, values);
+    this.write('holdingRegisters', this.tables.holdingRegisters, this.arrays.holdingRegisters, address, values);
   }
 
   /** All or nothing: refusals are found before the first word is stored. */
-  private write(t: TableLayout, data: Uint16Array | Uint8Array, address: number, values: Uint16Array | Uint8Array): void {
+  private write(table: Table, t: TableLayout, data: Uint16Array | Uint8Array, address: number, values: Uint16Array | Uint8Array): void {
     const n = values.length;
+    // Stateful generators step up to now before any input of theirs changes.
+    this.live?.beforeWrite();
     if (t.directRun[address]! >= n) {
       data.set(values, address);
       return;
     }
     if (t.writeRun[address]! < n) throw new IllegalDataAddress(); // the handler's checkRange normally said so
     if (t.rules) this.checkRules(t, data as Uint16Array, address, values as Uint16Array);
+    if (t.viewRun !== undefined) this.live!.checkClientWrite(table, address, n);
     for (let i = 0; i < n; i++) {
       // Unmapped (`unmapped: zero`) and ignored read-only addresses swallow the write.
       if ((t.flags[address + i]! & (MAPPED | READ_ONLY)) === MAPPED) data[address + i] = values[i]!;
     }
+    if (t.viewRun !== undefined) this.live!.written(table, address, n, true);
   }
 
   /** Each ruled point touched is checked once, on its complete value after the write (03 if refused). */

@@ -8,6 +8,8 @@ export const WRITE_ONLY = 2;
 export const READ_ONLY = 4;
 /** Client writes are checked against a point's rule first (min/max, 0/1). */
 export const RULE = 8;
+/** A generated point's word or bit: refreshed before it is read (model/live.ts). */
+export const GENERATED = 32;
 
 /**
  * Everything the request path needs about one table, computed once per device definition and
@@ -20,8 +22,13 @@ export interface TableLayout {
   readonly flags: Uint8Array;
   /** Readable (mapped, or unmapped with `unmapped: zero`). */
   readonly readRun: Uint16Array;
-  /** Readable straight from storage: no write-only address, so a view into storage will do. */
+  /** Readable straight from storage: no write-only and no generated address, so a view into storage will do. */
   readonly plainRun: Uint16Array;
+  /**
+   * Only in tables with generated points: readable as a view once the generated words are
+   * refreshed (no write-only address). Undefined: nothing in the table is generated.
+   */
+  readonly viewRun: Uint16Array | undefined;
   /** Writable without a refusal (02). */
   readonly writeRun: Uint16Array;
   /** Writable by a plain copy: mapped, not read-only, no rule. */

@@ -98,4 +98,10 @@ export interface CompiledProfile extends ServedDevice {
    * model/hand-over.ts; call before this device serves its first request.
    */
   adoptState(previous: CompiledProfile): HandOver;
+  /**
+   * Back to the start: every unit's storage to its initial image (what clients and the API wrote
+   * is gone), every generator to its initial state with time counted from now, so the device
+   * replays exactly as after its start, random draws included.
+   */
+  reset(): void;
 }

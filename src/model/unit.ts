@@ -3,6 +3,8 @@ import { getBits, readRaw, setBits } from '../device/values.js';
 import { decode, encode, engineering } from './codec.js';
 import { shortestFloat32 } from './float-text.js';
 import type { DeviceLayout } from './device-layout.js';
+import type { Environment } from '../environment.js';
+import type { LivePoints } from './live.js';
 import { isBitTable, type PointModel } from './point-model.js';
 import { DeviceStore } from './store.js';
 import { tableOf, type TableName } from './table-names.js';
@@ -12,6 +14,8 @@ import type { CompiledUnit, PointValue } from './types.js';
 export interface UnitInternals {
   readonly layout: DeviceLayout;
   readonly store: DeviceStore;
+  /** The unit's generated points, when its device has any. */
+  readonly live: LivePoints | undefined;
 }
 const internals = new WeakMap<CompiledUnit, UnitInternals>();
 
@@ -23,8 +27,10 @@ export function unitInternals(unit: CompiledUnit): UnitInternals {
 }
 
 /** One unit id's device: its own storage over a shared layout, and the by-name API of types.ts. */
-export function createUnit(name: string, unitIds: readonly number[], layout: DeviceLayout, identity: DeviceIdentity): CompiledUnit {
+export function createUnit(name: string, unitIds: readonly number[], layout: DeviceLayout, identity: DeviceIdentity, env: Environment): CompiledUnit {
   const store = new DeviceStore(layout);
+  const live = layout.live?.(store, name, env);
+  if (live) store.attach(live);
   const scratch = new Uint16Array(125);
 
   const scaleFactorOf = (p: PointModel): number => {
@@ -57,6 +63,8 @@ export function createUnit(name: string, unitIds: readonly number[], layout: Dev
     pointCounts: layout.pointCounts,
     read(point: string): PointValue {
       const e = find(point);
+      const word = 'word' in e ? e.word : e;
+      live?.refresh(word.table, word.address, word.size);
       if ('word' in e) {
         const v = getBits(wordOf(e.word), e.bit, e.width);
         return e.width === 1 ? v === 1 : v;
@@ -67,8 +75,11 @@ export function createUnit(name: string, unitIds: readonly number[], layout: Dev
       if (e.numeric === 'float32' && e.kind === 'number') return engineering(e, shortestFloat32(readRaw('float32', e.order, data, e.address) as number), scaleFactorOf(e));
       return decode(e, data, e.address, scaleFactorOf(e));
     },
+    // A write from code to a generated point overrides its expression until reset().
     write(point: string, value: PointValue): void {
       const e = find(point);
+      const word = 'word' in e ? e.word : e;
+      live?.beforeWrite();
       if ('word' in e) {
         const v = typeof value === 'boolean' && e.width === 1 ? Number(value) : value;
         if (typeof v !== 'number' || !Number.isInteger(v) || v < 0 || v > 2 ** e.width - 1) {
@@ -81,10 +92,12 @@ export function createUnit(name: string, unitIds: readonly number[], layout: Dev
       } else {
         put(e, value);
       }
+      live?.written(word.table, word.address, word.size, false);
     },
     readTable(name: TableName, address: number, quantity: number): number[] {
       const table = tableOf(name);
       checkRange(name, address, quantity);
+      live?.refresh(table, address, quantity);
       return Array.from(store.array(table).subarray(address, address + quantity));
     },
     writeTable(name: TableName, address: number, values: readonly (number | boolean)[]): void {
@@ -96,10 +109,12 @@ export function createUnit(name: string, unitIds: readonly number[], layout: Dev
       for (const v of values) {
         if (typeof v === 'boolean' ? !bits : !Number.isInteger(v) || v < 0 || v > max) throw new RangeError(`${name}: ${String(v)} is not a raw ${bits ? 'bit' : 'register'} value`);
       }
+      live?.beforeWrite();
       const data = store.own(table);
       values.forEach((v, i) => (data[address + i] = Number(v)));
+      live?.written(table, address, values.length, false);
     },
   };
-  internals.set(unit, { layout, store });
+  internals.set(unit, { layout, store, live });
   return unit;
 }

@@ -113,6 +113,7 @@ async function check(value: unknown, c: Check): Promise<LoadResult> {
     profile: value as DeviceProfile,
     locate: (node, key) => sourceMap.locate(node, key),
     locateKey: (node, key) => sourceMap.locateKey(node, key),
+    locateInside: (node, key, index) => sourceMap.locateInside(node, key, index),
   };
   if (diagnostics.length === 0) return { ok: true, loaded };
   // Keep going with what is valid, so semantic problems are reported in the same run.

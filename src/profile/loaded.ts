@@ -35,6 +35,8 @@ export interface LoadedProfile {
    * after a removed one is shifted back to the file's in messages.
    */
   readonly withdrawn?: readonly (readonly (string | number)[])[];
+  /** Position of character `index` of the string under `key` (a generator expression). Optional, like locateKey. */
+  locateInside?(node: object, key: string | number, index: number): SourceLocation | undefined;
 }
 
 export type LoadResult =

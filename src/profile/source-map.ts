@@ -10,6 +10,8 @@ export interface SourceText {
 export interface Anchor {
   readonly source: SourceText;
   readonly offset: number;
+  /** Where a scalar's text starts, when not at `offset` (after the opening quote). */
+  readonly content?: number;
 }
 
 export interface Member {
@@ -56,6 +58,16 @@ export class SourceMap {
     if (!entry) return undefined;
     const member = key === undefined ? undefined : entry.members.get(String(key));
     return toLocation(member?.value ?? member?.key ?? entry.self);
+  }
+
+  /**
+   * Position of character `index` of the string under `key` (a generator expression): exact for a
+   * plain or quoted scalar on one line (escapes aside).
+   */
+  locateInside(node: object, key: string | number, index: number): SourceLocation | undefined {
+    const value = this.entries.get(node)?.members.get(String(key))?.value;
+    if (!value) return this.locate(node, key);
+    return toLocation({ source: value.source, offset: (value.content ?? value.offset) + index });
   }
 
   /** Position of the key itself (for unknown or misnamed keys), falling back to the node. */

@@ -54,6 +54,38 @@ export type Table = 'coil' | 'discreteInput' | 'holding' | 'input';
  */
 export type Address = number;
 /**
+ * A generator: the point's value is computed from emulator time and other points, every time it is read (or on steps of `every` seconds when the expression has state). Give the expression, or { expression, every, onWrite }. `value`/`raw` then give the value before the first read, and the start of `prev`, `lag` and `slew`.
+ *
+ * Language (numbers; true/false are 1/0): + - * / % **, comparisons == != < > <= >= (1 or 0), && || ! , a ? b : c, bit operations & | ^ ~ << >> >>> on 32-bit integers.
+ * Names: t (seconds since start or reset), other points by name (engineering values; a bit as status.fault), prev (this point's value at the previous step), dt (seconds per step), PI, E.
+ * Functions: sin cos abs sqrt exp log floor ceil round(x[, decimals]) pow(x, y) min(a, b[, c]) max(a, b[, c]) clamp(x, lo, hi); waveforms of t: sine(period) -1..1, square(period[, duty]) 1 then 0, triangle(period) 0..1..0, sawtooth(period) 0..1; ramp(t0, t1) 0..1, step(t0), pulse(t0, width[, period]); random(a, b) uniform and noise(sigma) gaussian, a new draw each step; stateful: lag(target, tau) first-order lag, slew(target, rate) at most rate per second, integrate(x) ∫x dt, walk(sigma[, lo, hi]) random walk, count(condition) rising edges.
+ * Example: `lag(setpoint, 120) + noise(0.1)`.
+ *
+ * This interface was referenced by `DeviceProfile`'s JSON-Schema
+ * via the `definition` "Generate".
+ */
+export type Generate =
+  | string
+  | {
+      /**
+       * A generator: the point's value is computed from emulator time and other points, every time it is read (or on steps of `every` seconds when the expression has state). Give the expression, or { expression, every, onWrite }. `value`/`raw` then give the value before the first read, and the start of `prev`, `lag` and `slew`.
+       *
+       * Language (numbers; true/false are 1/0): + - * / % **, comparisons == != < > <= >= (1 or 0), && || ! , a ? b : c, bit operations & | ^ ~ << >> >>> on 32-bit integers.
+       * Names: t (seconds since start or reset), other points by name (engineering values; a bit as status.fault), prev (this point's value at the previous step), dt (seconds per step), PI, E.
+       * Functions: sin cos abs sqrt exp log floor ceil round(x[, decimals]) pow(x, y) min(a, b[, c]) max(a, b[, c]) clamp(x, lo, hi); waveforms of t: sine(period) -1..1, square(period[, duty]) 1 then 0, triangle(period) 0..1..0, sawtooth(period) 0..1; ramp(t0, t1) 0..1, step(t0), pulse(t0, width[, period]); random(a, b) uniform and noise(sigma) gaussian, a new draw each step; stateful: lag(target, tau) first-order lag, slew(target, rate) at most rate per second, integrate(x) ∫x dt, walk(sigma[, lo, hi]) random walk, count(condition) rising edges.
+       * Example: `lag(setpoint, 120) + noise(0.1)`.
+       */
+      expression: string;
+      /**
+       * Seconds of emulator time per step (default 1): a stateful expression advances once per step, and random draws change once per step.
+       */
+      every?: number;
+      /**
+       * A client write to this point: `refuse` (default) answers exception 03 and changes nothing; `override` stores the written value, which the point keeps instead of its expression until reset().
+       */
+      onWrite?: 'refuse' | 'override';
+    };
+/**
  * Order of bytes on the wire for multi-register values, A being the most significant byte. ABCD: big-endian (no swap). CDAB: word swap, low word first. BADC: byte swap within each word. DCBA: little-endian. For 64-bit values word swap reverses all four words. Strings honour only the byte swap (BADC/DCBA swap the two characters of each register). A one-register value ignores an inherited order and is byte-swapped only by its own BADC/DCBA.
  *
  * This interface was referenced by `DeviceProfile`'s JSON-Schema
@@ -334,6 +366,7 @@ export interface BoolPoint {
    * Initial value (default false).
    */
   value?: boolean;
+  generate?: Generate;
 }
 /**
  * This interface was referenced by `DeviceProfile`'s JSON-Schema
@@ -398,6 +431,7 @@ export interface NumberPoint {
    * true: the enum's values are the only ones the point takes. A client write of another value gets exception 03 (nothing changes), the API's `write` throws a RangeError, and such a `value` is an error. Default false: the enum only labels values, as on devices that store whatever they are sent. `raw` is not checked.
    */
   enumStrict?: boolean;
+  generate?: Generate;
 }
 /**
  * This interface was referenced by `DeviceProfile`'s JSON-Schema
@@ -485,6 +519,7 @@ export interface BitfieldPoint {
    * Initial raw value of the whole word: 0..65535 (bitfield16) or 0..0xFFFFFFFF (bitfield32), e.g. 0xFFFFFFFF for SunSpec's "not implemented". The same as an integer `value`, for profiles that write raw values alike everywhere. Excludes `value`.
    */
   raw?: number;
+  generate?: Generate;
 }
 /**
  * This interface was referenced by `DeviceProfile`'s JSON-Schema

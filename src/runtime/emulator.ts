@@ -62,6 +62,8 @@ export interface Emulator {
   /** Raw words (or 0/1 bits) by table (`holding`, `input`, `coil`, `discreteInput`) and 0-based protocol address. */
   readTable(table: TableName, address: number, quantity: number, where?: UnitSelector): number[];
   writeTable(table: TableName, address: number, values: readonly (number | boolean)[], where?: UnitSelector): void;
+  /** Every point, generator and random stream back to its initial state (Runtime.reset). */
+  reset(): void;
   /** Ends every connection and stops listening. Idempotent. */
   close(): Promise<void>;
 }
@@ -105,6 +107,7 @@ export async function startEmulator(options: EmulatorOptions): Promise<Emulator>
     write: (name, value, where) => unitOf(where).write(name, value),
     readTable: (table, address, quantity, where) => unitOf(where).readTable(table, address, quantity),
     writeTable: (table, address, values, where) => unitOf(where).writeTable(table, address, values),
+    reset: () => runtime.reset(),
     close: () => runtime.close(),
   };
 }

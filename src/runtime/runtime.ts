@@ -123,6 +123,15 @@ export class Runtime extends EventEmitter<RuntimeEvents> {
     return handOver;
   }
 
+  /**
+   * Returns the served device to its initial state (CompiledProfile.reset): storage, generators
+   * and random streams; time in expressions counts from now. Connections stay open. A device
+   * that is not a compiled profile (the in-memory one) has nothing to reset.
+   */
+  reset(): void {
+    if (isCompiled(this.current)) this.current.reset();
+  }
+
   /** Ends every connection and stops listening. Idempotent. */
   close(): Promise<void> {
     this.closing ??= this.server.close().then(() => {

@@ -14,7 +14,7 @@ import type { Outcome } from '../../src/pipeline/types.js';
 import { decodeRequest } from '../../src/protocol/request.js';
 
 /** Strips the indentation common to every line, so profiles can be written inline in tests. */
-function dedent(text: string): string {
+export function dedent(text: string): string {
   const lines = text.replace(/^\n/, '').split('\n');
   const indent = Math.min(...lines.filter((l) => l.trim()).map((l) => l.match(/^ */)![0].length));
   return lines.map((l) => l.slice(indent)).join('\n');

@@ -1,0 +1,97 @@
+import { compileExpression, type Names } from '../generators/compile-expression.js';
+import { liveFactory } from '../generators/engine.js';
+import type { GeneratedPoint, GeneratorPlan } from '../generators/plan.js';
+import type { LiveFactory } from '../model/live.js';
+import type { FieldModel, PointModel } from '../model/point-model.js';
+import type { Generate } from '../profile/types.generated.js';
+import type { DeviceContext } from './context.js';
+import type { Shaped } from './references.js';
+
+export interface CompiledGenerators {
+  readonly generated: ReadonlySet<PointModel>;
+  readonly live: LiveFactory | undefined;
+}
+
+const generateOf = (s: Shaped): Generate | undefined => ('generate' in s.node ? s.node.generate : undefined);
+
+/**
+ * Compiles every `generate:` of a device once: expressions to closures (E_EXPRESSION with the
+ * column inside the expression), then the dependency cycles that no state breaks
+ * (E_GENERATE_CYCLE). References read points by number through the frame, so one compiled plan
+ * serves every unit id built from the device.
+ */
+export function compileGenerators(shaped: readonly Shaped[], byName: ReadonlyMap<string, PointModel | FieldModel>, ctx: DeviceContext): CompiledGenerators {
+  const refs: (PointModel | FieldModel)[] = [];
+  const refIndex = new Map<PointModel | FieldModel, number>();
+  const names: Names = {
+    resolve(name) {
+      const ref = byName.get(name);
+      if (!ref) return undefined;
+      if (!('word' in ref) && ref.kind === 'string') return `${name} is a string point: expressions compute numbers`;
+      let k = refIndex.get(ref);
+      if (k === undefined) refIndex.set(ref, (k = refs.push(ref) - 1));
+      const i = k;
+      return (f) => f.point(i);
+    },
+    all: () => byName.keys(),
+  };
+  const points: GeneratedPoint[] = [];
+  const nodes = new Map<GeneratedPoint, Shaped>();
+  for (const s of shaped) {
+    const spec = generateOf(s);
+    if (spec === undefined) continue;
+    const source = typeof spec === 'string' ? spec : spec.expression;
+    const [node, key] = typeof spec === 'string' ? [s.node as object, 'generate'] : [spec as object, 'expression'];
+    const path = [...ctx.path, 'points', s.model.name, 'generate', ...(typeof spec === 'string' ? [] : ['expression'])];
+    if (s.node.aliasOf !== undefined) {
+      ctx.report.error('E_VALUE_CONFLICT', [...ctx.path, 'points', s.model.name, 'generate'], s.node, 'generate', `an alias shares the words of ${s.node.aliasOf}: generate ${s.node.aliasOf} itself`);
+      continue;
+    }
+    const result = compileExpression(source, names);
+    if (!result.ok) {
+      ctx.report.error('E_EXPRESSION', path, node, key, `${result.error.message} (at column ${result.error.index + 1} of the expression)`, result.error.index);
+      continue;
+    }
+    const every = typeof spec === 'string' ? undefined : spec.every;
+    const g: GeneratedPoint = {
+      model: s.model,
+      source,
+      expression: result.expression,
+      everyMs: Math.max(1, Math.round((every ?? 1) * 1000)),
+      onWrite: (typeof spec === 'string' ? undefined : spec.onWrite) ?? 'refuse',
+    };
+    points.push(g);
+    nodes.set(g, s);
+  }
+  reportCycles(points, nodes, ctx);
+  if (points.length === 0) return { generated: new Set(), live: undefined };
+  const plan: GeneratorPlan = { points, refs };
+  return { generated: new Set(points.map((g) => g.model)), live: liveFactory(plan) };
+}
+
+/**
+ * A stateless generated point evaluates the stateless points it reads at the same instant, so a
+ * loop of them has no value: an error naming the loop. A stateful point in the loop breaks it:
+ * others read its value of the last step.
+ */
+function reportCycles(points: readonly GeneratedPoint[], nodes: ReadonlyMap<GeneratedPoint, Shaped>, ctx: DeviceContext): void {
+  const stateless = new Map(points.filter((g) => !g.expression.stateful).map((g) => [g.model.name, g]));
+  const edges = (g: GeneratedPoint): GeneratedPoint[] =>
+    [...g.expression.references].map((name) => stateless.get(name) ?? stateless.get(name.split('.')[0]!)).filter((x): x is GeneratedPoint => x !== undefined);
+  const state = new Map<GeneratedPoint, 'open' | 'done'>();
+  const stack: GeneratedPoint[] = [];
+  const visit = (g: GeneratedPoint): void => {
+    state.set(g, 'open');
+    stack.push(g);
+    for (const next of edges(g)) {
+      if (state.get(next) === 'open') {
+        const loop = [...stack.slice(stack.indexOf(next)), next].map((x) => x.model.name);
+        const s = nodes.get(next)!;
+        ctx.report.error('E_GENERATE_CYCLE', [...ctx.path, 'points', next.model.name, 'generate'], s.node, 'generate', `generators read each other in a loop: ${loop.join(' → ')}; make one of them stateful (lag, slew, prev...) to break it`);
+      } else if (!state.has(next)) visit(next);
+    }
+    stack.pop();
+    state.set(g, 'done');
+  };
+  for (const g of stateless.values()) if (!state.has(g)) visit(g);
+}

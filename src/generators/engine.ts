@@ -1,0 +1,346 @@
+import type { Table } from '../device/data-source.js';
+import { IllegalDataValue } from '../device/errors.js';
+import { getBits } from '../device/values.js';
+import type { Environment } from '../environment.js';
+import { decode } from '../model/codec.js';
+import type { LiveFactory, LivePoints } from '../model/live.js';
+import type { FieldModel, PointModel } from '../model/point-model.js';
+import type { DeviceStore } from '../model/store.js';
+import { PointWriter, scaleFactorOf } from './fit.js';
+import type { Evaluate, Frame } from './frame.js';
+import type { GeneratedPoint, GeneratorPlan } from './plan.js';
+
+/**
+ * At most this many steps of one stateful generator are computed to catch up with the clock;
+ * older steps are skipped, the state held (README, Generators: "Catching up").
+ */
+export const MAX_CATCH_UP_STEPS = 100_000;
+
+/** One generated point of one unit id: its frame, state and bookkeeping. */
+class Generator {
+  readonly frame: Frame;
+  readonly stateful: boolean;
+  readonly writer: PointWriter;
+  readonly evaluate: Evaluate;
+  /** Engineering value now (not rounded to the register: `prev` and lags keep their precision). */
+  value: number;
+  /** Stateful: the step `value` belongs to. */
+  step = 0;
+  /** Stateless: the evaluation serial `value` belongs to. */
+  serial = -1;
+  busy = false;
+  overridden = false;
+  warned = false;
+  /** Steps a settling generator may still take in the current catch-up. */
+  budget = 0;
+  /**
+   * Its steps depend on its own state only: no `t`, no random draw, no generated point (static
+   * inputs change only by writes, and every write lets the steps due before it happen first).
+   * Once a step changes nothing, no later step can: catching up stops there, exactly.
+   */
+  readonly settles: boolean;
+  private readonly before: Float64Array;
+
+  constructor(
+    readonly plan: GeneratedPoint,
+    readonly initial: number,
+    frame: Frame,
+    writer: PointWriter,
+    settles: boolean,
+  ) {
+    this.frame = frame;
+    this.writer = writer;
+    this.stateful = plan.expression.stateful;
+    this.evaluate = plan.expression.evaluate;
+    this.value = initial;
+    this.initSlots();
+    this.settles = settles;
+    this.before = new Float64Array(frame.slots.length);
+  }
+
+  /** Remembers the state before a step. */
+  mark(): void {
+    this.before.set(this.frame.slots);
+  }
+
+  /** The last step left value and state as they were (`previous` is the value before it). */
+  unchanged(previous: number): boolean {
+    if (!Object.is(previous, this.value)) return false;
+    const slots = this.frame.slots;
+    for (let i = 0; i < slots.length; i++) if (!Object.is(slots[i], this.before[i])) return false;
+    return true;
+  }
+
+  initSlots(): void {
+    this.plan.expression.slots.forEach((s, i) => (this.frame.slots[i] = s === 'initial' ? this.initial : s));
+  }
+}
+
+/** Builds the run-time generators of each unit id from a device definition's plan. */
+export function liveFactory(plan: GeneratorPlan): LiveFactory {
+  return (store, unitName, env) => new LiveUnit(plan, store, unitName, env);
+}
+
+/**
+ * The generated points of one unit id. Time is the emulator clock read once per request
+ * (refresh) and counted from `origin` (start, or the last reset). Stateless points are evaluated
+ * at that time when read; stateful points advance on their steps, all of a unit's in time order,
+ * so their values depend only on emulator time and on what was written when, never on reads.
+ */
+class LiveUnit implements LivePoints {
+  private origin = 0;
+  /** Milliseconds since origin of the evaluation under way. */
+  private now = -1;
+  private serial = 0;
+  /** Something was written since the last evaluation began. */
+  private dirty = true;
+  private readonly gens: Generator[];
+  private readonly stateful: Generator[];
+  /** Per table, the generator index at each address (-1: none); undefined: nothing generated there. */
+  private readonly at: Partial<Record<Table, Int32Array>> = {};
+  /** Reference k → reader. */
+  private readonly readers: (() => number)[];
+  /** Earliest time (ms since origin) at which a stateful generator takes its next step. */
+  private nextDue = Infinity;
+
+  constructor(
+    plan: GeneratorPlan,
+    private readonly store: DeviceStore,
+    private readonly unitName: string,
+    private readonly env: Environment,
+  ) {
+    const storage = (p: PointModel) => store.array(p.table);
+    const writable = (p: PointModel) => store.own(p.table);
+    const point = (k: number): number => this.readers[k]!();
+    const generatedNames = new Set(plan.points.map((g) => g.model.name));
+    this.gens = plan.points.map((g) => {
+      const frame: Frame = {
+        t: 0,
+        dt: g.everyMs / 1000,
+        prev: 0,
+        index: 0,
+        slots: new Float64Array(g.expression.slots.length),
+        streams: Array.from({ length: g.expression.streams }, (_, i) => `${unitName}/${g.model.name}#${i}`),
+        drawnAt: new Float64Array(g.expression.streams).fill(-1),
+        drawn: new Float64Array(g.expression.streams),
+        random: env.random,
+        point,
+      };
+      const sf = () => scaleFactorOf(g.model, storage);
+      const readsGenerated = [...g.expression.references].some((name) => generatedNames.has(name) || generatedNames.has(name.split('.')[0]!));
+      const settles = g.expression.stateful && !g.expression.timed && g.expression.streams === 0 && !readsGenerated;
+      return new Generator(g, this.stored(g.model), frame, new PointWriter(g.model, writable, sf), settles);
+    });
+    this.stateful = this.gens.filter((g) => g.stateful);
+    this.gens.forEach((g, i) => {
+      const p = g.plan.model;
+      const index = (this.at[p.table] ??= new Int32Array(0x10000).fill(-1));
+      index.fill(i, p.address, p.address + p.size);
+      // inputRegisters: sameAsHolding reads the holding table's storage under the other name.
+      if (p.table === 'holdingRegisters' && store.array('inputRegisters') === store.array('holdingRegisters')) this.at.inputRegisters = index;
+    });
+    const byModel = new Map(this.gens.map((g) => [g.plan.model, g]));
+    this.readers = plan.refs.map((ref) => this.reader(ref, byModel));
+    this.schedule();
+  }
+
+  refresh(table: Table, address: number, quantity: number): void {
+    const index = this.at[table];
+    if (!index) return;
+    this.begin();
+    for (let a = address, end = address + quantity; a < end; a++) {
+      const i = index[a]!;
+      if (i < 0) continue;
+      const g = this.gens[i]!;
+      if (!g.stateful && !g.overridden && g.serial !== this.serial) this.evaluate(g);
+    }
+  }
+
+  beforeWrite(): void {
+    if (this.stateful.length > 0) this.begin();
+    // What is about to be written may be read by stateless points: evaluate them afresh.
+    this.dirty = true;
+  }
+
+  checkClientWrite(table: Table, address: number, quantity: number): void {
+    this.each(table, address, quantity, (g) => {
+      if (g.plan.model.access !== 'readOnly' && g.plan.onWrite === 'refuse') throw new IllegalDataValue(`${g.plan.model.name} is generated (onWrite: refuse)`);
+    });
+  }
+
+  written(table: Table, address: number, quantity: number, client: boolean): void {
+    this.each(table, address, quantity, (g) => {
+      if (client && g.plan.model.access === 'readOnly') return;
+      g.overridden = true;
+    });
+    this.dirty = true;
+  }
+
+  reset(): void {
+    this.origin = this.env.clock.now();
+    for (const g of this.gens) {
+      g.value = g.initial;
+      g.step = 0;
+      g.serial = -1;
+      g.overridden = false;
+      g.warned = false;
+      g.initSlots();
+    }
+    this.dirty = true;
+    this.schedule();
+  }
+
+  adopt(previous: LivePoints): void {
+    if (!(previous instanceof LiveUnit)) return;
+    this.origin = previous.origin;
+    const nowMs = this.env.clock.now() - this.origin;
+    const before = new Map(previous.gens.map((g) => [g.plan.model.name, g]));
+    for (const g of this.gens) {
+      const old = before.get(g.plan.model.name);
+      if (old && sameGenerator(old.plan, g.plan)) {
+        g.value = old.value;
+        g.step = old.step;
+        g.overridden = old.overridden;
+        g.warned = old.warned;
+        g.frame.slots.set(old.frame.slots);
+      } else if (g.stateful) {
+        // A new or changed generator starts from its initial value now, not at the device's start.
+        g.step = Math.floor(nowMs / g.plan.everyMs);
+        this.put(g, g.initial);
+      }
+    }
+    this.serial++;
+    this.schedule();
+  }
+
+  /**
+   * Starts an evaluation at the clock's now, in whole milliseconds: stateful generators step up
+   * to it first. Stateless values are kept while neither the millisecond nor anything written
+   * changed (requests within one millisecond share them: a busy server evaluates each point
+   * about once per millisecond, not once per request).
+   */
+  private begin(): void {
+    const now = Math.floor(this.env.clock.now() - this.origin);
+    if (now === this.now && !this.dirty) return;
+    if (now >= this.nextDue) this.advance(now);
+    this.now = now;
+    this.dirty = false;
+    this.serial++;
+  }
+
+  /**
+   * Takes every step due by `until` (ms since origin), all generators in time order. A generator
+   * more than MAX_CATCH_UP_STEPS behind holds its state over the oldest steps; one that settles
+   * stops at its first step that changes nothing (or holds after MAX_CATCH_UP_STEPS steps).
+   */
+  private advance(until: number): void {
+    for (const g of this.stateful) {
+      const last = Math.floor(until / g.plan.everyMs);
+      if (g.overridden) g.step = last;
+      else if (last - g.step > MAX_CATCH_UP_STEPS && !g.settles) g.step = last - MAX_CATCH_UP_STEPS;
+      g.budget = MAX_CATCH_UP_STEPS;
+    }
+    for (;;) {
+      let next: Generator | undefined;
+      let due = Infinity;
+      for (const g of this.stateful) {
+        const at = (g.step + 1) * g.plan.everyMs;
+        if (at < due && !g.overridden) {
+          due = at;
+          next = g;
+        }
+      }
+      if (!next || due > until) break;
+      if (!next.settles) {
+        this.takeStep(next, next.step + 1, due);
+        continue;
+      }
+      const previous = next.value;
+      next.mark();
+      this.takeStep(next, next.step + 1, due);
+      if (next.unchanged(previous) || --next.budget <= 0) next.step = Math.floor(until / next.plan.everyMs);
+    }
+    this.schedule();
+  }
+
+  private takeStep(g: Generator, step: number, at: number): void {
+    const f = g.frame;
+    this.now = at;
+    this.serial++; // stateless points read during the step are evaluated at its time
+    f.t = at / 1000;
+    f.index = step;
+    f.prev = g.value;
+    g.busy = true;
+    const v = g.plan.expression.evaluate(f);
+    g.busy = false;
+    g.step = step;
+    this.put(g, v);
+  }
+
+  private evaluate(g: Generator): void {
+    const f = g.frame;
+    f.t = this.now / 1000;
+    f.index = Math.floor(this.now / g.plan.everyMs);
+    g.busy = true;
+    const v = g.evaluate(f);
+    g.busy = false;
+    g.serial = this.serial;
+    this.put(g, v);
+  }
+
+  private put(g: Generator, v: number): void {
+    g.value = g.writer.put(v, g.value);
+    const problem = g.writer.problem;
+    if (problem !== undefined && !g.warned) {
+      g.warned = true;
+      this.env.logger.log('warn', `${this.unitName}: ${g.plan.model.name} = ${g.plan.source} at t = ${this.now / 1000} s: ${problem} (logged once per point)`);
+    }
+  }
+
+  /** The engineering value of a point as stored (a static point, or an overridden generated one). */
+  private stored(p: PointModel): number {
+    const data = this.store.array(p.table);
+    if (p.kind === 'bit') return data[p.address]!;
+    const sf = p.scaleFactor ? scaleFactorOf(p, (q) => this.store.array(q.table)) : 0;
+    return Number(decode(p, data, p.address, sf));
+  }
+
+  private reader(ref: PointModel | FieldModel, byModel: ReadonlyMap<PointModel, Generator>): () => number {
+    const word = 'word' in ref ? ref.word : ref;
+    const g = byModel.get(word);
+    const value = g ? () => this.valueOf(g) : () => this.stored(word);
+    if (!('word' in ref)) return value;
+    const { bit, width } = ref;
+    return () => getBits(value(), bit, width);
+  }
+
+  /** What a reference to a generated point reads at the evaluation's time. */
+  private valueOf(g: Generator): number {
+    if (g.overridden) return this.stored(g.plan.model);
+    // A stateful point's value is its last step's; a stateless one is evaluated once per serial.
+    if (!g.stateful && !g.busy && g.serial !== this.serial) this.evaluate(g);
+    return g.value;
+  }
+
+  private each(table: Table, address: number, quantity: number, fn: (g: Generator) => void): void {
+    const index = this.at[table];
+    if (!index) return;
+    let last = -1;
+    for (let a = address, end = address + quantity; a < end; a++) {
+      const i = index[a]!;
+      if (i >= 0 && i !== last) fn(this.gens[(last = i)]!);
+    }
+  }
+
+  private schedule(): void {
+    let due = Infinity;
+    for (const g of this.stateful) if (!g.overridden) due = Math.min(due, (g.step + 1) * g.plan.everyMs);
+    this.nextDue = due;
+  }
+}
+
+function sameGenerator(a: GeneratedPoint, b: GeneratedPoint): boolean {
+  const p = a.model;
+  const q = b.model;
+  return a.source === b.source && a.everyMs === b.everyMs && a.onWrite === b.onWrite && p.type === q.type && p.table === q.table && p.address === q.address;
+}

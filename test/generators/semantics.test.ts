@@ -1,0 +1,292 @@
+import { describe, expect, it } from 'vitest';
+import { MAX_CATCH_UP_STEPS } from '../../src/generators/engine.js';
+import type { CompiledProfile } from '../../src/model/types.js';
+import { ManualClock } from '../../src/runtime/clock.js';
+import { seededRandom } from '../../src/runtime/random.js';
+import { createLogger } from '../../src/log.js';
+import { pdu, registers, send, status } from '../compiler/helpers.js';
+import { testEnv } from '../helpers/env.js';
+import { device } from './helpers.js';
+
+const read = (d: CompiledProfile, name: string) => d.units[0]!.read(name);
+
+describe('stateless: a pure function of emulator time, evaluated at the request\'s time', () => {
+  it('t is the emulator clock in seconds; waveforms follow it on every read', async () => {
+    const { device: d, clock } = await device(`
+      version: 1
+      points:
+        time: { type: float64, address: 0, generate: t }
+        wave: { type: float64, address: 4, generate: "10 * sine(60)" }
+    `);
+    clock.set(1234);
+    expect(read(d, 'time')).toBe(1.234);
+    clock.set(15_000);
+    expect(read(d, 'wave')).toBe(10);
+    expect(registers(send(d, pdu.read(3, 0, 4)))).toEqual([0x402e, 0, 0, 0]); // 15.0 as float64
+  });
+
+  it('a 125-register read sees one instant: the clock is read once per request', async () => {
+    // Each point is t in ms; a clock that moves 1 ms whenever it is read would split a request otherwise.
+    const points = Array.from({ length: 62 }, (_, i) => `  p${i}: { type: uint32, address: ${2 * i}, generate: "t * 1000 + p${i + 1 < 62 ? i + 1 : 0} * 0" }`);
+    points[61] = '  p61: { type: uint32, address: 122, generate: "t * 1000" }';
+    let now = 5000;
+    const env = { ...testEnv(), clock: { now: () => now++ } };
+    const { device: d } = await device(`version: 1\npoints:\n${points.join('\n').replace(/p(\d+) \* 0"/g, (m, n: string) => (n === '0' ? '0"' : m))}\n  pad: { type: uint16, address: 124 }`, env);
+    const words = registers(send(d, pdu.read(3, 0, 125))) as number[];
+    const values = Array.from({ length: 62 }, (_, i) => words[2 * i]! * 0x10000 + words[2 * i + 1]!);
+    expect(new Set(values).size).toBe(1);
+  });
+});
+
+describe('stateless values are kept within one millisecond, unless something was written', () => {
+  it('a write is seen by the next read at the same emulator time', async () => {
+    const { device: d, clock } = await device(`
+      version: 1
+      points:
+        speed: { type: uint16, address: 0, value: 10 }
+        flow: { type: uint16, address: 1, generate: "speed * 2 + t" }
+    `);
+    clock.set(3000.4);
+    expect(registers(send(d, pdu.read(3, 0, 2)))).toEqual([10, 23]);
+    expect(status(send(d, pdu.writeRegister(0, 20)))).toBe('ok');
+    expect(registers(send(d, pdu.read(3, 0, 2)))).toEqual([20, 43]);
+    d.units[0]!.writeTable('holding', 0, [30]);
+    expect(read(d, 'flow')).toBe(63);
+    clock.set(3000.9); // the same millisecond: t is 3 s
+    expect(read(d, 'flow')).toBe(63);
+    clock.set(4000);
+    expect(read(d, 'flow')).toBe(64);
+  });
+});
+
+describe('stateful: advances on steps of `every`, whatever the reads', () => {
+  const PROFILE = `
+    version: 1
+    points:
+      target: { type: float64, address: 0, value: 100 }
+      lagged: { type: float64, address: 4, generate: "lag(target, 10)" }
+      slewed: { type: float64, address: 8, generate: "slew(target, 2)" }
+      sum: { type: float64, address: 12, generate: "integrate(3)" }
+      edges: { type: uint16, address: 16, generate: "count(square(4))" }
+      counter: { type: float64, address: 17, value: 7, generate: { expression: "prev + dt", every: 0.5 } }
+      wander: { type: float64, address: 21, generate: "walk(1, -2, 2) + lag(target, 5) * 0 + noise(0.1)" }
+      fired: { type: uint16, address: 25, generate: "count(target > 50)" }
+  `;
+
+  it('exact values at given times', async () => {
+    const { device: d, clock } = await device(PROFILE);
+    clock.set(10_000);
+    expect(read(d, 'lagged')).toBeCloseTo(100 * (1 - Math.exp(-1)), 12); // exact for a held target
+    expect(read(d, 'slewed')).toBe(20); // 2 per second
+    expect(read(d, 'sum')).toBe(30);
+    expect(read(d, 'counter')).toBe(17); // 7 + 20 steps of 0.5 s
+    clock.set(20_000);
+    expect(read(d, 'edges')).toBe(6); // rising edges at steps 1, 4, 8, 12, 16, 20
+    expect(read(d, 'wander')).toBeGreaterThanOrEqual(-2.5);
+  });
+
+  it('the same seed and times give the same values whatever the number, order and interleaving of reads', async () => {
+    const names = ['lagged', 'slewed', 'sum', 'edges', 'counter', 'wander'];
+    const once = await device(PROFILE);
+    const often = await device(PROFILE);
+    for (let ms = 0; ms <= 30_000; ms += 250) {
+      often.clock.set(ms);
+      // several "clients", in changing order
+      for (const name of ms % 500 === 0 ? names : [...names].reverse()) read(often.device, name);
+      send(often.device, pdu.read(3, 0, 27));
+    }
+    once.clock.set(30_000);
+    expect(names.map((n) => read(once.device, n))).toEqual(names.map((n) => read(often.device, n)));
+  });
+
+  it('a point whose steps read only its own state and static points stops catching up once settled, exactly', async () => {
+    const names = ['lagged', 'slewed', 'fired'];
+    const stepwise = await device(PROFILE);
+    const settled = await device(PROFILE);
+    const run = (d: typeof stepwise, ms: number, every: number) => {
+      for (let t = d.clock.now() + every; t <= ms; t += every) {
+        d.clock.set(t);
+        read(d.device, 'lagged');
+      }
+      d.clock.set(ms);
+      return names.map((n) => read(d.device, n));
+    };
+    expect(run(settled, 900_000, 900_000)).toEqual(run(stepwise, 900_000, 1000)); // settled long before
+    expect(read(settled.device, 'lagged')).toBeCloseTo(100, 12);
+    for (const d of [stepwise, settled]) d.device.units[0]!.write('target', 20);
+    expect(run(settled, 1_800_000, 900_000)).toEqual(run(stepwise, 1_800_000, 1000));
+    expect(read(settled.device, 'lagged')).toBeCloseTo(20, 12);
+    expect(names.slice(1).map((n) => read(settled.device, n))).toEqual([20, 1]);
+  });
+
+  it('a write reaches only the steps after it, however late the next read comes', async () => {
+    const a = await device(PROFILE);
+    const b = await device(PROFILE);
+    a.clock.set(5000);
+    b.clock.set(5000);
+    read(a.device, 'slewed'); // a reads before the write, b does not
+    a.device.units[0]!.write('target', 0);
+    b.device.units[0]!.write('target', 0);
+    a.clock.set(8000);
+    b.clock.set(8000);
+    expect(read(a.device, 'slewed')).toBe(4); // 10 up, then 3 s down at 2 per second
+    expect(read(b.device, 'slewed')).toBe(4);
+  });
+
+  it(`catching up after a long idle time is bounded: at most ${MAX_CATCH_UP_STEPS} steps, older ones are skipped`, async () => {
+    const { device: d, clock } = await device(`
+      version: 1
+      points:
+        ms: { type: float64, address: 0, generate: { expression: "integrate(1000)", every: 0.001 } }
+    `);
+    clock.set(7 * 24 * 3600 * 1000); // a week of 1 ms steps
+    expect(read(d, 'ms')).toBe(MAX_CATCH_UP_STEPS);
+  });
+});
+
+describe('random values are a pure function of (seed, unit/point, step)', () => {
+  const profile = (extra: string) => `
+    version: 1
+    points:
+      ${extra}
+      r: { type: float64, address: 0, generate: "random(0, 100)" }
+  `;
+  const series = async (yaml: string, seed: number) => {
+    const { device: d, clock } = await device(yaml, testEnv({ seed }));
+    return [0, 1500, 2000, 60_000].map((ms) => (clock.set(ms), read(d, 'r')));
+  };
+
+  it('the draw of r at t is at(seed, "<unit>/r#0", floor(t))', async () => {
+    const values = await series(profile(''), 1);
+    const r = seededRandom(1);
+    expect(values).toEqual([0, 1, 2, 60].map((i) => 100 * r.at('test/r#0', i)));
+  });
+
+  it('adding an unrelated point, random or not, leaves r\'s values unchanged', async () => {
+    const base = await series(profile(''), 42);
+    expect(await series(profile('other: { type: float64, address: 8, generate: "random(0, 1) + noise(1)" }'), 42)).toEqual(base);
+    expect(await series(profile('plain: { type: uint16, address: 8, value: 3 }'), 42)).toEqual(base);
+    expect(await series(profile(''), 43)).not.toEqual(base);
+  });
+});
+
+describe('dependencies', () => {
+  it('a loop through a stateful point is legal: it reads that point\'s last step (temperature ↔ fan)', async () => {
+    const { device: d, clock } = await device(`
+      version: 1
+      points:
+        temperature: { type: float64, address: 0, value: 20, generate: "lag(fan ? 20 : 60, 10)" }
+        fan: { type: bool, address: 0, generate: "temperature > 40" }
+    `);
+    // Each step, fan reads temperature's previous step: the recurrence below, exactly.
+    let x = 20;
+    const expected: number[] = [];
+    for (let k = 1; k <= 12; k++) expected.push((x = (x > 40 ? 20 : 60) + (x - (x > 40 ? 20 : 60)) * Math.exp(-0.1)));
+    const got: number[] = [];
+    for (let k = 1; k <= 12; k++) {
+      clock.set(k * 1000);
+      got.push(read(d, 'temperature') as number);
+    }
+    expect(got).toEqual(expected);
+    expect(got[6]).toBeGreaterThan(40); // the fan starts at step 8, and the temperature then swings around 40
+    expect(read(d, 'fan')).toBe(got[11]! > 40);
+  });
+});
+
+describe('values that do not fit the point (README: Generators)', () => {
+  it('NaN keeps the last value, out of range takes the end of the range, ±Infinity too; each point logs once', async () => {
+    const lines: string[] = [];
+    const env = testEnv({ logger: createLogger((l) => lines.push(l), 'warn') });
+    const { device: d, clock } = await device(`
+      version: 1
+      points:
+        big: { type: int16, address: 0, scale: 0.1, generate: "t * 1000" }
+        nan: { type: uint16, address: 1, value: 7, generate: "t > 1 ? sqrt(-1) : 9" }
+        inf: { type: float32, address: 2, generate: "1 / (t - t)" }
+        bits: { type: bitfield16, address: 4, bits: { a: 0 }, generate: "-5" }
+        flag: { type: bool, address: 5, generate: "t - t + 0.5" }
+    `, env);
+    clock.set(1000);
+    expect([read(d, 'big'), read(d, 'nan'), read(d, 'inf'), read(d, 'bits'), read(d, 'flag')]).toEqual([1000, 9, 3.4028235e38, 0, true]);
+    clock.set(5000);
+    for (let i = 0; i < 5; i++) send(d, pdu.read(3, 0, 6));
+    expect([read(d, 'big'), read(d, 'nan')]).toEqual([3276.7, 9]);
+    expect(lines.map((l) => l.split(':')[2]!.trim().split(' ')[0])).toEqual(['inf', 'bits', 'big', 'nan']);
+    expect(lines[0]).toMatch(/^warn: test: inf = 1 \/ \(t - t\) at t = 1 s: Infinity does not fit float32: the end of its range is used \(logged once per point\)/);
+  });
+});
+
+describe('client writes to a generated point', () => {
+  const PROFILE = `
+    version: 1
+    points:
+      refused: { type: uint16, address: 0, generate: "t" }
+      taken: { type: uint16, address: 1, generate: { expression: "t", onWrite: override } }
+      static: { type: uint16, address: 2, value: 5 }
+  `;
+
+  it('onWrite: refuse (default) answers 03 and changes nothing; override keeps the written value until reset', async () => {
+    const { device: d, clock } = await device(PROFILE);
+    clock.set(3000);
+    expect(status(send(d, pdu.writeRegister(0, 77)))).toBe(3);
+    expect(status(send(d, pdu.writeRegisters(0, [77, 77, 77])))).toBe(3);
+    expect(registers(send(d, pdu.read(3, 0, 3)))).toEqual([3, 3, 5]);
+    expect(status(send(d, pdu.writeRegister(1, 77)))).toBe('ok');
+    clock.set(9000);
+    expect(registers(send(d, pdu.read(3, 0, 3)))).toEqual([9, 77, 5]);
+    d.reset();
+    clock.set(11_000);
+    expect(registers(send(d, pdu.read(3, 0, 3)))).toEqual([2, 2, 5]);
+  });
+
+  it('a write from code (API) overrides a generated point until reset', async () => {
+    const { device: d, clock } = await device(PROFILE);
+    d.units[0]!.write('refused', 40);
+    clock.set(5000);
+    expect(read(d, 'refused')).toBe(40);
+  });
+});
+
+describe('reset()', () => {
+  it('returns storage, generators and random streams to the start: the device replays as if just started', async () => {
+    const yaml = `
+      version: 1
+      points:
+        setting: { type: uint16, address: 0, value: 10 }
+        level: { type: float64, address: 1, generate: "lag(setting, 5) + walk(1) + random(0, 1)" }
+    `;
+    const fresh = await device(yaml);
+    fresh.clock.set(7000);
+    const expected = read(fresh.device, 'level');
+
+    const used = await device(yaml);
+    used.clock.set(60_000);
+    used.device.units[0]!.write('setting', 99);
+    read(used.device, 'level');
+    used.device.reset();
+    expect(read(used.device, 'setting')).toBe(10);
+    used.clock.set(67_000);
+    expect(read(used.device, 'level')).toBe(expected);
+  });
+});
+
+describe('state hand-over on reload', () => {
+  const v1 = `
+    version: 1
+    points:
+      kept: { type: float64, address: 0, generate: "integrate(1)" }
+      changed: { type: float64, address: 4, generate: "integrate(1)" }
+  `;
+
+  it('an unchanged generator continues where it was; a changed one starts from its initial value at the reload', async () => {
+    const env = testEnv();
+    const clock = env.clock as ManualClock;
+    const before = (await device(v1, env)).device;
+    clock.set(30_000);
+    expect([read(before, 'kept'), read(before, 'changed')]).toEqual([30, 30]);
+    const after = (await device(v1.replace('changed: { type: float64, address: 4, generate: "integrate(1)"', 'changed: { type: float64, address: 4, generate: "integrate(2)"'), env)).device;
+    after.adoptState(before);
+    clock.set(40_000);
+    expect([read(after, 'kept'), read(after, 'changed')]).toEqual([40, 20]);
+  });
+});
