@@ -52,6 +52,7 @@
 import type { Environment } from '../environment.js';
 import type { LoadedProfile } from '../profile/loaded.js';
 import { assembleProfile } from './assemble.js';
+import { planFaultRules } from './faults.js';
 import { baseName, planProfile } from './plan.js';
 import { Reporter } from './report.js';
 import type { Diagnostic } from '../profile/diagnostics.js';
@@ -69,14 +70,18 @@ export function compileProfile(loaded: LoadedProfile, options: CompileOptions): 
   const report = new Reporter(loaded);
   const plan = planProfile(loaded, report);
   if (report.count > 0) return { ok: false, diagnostics: report.diagnostics };
+  const rules = planFaultRules(plan, loaded.profile, report);
+  if (report.count > 0) return { ok: false, diagnostics: report.diagnostics };
   // A profile given as an object (the API) has no positions, and no file.
   const file = loaded.locate(loaded.profile) === undefined ? undefined : loaded.file;
   return {
     ok: true,
-    profile: assembleProfile(plan, loaded.profile, loaded.profile.name ?? baseName(loaded.file), file, options.env),
+    profile: assembleProfile(plan, rules, loaded.profile, loaded.profile.name ?? baseName(loaded.file), file, options.env),
+    warnings: report.warnings,
   };
 }
 
 export type CompileResult =
-  | { readonly ok: true; readonly profile: CompiledProfile }
+  /** `warnings`: not wrong, but likely a mistake (a fault rule that can never match). */
+  | { readonly ok: true; readonly profile: CompiledProfile; readonly warnings: readonly Diagnostic[] }
   | { readonly ok: false; readonly diagnostics: readonly Diagnostic[] };

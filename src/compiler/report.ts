@@ -11,6 +11,8 @@ export type Path = readonly (string | number)[];
  */
 export class Reporter {
   readonly diagnostics: Diagnostic[] = [];
+  /** Things that are not wrong but likely a mistake (a fault rule that can never match): printed, not fatal. */
+  readonly warnings: Diagnostic[] = [];
   private readonly seen = new Set<string>();
 
   constructor(private readonly loaded: LoadedProfile) {}
@@ -23,6 +25,13 @@ export class Reporter {
     this.seen.add(id);
     const location = this.loaded.locate(node, key);
     this.diagnostics.push(location ? { code, message, path: p, location } : { code, message, path: p });
+  }
+
+  warn(code: DiagnosticCode, path: Path, node: object, key: string | number | undefined, message: string): void {
+    const location = this.loaded.locate(node, key);
+    const p = formatPath(path);
+    if (this.warnings.some((w) => w.code === code && w.path === p && w.message === message)) return;
+    this.warnings.push(location ? { code, message, path: p, location } : { code, message, path: p });
   }
 
   get count(): number {

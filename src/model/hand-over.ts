@@ -13,6 +13,8 @@ import { unitInternals, type UnitInternals } from './unit.js';
  *   words are the same; otherwise the new declaration wins. A renamed point is a new point.
  * - Raw blocks keep their words at addresses that a block covers in both versions with the same
  *   initial word and that no point of either version covers.
+ * - A fault rule keeps its counters (every Nth, first/after N, probability draws, activations)
+ *   when its name, match and trigger are unchanged, whatever its actions.
  * Units are matched by unit id; the device answering unknown unit ids matches its predecessor.
  */
 export function handOverProfile(from: CompiledProfile, to: CompiledProfile): HandOver {
@@ -39,7 +41,9 @@ export function handOverProfile(from: CompiledProfile, to: CompiledProfile): Han
     }
     keptBlockWords += handOverBlocks(old, next);
   }
-  return { keptPoints, resetPoints, keptBlockWords };
+  // Fault rules are matched by name: a rule whose name, match and trigger are unchanged keeps its counters.
+  const keptFaultRules = to.faults.adopt(from.faults);
+  return { keptPoints, resetPoints, keptBlockWords, keptFaultRules };
 }
 
 function predecessor(from: CompiledProfile, unit: CompiledUnit): CompiledUnit | undefined {
