@@ -4,7 +4,8 @@ import { compose, isPromiseLike } from '../pipeline/compose.js';
 import type { Exchange, Handler, Middleware, Outcome } from '../pipeline/types.js';
 import type { FaultAction } from '../profile/types.generated.js';
 import type { ActionContext } from './action.js';
-import type { Matcher } from './match.js';
+import { startOf, type Matcher } from './match.js';
+import type { Request } from '../protocol/request.js';
 import { ACTIONS } from './registry.js';
 import { fires, RuleCounters, type TriggerEnv, type TriggerSpec } from './trigger.js';
 
@@ -30,13 +31,13 @@ interface Rule extends RuleDefinition {
  * then the first rule that fires runs its actions (in `do:` order) in front of the device; the
  * others are not evaluated for that request. Rules are indexed by function code and unit id, so a
  * request pays one array lookup when no rule can apply to it, and meets only the rules of its
- * function and unit otherwise.
+ * function and unit otherwise, minus those whose addresses it is far from (Bucket).
  */
 export class FaultEngine implements FaultSet {
   private profileRules: Rule[] = [];
   private injected: Rule[] = [];
   /** index[functionCode][unitId]: the rules to try, in order; undefined when none. */
-  private index: (Rule[] | undefined)[][] = [];
+  private index: (Bucket | undefined)[][] = [];
   private next: Handler | undefined;
   private inFlightCount = 0;
   /** Counting requests in flight costs a little: only when a rule has a load trigger. */
@@ -129,16 +130,24 @@ export class FaultEngine implements FaultSet {
   }
 
   private reindex(): void {
-    const index: (Rule[] | undefined)[][] = [];
+    const index: (Bucket | undefined)[][] = [];
+    // Identical rule lists (the usual case: a rule for every unit id) share one bucket.
+    const buckets = new Map<string, Bucket>();
+    const all = this.all();
+    const ids = new Map(all.map((r, i) => [r, i]));
     let counting = false;
-    for (const r of this.all()) {
-      if (r.trigger.inFlightAbove !== undefined) counting = true;
-      const { functionCodes, unitIds } = r.matcher;
-      for (let fc = 0; fc < 256; fc++) {
-        if (!functionCodes[fc]) continue;
-        const byUnit = (index[fc] ??= new Array<Rule[] | undefined>(256).fill(undefined));
-        for (let u = 0; u < 256; u++) if (unitIds[u]) (byUnit[u] ??= []).push(r);
+    for (const r of all) if (r.trigger.inFlightAbove !== undefined) counting = true;
+    for (let fc = 0; fc < 256; fc++) {
+      let byUnit: (Bucket | undefined)[] | undefined;
+      for (let u = 0; u < 256; u++) {
+        const rules = all.filter((r) => r.matcher.functionCodes[fc] && r.matcher.unitIds[u]);
+        if (rules.length === 0) continue;
+        const key = rules.map((r) => ids.get(r)).join(',');
+        let bucket = buckets.get(key);
+        if (!bucket) buckets.set(key, (bucket = createBucket(rules)));
+        (byUnit ??= new Array<Bucket | undefined>(256).fill(undefined))[u] = bucket;
       }
+      if (byUnit) index[fc] = byUnit;
     }
     this.index = index;
     this.counting = counting;
@@ -147,8 +156,9 @@ export class FaultEngine implements FaultSet {
   private dispatch(x: Exchange): Outcome | Promise<Outcome> {
     const byUnit = this.index[x.request.functionCode];
     if (byUnit !== undefined) {
-      const rules = byUnit[x.unitId];
-      if (rules !== undefined) {
+      const bucket = byUnit[x.unitId];
+      if (bucket !== undefined) {
+        const rules = candidates(bucket, x.request);
         for (let i = 0; i < rules.length; i++) {
           const r = rules[i]!;
           if (r.matcher.test !== undefined && !r.matcher.test(x)) continue;
@@ -177,6 +187,63 @@ export class FaultEngine implements FaultSet {
     }
     return Promise.resolve(o).finally(() => this.inFlightCount--);
   }
+}
+
+/** 16 addresses per page of the address pre-filter. */
+const PAGE_SHIFT = 4;
+
+/**
+ * The rules one function code and unit id can meet, in order, and a coarse map of the addresses
+ * the rules with address conditions care about: a request touching none of those pages can
+ * only match the rules without address conditions (`plain`), so only those are tested.
+ */
+interface Bucket {
+  readonly all: readonly Rule[];
+  readonly plain: readonly Rule[];
+  /** Pages of `address` / `points` ranges; undefined when no rule has one. */
+  readonly spanPages: Uint8Array | undefined;
+  /** Pages of `start` addresses of rules without ranges. */
+  readonly startPages: Uint8Array | undefined;
+}
+
+function createBucket(rules: readonly Rule[]): Bucket {
+  let spanPages: Uint8Array | undefined;
+  let startPages: Uint8Array | undefined;
+  for (const r of rules) {
+    const { spans, starts } = r.matcher;
+    if (spans) {
+      spanPages ??= new Uint8Array(0x10000 >> PAGE_SHIFT);
+      for (const s of spans) spanPages.fill(1, s.from >> PAGE_SHIFT, (s.to >> PAGE_SHIFT) + 1);
+    } else if (starts) {
+      startPages ??= new Uint8Array(0x10000 >> PAGE_SHIFT);
+      for (const a of starts) startPages[a >> PAGE_SHIFT] = 1;
+    }
+  }
+  const plain = rules.filter((r) => !r.matcher.spans && !r.matcher.starts);
+  return { all: rules, plain, spanPages, startPages };
+}
+
+/** The bucket's rules a request may match: all of them when it touches a page some address condition names. */
+function candidates(b: Bucket, r: Request): readonly Rule[] {
+  if (b.spanPages === undefined && b.startPages === undefined) return b.all;
+  if (b.startPages !== undefined) {
+    const start = startOf(r);
+    if (start >= 0 && b.startPages[start >> PAGE_SHIFT]) return b.all;
+  }
+  if (b.spanPages !== undefined) {
+    const pages = b.spanPages;
+    if (r.kind === 'readWriteMultipleRegisters') {
+      if (touches(pages, r.readAddress, r.readQuantity) || touches(pages, r.writeAddress, r.writeQuantity)) return b.all;
+    } else if ('address' in r && touches(pages, r.address, 'quantity' in r ? r.quantity : 1)) {
+      return b.all;
+    }
+  }
+  return b.plain;
+}
+
+function touches(pages: Uint8Array, address: number, quantity: number): boolean {
+  for (let p = address >> PAGE_SHIFT, end = (address + quantity - 1) >> PAGE_SHIFT; p <= end; p++) if (pages[p]) return true;
+  return false;
 }
 
 const notReady: Handler = () => {

@@ -19,6 +19,13 @@ export interface Matcher {
   readonly functionCodes: Uint8Array;
   /** 1 where the rule applies to that unit id (its `unitId` within its declaring scope). */
   readonly unitIds: Uint8Array;
+  /**
+   * Address ranges a matching request must overlap (`address`, and `points` in any table), or
+   * exact start addresses (`start`): the engine pre-filters by them, so a request far from every
+   * rule's addresses tests none of those rules. Undefined: no address condition.
+   */
+  readonly spans: readonly { readonly from: number; readonly to: number }[] | undefined;
+  readonly starts: readonly number[] | undefined;
   /** Undefined when function and unit decide alone. */
   readonly test: ((x: Exchange) => boolean) | undefined;
 }
@@ -34,22 +41,35 @@ export interface MatchParts {
 }
 
 export function createMatcher(parts: MatchParts): Matcher {
-  const tests: ((r: Request) => boolean)[] = [];
   const { address, starts, quantity, points, values } = parts;
-  if (starts) tests.push((r) => starts.includes(startOf(r)));
-  if (quantity) tests.push((r) => { const q = quantityOf(r); return q >= quantity.min && q <= quantity.max; });
-  if (address) tests.push((r) => overlaps(r, undefined, address.from, address.to));
-  if (points) tests.push((r) => points.some((p) => overlaps(r, p.table, p.from, p.to)));
-  if (values) tests.push((r) => writesValue(r, values));
-  const test = tests.length === 0 ? undefined : (x: Exchange): boolean => {
-    for (const t of tests) if (!t(x.request)) return false;
-    return true;
-  };
-  return { functionCodes: parts.functionCodes, unitIds: parts.unitIds, test };
+  const any = address !== undefined || starts !== undefined || quantity !== undefined || points !== undefined || values !== undefined;
+  const test = !any
+    ? undefined
+    : (x: Exchange): boolean => {
+        const r = x.request;
+        if (starts !== undefined && !starts.includes(startOf(r))) return false;
+        if (quantity !== undefined) {
+          const q = quantityOf(r);
+          if (q < quantity.min || q > quantity.max) return false;
+        }
+        if (address !== undefined && !overlaps(r, undefined, address.from, address.to)) return false;
+        if (points !== undefined && !overlapsAny(r, points)) return false;
+        return values === undefined || writesValue(r, values);
+      };
+  const spans = address || points ? [...(address ? [address] : []), ...(points ?? [])] : undefined;
+  return { functionCodes: parts.functionCodes, unitIds: parts.unitIds, spans, starts, test };
+}
+
+function overlapsAny(r: Request, points: readonly TableRange[]): boolean {
+  for (let i = 0; i < points.length; i++) {
+    const p = points[i]!;
+    if (overlaps(r, p.table, p.from, p.to)) return true;
+  }
+  return false;
 }
 
 /** -1 for requests without an address (FC 8, 17, 43, invalid ones). */
-function startOf(r: Request): number {
+export function startOf(r: Request): number {
   if (r.kind === 'readWriteMultipleRegisters') return r.readAddress;
   return 'address' in r ? r.address : -1;
 }

@@ -91,3 +91,31 @@ units:
     expect([1, 2, 3, 5].map((unitId) => b.send(pdu.read(3, 0, 1), { unitId }).exchange.fault)).toEqual(['t', 't', undefined, undefined]);
   });
 });
+
+describe('the address pre-filter never hides a rule that matches', () => {
+  test('property: a rule with an address range or start fires exactly when the request overlaps or starts there', async () => {
+    const fc = await import('fast-check');
+    const b = await faultBench(`
+version: 1
+blocks: [{ table: holding, address: 0, length: 65535 }]
+faults:
+  - { name: range, match: { function: [3, 16, 23], address: { from: 1000, to: 1040 } }, do: { exception: 4 } }
+  - { name: start, match: { function: [3, 16, 23], start: 2047 }, do: { exception: 4 } }
+  - { name: small, match: { function: [3, 16, 23], quantity: 3 }, do: { exception: 4 } }
+`);
+    fc.assert(
+      fc.property(fc.integer({ min: 900, max: 2100 }), fc.integer({ min: 1, max: 120 }), fc.integer({ min: 0, max: 2 }), (address, quantity, kind) => {
+        const q = kind === 1 ? Math.min(quantity, 123) : quantity;
+        const request = kind === 0 ? pdu.read(3, address, q) : kind === 1 ? pdu.writeRegisters(address, new Array(q).fill(0)) : pdu.readWrite(0, 1, address, new Array(Math.min(q, 121)).fill(0));
+        const span = kind === 2 ? [0, Math.min(q, 121)] : [address, q];
+        const written = kind === 2 ? [address, Math.min(q, 121)] : undefined;
+        const hits = (a: number, n: number) => a <= 1040 && a + n - 1 >= 1000;
+        const start = kind === 2 ? 0 : address;
+        const qty = kind === 2 ? 1 : q;
+        const expected = hits(span[0]!, span[1]!) || (written !== undefined && hits(written[0]!, written[1]!)) ? 'range' : start === 2047 ? 'start' : qty === 3 ? 'small' : undefined;
+        expect(b.send(request).exchange.fault).toBe(expected);
+      }),
+      { seed: 10, numRuns: 500 },
+    );
+  });
+});
