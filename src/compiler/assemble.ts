@@ -91,7 +91,7 @@ export function assembleProfile(
   // delays. Without rules (none in the profile, none injected) they are not in the chain at all.
   const faulted: Middleware[] = [faults.middleware, ...plain];
   const handlers = { plain: compose(plain, router), faulted: compose(faulted, router) };
-  const lines = summarize(plan, units);
+  const lines = summarize(plan, units, rules);
   const compiled: CompiledProfile = {
     name,
     file,
@@ -113,7 +113,7 @@ export function assembleProfile(
   return compiled;
 }
 
-function summarize(plan: Plan, units: readonly CompiledUnit[]): string[] {
+function summarize(plan: Plan, units: readonly CompiledUnit[], rules: readonly RuleDefinition[]): string[] {
   const counts = (e: Extract<Entry, { kind: 'device' }>): string => {
     return describeTables(e.built.layout);
   };
@@ -121,7 +121,7 @@ function summarize(plan: Plan, units: readonly CompiledUnit[]): string[] {
   for (const e of plan.entries) {
     if (e.ids.length === 0) continue;
     const ids = `${e.ids.length === 1 ? 'unit' : 'units'} ${formatUnitIds(e.ids)}`;
-    if (e.kind === 'unreachable') lines.push(`${ids}: unreachable, ${EXPLAIN[e.respond]}`);
+    if (e.kind === 'unreachable') lines.push(`${ids}: unreachable, ${EXPLAIN[e.respond]}${e.delay === undefined ? '' : ' after a delay'}`);
     else {
       const name = e.ids.length === 1 ? units.find((u) => u.unitIds[0] === e.ids[0])!.name : e.name;
       lines.push(`${name} (${ids}${e.ids.length > 1 ? ', one storage each' : ''}): ${counts(e)}`);
@@ -132,9 +132,10 @@ function summarize(plan: Plan, units: readonly CompiledUnit[]): string[] {
     const every = plan.entries.length === 0 ? 'every unit id' : 'every other unit id, one shared storage';
     lines.push(`${other.name} (${every}): ${counts(other)}`);
   } else {
-    lines.push(`other unit ids: ${EXPLAIN[other.respond]}`);
+    lines.push(`other unit ids: ${EXPLAIN[other.respond]}${other.delay === undefined ? '' : ' after a delay'}`);
   }
   if (plan.broadcast) lines.push('unit 0: broadcast (writes reach every device, nothing is answered)');
+  if (rules.length > 0) lines.push(`fault rules, tried in this order: ${rules.map((r) => r.name).join(', ')}`);
   return lines;
 }
 

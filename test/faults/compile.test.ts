@@ -83,3 +83,16 @@ faults:
     expect(r.ok ? [] : r.diagnostics.map((d) => d.path)).toEqual(expect.arrayContaining(['faults[0]', 'faults[0].do.exception', 'faults[1].do']));
   });
 });
+
+describe('rules of a file several units include', () => {
+  test('are one rule for all those units, not a duplicate name', async () => {
+    const { mkdtempSync, writeFileSync } = await import('node:fs');
+    const { join } = await import('node:path');
+    const { tmpdir } = await import('node:os');
+    const dir = mkdtempSync(join(tmpdir(), 'faults-'));
+    writeFileSync(join(dir, 'meter.yaml'), 'points: { a: { type: uint16, address: 0 } }\nfaults: [{ name: slow, when: { every: 2 }, do: { exception: 6 } }]\n');
+    writeFileSync(join(dir, 'gw.yaml'), 'version: 1\nunits:\n  - { unitId: 1, include: meter.yaml }\n  - { unitId: 2, include: meter.yaml }\n');
+    const r = await loadDevice('gw.yaml', { cwd: dir, env: testEnv() });
+    expect(r.ok ? r.profile.faults.names() : r.diagnostics).toEqual(['slow']);
+  });
+});
