@@ -56,6 +56,32 @@ describe('rules that can never match: warnings, not errors', () => {
   });
 });
 
+describe('serving a profile with a rule that can never match', () => {
+  test('the CLI prints the warning on stderr and serves anyway', async () => {
+    const { run } = await import('../../src/cli/run.js');
+    const { mkdtempSync, writeFileSync } = await import('node:fs');
+    const { join } = await import('node:path');
+    const { tmpdir } = await import('node:os');
+    const dir = mkdtempSync(join(tmpdir(), 'faults-'));
+    writeFileSync(join(dir, 'p.yaml'), `version: 1\n${GATEWAY}    match: { unitId: 7 }\n    do: { exception: 4 }\n`);
+    const controller = new AbortController();
+    let stdout = '';
+    let stderr = '';
+    let listening: () => void = () => {};
+    const ready = new Promise<void>((resolve) => (listening = resolve));
+    const exit = run(['p.yaml', '--port', '0'], {
+      stdout: (t) => ((stdout += t), /listening on/.test(stdout) && listening()),
+      stderr: (t) => (stderr += t),
+      signal: controller.signal,
+      cwd: dir,
+    });
+    await ready;
+    controller.abort();
+    expect(await exit).toBe(0);
+    expect(stderr).toContain('warning: p.yaml:11:22 faults[0].match.unitId: the fault rule r can never match: no device serves unit 7 [W_FAULT_NEVER_MATCHES]\n');
+  });
+});
+
 describe('errors', () => {
   test('a name used twice, across levels', () => {
     expect(errors(`
