@@ -1,3 +1,4 @@
+import type { Table } from '../device/data-source.js';
 import type { Environment } from '../environment.js';
 import type { CompiledUnit } from '../model/types.js';
 import { encodeAdu } from '../protocol/mbap.js';
@@ -12,6 +13,8 @@ export interface ActionContext {
   readonly rule: string;
   readonly env: Environment;
   readonly counters: RuleCounters;
+  /** The address ranges of the rule's match (`address`, and `points` with their table); undefined without one. */
+  readonly spans: readonly { readonly from: number; readonly to: number; readonly table?: Table }[] | undefined;
   /** The device behind a unit id (stale values read its storage). */
   unit(unitId: number): CompiledUnit | undefined;
 }

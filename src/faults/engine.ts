@@ -119,7 +119,7 @@ export class FaultEngine implements FaultSet {
 
   private build(definition: RuleDefinition): Rule {
     const counters = new RuleCounters();
-    const ctx: ActionContext = { rule: definition.name, env: this.env, counters, unit: this.unitOf };
+    const ctx: ActionContext = { rule: definition.name, env: this.env, counters, spans: definition.matcher.spans, unit: this.unitOf };
     const middlewares = definition.actions.map((action) => {
       const [kind, params] = Object.entries(action)[0]! as [keyof FaultAction, never];
       return ACTIONS[kind](params, ctx);

@@ -24,7 +24,7 @@ export interface Matcher {
    * exact start addresses (`start`): the engine pre-filters by them, so a request far from every
    * rule's addresses tests none of those rules. Undefined: no address condition.
    */
-  readonly spans: readonly { readonly from: number; readonly to: number }[] | undefined;
+  readonly spans: readonly { readonly from: number; readonly to: number; readonly table?: Table }[] | undefined;
   readonly starts: readonly number[] | undefined;
   /** Undefined when function and unit decide alone. */
   readonly test: ((x: Exchange) => boolean) | undefined;

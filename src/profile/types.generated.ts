@@ -965,7 +965,7 @@ export interface FaultAction {
         garbage?: number;
       };
   /**
-   * Freeze values while the rule fires: `true` freezes every value the rule's reads see, `{ points: [...] }` only those points. Reads show the values of the moment the rule started firing; writes still land.
+   * Freeze values while the rule fires: `true` freezes the words the rule's `address` or `points` name (without either, everything its reads see), `{ points: [...] }` only those points. Reads show the values of the moment the rule started firing; writes still land.
    */
   stale?:
     | true

@@ -225,6 +225,15 @@ describe('stale', () => {
     expect(registers(b.send(read3).now)).toEqual([5, 6, 0x3333]);
   });
 
+  test('true on a rule matching an address range freezes that range only, not the rest of a read overlapping it', async () => {
+    const b = await faultBench(`${DEVICE}\nfaults: [{ name: r, match: { function: 3, address: { from: 1, to: 2 } }, do: { stale: true } }]`);
+    const unit = b.device.units[0]!;
+    expect(registers(b.send(read3).now)).toEqual([0x1111, 0x2222, 0x3333]);
+    unit.write('a', 1);
+    unit.write('b', 2);
+    expect(registers(b.send(read3).now)).toEqual([1, 0x2222, 0x3333]);
+  });
+
   test('points: only those freeze; bits freeze in FC 1 replies', async () => {
     const b = await faultBench(`${DEVICE}\nfaults: [{ name: r, match: { function: [3, 1] }, when: { after: 1 }, do: { stale: { points: [b, coil] } } }]`);
     const unit = b.device.units[0]!;

@@ -3,7 +3,8 @@ import { unitInternals } from '../../model/unit.js';
 import type { CompiledUnit } from '../../model/types.js';
 import type { Outcome } from '../../pipeline/types.js';
 import type { FaultAction } from '../../profile/types.generated.js';
-import { mapOutcome, type ActionFactory } from '../action.js';
+import { mapOutcome, type ActionContext, type ActionFactory } from '../action.js';
+import { TABLES } from '../../model/point-model.js';
 import { tableOf } from '../match.js';
 
 interface Snapshot {
@@ -15,7 +16,7 @@ interface Snapshot {
 
 /**
  * `stale: true | { points }`: while the rule fires, reads answer the values of the moment it
- * started firing (its activation: the first firing after a request it did not fire for, or a
+ * started firing (`true`: the words the rule's `address` or `points` name, else all it reads) (its activation: the first firing after a request it did not fire for, or a
  * new time window). Writes still reach storage; they show once the rule stops firing.
  */
 export const staleAction: ActionFactory<NonNullable<FaultAction['stale']>> = (p, ctx) => {
@@ -29,7 +30,7 @@ export const staleAction: ActionFactory<NonNullable<FaultAction['stale']>> = (p,
     if (!table || !unit || !read) return next(x);
     let snap = snapshots.get(x.unitId);
     if (snap?.activation !== ctx.counters.activation) {
-      snap = { activation: ctx.counters.activation, words: {}, frozen: points && frozenMasks(unit, points) };
+      snap = { activation: ctx.counters.activation, words: {}, frozen: points ? frozenMasks(unit, points) : ctx.spans && spanMasks(ctx.spans) };
       snapshots.set(x.unitId, snap);
     }
     // Storage as it is now, before this request (FC 23 writes first) changes it.
@@ -39,6 +40,15 @@ export const staleAction: ActionFactory<NonNullable<FaultAction['stale']>> = (p,
     return mapOutcome(next(x), (o) => patch(o, table, read.address, read.quantity, words, mask));
   };
 };
+
+/** `stale: true` on a rule matching addresses or points freezes those only (an address: in every table). */
+function spanMasks(spans: NonNullable<ActionContext['spans']>): Partial<Record<Table, Uint8Array>> {
+  const masks: Partial<Record<Table, Uint8Array>> = {};
+  for (const s of spans) {
+    for (const table of s.table ? [s.table] : TABLES) (masks[table] ??= new Uint8Array(0x10000)).fill(1, s.from, s.to + 1);
+  }
+  return masks;
+}
 
 function frozenMasks(unit: CompiledUnit, names: readonly string[]): Partial<Record<Table, Uint8Array>> {
   const masks: Partial<Record<Table, Uint8Array>> = {};
