@@ -52,6 +52,16 @@ describe('triggers: exactly which matching request fires', () => {
     expect(out).toEqual([6, 'ok', 6, 'ok', 'ok']);
   });
 
+  test('count: connection applies to every and after too', async () => {
+    const every = await faultBench(rule('{ every: 2, count: connection }'));
+    const after = await faultBench(rule('{ after: 1, count: connection }'));
+    const c1: ConnectionInfo = { id: 1, remoteAddress: '', remotePort: 1 };
+    const c2: ConnectionInfo = { id: 2, remoteAddress: '', remotePort: 2 };
+    const order = [c1, c2, c2, c1, c1];
+    expect(order.map((connection) => status(every.send(read, { connection }).now))).toEqual(['ok', 'ok', 6, 6, 'ok']);
+    expect(order.map((connection) => status(after.send(read, { connection }).now))).toEqual(['ok', 'ok', 6, 6, 6]);
+  });
+
   test('probability: request k fires when draw k of the stream named after the rule is below p', async () => {
     const b = await faultBench(rule('{ probability: 0.3 }'));
     const random = seededRandom(1);
