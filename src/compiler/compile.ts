@@ -52,7 +52,7 @@
 import type { Environment } from '../environment.js';
 import type { LoadedProfile } from '../profile/loaded.js';
 import { assembleProfile } from './assemble.js';
-import { planFaultRules } from './faults.js';
+import { planFaultRules } from './fault-scopes.js';
 import { baseName, planProfile } from './plan.js';
 import { Reporter } from './report.js';
 import type { Diagnostic } from '../profile/diagnostics.js';

@@ -1,19 +1,13 @@
-import type { Table } from '../device/data-source.js';
-import { createMatcher, tableOf, type MatchParts, type TableRange } from '../faults/match.js';
+import { createMatcher, type MatchParts, type TableRange } from '../faults/match.js';
 import type { RuleDefinition } from '../faults/engine.js';
 import { durationMs } from '../faults/duration.js';
 import type { TriggerSpec } from '../faults/trigger.js';
 import type { DeviceLayout } from '../model/device-layout.js';
-import { MAPPED } from '../model/table-layout.js';
-import type { DeviceProfile, Fault, FaultAction, FunctionMatch } from '../profile/types.generated.js';
-import type { DeviceEntry, Entry, FaultSource, Plan } from './plan.js';
-import { Reporter, type Path } from './report.js';
-import type { CompiledProfile } from '../model/types.js';
-import { unitInternals } from '../model/unit.js';
-import type { Diagnostic } from '../profile/diagnostics.js';
-import { checkFaultRule } from '../profile/fault-rule.js';
-import type { LoadedProfile } from '../profile/loaded.js';
-import { expandUnitIds, formatUnitIds } from './unit-ids.js';
+import type { Fault, FaultAction, FunctionMatch } from '../profile/types.generated.js';
+import type { FaultSource } from './plan.js';
+import type { Path, Reporter } from './report.js';
+import { expandUnitIds } from './unit-ids.js';
+import { warnNeverMatches } from './fault-warnings.js';
 
 /** Function codes by the request names a rule may use (`function: readHoldingRegisters`). */
 const FUNCTION_NAMES: Readonly<Record<string, number>> = {
@@ -23,8 +17,6 @@ const FUNCTION_NAMES: Readonly<Record<string, number>> = {
 };
 const READS = [1, 2, 3, 4, 23];
 const WRITES = [5, 6, 15, 16, 22, 23];
-/** Function codes a compiled device answers with something other than 01. */
-const SERVED = [1, 2, 3, 4, 5, 6, 8, 15, 16, 17, 22, 23, 43];
 
 /** What a rule's declaring place gives it: the unit ids it may apply to, and the devices there. */
 export interface RuleScope {
@@ -156,33 +148,7 @@ function valueMatch(v: NonNullable<NonNullable<Fault['match']>['value']>): NonNu
   return { set, min: 0, max: 0xffff };
 }
 
-/** `validate` warns about a rule whose match no request can meet. */
-function warnNeverMatches(fault: Fault, parts: MatchParts, path: Path, served: ServedUnits, report: Reporter): void {
-  const m = fault.match ?? {};
-  const warn = (key: string, why: string) => report.warn('W_FAULT_NEVER_MATCHES', [...path, 'match', key], m, key, `the fault rule ${fault.name} can never match: ${why}`);
-  const ids = [...parts.unitIds.keys()].filter((id) => parts.unitIds[id]);
-  const devices = ids.map((id) => served.device(id)).filter((d) => d !== undefined);
-  if (ids.length === 0) return warn('unitId', 'none of its unit ids is one of the units it is declared for');
-  if (devices.length === 0) {
-    if (m.unitId !== undefined) warn('unitId', `no device serves unit ${formatUnitIds(ids)}`);
-    return;
-  }
-  const fcs = [...parts.functionCodes.keys()].filter((fc) => parts.functionCodes[fc]);
-  const servedFcs = fcs.filter((fc) => SERVED.includes(fc) && devices.some((d) => !d.refused.includes(fc)));
-  if (servedFcs.length === 0) return warn(m.function !== undefined ? 'function' : 'access', 'the device does not serve its function codes (they are answered with exception 01)');
-  const tables = [...new Set(servedFcs.map(tableOf).filter((t): t is Table => t !== undefined))];
-  const spans = parts.address ? [parts.address] : parts.starts?.map((s) => ({ from: s, to: s }));
-  if (!spans) return;
-  const mapped = devices.some((d) => tables.some((t) => { const layout = d.layout.tables[t]; return layout.zero || spans.some((s) => anyMapped(layout.flags, s.from, s.to)); }));
-  if (!mapped) warn(parts.address ? 'address' : 'start', `no address it names is mapped in ${tables.length === 1 ? 'the table' : 'the tables'} of its function codes`);
-}
-
-function anyMapped(flags: Uint8Array, from: number, to: number): boolean {
-  for (let a = from; a <= to; a++) if (flags[a]! & MAPPED) return true;
-  return false;
-}
-
-function listOf<T>(v: T | readonly T[]): T[] {
+export function listOf<T>(v: T | readonly T[]): T[] {
   return Array.isArray(v) ? [...(v as readonly T[])] : [v as T];
 }
 
@@ -193,59 +159,3 @@ function canonical(value: unknown): string {
   return JSON.stringify(value) ?? 'null';
 }
 
-/** The unit ids each device entry of the plan answers (the default device: every id nobody lists). */
-export function idsOf(plan: Plan): Map<Entry, number[]> {
-  const ids = new Map<Entry, number[]>();
-  const listed = new Set<number>();
-  for (const e of plan.entries) {
-    ids.set(e, [...e.ids]);
-    for (const id of e.ids) listed.add(id);
-  }
-  const rest: number[] = [];
-  for (let id = plan.broadcast ? 1 : 0; id < 256; id++) if (!listed.has(id)) rest.push(id);
-  ids.set(plan.other, rest);
-  return ids;
-}
-
-/** The fault rules of a planned profile: units' own lists first, then templates' and included devices', then the profile's. */
-export function planFaultRules(plan: Plan, profile: DeviceProfile, report: Reporter): RuleDefinition[] {
-  const ids = idsOf(plan);
-  const devices = new Array<DeviceEntry | undefined>(256).fill(undefined);
-  const scopes: RuleScope[] = [];
-  for (const [entry, unitIds] of ids) {
-    if (entry.kind !== 'device') continue;
-    for (const id of unitIds) devices[id] = entry;
-    for (const source of entry.faults) scopes.push({ source, unitIds });
-  }
-  const rank = (s: RuleScope): number => (s.source.path[0] === 'units' ? 0 : 1);
-  scopes.sort((a, b) => rank(a) - rank(b));
-  if (profile.faults?.length) scopes.push({ source: { list: profile.faults, path: [] }, unitIds: [...Array(256).keys()] });
-  const served: ServedUnits = {
-    device: (id) => {
-      const e = devices[id];
-      return e && { layout: e.built.layout, refused: e.built.refused };
-    },
-  };
-  return compileFaultRules(scopes, served, report);
-}
-
-/**
- * A rule given through the API (`inject(rule)`) for a compiled device: checked against the
- * schema, then compiled as a profile-level rule (every unit id). Its warnings are returned, not
- * logged: the caller decides.
- */
-export function compileInjectedRule(device: CompiledProfile, value: unknown): { ok: true; rule: RuleDefinition; warnings: readonly Diagnostic[] } | { ok: false; diagnostics: readonly Diagnostic[] } {
-  const checked = checkFaultRule(value);
-  if (!checked.ok) return checked;
-  const list = [checked.rule];
-  const loaded: LoadedProfile = { file: '<inject>', files: [], profile: { version: 1, faults: list }, locate: () => undefined };
-  const report = new Reporter(loaded);
-  const served: ServedUnits = {
-    device: (id) => {
-      const unit = device.unit(id);
-      return unit && { layout: unitInternals(unit).layout, refused: [] };
-    },
-  };
-  const [rule] = compileFaultRules([{ source: { list, path: [] }, unitIds: [...Array(256).keys()] }], served, report);
-  return report.count > 0 || !rule ? { ok: false, diagnostics: report.diagnostics } : { ok: true, rule, warnings: report.warnings };
-}

@@ -1,5 +1,5 @@
 import { EventEmitter } from 'node:events';
-import { compileInjectedRule } from '../compiler/faults.js';
+import { compileInjectedRule } from '../compiler/fault-scopes.js';
 import type { Environment } from '../environment.js';
 import { FaultEngine } from '../faults/engine.js';
 import { formatDiagnostic, ProfileError } from '../profile/diagnostics.js';

@@ -25,29 +25,45 @@ function fewer(adu: Uint8Array, n: number): Uint8Array {
   return out;
 }
 
+/** An edit of the reply ADU (in place, or a shorter copy). */
+type Edit = (a: Uint8Array) => Uint8Array;
+/** Sets one byte of the ADU. */
+const set = (index: number, value: (a: Uint8Array) => number): Edit => (a) => {
+  a[index] = value(a) & 0xff;
+  return a;
+};
+const setTransactionId = (tid: (a: Uint8Array) => number): Edit => (a) => {
+  const t = tid(a) & 0xffff;
+  a[0] = t >>> 8;
+  a[1] = t & 0xff;
+  return a;
+};
+/** A byte count exists in normal (not exception) replies of reads and FC 17. */
+const setByteCount = (count: (a: Uint8Array) => number): Edit => (a) => (hasByteCount(a) && a[7]! < 0x80 ? set(8, count)(a) : a);
+const cut = (n: (a: Uint8Array) => number): Edit => (a) => a.slice(0, Math.max(1, a.length - n(a)));
+
 function corruption(p: Params): Corrupt {
   if (typeof p === 'string') {
     switch (p) {
-      case 'wrongTransactionId': return (a) => ((a[1] = (a[1]! + 1) & 0xff), a[1] === 0 && (a[0] = (a[0]! + 1) & 0xff), a);
-      case 'wrongUnitId': return (a) => ((a[6] = (a[6]! + 1) & 0xff), a);
-      case 'wrongFunctionCode': return (a) => ((a[7] = otherFunction(a[7]!)), a);
-      case 'truncated': return (a) => a.slice(0, a.length - Math.max(1, (a.length - 7) >> 1));
+      case 'wrongTransactionId': return setTransactionId((a) => ((a[0]! << 8) | a[1]!) + 1);
+      case 'wrongUnitId': return set(6, (a) => a[6]! + 1);
+      case 'wrongFunctionCode': return set(7, (a) => otherFunction(a[7]!));
+      case 'truncated': return cut((a) => Math.max(1, (a.length - 7) >> 1)); // half the PDU, at least a byte
       case 'fewerRegisters': return (a) => fewer(a, 1);
-      case 'wrongByteCount': return (a) => (hasByteCount(a) && a[7]! < 0x80 && (a[8] = (a[8]! + 1) & 0xff), a);
+      case 'wrongByteCount': return setByteCount((a) => a[8]! + 1);
       case 'wrongLength': return (a) => setLength(a, lengthOf(a) + 1);
       case 'garbage': return (a, _x, ctx) => garbage(a.length, ctx);
       case 'duplicate': return (a) => [a, a];
     }
   }
-  if (p.transactionId !== undefined) { const t = p.transactionId; return (a) => ((a[0] = t >>> 8), (a[1] = t & 0xff), a); }
-  if (p.unitId !== undefined) { const u = p.unitId; return (a) => ((a[6] = u), a); }
-  if (p.functionCode !== undefined) { const f = p.functionCode; return (a) => ((a[7] = f), a); }
-  if (p.truncate !== undefined) { const n = p.truncate; return (a) => a.slice(0, Math.max(1, a.length - n)); }
-  if (p.fewerRegisters !== undefined) { const n = p.fewerRegisters; return (a) => fewer(a, n); }
-  if (p.byteCount !== undefined) { const b = p.byteCount; return (a) => (hasByteCount(a) && a[7]! < 0x80 && (a[8] = b), a); }
-  if (p.length !== undefined) { const n = p.length; return (a) => setLength(a, n); }
-  const n = p.garbage!;
-  return (_a, _x, ctx) => garbage(n, ctx);
+  if (p.transactionId !== undefined) return setTransactionId(() => p.transactionId!);
+  if (p.unitId !== undefined) return set(6, () => p.unitId!);
+  if (p.functionCode !== undefined) return set(7, () => p.functionCode!);
+  if (p.truncate !== undefined) return cut(() => p.truncate!);
+  if (p.fewerRegisters !== undefined) return (a) => fewer(a, p.fewerRegisters!);
+  if (p.byteCount !== undefined) return setByteCount(() => p.byteCount!);
+  if (p.length !== undefined) return (a) => setLength(a, p.length!);
+  return (_a, _x, ctx) => garbage(p.garbage!, ctx);
 }
 
 /** Bytes from the rule's `<name>/garbage` stream: the same seed gives the same garbage. */
