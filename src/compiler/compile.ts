@@ -44,6 +44,13 @@
  *    changes how its dependents read. The exponent is the raw int16 of the scale-factor point.
  * 7. Coils are written by FC 5/15; discrete inputs and input registers never by clients.
  *
+ * Fault rules (`faults:`, fault-scopes.ts and faults.ts): a unit's own rules apply to its unit
+ * ids, a template's or included device's to the ids of the units using it (a list shared by
+ * several units is one rule), the top level's to every id; they are tried in that order and the
+ * first that fires wins. Names are unique in the profile. Rules that can never match are
+ * warnings (CompileResult.warnings), not errors. `responseDelay` (unit > template > profile)
+ * delays every request reaching the device; `respond: { answer, delay }` a gateway's answer.
+ *
  * Initial values: blocks first, then points (a point's value wins over its block), then aliases
  * that give a `value` or `raw`. A point without either starts at engineering 0 (raw 0 where 0
  * cannot be represented, e.g. below an offset); only explicit values are checked against
