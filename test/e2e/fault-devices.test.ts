@@ -1,9 +1,11 @@
 import { fileURLToPath } from 'node:url';
 import { describe, expect, onTestFinished, test } from 'vitest';
+import type { FaultEngine } from '../../src/faults/engine.js';
 import { silentLogger } from '../../src/log.js';
 import { ManualClock } from '../../src/runtime/clock.js';
 import { startEmulator, type Emulator, type EmulatorOptions } from '../../src/runtime/emulator.js';
 import { seededRandom } from '../../src/runtime/random.js';
+import { ManualTimer } from '../../src/runtime/timers.js';
 import { connectClient } from '../helpers/modbus-client.js';
 import { RawClient, toHex } from '../helpers/socket.js';
 
@@ -15,6 +17,7 @@ async function serve(file: string, options: Partial<EmulatorOptions> = {}): Prom
   onTestFinished(() => emulator.close());
   return emulator;
 }
+const engine = (emulator: Emulator): FaultEngine => emulator.device.faults as FaultEngine;
 const failure = (p: Promise<unknown>): Promise<unknown> => p.then(() => 'ok', (e: { modbusCode?: number; message?: string }) => e.modbusCode ?? e.message);
 
 describe('devices/fault-flaky-gateway.yaml', () => {
@@ -115,12 +118,23 @@ describe('devices/fault-one-byte-at-a-time.yaml', () => {
 
 describe('devices/fault-overloaded.yaml', () => {
   test('8 clients at once: 4 are served after 250 ms, the other 4 get 06 at once', async () => {
-    const emulator = await serve('fault-overloaded.yaml');
+    // A manual wire timer: the 4 requests in flight stay there until the test moves it, however
+    // slowly the 8 requests arrive on a busy machine.
+    const timer = new ManualTimer();
+    const emulator = await serve('fault-overloaded.yaml', { timer, idleTimeoutMs: 0 });
     const clients = await Promise.all(Array.from({ length: 8 }, () => connectClient(emulator.port)));
-    const results = await Promise.all(clients.map((c) => failure(c.readHoldingRegisters(0, 1))));
-    expect(results.filter((r) => r === 'ok')).toHaveLength(4);
-    expect(results.filter((r) => r === 6)).toHaveLength(4);
-    // Once they are answered, a lone client is served again.
-    expect(await failure(clients[0]!.readHoldingRegisters(0, 1))).toBe('ok');
+    const results: unknown[] = [];
+    const pending = clients.map((c) => failure(c.readHoldingRegisters(0, 1)).then((r) => results.push(r)));
+    await expect.poll(() => results.length, { timeout: 5000 }).toBe(4);
+    expect(results).toEqual([6, 6, 6, 6]);
+    expect(engine(emulator).inFlight).toBe(4);
+    timer.advance(250);
+    await Promise.all(pending);
+    expect(results.slice(4)).toEqual(['ok', 'ok', 'ok', 'ok']);
+    // Once they are answered, a lone client is served again (after its 250 ms).
+    const again = failure(clients[0]!.readHoldingRegisters(0, 1));
+    await expect.poll(() => engine(emulator).inFlight).toBe(1);
+    timer.advance(250);
+    expect(await again).toBe('ok');
   });
 });
