@@ -1,4 +1,8 @@
-import { describe, expect, test } from 'vitest';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, onTestFinished, test } from 'vitest';
+import { run } from '../../src/cli/run.js';
 import { compileProfile } from '../../src/compiler/compile.js';
 import { loadDevice } from '../../src/runtime/load-device.js';
 import { loadYaml } from '../compiler/helpers.js';
@@ -25,6 +29,15 @@ units:
 faults:
   - name: r
 `;
+const NEVER_MATCHES = `version: 1\n${GATEWAY}    match: { unitId: 7 }\n    do: { exception: 4 }\n`;
+
+/** A temporary folder holding `files`, removed after the test. */
+function folderWith(files: Record<string, string>): string {
+  const dir = mkdtempSync(join(tmpdir(), 'faults-'));
+  onTestFinished(() => rmSync(dir, { recursive: true, force: true }));
+  for (const [name, text] of Object.entries(files)) writeFileSync(join(dir, name), text);
+  return dir;
+}
 
 describe('rules that can never match: warnings, not errors', () => {
   test.each([
@@ -43,12 +56,7 @@ describe('rules that can never match: warnings, not errors', () => {
   });
 
   test('modbus-emu validate prints them and exits 0', async () => {
-    const { run } = await import('../../src/cli/run.js');
-    const { mkdtempSync, writeFileSync } = await import('node:fs');
-    const { join } = await import('node:path');
-    const { tmpdir } = await import('node:os');
-    const dir = mkdtempSync(join(tmpdir(), 'faults-'));
-    writeFileSync(join(dir, 'p.yaml'), `version: 1\n${GATEWAY}    match: { unitId: 7 }\n    do: { exception: 4 }\n`);
+    const dir = folderWith({ 'p.yaml': NEVER_MATCHES });
     let out = '';
     const code = await run(['validate', 'p.yaml'], { stdout: (t) => (out += t), stderr: () => {}, cwd: dir });
     expect(code).toBe(0);
@@ -58,12 +66,7 @@ describe('rules that can never match: warnings, not errors', () => {
 
 describe('serving a profile with a rule that can never match', () => {
   test('the CLI prints the warning on stderr and serves anyway', async () => {
-    const { run } = await import('../../src/cli/run.js');
-    const { mkdtempSync, writeFileSync } = await import('node:fs');
-    const { join } = await import('node:path');
-    const { tmpdir } = await import('node:os');
-    const dir = mkdtempSync(join(tmpdir(), 'faults-'));
-    writeFileSync(join(dir, 'p.yaml'), `version: 1\n${GATEWAY}    match: { unitId: 7 }\n    do: { exception: 4 }\n`);
+    const dir = folderWith({ 'p.yaml': NEVER_MATCHES });
     const controller = new AbortController();
     let stdout = '';
     let stderr = '';
@@ -112,12 +115,10 @@ faults:
 
 describe('rules of a file several units include', () => {
   test('are one rule for all those units, not a duplicate name', async () => {
-    const { mkdtempSync, writeFileSync } = await import('node:fs');
-    const { join } = await import('node:path');
-    const { tmpdir } = await import('node:os');
-    const dir = mkdtempSync(join(tmpdir(), 'faults-'));
-    writeFileSync(join(dir, 'meter.yaml'), 'points: { a: { type: uint16, address: 0 } }\nfaults: [{ name: slow, when: { every: 2 }, do: { exception: 6 } }]\n');
-    writeFileSync(join(dir, 'gw.yaml'), 'version: 1\nunits:\n  - { unitId: 1, include: meter.yaml }\n  - { unitId: 2, include: meter.yaml }\n');
+    const dir = folderWith({
+      'meter.yaml': 'points: { a: { type: uint16, address: 0 } }\nfaults: [{ name: slow, when: { every: 2 }, do: { exception: 6 } }]\n',
+      'gw.yaml': 'version: 1\nunits:\n  - { unitId: 1, include: meter.yaml }\n  - { unitId: 2, include: meter.yaml }\n',
+    });
     const r = await loadDevice('gw.yaml', { cwd: dir, env: testEnv() });
     expect(r.ok ? r.profile.faults.names() : r.diagnostics).toEqual(['slow']);
   });
