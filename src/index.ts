@@ -54,9 +54,10 @@ export type {
   ServerSettings,
   ServedDevice,
   HandOver,
+  FaultSet,
 } from './model/types.js';
 export { loadProfileFile, loadProfileObject, loadProfileText, getProfileSchema } from './profile/load.js';
 export { formatDiagnostic, ProfileError } from './profile/diagnostics.js';
 export type { Diagnostic, DiagnosticCode, SourceLocation } from './profile/diagnostics.js';
 export type { LoadedProfile, LoadResult } from './profile/loaded.js';
-export type { DeviceProfile } from './profile/types.generated.js';
+export type { DeviceProfile, Fault as FaultRule, FaultAction, FaultMatch, FaultTrigger } from './profile/types.generated.js';

@@ -8,7 +8,7 @@ import { describe, expect, it } from 'vitest';
  * The dependency table (README, Architecture): each area of src/ may import only the areas listed
  * for it, and the leaves (time.ts, log.ts, environment.ts, suggest.ts) that anything but the protocol may use:
  *
- *   protocol ← pipeline ← device ← model ← generators ← compiler ← runtime ← watch ← cli
+ *   protocol ← pipeline ← device ← model ← generators, faults ← compiler ← runtime ← watch ← cli
  *   profile (parse and validate) ← compiler; server ← runtime; the server sees protocol and pipeline only
  *
  * Packages belong to one area each (node:net to the server, yaml and ajv to profile, commander to
@@ -18,7 +18,7 @@ import { describe, expect, it } from 'vitest';
  * strings cannot fool the check.
  */
 
-type Area = 'protocol' | 'pipeline' | 'device' | 'model' | 'generators' | 'profile' | 'compiler' | 'server' | 'runtime' | 'watch' | 'cli';
+type Area = 'protocol' | 'pipeline' | 'device' | 'model' | 'generators' | 'profile' | 'faults' | 'compiler' | 'server' | 'runtime' | 'watch' | 'cli';
 
 const MAY_IMPORT: Readonly<Record<Area, readonly Area[]>> = {
   protocol: [],
@@ -27,9 +27,11 @@ const MAY_IMPORT: Readonly<Record<Area, readonly Area[]>> = {
   model: ['protocol', 'pipeline', 'device'],
   generators: ['protocol', 'pipeline', 'device', 'model'],
   profile: [],
-  compiler: ['protocol', 'pipeline', 'device', 'model', 'generators', 'profile'],
+  // Fault rules: the engine and one module per action; profile for the rule types only.
+  faults: ['protocol', 'pipeline', 'device', 'model', 'profile'],
+  compiler: ['protocol', 'pipeline', 'device', 'model', 'generators', 'profile', 'faults'],
   server: ['protocol', 'pipeline'],
-  runtime: ['protocol', 'pipeline', 'device', 'model', 'generators', 'profile', 'compiler', 'server'],
+  runtime: ['protocol', 'pipeline', 'device', 'model', 'generators', 'profile', 'faults', 'compiler', 'server'],
   watch: ['runtime', 'profile'],
   cli: ['runtime', 'profile', 'watch'],
 };

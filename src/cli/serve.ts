@@ -91,7 +91,10 @@ async function plan(files: readonly string[], flags: ServeFlags, io: CliIo, env:
   const results = await Promise.all(files.map((file) => loadDevice(file, { cwd: io.cwd, env })));
   let failed = false;
   for (const r of results) {
-    if (r.ok) continue;
+    if (r.ok) {
+      for (const w of r.warnings) io.stderr(`warning: ${formatDiagnostic(w)}\n`);
+      continue;
+    }
     failed = true;
     for (const d of r.diagnostics) io.stderr(`${formatDiagnostic(d)}\n`);
   }

@@ -5,7 +5,7 @@ import type { CliIo } from './io.js';
 /**
  * `modbus-emu validate <files...>`: checks every file completely (parse, schema, semantics), prints
  * every problem with file:line:column, and returns 1 when any file has one — fit for a CI job over a
- * repository of fixtures.
+ * repository of fixtures. Warnings print as `warning: …` lines and leave the exit code 0.
  */
 export async function validate(files: readonly string[], io: CliIo): Promise<number> {
   let problems = 0;
@@ -13,7 +13,9 @@ export async function validate(files: readonly string[], io: CliIo): Promise<num
   for (const file of files) {
     const result = await loadDevice(file, { cwd: io.cwd });
     if (result.ok) {
-      io.stdout(`ok ${file}\n`);
+      // Warnings (a fault rule that can never match) are printed but do not fail the file.
+      for (const w of result.warnings) io.stdout(`warning: ${formatDiagnostic(w)}\n`);
+      io.stdout(`ok ${file}${result.warnings.length ? ` (${result.warnings.length} warning${result.warnings.length === 1 ? '' : 's'})` : ''}\n`);
       continue;
     }
     bad++;

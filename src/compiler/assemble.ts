@@ -3,7 +3,10 @@ import type { Environment } from '../environment.js';
 import { compose } from '../pipeline/compose.js';
 import type { Handler, Middleware, Outcome } from '../pipeline/types.js';
 import type { DeviceProfile } from '../profile/types.generated.js';
-import type { Entry, Plan } from './plan.js';
+import type { Entry, Plan, UnreachableEntry } from './plan.js';
+import { delaySampler, type DelaySampler } from '../faults/duration.js';
+import { FaultEngine, type RuleDefinition } from '../faults/engine.js';
+import { delayedAnswer, responseDelays } from '../faults/response-delay.js';
 import { handOverProfile, resetProfile } from '../model/hand-over.js';
 import { createBroadcast, createRouter, gatewayAnswers, notRouted, refusing, unreachable } from '../model/router.js';
 import { createUnit } from '../model/unit.js';
@@ -18,11 +21,12 @@ const EXPLAIN = {
 } as const;
 
 /**
- * Builds storage for every unit id, the router, and the gateway's answers in front of it (the
- * first middleware of the chain), from a plan without problems.
+ * Builds storage for every unit id, the router, and in front of it the fault rules, the gateway's
+ * answers and the response delays (the middleware chain, in that order), from a plan without problems.
  */
 export function assembleProfile(
   plan: Plan,
+  rules: readonly RuleDefinition[],
   profile: DeviceProfile,
   name: string,
   file: string | undefined,
@@ -41,27 +45,33 @@ export function assembleProfile(
     return handler;
   };
   const routes: Handler[] = [];
-  const answers = new Array<Outcome | undefined>(256).fill(undefined);
+  const answers = new Array<Outcome | Handler | undefined>(256).fill(undefined);
+  const delays = new Array<DelaySampler | undefined>(256).fill(undefined);
+  const answer = (e: UnreachableEntry, stream: string): Outcome | Handler =>
+    e.delay === undefined ? unreachable(e.respond) : delayedAnswer(unreachable(e.respond), delaySampler(e.delay, env.random, stream), env.timer);
   for (const e of plan.entries) {
     for (const id of e.ids) {
       // With several unit ids, or no name of its own, a unit's name gets its id appended.
       if (e.kind === 'unreachable') {
         routes[id] = notRouted;
-        answers[id] = unreachable(e.respond);
+        answers[id] = answer(e, `respond/${id}`);
       } else {
         routes[id] = deviceUnit(e.named && e.ids.length === 1 ? e.name : `${e.name}-${id}`, [id], e);
+        if (e.responseDelay !== undefined) delays[id] = delaySampler(e.responseDelay, env.random, `responseDelay/${id}`);
       }
     }
   }
   const other = plan.other;
   const otherHandler = other.kind === 'device' ? deviceUnit(other.name, [], other) : notRouted;
-  const otherAnswer = other.kind === 'device' ? undefined : unreachable(other.respond);
+  const otherAnswer = other.kind === 'device' ? undefined : answer(other, 'unknownUnits');
+  const otherDelay = other.kind === 'device' && other.responseDelay !== undefined ? other.responseDelay : undefined;
   const defaultUnit = other.kind === 'device' ? units[units.length - 1] : undefined;
   for (let id = 0; id < 256; id++) {
     if (routes[id]) continue;
     routes[id] = otherHandler;
     answers[id] = otherAnswer;
     byId[id] = defaultUnit;
+    if (otherDelay !== undefined) delays[id] = delaySampler(otherDelay, env.random, `responseDelay/${id}`);
   }
   let broadcast: Handler | undefined;
   if (plan.broadcast) {
@@ -70,18 +80,31 @@ export function assembleProfile(
     answers[0] = undefined;
     byId[0] = undefined;
   }
+  if (broadcast) delays[0] = undefined;
+  const faults = new FaultEngine(env, (unitId) => byId[unitId]);
+  faults.setRules(rules);
   const gateway = gatewayAnswers(answers, broadcast);
-  const middlewares: Middleware[] = gateway ? [gateway] : [];
+  const delay = responseDelays(delays, env.timer);
   const router = createRouter(routes);
-  const lines = summarize(plan, units);
+  const plain: Middleware[] = [...(gateway ? [gateway] : []), ...(delay ? [delay] : [])];
+  // Fault rules first: they see every request, before the gateway's answers and the response
+  // delays. Without rules (none in the profile, none injected) they are not in the chain at all.
+  const faulted: Middleware[] = [faults.middleware, ...plain];
+  const handlers = { plain: compose(plain, router), faulted: compose(faulted, router) };
+  const lines = summarize(plan, units, rules);
   const compiled: CompiledProfile = {
     name,
     file,
     server: serverSettings(profile),
     units,
-    middlewares,
+    get middlewares() {
+      return faults.empty ? plain : faulted;
+    },
     router,
-    handler: compose(middlewares, router),
+    faults,
+    get handler() {
+      return faults.empty ? handlers.plain : handlers.faulted;
+    },
     env,
     unit: (unitId) => byId[unitId],
     summary: () => [...lines],
@@ -91,7 +114,7 @@ export function assembleProfile(
   return compiled;
 }
 
-function summarize(plan: Plan, units: readonly CompiledUnit[]): string[] {
+function summarize(plan: Plan, units: readonly CompiledUnit[], rules: readonly RuleDefinition[]): string[] {
   const counts = (e: Extract<Entry, { kind: 'device' }>): string => {
     return describeTables(e.built.layout);
   };
@@ -99,7 +122,7 @@ function summarize(plan: Plan, units: readonly CompiledUnit[]): string[] {
   for (const e of plan.entries) {
     if (e.ids.length === 0) continue;
     const ids = `${e.ids.length === 1 ? 'unit' : 'units'} ${formatUnitIds(e.ids)}`;
-    if (e.kind === 'unreachable') lines.push(`${ids}: unreachable, ${EXPLAIN[e.respond]}`);
+    if (e.kind === 'unreachable') lines.push(`${ids}: unreachable, ${EXPLAIN[e.respond]}${e.delay === undefined ? '' : ' after a delay'}`);
     else {
       const name = e.ids.length === 1 ? units.find((u) => u.unitIds[0] === e.ids[0])!.name : e.name;
       lines.push(`${name} (${ids}${e.ids.length > 1 ? ', one storage each' : ''}): ${counts(e)}`);
@@ -110,9 +133,10 @@ function summarize(plan: Plan, units: readonly CompiledUnit[]): string[] {
     const every = plan.entries.length === 0 ? 'every unit id' : 'every other unit id, one shared storage';
     lines.push(`${other.name} (${every}): ${counts(other)}`);
   } else {
-    lines.push(`other unit ids: ${EXPLAIN[other.respond]}`);
+    lines.push(`other unit ids: ${EXPLAIN[other.respond]}${other.delay === undefined ? '' : ' after a delay'}`);
   }
   if (plan.broadcast) lines.push('unit 0: broadcast (writes reach every device, nothing is answered)');
+  if (rules.length > 0) lines.push(`fault rules, tried in this order: ${rules.map((r) => r.name).join(', ')}`);
   return lines;
 }
 

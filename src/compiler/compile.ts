@@ -44,6 +44,13 @@
  *    changes how its dependents read. The exponent is the raw int16 of the scale-factor point.
  * 7. Coils are written by FC 5/15; discrete inputs and input registers never by clients.
  *
+ * Fault rules (`faults:`, fault-scopes.ts and faults.ts): a unit's own rules apply to its unit
+ * ids, a template's or included device's to the ids of the units using it (a list shared by
+ * several units is one rule), the top level's to every id; they are tried in that order and the
+ * first that fires wins. Names are unique in the profile. Rules that can never match are
+ * warnings (CompileResult.warnings), not errors. `responseDelay` (unit > template > profile)
+ * delays every request reaching the device; `respond: { answer, delay }` a gateway's answer.
+ *
  * Initial values: blocks first, then points (a point's value wins over its block), then aliases
  * that give a `value` or `raw`. A point without either starts at engineering 0 (raw 0 where 0
  * cannot be represented, e.g. below an offset); only explicit values are checked against
@@ -53,6 +60,7 @@ import type { Environment } from '../environment.js';
 import type { LoadedProfile } from '../profile/loaded.js';
 import { sortDiagnostics } from '../profile/sort.js';
 import { assembleProfile } from './assemble.js';
+import { planFaultRules } from './fault-scopes.js';
 import { baseName, planProfile } from './plan.js';
 import { Reporter } from './report.js';
 import type { Diagnostic } from '../profile/diagnostics.js';
@@ -71,14 +79,18 @@ export function compileProfile(loaded: LoadedProfile, options: CompileOptions): 
   const plan = planProfile(loaded, report);
   // Found device by device and check by check: in file, line and column order like the loader's.
   if (report.count > 0) return { ok: false, diagnostics: sortDiagnostics(report.diagnostics, loaded.files) };
+  const rules = planFaultRules(plan, loaded.profile, report);
+  if (report.count > 0) return { ok: false, diagnostics: sortDiagnostics(report.diagnostics, loaded.files) };
   // A profile given as an object (the API) has no positions, and no file.
   const file = loaded.locate(loaded.profile) === undefined ? undefined : loaded.file;
   return {
     ok: true,
-    profile: assembleProfile(plan, loaded.profile, loaded.profile.name ?? baseName(loaded.file), file, options.env),
+    profile: assembleProfile(plan, rules, loaded.profile, loaded.profile.name ?? baseName(loaded.file), file, options.env),
+    warnings: report.warnings,
   };
 }
 
 export type CompileResult =
-  | { readonly ok: true; readonly profile: CompiledProfile }
+  /** `warnings`: not wrong, but likely a mistake (a fault rule that can never match). */
+  | { readonly ok: true; readonly profile: CompiledProfile; readonly warnings: readonly Diagnostic[] }
   | { readonly ok: false; readonly diagnostics: readonly Diagnostic[] };

@@ -45,22 +45,27 @@ function planUnit(unit: Unit, path: readonly (string | number)[], ids: readonly 
     env.report.error('E_UNIT_SOURCE', path, unit, count === 0 ? undefined : sources[1], message);
     return undefined;
   }
-  if (unit.respond) return { kind: 'unreachable', ids, respond: unit.respond };
+  if (unit.respond) return typeof unit.respond === 'string' ? { kind: 'unreachable', ids, respond: unit.respond } : { kind: 'unreachable', ids, respond: unit.respond.answer, ...(unit.respond.delay !== undefined && { delay: unit.respond.delay }) };
   const unitLayer = { node: unit, path };
   if (inline) {
     const built = buildDevice({ body: unit, path, layers: [unitLayer, env.profileLayer], addressing: env.addressingOf(unit as Device) }, env.report);
-    return { kind: 'device', name: unit.name ?? 'unit', named: unit.name !== undefined, ids, built };
+    const faults = env.faultsOf(unit, path);
+    return { kind: 'device', name: unit.name ?? 'unit', named: unit.name !== undefined, ids, built, faults, responseDelay: unit.responseDelay ?? env.loaded.profile.responseDelay };
   }
   const t = unit.use === undefined ? undefined : env.template(unit.use, unit, [...path, 'use']);
   if (!t) return undefined;
-  return { kind: 'device', name: unit.name ?? t.name ?? unit.use!, named: unit.name !== undefined, ids, built: env.fromTemplate(unit.use!, t, [unitLayer]) };
+  const faults = [...env.faultsOf(unit, path), ...env.faultsOf(t, ['templates', unit.use!])];
+  const responseDelay = unit.responseDelay ?? t.responseDelay ?? env.loaded.profile.responseDelay;
+  return { kind: 'device', name: unit.name ?? t.name ?? unit.use!, named: unit.name !== undefined, ids, built: env.fromTemplate(unit.use!, t, [unitLayer]), faults, responseDelay };
 }
 
 /** `unknownUnits`: an unreachable behaviour (default 0x0A) or one default device for all of them. */
 function planOther(profile: DeviceProfile, env: PlanEnv): Entry {
   const u = profile.unknownUnits;
   if (u === undefined || typeof u === 'string') return { kind: 'unreachable', ids: [], respond: u ?? 'gatewayPathUnavailable' };
+  if ('answer' in u) return { kind: 'unreachable', ids: [], respond: u.answer, ...(u.delay !== undefined && { delay: u.delay }) };
   const t = env.template(u.use, u, ['unknownUnits', 'use']);
   if (!t) return { kind: 'unreachable', ids: [], respond: 'gatewayPathUnavailable' };
-  return { kind: 'device', name: t.name ?? u.use, named: true, ids: [], built: env.fromTemplate(u.use, t, []) };
+  const responseDelay = t.responseDelay ?? profile.responseDelay;
+  return { kind: 'device', name: t.name ?? u.use, named: true, ids: [], built: env.fromTemplate(u.use, t, []), faults: env.faultsOf(t, ['templates', u.use]), responseDelay };
 }

@@ -1,4 +1,4 @@
-import type { Addressing, Device, UnreachableBehaviour } from '../profile/types.generated.js';
+import type { Addressing, Delay, Device, Fault, UnreachableBehaviour } from '../profile/types.generated.js';
 import type { LoadedProfile } from '../profile/loaded.js';
 import { planGateway } from './gateway.js';
 import type { Path, Reporter } from './report.js';
@@ -12,11 +12,22 @@ export interface DeviceEntry {
   readonly named: boolean;
   readonly ids: readonly number[];
   readonly built: BuiltDevice;
+  /** Fault rules of the unit and of its template or included device, most specific first. */
+  readonly faults: readonly FaultSource[];
+  /** `responseDelay`: the unit's, else its template's, else the profile's. */
+  readonly responseDelay: Delay | undefined;
 }
 export interface UnreachableEntry {
   readonly kind: 'unreachable';
   readonly ids: readonly number[];
   readonly respond: UnreachableBehaviour;
+  /** The answer comes after this delay (`respond: { answer, delay }`). */
+  readonly delay?: Delay;
+}
+/** A `faults:` list and where it is (path of the object holding it). */
+export interface FaultSource {
+  readonly list: readonly Fault[];
+  readonly path: Path;
 }
 export type Entry = DeviceEntry | UnreachableEntry;
 
@@ -37,6 +48,8 @@ export interface PlanEnv {
   template(name: string, owner: object, path: Path): Device | undefined;
   /** Compiles a template with extra (more specific) setting layers in front of its own. */
   fromTemplate(name: string, template: Device, layers: readonly Layer[]): BuiltDevice;
+  /** The `faults` of a device definition at `path`, if it has any. */
+  faultsOf(device: Pick<Device, 'faults'>, path: Path): FaultSource[];
 }
 
 /** Settles who answers which unit id, compiling each device once per unit entry. */
@@ -71,6 +84,7 @@ export function planProfile(loaded: LoadedProfile, report: Reporter): Plan {
       report.error('E_UNKNOWN_TEMPLATE', path, owner, 'use', `no template named ${name}${known.length ? ` (templates: ${known.join(', ')})` : ' (the profile has no templates)'}`);
       return undefined;
     },
+    faultsOf: (device, path) => (device.faults?.length ? [{ list: device.faults, path }] : []),
     fromTemplate(name, t, layers) {
       const path = ['templates', name];
       return buildDevice({ body: t, path, layers: [...layers, { node: t, path }, profileLayer], addressing: env.addressingOf(t) }, report);
@@ -82,7 +96,8 @@ export function planProfile(loaded: LoadedProfile, report: Reporter): Plan {
     plan = planGateway(profile, profile.units, env);
   } else {
     const built = buildDevice({ body: profile, path: [], layers: [profileLayer], addressing: env.addressingOf(profile) }, report);
-    const other: Entry = { kind: 'device', name: profile.name ?? baseName(loaded.file), named: true, ids: [], built };
+    // A single device's `faults` and `responseDelay` are the profile's own (assemble.ts).
+    const other: Entry = { kind: 'device', name: profile.name ?? baseName(loaded.file), named: true, ids: [], built, faults: [], responseDelay: profile.responseDelay };
     plan = { entries: [], other, broadcast: profile.unitZero === 'broadcast' };
   }
   // Templates no unit uses are still checked: a broken template is a broken profile.

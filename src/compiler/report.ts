@@ -11,6 +11,8 @@ export type Path = readonly (string | number)[];
  */
 export class Reporter {
   readonly diagnostics: Diagnostic[] = [];
+  /** Things that are not wrong but likely a mistake (a fault rule that can never match): printed, not fatal. */
+  readonly warnings: Diagnostic[] = [];
   private readonly seen = new Set<string>();
 
   /** Formatted paths of withdrawn entities, and the withdrawn indices of each list (see LoadedProfile). */
@@ -61,6 +63,13 @@ export class Reporter {
       out.push(index);
     }
     return out;
+  }
+
+  warn(code: DiagnosticCode, path: Path, node: object, key: string | number | undefined, message: string): void {
+    const location = this.loaded.locate(node, key);
+    const p = formatPath(path);
+    if (this.warnings.some((w) => w.code === code && w.path === p && w.message === message)) return;
+    this.warnings.push(location ? { code, message, path: p, location } : { code, message, path: p });
   }
 
   get count(): number {

@@ -13,6 +13,8 @@ import { unitInternals, type UnitInternals } from './unit.js';
  *   words are the same; otherwise the new declaration wins. A renamed point is a new point.
  * - Raw blocks keep their words at addresses that a block covers in both versions with the same
  *   initial word and that no point of either version covers.
+ * - A fault rule keeps its counters (every Nth, first/after N, probability draws, activations)
+ *   when its name, match and trigger are unchanged, whatever its actions.
  * Units are matched by unit id; the device answering unknown unit ids matches its predecessor.
  */
 export function handOverProfile(from: CompiledProfile, to: CompiledProfile): HandOver {
@@ -41,16 +43,19 @@ export function handOverProfile(from: CompiledProfile, to: CompiledProfile): Han
     // Generators whose expression, step and point are unchanged continue where they were.
     if (next.live && old.live) next.live.adopt(old.live);
   }
-  return { keptPoints, resetPoints, keptBlockWords };
+  // Fault rules are matched by name: a rule whose name, match and trigger are unchanged keeps its counters.
+  const keptFaultRules = to.faults.adopt(from.faults);
+  return { keptPoints, resetPoints, keptBlockWords, keptFaultRules };
 }
 
-/** Every unit back to its initial storage and generator state (CompiledProfile.reset). */
+/** Every unit back to its initial storage and generator state, and every fault rule's counters cleared (CompiledProfile.reset). */
 export function resetProfile(device: CompiledProfile): void {
   for (const unit of device.units) {
     const { store, live } = unitInternals(unit);
     store.reset();
     live?.reset();
   }
+  device.faults.reset();
 }
 
 function predecessor(from: CompiledProfile, unit: CompiledUnit): CompiledUnit | undefined {

@@ -38,11 +38,12 @@ export function createRouter(routes: readonly Handler[]): Handler {
  * `respond:` (or `unknownUnits`) outcome, and unit 0 as broadcast goes to `broadcast`. Undefined
  * when there is nothing to answer (a device answering every unit id), so the chain stays empty.
  */
-export function gatewayAnswers(answers: readonly (Outcome | undefined)[], broadcast: Handler | undefined): Middleware | undefined {
+export function gatewayAnswers(answers: readonly (Outcome | Handler | undefined)[], broadcast: Handler | undefined): Middleware | undefined {
   if (!broadcast && !answers.some((a) => a !== undefined)) return undefined;
   return (next) => (x) => {
     const answer = answers[x.unitId & 0xff];
-    if (answer !== undefined) return answer;
+    // A handler: the answer comes after a delay (`respond: { answer, delay }`).
+    if (answer !== undefined) return typeof answer === 'function' ? answer(x) : answer;
     return broadcast && x.unitId === 0 ? broadcast(x) : next(x);
   };
 }

@@ -61,7 +61,10 @@ export interface ServedDevice {
   readonly name: string;
   /** Server settings from the profile (CLI flags and API options override them). */
   readonly server: ServerSettings;
-  /** What every exchange is handed to: `compose(middlewares, router)` for a compiled profile. */
+  /**
+   * What every exchange is handed to: `compose(middlewares, router)` for a compiled profile (read it
+   * again after injecting or removing a fault rule: without rules the rules' middleware is left out).
+   */
   readonly handler: Handler;
   /** Lines for the start-up summary. */
   summary(): string[];
@@ -75,6 +78,18 @@ export interface HandOver {
   readonly resetPoints: readonly string[];
   /** Words of raw blocks that carried over (unchanged ranges). */
   readonly keptBlockWords: number;
+  /** Fault rules that kept their counters (same name, match and trigger). */
+  readonly keptFaultRules: readonly string[];
+}
+
+/** A compiled profile's fault rules (src/faults/engine.ts), as the model and the runtime see them. */
+export interface FaultSet {
+  /** Rule names in the order they are tried: injected rules first, then the profile's. */
+  names(): string[];
+  /** Every rule's counters back to zero (`reset()`); the rules themselves stay. */
+  reset(): void;
+  /** Takes over the counters of rules of `previous` with the same name, match and trigger; returns their names. */
+  adopt(previous: FaultSet): string[];
 }
 
 export interface CompiledProfile extends ServedDevice {
@@ -83,12 +98,15 @@ export interface CompiledProfile extends ServedDevice {
   /** Every unit, including the default device for unknown unit ids when the profile has one. */
   readonly units: readonly CompiledUnit[];
   /**
-   * Request-level behaviour in front of the units, outermost first: today the gateway's answers
-   * for unreachable units (`respond:`, `unknownUnits`) and unit 0 broadcast; fault rules join here.
+   * Request-level behaviour in front of the units, outermost first: the fault rules, the gateway's
+   * answers for unreachable units (`respond:`, `unknownUnits`) and unit 0 broadcast, then the
+   * response delays (`responseDelay`).
    */
   readonly middlewares: readonly Middleware[];
   /** Routes each exchange to the device behind its unit id. */
   readonly router: Handler;
+  /** The fault rules (their middleware is the first of `middlewares`). */
+  readonly faults: FaultSet;
   /** Time, chance, wire timer and logger the device was compiled with. */
   readonly env: Environment;
   /** The unit answering `unitId`, or undefined when that id is unreachable / answered by no device. */

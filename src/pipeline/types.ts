@@ -18,6 +18,11 @@ export interface Exchange {
   readonly pdu: Uint8Array;
   readonly request: Request;
   readonly connection: ConnectionInfo;
+  /**
+   * The name of the fault rule that fired for this request, set by the fault rules' shared
+   * wrapper before any action runs (so it is known synchronously); read by the -v log.
+   */
+  fault?: string;
 }
 
 /** A piece of raw reply bytes, sent `delayMs` after the previous one. */

@@ -114,6 +114,52 @@ export type InputRegistersStorage = 'own' | 'sameAsHolding';
  */
 export type UnitIds = number | string | [number | string, ...(number | string)[]];
 /**
+ * `gatewayPathUnavailable`: exception 0x0A. `gatewayTargetFailedToRespond`: exception 0x0B. `silence`: no reply at all (the client times out).
+ *
+ * This interface was referenced by `DeviceProfile`'s JSON-Schema
+ * via the `definition` "UnreachableBehaviour".
+ */
+export type UnreachableBehaviour = 'gatewayPathUnavailable' | 'gatewayTargetFailedToRespond' | 'silence';
+/**
+ * A wait before replying, in real time (never scaled by --time-scale): a Duration (fixed), or jittered from the rule's own seeded stream: `{ uniform: [min, max] }`, `{ normal: { mean, sd } }`, `{ logNormal: { median, sigma } }` (negative draws wait 0).
+ *
+ * This interface was referenced by `DeviceProfile`'s JSON-Schema
+ * via the `definition` "Delay".
+ */
+export type Delay =
+  | Duration
+  | {
+      /**
+       * Every wait between the two, equally likely.
+       *
+       * @minItems 2
+       * @maxItems 2
+       */
+      uniform: [Duration, Duration];
+    }
+  | {
+      normal: {
+        mean: Duration;
+        sd: Duration;
+      };
+    }
+  | {
+      logNormal: {
+        median: Duration;
+        /**
+         * Spread of the logarithm: 0.5 puts about 2/3 of the waits within ×/÷ 1.65 of the median.
+         */
+        sigma: number;
+      };
+    };
+/**
+ * A length of time: a number of milliseconds, or a string with a unit: `250ms`, `1.5s`, `2m`.
+ *
+ * This interface was referenced by `DeviceProfile`'s JSON-Schema
+ * via the `definition` "Duration".
+ */
+export type Duration = number | string;
+/**
  * What a client write to a read-only point does. `reject` (default): exception 02 and nothing changes. `ignore`: the write is acknowledged and discarded, as some real devices do. The most specific level sets it: unit, template or included device, profile.
  *
  * This interface was referenced by `DeviceProfile`'s JSON-Schema
@@ -142,6 +188,76 @@ export type Unmapped =
       input?: UnmappedMode;
     };
 /**
+ * Function codes: a number 1..255 or a request name (`readHoldingRegisters`), or a list of them.
+ *
+ * This interface was referenced by `DeviceProfile`'s JSON-Schema
+ * via the `definition` "FunctionMatch".
+ */
+export type FunctionMatch =
+  | (
+      | number
+      | (
+          | 'readCoils'
+          | 'readDiscreteInputs'
+          | 'readHoldingRegisters'
+          | 'readInputRegisters'
+          | 'writeSingleCoil'
+          | 'writeSingleRegister'
+          | 'diagnostics'
+          | 'writeMultipleCoils'
+          | 'writeMultipleRegisters'
+          | 'reportServerId'
+          | 'maskWriteRegister'
+          | 'readWriteMultipleRegisters'
+          | 'readDeviceIdentification'
+        )
+    )
+  | [
+      (
+        | number
+        | (
+            | 'readCoils'
+            | 'readDiscreteInputs'
+            | 'readHoldingRegisters'
+            | 'readInputRegisters'
+            | 'writeSingleCoil'
+            | 'writeSingleRegister'
+            | 'diagnostics'
+            | 'writeMultipleCoils'
+            | 'writeMultipleRegisters'
+            | 'reportServerId'
+            | 'maskWriteRegister'
+            | 'readWriteMultipleRegisters'
+            | 'readDeviceIdentification'
+          )
+      ),
+      ...(
+        | number
+        | (
+            | 'readCoils'
+            | 'readDiscreteInputs'
+            | 'readHoldingRegisters'
+            | 'readInputRegisters'
+            | 'writeSingleCoil'
+            | 'writeSingleRegister'
+            | 'diagnostics'
+            | 'writeMultipleCoils'
+            | 'writeMultipleRegisters'
+            | 'reportServerId'
+            | 'maskWriteRegister'
+            | 'readWriteMultipleRegisters'
+            | 'readDeviceIdentification'
+          )
+      )[]
+    ];
+/**
+ * Fault rules: requests that misbehave on purpose (README, Faults and delays).
+ *
+ * This interface was referenced by `DeviceProfile`'s JSON-Schema
+ * via the `definition` "Faults".
+ */
+export type Faults = Fault[];
+/**
  * An inline device definition, or `include: <file>` naming a YAML file that holds one (relative to this file).
  *
  * This interface was referenced by `DeviceProfile`'s JSON-Schema
@@ -153,23 +269,28 @@ export type TemplateEntry =
     }
   | Device;
 /**
- * What a unit id not listed under `units` gets: an unreachable behaviour (default `gatewayPathUnavailable`, exception 0x0A), or `{ use: <template> }` to answer with a default device (one shared storage for all unknown unit ids).
+ * What a unit id not listed under `units` gets: an unreachable behaviour (default `gatewayPathUnavailable`, exception 0x0A), optionally `{ answer, delay }`, or `{ use: <template> }` to answer with a default device (one shared storage for all unknown unit ids).
  *
  * This interface was referenced by `DeviceProfile`'s JSON-Schema
  * via the `definition` "UnknownUnits".
  */
 export type UnknownUnits =
-  | UnreachableBehaviour
+  | Unreachable
   | {
       use: string;
     };
 /**
- * `gatewayPathUnavailable`: exception 0x0A. `gatewayTargetFailedToRespond`: exception 0x0B. `silence`: no reply at all (the client times out).
+ * How the gateway answers for a unit it cannot reach: a behaviour, or `{ answer, delay }` to answer only after a delay (a gateway's own timeout).
  *
  * This interface was referenced by `DeviceProfile`'s JSON-Schema
- * via the `definition` "UnreachableBehaviour".
+ * via the `definition` "Unreachable".
  */
-export type UnreachableBehaviour = 'gatewayPathUnavailable' | 'gatewayTargetFailedToRespond' | 'silence';
+export type Unreachable =
+  | UnreachableBehaviour
+  | {
+      answer: UnreachableBehaviour;
+      delay?: Delay;
+    };
 
 /**
  * A modbus-emu device profile: one Modbus TCP device, or a gateway with several units behind one endpoint. Addresses are 0-based protocol addresses unless `addressing` says otherwise. Device settings (`byteOrder`, `access`, `writeToReadOnly`, `unmapped`, `inputRegisters`, `identification`, `reportServerId`) may be given here, in a template or included device file, and in a unit: the most specific level wins, so in a gateway profile the top-level values are the defaults of every unit. Start a file with `# yaml-language-server: $schema=<path to this file>` for completion in editors.
@@ -238,6 +359,36 @@ export interface DeviceProfile {
    * How unit id 0 is treated. `unit` (default): like any unit id, as direct TCP devices do. `broadcast`: writes reach every unit and nothing is answered (serial-gateway semantics, IG 4.4.1.2); reads are not answered either.
    */
   unitZero?: 'unit' | 'broadcast';
+  /**
+   * A wait before replying, in real time (never scaled by --time-scale): a Duration (fixed), or jittered from the rule's own seeded stream: `{ uniform: [min, max] }`, `{ normal: { mean, sd } }`, `{ logNormal: { median, sigma } }` (negative draws wait 0).
+   */
+  responseDelay?:
+    | Duration
+    | {
+        /**
+         * Every wait between the two, equally likely.
+         *
+         * @minItems 2
+         * @maxItems 2
+         */
+        uniform: [Duration, Duration];
+      }
+    | {
+        normal: {
+          mean: Duration;
+          sd: Duration;
+        };
+      }
+    | {
+        logNormal: {
+          median: Duration;
+          /**
+           * Spread of the logarithm: 0.5 puts about 2/3 of the waits within ×/÷ 1.65 of the median.
+           */
+          sigma: number;
+        };
+      };
+  faults?: Faults;
 }
 /**
  * Where and how the device listens. Command-line flags override these.
@@ -569,7 +720,12 @@ export interface Unit {
   /**
    * Make this unit unreachable: how the gateway answers for it instead of a device.
    */
-  respond?: 'gatewayPathUnavailable' | 'gatewayTargetFailedToRespond' | 'silence';
+  respond?:
+    | UnreachableBehaviour
+    | {
+        answer: UnreachableBehaviour;
+        delay?: Delay;
+      };
   description?: string;
   byteOrder?: ByteOrder;
   addressing?: Addressing;
@@ -581,6 +737,279 @@ export interface Unit {
   points?: Points;
   blocks?: Blocks;
   inputRegisters?: InputRegistersStorage;
+  /**
+   * A wait before replying, in real time (never scaled by --time-scale): a Duration (fixed), or jittered from the rule's own seeded stream: `{ uniform: [min, max] }`, `{ normal: { mean, sd } }`, `{ logNormal: { median, sigma } }` (negative draws wait 0).
+   */
+  responseDelay?:
+    | Duration
+    | {
+        /**
+         * Every wait between the two, equally likely.
+         *
+         * @minItems 2
+         * @maxItems 2
+         */
+        uniform: [Duration, Duration];
+      }
+    | {
+        normal: {
+          mean: Duration;
+          sd: Duration;
+        };
+      }
+    | {
+        logNormal: {
+          median: Duration;
+          /**
+           * Spread of the logarithm: 0.5 puts about 2/3 of the waits within ×/÷ 1.65 of the median.
+           */
+          sigma: number;
+        };
+      };
+  faults?: Faults;
+}
+/**
+ * A fault rule: requests that `match` and fire `when` get the rule's actions (`do`). Rules are tried in order; the first that fires wins.
+ *
+ * This interface was referenced by `DeviceProfile`'s JSON-Schema
+ * via the `definition` "Fault".
+ */
+export interface Fault {
+  /**
+   * Unique in the profile: shown in -v logs, keeps the rule's counters across a reload.
+   */
+  name: string;
+  description?: string;
+  match?: FaultMatch;
+  when?: FaultTrigger;
+  /**
+   * One action, or a list applied in order (`[{ delay: 500ms }, { exception: 6 }]`).
+   */
+  do: FaultAction | [FaultAction, ...FaultAction[]];
+}
+/**
+ * Which requests a rule applies to; every key given must hold (left out: any). Addresses are protocol (0-based) addresses.
+ *
+ * This interface was referenced by `DeviceProfile`'s JSON-Schema
+ * via the `definition` "FaultMatch".
+ */
+export interface FaultMatch {
+  /**
+   * Unit ids 0..255: one number, a range such as "10-19", or a list of numbers and ranges.
+   */
+  unitId?: number | string | [number | string, ...(number | string)[]];
+  function?: FunctionMatch;
+  /**
+   * `read`: FC 1, 2, 3, 4, 23. `write`: FC 5, 6, 15, 16, 22, 23.
+   */
+  access?: 'read' | 'write';
+  /**
+   * Requests whose address range overlaps this address, or this range (`{ from, to }`, both included). Requests without an address (FC 8, 17, 43) never match.
+   */
+  address?:
+    | number
+    | {
+        from: number;
+        to: number;
+      };
+  /**
+   * Requests starting exactly at this address (or one of these).
+   */
+  start?: number | [number, ...number[]];
+  /**
+   * Requests for exactly this many registers or bits, or a range `{ min, max }` (single writes count 1).
+   */
+  quantity?:
+    | number
+    | {
+        min?: number;
+        max?: number;
+      };
+  /**
+   * Requests touching any of these points (their table and addresses).
+   *
+   * @minItems 1
+   */
+  points?: [string, ...string[]];
+  /**
+   * Writes carrying this raw value (any of the written registers or bits), one of a list, or a range `{ min, max }`.
+   */
+  value?:
+    | (number | boolean)
+    | [number | boolean, ...(number | boolean)[]]
+    | {
+        min?: number;
+        max?: number;
+      };
+}
+/**
+ * When a matching request fires the rule; every key given must hold (left out: always). Counts are of matching requests.
+ *
+ * This interface was referenced by `DeviceProfile`'s JSON-Schema
+ * via the `definition` "FaultTrigger".
+ */
+export interface FaultTrigger {
+  /**
+   * Chance per matching request, drawn from the rule's own seeded stream (the same seed gives the same requests).
+   */
+  probability?: number;
+  /**
+   * Every Nth matching request (the Nth, 2Nth, …).
+   */
+  every?: number;
+  /**
+   * Only the first N matching requests.
+   */
+  first?: number;
+  /**
+   * Only after the first N matching requests.
+   */
+  after?: number;
+  /**
+   * Whether `every`, `first` and `after` count per rule (default) or per client connection.
+   */
+  count?: 'rule' | 'connection';
+  window?: FaultWindow;
+  /**
+   * Only while more than N requests are in flight on the device (this one included): an overloaded device.
+   */
+  inFlightAbove?: number;
+}
+/**
+ * A time window on the emulator clock (scaled by --time-scale): active from `after` on, for `for` (left out: for ever), again every `every` (left out: once).
+ *
+ * This interface was referenced by `DeviceProfile`'s JSON-Schema
+ * via the `definition` "FaultWindow".
+ */
+export interface FaultWindow {
+  after?: Duration;
+  for?: Duration;
+  every?: Duration;
+}
+/**
+ * One action: the key names it.
+ *
+ * This interface was referenced by `DeviceProfile`'s JSON-Schema
+ * via the `definition` "FaultAction".
+ */
+export interface FaultAction {
+  /**
+   * Answer this exception instead: a code 1..255 or its name.
+   */
+  exception?:
+    | number
+    | (
+        | 'illegalFunction'
+        | 'illegalDataAddress'
+        | 'illegalDataValue'
+        | 'serverDeviceFailure'
+        | 'acknowledge'
+        | 'serverDeviceBusy'
+        | 'memoryParityError'
+        | 'gatewayPathUnavailable'
+        | 'gatewayTargetFailedToRespond'
+      );
+  /**
+   * Send nothing: the client times out.
+   */
+  noResponse?: true;
+  /**
+   * Close the connection: `fin` (orderly) or `rst` (reset).
+   */
+  close?: 'fin' | 'rst';
+  /**
+   * A wait before replying, in real time (never scaled by --time-scale): a Duration (fixed), or jittered from the rule's own seeded stream: `{ uniform: [min, max] }`, `{ normal: { mean, sd } }`, `{ logNormal: { median, sigma } }` (negative draws wait 0).
+   */
+  delay?:
+    | Duration
+    | {
+        /**
+         * Every wait between the two, equally likely.
+         *
+         * @minItems 2
+         * @maxItems 2
+         */
+        uniform: [Duration, Duration];
+      }
+    | {
+        normal: {
+          mean: Duration;
+          sd: Duration;
+        };
+      }
+    | {
+        logNormal: {
+          median: Duration;
+          /**
+           * Spread of the logarithm: 0.5 puts about 2/3 of the waits within ×/÷ 1.65 of the median.
+           */
+          sigma: number;
+        };
+      };
+  /**
+   * Send the reply in pieces, each after a gap (no Nagle delay, so the gaps are real on the wire).
+   */
+  fragment?: {
+    /**
+     * Bytes per piece (default 1).
+     */
+    size?: number;
+    /**
+     * Sizes of the pieces, in order; the rest goes last.
+     *
+     * @minItems 1
+     */
+    pieces?: [number, ...number[]];
+    /**
+     * A length of time: a number of milliseconds, or a string with a unit: `250ms`, `1.5s`, `2m`.
+     */
+    gap?: number | string;
+  };
+  /**
+   * Corrupt the reply: a kind by name, or `{ kind: value }` to choose the value (`{ transactionId: 0 }`, `{ truncate: 3 }`, `{ garbage: 12 }`).
+   */
+  malformed?:
+    | (
+        | 'wrongTransactionId'
+        | 'wrongUnitId'
+        | 'wrongFunctionCode'
+        | 'truncated'
+        | 'fewerRegisters'
+        | 'wrongByteCount'
+        | 'wrongLength'
+        | 'garbage'
+        | 'duplicate'
+      )
+    | {
+        transactionId?: number;
+        unitId?: number;
+        functionCode?: number;
+        /**
+         * Bytes cut off the end.
+         */
+        truncate?: number;
+        /**
+         * Registers (or bytes of bits) left out, byte count and length kept consistent.
+         */
+        fewerRegisters?: number;
+        byteCount?: number;
+        length?: number;
+        /**
+         * Random bytes instead of the reply.
+         */
+        garbage?: number;
+      };
+  /**
+   * Freeze values while the rule fires: `true` freezes the words the rule's `address` or `points` name (without either, everything its reads see), `{ points: [...] }` only those points. Reads show the values of the moment the rule started firing; writes still land.
+   */
+  stale?:
+    | true
+    | {
+        /**
+         * @minItems 1
+         */
+        points: [string, ...string[]];
+      };
 }
 /**
  * A device definition: its points, blocks and identity. Used by units and templates.
@@ -601,4 +1030,34 @@ export interface Device {
   points?: Points;
   blocks?: Blocks;
   inputRegisters?: InputRegistersStorage;
+  /**
+   * A wait before replying, in real time (never scaled by --time-scale): a Duration (fixed), or jittered from the rule's own seeded stream: `{ uniform: [min, max] }`, `{ normal: { mean, sd } }`, `{ logNormal: { median, sigma } }` (negative draws wait 0).
+   */
+  responseDelay?:
+    | Duration
+    | {
+        /**
+         * Every wait between the two, equally likely.
+         *
+         * @minItems 2
+         * @maxItems 2
+         */
+        uniform: [Duration, Duration];
+      }
+    | {
+        normal: {
+          mean: Duration;
+          sd: Duration;
+        };
+      }
+    | {
+        logNormal: {
+          median: Duration;
+          /**
+           * Spread of the logarithm: 0.5 puts about 2/3 of the waits within ×/÷ 1.65 of the median.
+           */
+          sigma: number;
+        };
+      };
+  faults?: Faults;
 }

@@ -1,6 +1,6 @@
 import type { CompiledProfile, CompiledUnit, PointValue } from '../model/types.js';
 import type { ConnectionPolicy } from '../pipeline/types.js';
-import { ProfileError } from '../profile/diagnostics.js';
+import { formatDiagnostic, ProfileError } from '../profile/diagnostics.js';
 import { defaultLogger, type Logger } from '../log.js';
 import type { TableName } from '../model/table-names.js';
 import type { BoundAddress } from '../server/server.js';
@@ -62,7 +62,12 @@ export interface Emulator {
   /** Raw words (or 0/1 bits) by table (`holding`, `input`, `coil`, `discreteInput`) and 0-based protocol address. */
   readTable(table: TableName, address: number, quantity: number, where?: UnitSelector): number[];
   writeTable(table: TableName, address: number, values: readonly (number | boolean)[], where?: UnitSelector): void;
-  /** Every point, generator and random stream back to its initial state (Runtime.reset). */
+  /**
+   * Adds a fault rule (a profile's `faults:` entry, e.g. `{ name: 'busy', match: { function: 3 },
+   * do: { exception: 6 } }`), tried before the profile's rules; returns a function removing it.
+   */
+  inject(rule: object): () => void;
+  /** Every point, generator, random stream and fault-rule counter back to its initial state (Runtime.reset). */
   reset(): void;
   /** Ends every connection and stops listening. Idempotent. */
   close(): Promise<void>;
@@ -78,6 +83,7 @@ export async function startEmulator(options: EmulatorOptions): Promise<Emulator>
   const result = await loadDevice(options.profile, { cwd: options.cwd, env });
   if (!result.ok) throw new ProfileError(result.diagnostics);
   const device = result.profile;
+  for (const w of result.warnings) env.logger.log('warn', formatDiagnostic(w));
   const runtime = new Runtime({
     device,
     env,
@@ -107,6 +113,7 @@ export async function startEmulator(options: EmulatorOptions): Promise<Emulator>
     write: (name, value, where) => unitOf(where).write(name, value),
     readTable: (table, address, quantity, where) => unitOf(where).readTable(table, address, quantity),
     writeTable: (table, address, values, where) => unitOf(where).writeTable(table, address, values),
+    inject: (rule) => runtime.inject(rule),
     reset: () => runtime.reset(),
     close: () => runtime.close(),
   };

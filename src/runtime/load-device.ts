@@ -11,6 +11,8 @@ export type DeviceResult =
       readonly profile: CompiledProfile;
       /** Every file the load read (the profile, then each include): what a watcher watches. */
       readonly files: readonly string[];
+      /** Not errors, but likely mistakes (a fault rule that can never match). */
+      readonly warnings: readonly Diagnostic[];
     }
   | { readonly ok: false; readonly diagnostics: readonly Diagnostic[]; readonly files?: readonly string[] };
 
@@ -31,7 +33,7 @@ export async function loadDevice(source: string | object, options: LoadDeviceOpt
   const loaded = typeof source === 'string' ? await loadProfileFile(source, options) : await loadProfileObject(source, options);
   if (loaded.ok) {
     const compiled = compileProfile(loaded.loaded, { env });
-    return compiled.ok ? { ok: true, profile: compiled.profile, files: loaded.loaded.files } : { ...compiled, files: loaded.loaded.files };
+    return compiled.ok ? { ok: true, profile: compiled.profile, files: loaded.loaded.files, warnings: compiled.warnings } : { ...compiled, files: loaded.loaded.files };
   }
   if (!loaded.partial) return loaded;
   const compiled = compileProfile(loaded.partial, { env });

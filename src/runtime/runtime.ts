@@ -1,5 +1,8 @@
 import { EventEmitter } from 'node:events';
+import { compileInjectedRule } from '../compiler/fault-scopes.js';
 import type { Environment } from '../environment.js';
+import { FaultEngine } from '../faults/engine.js';
+import { formatDiagnostic, ProfileError } from '../profile/diagnostics.js';
 import type { CompiledProfile, HandOver, ServedDevice } from '../model/types.js';
 import type { ConnectionInfo, ConnectionPolicy } from '../pipeline/types.js';
 import { DEFAULT_IDLE_TIMEOUT_MS, ModbusTcpServer, type BoundAddress } from '../server/server.js';
@@ -59,6 +62,8 @@ export class Runtime extends EventEmitter<RuntimeEvents> {
   private current: ServedDevice;
   private readonly server: ModbusTcpServer;
   private closing: Promise<void> | null = null;
+  /** Rules added through the API, by name, in order: they follow the device across a swap. */
+  private readonly injected = new Map<string, { readonly rule: object; remove: () => void }>();
 
   constructor(options: RuntimeOptions) {
     super();
@@ -116,6 +121,15 @@ export class Runtime extends EventEmitter<RuntimeEvents> {
    */
   swap(next: ServedDevice): HandOver | undefined {
     const previous = this.current;
+    // Injected rules go on on the new device (before the hand-over, so they keep their counters).
+    for (const [name, entry] of this.injected) {
+      try {
+        entry.remove = this.addRule(next, entry.rule);
+      } catch (error) {
+        this.injected.delete(name);
+        this.env.logger.log('warn', `fault rule ${name} dropped: ${(error as Error).message}`);
+      }
+    }
     const handOver = isCompiled(previous) && isCompiled(next) ? next.adoptState(previous) : undefined;
     this.current = next;
     this.server.setHandler(next.handler);
@@ -130,6 +144,44 @@ export class Runtime extends EventEmitter<RuntimeEvents> {
    */
   reset(): void {
     if (isCompiled(this.current)) this.current.reset();
+  }
+
+  /**
+   * Adds a fault rule (the format of a profile's `faults:` entries) in front of the profile's own
+   * rules, from the next request on; it stays across a swap. Returns its remover (idempotent).
+   * Throws a ProfileError for a rule the schema or the compiler refuses, an Error for a name
+   * that exists already or a device that is not a compiled profile.
+   */
+  inject(rule: object): () => void {
+    const name = (rule as { name?: unknown }).name;
+    if (typeof name === 'string' && this.injected.has(name)) throw new Error(`a fault rule named ${name} exists already`);
+    const remove = this.addRule(this.current, rule);
+    const entry = { rule, remove };
+    this.injected.set(name as string, entry);
+    this.server.setHandler(this.current.handler);
+    return () => {
+      if (this.injected.get(name as string) !== entry) return;
+      this.injected.delete(name as string);
+      entry.remove();
+      this.server.setHandler(this.current.handler);
+    };
+  }
+
+  /**
+   * Clears the counters of every fault rule (every Nth, first/after N, probability draws): the
+   * rules start over as if no request had come. Only the fault rules' part of a reset.
+   */
+  resetFaults(): void {
+    if (isCompiled(this.current)) this.current.faults.reset();
+  }
+
+  /** Compiles `rule` for `device` and adds it; returns the engine's remover. */
+  private addRule(device: ServedDevice, rule: object): () => void {
+    if (!isCompiled(device) || !(device.faults instanceof FaultEngine)) throw new Error(`${device.name} is not a compiled profile: fault rules need one`);
+    const compiled = compileInjectedRule(device, rule);
+    if (!compiled.ok) throw new ProfileError(compiled.diagnostics);
+    for (const w of compiled.warnings) this.env.logger.log('warn', formatDiagnostic(w));
+    return device.faults.inject(compiled.rule);
   }
 
   /** Ends every connection and stops listening. Idempotent. */

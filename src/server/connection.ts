@@ -225,14 +225,19 @@ export class Connection {
         pdu,
         request: decodeRequest(pdu),
         connection: this.info,
+        fault: undefined,
       };
-      if (this.host.traffic) this.host.logger.log('info', formatRequest(exchange, this.host.traffic));
       let outcome: Outcome | Promise<Outcome>;
+      let failure: { error: unknown } | undefined;
       try {
         outcome = this.host.handler(exchange);
       } catch (error) {
-        outcome = this.handlerFailed(exchange, error);
+        failure = { error };
+        outcome = FAILURE;
       }
+      // Logged once the handler has run: a fault rule that fired has named itself (exchange.fault).
+      if (this.host.traffic) this.host.logger.log('info', formatRequest(exchange, this.host.traffic));
+      if (failure !== undefined) outcome = this.handlerFailed(exchange, failure.error);
       if (isPromiseLike(outcome)) {
         this.busy = true;
         outcome.then(

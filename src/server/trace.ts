@@ -39,7 +39,8 @@ function describe(r: Request): string {
 }
 
 export function formatRequest(x: Exchange, level: TrafficLevel): string {
-  const head = `#${x.connection.id} ${hostPort(x.connection.remoteAddress, x.connection.remotePort)} tid=${x.transactionId} unit=${x.unitId} ${describe(x.request)}`;
+  const fault = x.fault === undefined ? '' : ` fault=${x.fault}`;
+  const head = `#${x.connection.id} ${hostPort(x.connection.remoteAddress, x.connection.remotePort)} tid=${x.transactionId} unit=${x.unitId} ${describe(x.request)}${fault}`;
   return level >= 2 ? `${head}\n  -> ${hex(x.pdu)}` : head;
 }
 

@@ -25,7 +25,10 @@ describe('modbus-emu --version', () => {
 
 describe('bundled devices', () => {
   it('lists every devices/*.yaml by name', () => {
-    expect(bundledDevices()).toEqual(['gateway', 'inverter-sunspec', 'meter-em24', 'meter-sdm630', 'pump']);
+    expect(bundledDevices()).toEqual([
+      'fault-flaky-gateway', 'fault-noisy-link', 'fault-one-byte-at-a-time', 'fault-overloaded', 'fault-slow-device',
+      'gateway', 'inverter-sunspec', 'meter-em24', 'meter-sdm630', 'pump',
+    ]);
   });
 
   it('bundledDevice(name) is an absolute path inside the package, usable from any cwd', async () => {
@@ -40,7 +43,7 @@ describe('bundled devices', () => {
   });
 
   it('an unknown name is an Error listing the bundled ones', () => {
-    expect(() => bundledDevice('pomp')).toThrow('"pomp" is not a bundled device: use one of gateway, inverter-sunspec, meter-em24, meter-sdm630, pump');
+    expect(() => bundledDevice('pomp')).toThrow('"pomp" is not a bundled device: use one of fault-flaky-gateway, fault-noisy-link, fault-one-byte-at-a-time, fault-overloaded, fault-slow-device, gateway, inverter-sunspec, meter-em24, meter-sdm630, pump');
     expect(() => bundledDevice('lib/em24-meter')).toThrow(/not a bundled device/);
   });
 

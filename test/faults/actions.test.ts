@@ -1,0 +1,251 @@
+import { describe, expect, test } from 'vitest';
+import { seededRandom } from '../../src/runtime/random.js';
+import type { Outcome } from '../../src/pipeline/types.js';
+import { toHex } from '../helpers/hex.js';
+import { faultBench, pdu, registers, settle, settledAfter, status } from './helpers.js';
+
+const DEVICE = `
+version: 1
+points:
+  a: { type: uint16, address: 0, value: 0x1111 }
+  b: { type: uint16, address: 1, value: 0x2222 }
+  c: { type: uint16, address: 2, value: 0x3333 }
+  coil: { type: bool, address: 0, value: true }
+`;
+const withRule = (action: string, extra = '') => `${DEVICE}\nfaults: [{ name: r, match: { function: [3, 6, 1] }${extra}, do: ${action} }]`;
+const read3 = pdu.read(3, 0, 3);
+/** The bytes of a wire outcome, piece by piece. */
+const pieces = (o: Outcome) => (o.kind === 'wire' ? o.chunks.map((c) => [toHex(c.bytes), c.delayMs]) : o.kind);
+
+describe('exception', () => {
+  test.each([
+    ['illegalFunction', 1], ['illegalDataAddress', 2], ['illegalDataValue', 3], ['serverDeviceFailure', 4], ['acknowledge', 5],
+    ['serverDeviceBusy', 6], ['memoryParityError', 8], ['gatewayPathUnavailable', 0x0a], ['gatewayTargetFailedToRespond', 0x0b], ['0x99', 0x99], ['255', 255], ['1', 1],
+  ])('exception: %s answers code %i, on a request that would succeed', async (name, code) => {
+    const b = await faultBench(withRule(`{ exception: ${name} }`));
+    expect(b.send(read3).now).toEqual({ kind: 'exception', code });
+  });
+
+  test('the request is not carried out: a write under an exception rule changes nothing', async () => {
+    const b = await faultBench(withRule('{ exception: 4 }'));
+    expect(status(b.send(pdu.writeRegister(0, 7)).now)).toBe(4);
+    expect(b.device.units[0]!.read('a')).toBe(0x1111);
+  });
+});
+
+describe('no response and close', () => {
+  test('noResponse: silence, and a write is not carried out', async () => {
+    const b = await faultBench(withRule('{ noResponse: true }'));
+    expect(b.send(pdu.writeRegister(0, 7)).now).toEqual({ kind: 'silence' });
+    expect(b.device.units[0]!.read('a')).toBe(0x1111);
+  });
+
+  test.each([['fin', 'end'], ['rst', 'reset']])('close: %s closes with %s', async (how, expected) => {
+    const b = await faultBench(withRule(`{ close: ${how} }`));
+    expect(b.send(read3).now).toEqual({ kind: 'close', how: expected });
+  });
+});
+
+describe('delay (wire timer, not the emulator clock)', () => {
+  test('a fixed delay answers after exactly that long on the wire timer', async () => {
+    const b = await faultBench(withRule('{ delay: 250ms }'));
+    const sent = b.send(read3);
+    expect(sent.exchange.fault).toBe('r');
+    expect(await settledAfter(b, sent.outcome as Promise<Outcome>, 249)).toBe(false);
+    expect(await settledAfter(b, sent.outcome as Promise<Outcome>, 1)).toBe(true);
+    expect(registers(await sent.outcome)).toEqual([0x1111, 0x2222, 0x3333]);
+  });
+
+  test('moving the emulator clock does not end a delay', async () => {
+    const b = await faultBench(withRule('{ delay: 1s }'));
+    const sent = b.send(read3);
+    b.clock.advance(60_000);
+    expect(await settledAfter(b, sent.outcome as Promise<Outcome>, 0)).toBe(false);
+  });
+
+  test('a delayed write is carried out when the delay ends, not before', async () => {
+    const b = await faultBench(withRule('{ delay: 100 }'));
+    const sent = b.send(pdu.writeRegister(0, 7));
+    expect(b.device.units[0]!.read('a')).toBe(0x1111);
+    await settle(b, sent.outcome, 100);
+    expect(b.device.units[0]!.read('a')).toBe(7);
+  });
+
+  test.each([
+    ['uniform', '{ uniform: [50ms, 200ms] }', (u: number[]) => Math.round(50 + 150 * u[0]!)],
+    ['normal', '{ normal: { mean: 100ms, sd: 20ms } }', (u: number[]) => Math.max(0, Math.round(100 + 20 * Math.sqrt(-2 * Math.log(1 - u[0]!)) * Math.cos(2 * Math.PI * u[1]!)))],
+    ['logNormal', '{ logNormal: { median: 100ms, sigma: 0.5 } }', (u: number[]) => Math.round(100 * Math.exp(0.5 * Math.sqrt(-2 * Math.log(1 - u[0]!)) * Math.cos(2 * Math.PI * u[1]!)))],
+  ])('%s jitter: firing k waits what draws 2k and 2k+1 of stream <rule>/delay say', async (_name, spec, expected) => {
+    const b = await faultBench(withRule(`{ delay: ${spec} }`));
+    const random = seededRandom(1);
+    for (let k = 0; k < 5; k++) {
+      const ms = expected([random.at('r/delay', 2 * k), random.at('r/delay', 2 * k + 1)]);
+      const sent = b.send(read3);
+      if (ms > 0) expect(await settledAfter(b, sent.outcome as Promise<Outcome>, ms - 1)).toBe(false);
+      expect(await settledAfter(b, sent.outcome as Promise<Outcome>, 1)).toBe(true);
+    }
+  });
+
+  test('delay then exception: both actions of one rule, in order', async () => {
+    const b = await faultBench(withRule('[{ delay: 1s }, { exception: gatewayTargetFailedToRespond }]'));
+    const sent = b.send(read3);
+    expect(await settledAfter(b, sent.outcome as Promise<Outcome>, 999)).toBe(false);
+    expect(status(await settle(b, sent.outcome, 1))).toBe(0x0b);
+  });
+});
+
+describe('responseDelay and the gateway', () => {
+  test('profile-wide, template and unit delays: the most specific wins', async () => {
+    const b = await faultBench(`
+version: 1
+responseDelay: 10ms
+templates:
+  slow: { responseDelay: 50ms, points: { a: { type: uint16, address: 0 } } }
+units:
+  - { unitId: 1, use: slow }
+  - { unitId: 2, use: slow, responseDelay: 200ms }
+  - { unitId: 3, points: { a: { type: uint16, address: 0 } } }
+`);
+    for (const [unitId, ms] of [[1, 50], [2, 200], [3, 10]] as const) {
+      const sent = b.send(pdu.read(3, 0, 1), { unitId });
+      expect(await settledAfter(b, sent.outcome as Promise<Outcome>, ms - 1)).toBe(false);
+      expect(await settledAfter(b, sent.outcome as Promise<Outcome>, 1)).toBe(true);
+    }
+  });
+
+  test('respond: { answer, delay } answers 0x0B only after the delay; unknownUnits too', async () => {
+    const b = await faultBench(`
+version: 1
+units:
+  - { unitId: 1, points: { a: { type: uint16, address: 0 } } }
+  - { unitId: 2, respond: { answer: gatewayTargetFailedToRespond, delay: 1500ms } }
+unknownUnits: { answer: silence, delay: 3s }
+`);
+    const two = b.send(pdu.read(3, 0, 1), { unitId: 2 });
+    expect(await settledAfter(b, two.outcome as Promise<Outcome>, 1499)).toBe(false);
+    expect(status(await settle(b, two.outcome, 1))).toBe(0x0b);
+    const other = b.send(pdu.read(3, 0, 1), { unitId: 7 });
+    expect(await settledAfter(b, other.outcome as Promise<Outcome>, 2999)).toBe(false);
+    expect(status(await settle(b, other.outcome, 1))).toBe('silence');
+    expect(status(b.send(pdu.read(3, 0, 1), { unitId: 1 }).now)).toBe('ok');
+  });
+
+  test('a unit unreachable for 5 s every 30 s: delay then 0x0B inside the window only', async () => {
+    const b = await faultBench(`
+version: 1
+units:
+  - { unitId: 1, points: { a: { type: uint16, address: 0 } } }
+  - { unitId: 2, points: { a: { type: uint16, address: 0 } } }
+faults:
+  - name: unit2-offline
+    match: { unitId: 2 }
+    when: { window: { after: 25s, for: 5s, every: 30s } }
+    do: [{ delay: 1s }, { exception: gatewayTargetFailedToRespond }]
+`);
+    expect(status(b.send(pdu.read(3, 0, 1), { unitId: 2 }).now)).toBe('ok');
+    b.clock.set(26_000);
+    expect(status(b.send(pdu.read(3, 0, 1), { unitId: 1 }).now)).toBe('ok');
+    expect(status(await settle(b, b.send(pdu.read(3, 0, 1), { unitId: 2 }).outcome, 1000))).toBe(0x0b);
+    b.clock.set(30_000);
+    expect(status(b.send(pdu.read(3, 0, 1), { unitId: 2 }).now)).toBe('ok');
+  });
+});
+
+describe('fragment', () => {
+  test('size 1: the reply ADU byte by byte, each byte after the gap', async () => {
+    const b = await faultBench(withRule('{ fragment: { size: 1, gap: 5ms } }'));
+    const o = b.send(pdu.read(3, 0, 1), { transactionId: 0x0102 }).now;
+    expect(pieces(o)).toEqual(['01', '02', '00', '00', '00', '05', '01', '03', '02', '11', '11'].map((h) => [h, 5]));
+  });
+
+  test('pieces: chosen sizes, the rest last; an exception reply is cut too', async () => {
+    const b = await faultBench(withRule('{ fragment: { pieces: [3, 4], gap: 20ms } }'));
+    expect(pieces(b.send(pdu.read(3, 0, 1)).now)).toEqual([['00 01 00', 20], ['00 00 05 01', 20], ['03 02 11 11', 20]]);
+    expect(pieces(b.send(pdu.read(3, 100, 1)).now)).toEqual([['00 01 00', 20], ['00 00 03 01', 20], ['83 02', 20]]);
+  });
+});
+
+describe('malformed (built from the normal reply)', () => {
+  // The normal reply to a read of 3 registers at 0, transaction id 0x0102, unit 1.
+  const NORMAL = '01 02 00 00 00 09 01 03 06 11 11 22 22 33 33';
+  test.each([
+    ['wrongTransactionId', '01 03 00 00 00 09 01 03 06 11 11 22 22 33 33'],
+    ['{ transactionId: 0 }', '00 00 00 00 00 09 01 03 06 11 11 22 22 33 33'],
+    ['wrongUnitId', '01 02 00 00 00 09 02 03 06 11 11 22 22 33 33'],
+    ['{ unitId: 247 }', '01 02 00 00 00 09 f7 03 06 11 11 22 22 33 33'],
+    ['wrongFunctionCode', '01 02 00 00 00 09 01 04 06 11 11 22 22 33 33'],
+    ['{ functionCode: 0x83 }', '01 02 00 00 00 09 01 83 06 11 11 22 22 33 33'],
+    ['truncated', '01 02 00 00 00 09 01 03 06 11 11'],
+    ['{ truncate: 1 }', '01 02 00 00 00 09 01 03 06 11 11 22 22 33'],
+    ['fewerRegisters', '01 02 00 00 00 07 01 03 04 11 11 22 22'],
+    ['{ fewerRegisters: 2 }', '01 02 00 00 00 05 01 03 02 11 11'],
+    ['wrongByteCount', '01 02 00 00 00 09 01 03 07 11 11 22 22 33 33'],
+    ['{ byteCount: 2 }', '01 02 00 00 00 09 01 03 02 11 11 22 22 33 33'],
+    ['wrongLength', '01 02 00 00 00 0a 01 03 06 11 11 22 22 33 33'],
+    ['{ length: 3 }', '01 02 00 00 00 03 01 03 06 11 11 22 22 33 33'],
+  ])('%s', async (kind, expected) => {
+    const b = await faultBench(withRule(`{ malformed: ${kind} }`));
+    expect(pieces(b.send(read3, { transactionId: 0x0102 }).now)).toEqual([[expected, 0]]);
+    expect(NORMAL).not.toBe(expected);
+  });
+
+  test('duplicate: the reply twice', async () => {
+    const b = await faultBench(withRule('{ malformed: duplicate }'));
+    expect(pieces(b.send(read3, { transactionId: 0x0102 }).now)).toEqual([[NORMAL, 0], [NORMAL, 0]]);
+  });
+
+  test('garbage: as many random bytes as the reply, from stream <rule>/garbage; { garbage: n } n of them', async () => {
+    const random = seededRandom(1);
+    const expected = (firing: number, n: number) => toHex(Uint8Array.from({ length: n }, (_, i) => Math.floor(random.at('r/garbage', firing * 260 + i) * 256)));
+    const b = await faultBench(withRule('{ malformed: garbage }'));
+    expect(pieces(b.send(read3).now)).toEqual([[expected(0, 15), 0]]);
+    expect(pieces(b.send(read3).now)).toEqual([[expected(1, 15), 0]]);
+    const c = await faultBench(withRule('{ malformed: { garbage: 4 } }'));
+    expect(pieces(c.send(read3).now)).toEqual([[expected(0, 4), 0]]);
+  });
+
+  test('an exception reply is corrupted too; fewerRegisters leaves a write echo alone', async () => {
+    const b = await faultBench(withRule('{ malformed: wrongFunctionCode }'));
+    expect(pieces(b.send(pdu.read(3, 100, 1), { transactionId: 1 }).now)).toEqual([['00 01 00 00 00 03 01 84 02', 0]]);
+    const c = await faultBench(withRule('{ malformed: fewerRegisters }'));
+    expect(pieces(c.send(pdu.writeRegister(0, 5), { transactionId: 1 }).now)).toEqual([['00 01 00 00 00 06 01 06 00 00 00 05', 0]]);
+  });
+});
+
+describe('stale', () => {
+  test('true: reads show the values of the moment the rule started firing; writes still land', async () => {
+    const b = await faultBench(`${DEVICE}\nfaults: [{ name: r, match: { function: 3 }, when: { window: { after: 10s, for: 10s } }, do: { stale: true } }]`);
+    const unit = b.device.units[0]!;
+    b.clock.set(10_000);
+    expect(registers(b.send(read3).now)).toEqual([0x1111, 0x2222, 0x3333]);
+    unit.write('a', 5);
+    expect(status(b.send(pdu.writeRegister(1, 6)).now)).toBe('ok');
+    expect(registers(b.send(read3).now)).toEqual([0x1111, 0x2222, 0x3333]);
+    b.clock.set(20_000); // the window is over: live values
+    expect(registers(b.send(read3).now)).toEqual([5, 6, 0x3333]);
+  });
+
+  test('true on a rule matching an address range freezes that range only, not the rest of a read overlapping it', async () => {
+    const b = await faultBench(`${DEVICE}\nfaults: [{ name: r, match: { function: 3, address: { from: 1, to: 2 } }, do: { stale: true } }]`);
+    const unit = b.device.units[0]!;
+    expect(registers(b.send(read3).now)).toEqual([0x1111, 0x2222, 0x3333]);
+    unit.write('a', 1);
+    unit.write('b', 2);
+    expect(registers(b.send(read3).now)).toEqual([1, 0x2222, 0x3333]);
+  });
+
+  test('points: only those freeze; bits freeze in FC 1 replies', async () => {
+    const b = await faultBench(`${DEVICE}\nfaults: [{ name: r, match: { function: [3, 1] }, when: { after: 1 }, do: { stale: { points: [b, coil] } } }]`);
+    const unit = b.device.units[0]!;
+    expect(registers(b.send(read3).now)).toEqual([0x1111, 0x2222, 0x3333]); // before the rule fires
+    unit.write('a', 1);
+    unit.write('b', 2);
+    unit.write('coil', false);
+    expect(registers(b.send(read3).now)).toEqual([1, 2, 0x3333]); // first firing: snapshot now
+    unit.write('b', 3);
+    unit.write('coil', true);
+    expect(registers(b.send(read3).now)).toEqual([1, 2, 0x3333]);
+    const coil = b.send(pdu.read(1, 0, 1)).now;
+    expect(coil.kind === 'response' && coil.pdu[2]).toBe(1); // coils: the first read of the table is its snapshot
+  });
+});
