@@ -25,7 +25,9 @@ export function parseYaml(text: string, file: string, sourceMap: SourceMap): Par
     version: '1.2',
     schema: 'core',
     merge: true,
-    uniqueKeys: true,
+    // The converter reports duplicates itself, naming them in context; yaml's own check compares
+    // every key of a map with every other (10,000 points took 1.8 s to parse, now 0.1 s).
+    uniqueKeys: false,
     prettyErrors: false,
   });
   const source: SourceText = { file, lineCounter };
