@@ -18,6 +18,8 @@ export interface Exchange {
   readonly pdu: Uint8Array;
   readonly request: Request;
   readonly connection: ConnectionInfo;
+  /** The fault rule that fired on this exchange, set by the rule's wrapper (journal, `-v` log). */
+  fault?: string;
 }
 
 /** A piece of raw reply bytes, sent `delayMs` after the previous one. */
