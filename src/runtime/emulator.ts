@@ -88,7 +88,7 @@ export interface Emulator {
 }
 
 /** Something that watches a runtime's profile files and reloads it (watch/, injected: it imports chokidar). */
-export type StartWatching = (runtime: Runtime, files: readonly string[]) => { close(): Promise<void> };
+export type StartWatching = (runtime: Runtime, files: readonly string[]) => { readonly ready: Promise<void>; close(): Promise<void> };
 
 /**
  * Starts a device from a profile on a real socket (port 0 by default) and returns a handle for
@@ -118,6 +118,8 @@ export async function startEmulator(options: EmulatorOptions, startWatching?: St
   });
   const address = await runtime.listen();
   const watcher = options.watch ? startWatching!(runtime, result.files) : undefined;
+  // Edits made once startEmulator resolved are seen.
+  await watcher?.ready;
 
   const unitOf = (where: UnitSelector | undefined): CompiledUnit => selectUnit(runtime.device as CompiledProfile, where);
   const emulator: Emulator = {
