@@ -1,8 +1,8 @@
-import type { CompiledProfile, CompiledUnit, PointValue } from '../model/types.js';
+import type { CompiledProfile, CompiledUnit, PointValue, Runtime } from '../runtime/runtime.js';
 import { formatDiagnostic } from '../profile/diagnostics.js';
 import { ManualClock } from '../runtime/clock.js';
 import type { JournalFilter } from '../runtime/journal.js';
-import type { Runtime } from '../runtime/runtime.js';
+
 import type { ControlContext, ControlledDevice } from './context.js';
 import { attempt, ControlError } from './errors.js';
 

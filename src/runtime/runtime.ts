@@ -74,6 +74,7 @@ export const DEFAULT_HOST = '127.0.0.1';
 // What the CLI needs of the layers below, so it talks to the runtime only.
 export { DEFAULT_IDLE_TIMEOUT_MS, hostPort };
 export type { BoundAddress, ConnectionPolicy, ServedDevice, TrafficLevel, RequestRecord };
+export type { CompiledProfile, CompiledUnit, PointValue } from '../model/types.js';
 
 /**
  * One served device: owns its listener (the only place in src/ that constructs the server),
