@@ -52,7 +52,8 @@
 import type { Environment } from '../environment.js';
 import type { LoadedProfile } from '../profile/loaded.js';
 import { assembleProfile } from './assemble.js';
-import { baseName, planProfile } from './plan.js';
+import { baseName, planProfile, type Plan } from './plan.js';
+import type { DeviceProfile } from '../profile/types.generated.js';
 import { Reporter } from './report.js';
 import type { Diagnostic } from '../profile/diagnostics.js';
 import type { CompiledProfile } from '../model/types.js';
@@ -66,15 +67,35 @@ export interface CompileOptions {
 }
 
 export function compileProfile(loaded: LoadedProfile, options: CompileOptions): CompileResult {
+  const checked = checkProfile(loaded);
+  return checked.ok ? { ok: true, profile: assembleChecked(checked, options) } : checked;
+}
+
+/**
+ * A profile that passed every semantic check, laid out: plain data (typed arrays, maps, plain
+ * objects), so a worker thread can check a profile and hand this over for `assembleChecked`.
+ */
+export interface CheckedProfile {
+  readonly ok: true;
+  readonly plan: Plan;
+  readonly profile: DeviceProfile;
+  readonly name: string;
+  readonly file: string | undefined;
+}
+
+/** The first half of compileProfile: every check and the layouts, no storage or closures yet. */
+export function checkProfile(loaded: LoadedProfile): CheckedProfile | { readonly ok: false; readonly diagnostics: readonly Diagnostic[] } {
   const report = new Reporter(loaded);
   const plan = planProfile(loaded, report);
   if (report.count > 0) return { ok: false, diagnostics: report.diagnostics };
   // A profile given as an object (the API) has no positions, and no file.
   const file = loaded.locate(loaded.profile) === undefined ? undefined : loaded.file;
-  return {
-    ok: true,
-    profile: assembleProfile(plan, loaded.profile, loaded.profile.name ?? baseName(loaded.file), file, options.env),
-  };
+  return { ok: true, plan, profile: loaded.profile, name: loaded.profile.name ?? baseName(loaded.file), file };
+}
+
+/** The second half: storage per unit, the router and the middlewares, with the environment. */
+export function assembleChecked(checked: CheckedProfile, options: CompileOptions): CompiledProfile {
+  return assembleProfile(checked.plan, checked.profile, checked.name, checked.file, options.env);
 }
 
 export type CompileResult =

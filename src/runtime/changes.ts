@@ -51,9 +51,10 @@ export function formatChanges(c: DeviceChanges, handOver: HandOver | undefined):
 
 const plural = (n: number, word: string): string => `${n} ${word}${n === 1 ? '' : 's'}`;
 
-function pointsOf(device: ServedDevice): Map<string, PointInfo> {
-  const out = new Map<string, PointInfo>();
+function pointsOf(device: ServedDevice): ReadonlyMap<string, PointInfo> {
   const units = (device as Partial<CompiledProfile>).units ?? [];
+  if (units.length === 1) return units[0]!.points;
+  const out = new Map<string, PointInfo>();
   for (const unit of units) {
     for (const [name, info] of unit.points) out.set(units.length > 1 ? `${unit.name}/${name}` : name, info);
   }

@@ -9,7 +9,7 @@ import type { SocketIoMode } from '../server/socket-io.js';
 import type { TrafficLevel } from '../server/trace.js';
 import { describeChanges, formatChanges, type DeviceChanges } from './changes.js';
 import { Journal } from './journal.js';
-import { loadDevice } from './load-device.js';
+import { ProfileLoader } from './off-thread-load.js';
 import { recordingHandler, type RequestRecord } from './request-record.js';
 
 /**
@@ -95,6 +95,8 @@ export class Runtime extends EventEmitter<RuntimeEvents> {
   private reloading: Promise<unknown> = Promise.resolve();
   private closing: Promise<void> | null = null;
   private recording = false;
+  /** Parses reloaded files on a worker thread (when running from the built package). */
+  private readonly loader = new ProfileLoader();
   private seq = 0;
   private readonly recordContext = { now: () => this.env.clock.now(), wallNow: Date.now, nextSeq: () => ++this.seq };
 
@@ -180,9 +182,11 @@ export class Runtime extends EventEmitter<RuntimeEvents> {
 
   /** Ends every connection and stops listening. Idempotent. */
   close(): Promise<void> {
-    this.closing ??= this.reloading.then(() => this.server.close()).then(() => {
-      this.emit('close');
-    });
+    this.closing ??= this.reloading
+      .then(() => Promise.all([this.server.close(), this.loader.close()]))
+      .then(() => {
+        this.emit('close');
+      });
     return this.closing;
   }
 
@@ -192,8 +196,11 @@ export class Runtime extends EventEmitter<RuntimeEvents> {
     }
     if (this.closing) return { ok: false, diagnostics: [], files: [], error: new Error(`${this.label} is closed`) };
     this.source = source;
-    const loaded = await loadDevice(source.profile, { cwd: source.cwd, env: this.env });
+    const loaded = await this.loader.load(source.profile, source.cwd, this.env);
     if (!loaded.ok) return this.reloadFailed({ ok: false, diagnostics: loaded.diagnostics, files: loaded.files ?? [] });
+    // Each step of a reload on the event loop is followed by a turn of it, so clients wait for
+    // one step at most (a 10,000-point device: tens of ms each), not for the whole reload.
+    await turn();
     const next = loaded.profile;
     const previous = this.current;
     const where = this.listenAddress(next);
@@ -201,7 +208,9 @@ export class Runtime extends EventEmitter<RuntimeEvents> {
       const error = await this.rebind(where, next);
       if (error) return this.reloadFailed({ ok: false, diagnostics: [], files: loaded.files, error });
     }
+    // Taking over the state and swapping are one step: a write in between would be lost.
     const handOver = this.swap(next);
+    await turn();
     const changes = describeChanges(previous, next, handOver);
     this.env.logger.log('info', `${this.label} reloaded: ${formatChanges(changes, handOver)}`);
     const result: ReloadSuccess = { ok: true, device: next, changes, handOver, files: loaded.files, address: this.address };
@@ -292,6 +301,9 @@ export class Runtime extends EventEmitter<RuntimeEvents> {
     if (this.listenerCount('error') > 0) this.emit('error', error);
   }
 }
+
+/** Lets the event loop serve what is waiting (I/O included) before going on. */
+const turn = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
 
 const isCompiled = (d: ServedDevice): d is CompiledProfile => typeof (d as Partial<CompiledProfile>).adoptState === 'function';
 
