@@ -1,5 +1,5 @@
 import { deviceIds } from '../control/context.js';
-import { startControl, type ControlServer } from '../control/server.js';
+import type { ControlServer } from '../control/server.js';
 import type { Environment } from '../environment.js';
 import { createLogger } from '../log.js';
 import { formatDiagnostic } from '../profile/diagnostics.js';
@@ -104,6 +104,8 @@ export async function serve(profiles: readonly string[], flags: ServeFlags, io: 
   let control: ControlServer | undefined;
   if (flags.control) {
     try {
+      // Loaded only when asked for: fastify is most of the CLI's start-up time and memory otherwise.
+      const { startControl } = await import('../control/server.js');
       control = await startControl({ ...flags.control, devices: runtimes.map((runtime, i) => ({ id: ids[i]!, runtime })), clock: env.clock, logger, version: packageVersion() });
     } catch (error) {
       io.stderr(`modbus-emu: control channel: ${describeListenError(error, flags.control.host, flags.control.port)}\n`);
