@@ -1,5 +1,5 @@
 import { parentPort } from 'node:worker_threads';
-import { checkProfile, type CheckedProfile } from '../compiler/compile.js';
+import { checkProfile, packChecked, type CheckedProfile } from '../compiler/compile.js';
 import type { Diagnostic } from '../profile/diagnostics.js';
 import { createEnvironment } from './environment.js';
 import { compileLoaded, loadSource } from './load-device.js';
@@ -32,7 +32,7 @@ async function answer(request: LoadRequest): Promise<void> {
     const checked = loaded.ok ? checkProfile(loaded.loaded) : undefined;
     if (loaded.ok && checked?.ok) {
       try {
-        port.postMessage({ id: request.id, ok: true, checked, files: loaded.loaded.files } satisfies LoadReply);
+        port.postMessage({ id: request.id, ok: true, checked: packChecked(checked), files: loaded.loaded.files } satisfies LoadReply);
       } catch (error) {
         port.postMessage({ id: request.id, ok: 'inThread', why: String(error) } satisfies LoadReply);
       }
