@@ -54,6 +54,11 @@ describe('reload()', () => {
   it('a broken file keeps the running device, reports every problem with line:column, and the fixed file reloads', async () => {
     const { emulator, file, log } = await start();
     const client = await connectClient(emulator.port);
+    await client.writeRegister(1, 61);
+    const device = emulator.device;
+    const state = emulator.readTable('holding', 0, 3);
+    let swaps = 0;
+    emulator.on('swap', () => swaps++);
     writeFileSync(file, PUMP.replace('value: 100', 'value: "fast"').replace('address: 2', 'address: -1'));
     const failed = new Promise<ReloadFailure>((done) => emulator.once('reloadError', done));
     const result = await emulator.reload();
@@ -68,7 +73,11 @@ describe('reload()', () => {
       expect.stringMatching(/^error:\s+\S+:4:\d+ points\.speed/),
       expect.stringMatching(/^error:\s+\S+:6:\d+ points\.mode\.address/),
     ]);
-    expect((await client.readHoldingRegisters(0, 3)).data).toEqual([100, 50, 1]);
+    // Nothing but the log changed: the same device, its state, its connection.
+    expect(swaps).toBe(0);
+    expect(emulator.device).toBe(device);
+    expect(emulator.readTable('holding', 0, 3)).toEqual(state);
+    expect((await client.readHoldingRegisters(0, 3)).data).toEqual([100, 61, 1]);
     writeFileSync(file, PUMP.replace('value: 100', 'value: 101'));
     expect((await emulator.reload()).ok).toBe(true);
     expect((await client.readHoldingRegisters(0, 1)).data).toEqual([101]);
