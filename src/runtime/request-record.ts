@@ -59,43 +59,65 @@ export function recordingHandler(handler: Handler, sink: RecordSink, context: Re
   };
 }
 
+type Draft = { -readonly [K in keyof RequestRecord]: RequestRecord[K] };
+/** One record's client, shared by every record of that connection (no object per request). */
+const clients = new WeakMap<Exchange['connection'], RequestRecord['connection']>();
+
 function describe(x: Exchange, o: Outcome, context: RecordContext): RequestRecord {
-  return {
+  const c = x.connection;
+  let connection = clients.get(c);
+  if (!connection) clients.set(c, (connection = Object.freeze({ id: c.id, address: c.remoteAddress, port: c.remotePort })));
+  const r: Draft = {
     seq: context.nextSeq(),
     time: context.now(),
     wallTime: context.wallNow(),
-    connection: { id: x.connection.id, address: x.connection.remoteAddress, port: x.connection.remotePort },
+    connection,
     transactionId: x.transactionId,
     unitId: x.unitId,
     functionCode: x.request.functionCode,
     function: x.request.kind,
-    ...range(x.request),
     outcome: o.kind,
-    ...(o.kind === 'exception' && { exceptionCode: o.code }),
-    ...(x.fault !== undefined && { rule: x.fault }),
   };
+  addRange(r, x.request);
+  if (o.kind === 'exception') r.exceptionCode = o.code;
+  if (x.fault !== undefined) r.rule = x.fault;
+  return r;
 }
 
-function range(r: Request): Pick<RequestRecord, 'address' | 'quantity' | 'read' | 'values'> {
+function addRange(out: Draft, r: Request): void {
   switch (r.kind) {
     case 'readCoils':
     case 'readDiscreteInputs':
     case 'readHoldingRegisters':
     case 'readInputRegisters':
-      return { address: r.address, quantity: r.quantity };
+      out.address = r.address;
+      out.quantity = r.quantity;
+      return;
     case 'writeSingleCoil':
-      return { address: r.address, quantity: 1, values: [r.value ? 1 : 0] };
     case 'writeSingleRegister':
-      return { address: r.address, quantity: 1, values: [r.value] };
+      out.address = r.address;
+      out.quantity = 1;
+      out.values = [Number(r.value)];
+      return;
     case 'writeMultipleCoils':
     case 'writeMultipleRegisters':
+      out.address = r.address;
+      out.quantity = r.quantity;
       // Copied: the request's arrays are views of shared slabs that later requests reuse.
-      return { address: r.address, quantity: r.quantity, values: Array.from(r.values) };
+      out.values = Array.from(r.values);
+      return;
     case 'maskWriteRegister':
-      return { address: r.address, quantity: 1, values: [r.andMask, r.orMask] };
+      out.address = r.address;
+      out.quantity = 1;
+      out.values = [r.andMask, r.orMask];
+      return;
     case 'readWriteMultipleRegisters':
-      return { address: r.writeAddress, quantity: r.writeQuantity, read: { address: r.readAddress, quantity: r.readQuantity }, values: Array.from(r.values) };
+      out.address = r.writeAddress;
+      out.quantity = r.writeQuantity;
+      out.read = { address: r.readAddress, quantity: r.readQuantity };
+      out.values = Array.from(r.values);
+      return;
     default:
-      return {};
+      return;
   }
 }
