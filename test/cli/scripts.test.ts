@@ -1,4 +1,5 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it, onTestFinished } from 'vitest';
@@ -60,6 +61,15 @@ interface ReadyLine {
   id: string;
   control: string | null;
 }
+/** A port free now (a race with other processes is possible but unlikely on loopback). */
+async function freePort(): Promise<number> {
+  const s = createServer();
+  await new Promise<void>((done) => s.listen(0, '127.0.0.1', done));
+  const { port } = s.address() as { port: number };
+  await new Promise<void>((done) => s.close(() => done()));
+  return port;
+}
+
 const readyLines = (stdout: string): ReadyLine[] => stdout.split('\n').filter(Boolean).map((l) => JSON.parse(l) as ReadyLine);
 
 describe('modbus-emu for scripts', () => {
@@ -111,6 +121,20 @@ describe('modbus-emu for scripts', () => {
     const reloaded = await fetch(`${url}/devices/pump/reload`, { method: 'POST' });
     expect(await reloaded.json()).toMatchObject({ ok: true, changes: { changed: ['speed'] } });
     expect((await client.readHoldingRegisters(0, 1)).data).toEqual([8]);
+  });
+
+  it('a reload that changes server.port moves the device, and --ready-json announces the new address', async () => {
+    const file = profile(PUMP.replace('name: pump', 'name: pump\nserver: { port: 0 }'));
+    const c = cli([file, '--ready-json']);
+    const [first] = await c.until(() => c.out.stdout.includes('\n') && readyLines(c.out.stdout));
+    const client = await connectClient(first!.port);
+    await client.writeRegister(0, 5);
+    const port = await freePort();
+    writeFileSync(file, PUMP.replace('name: pump', `name: pump\nserver: { port: ${port} }`));
+    const lines = await c.until(() => readyLines(c.out.stdout).length === 2 && readyLines(c.out.stdout));
+    expect(lines[1]).toEqual({ ...first, port });
+    const moved = await connectClient(port);
+    expect((await moved.readHoldingRegisters(0, 1)).data).toEqual([5]);
   });
 
   it('--log-format json writes log lines as JSON with a timestamp; -v gives each outcome', async () => {
