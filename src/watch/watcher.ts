@@ -1,7 +1,8 @@
 import { watch, type FSWatcher } from 'chokidar';
 import { resolve } from 'node:path';
 import type { Runtime } from '../runtime/runtime.js';
-import type { Timer, TimerHandle } from '../time.js';
+import type { Timer } from '../time.js';
+import { debounce } from './debounce.js';
 
 /** Quiet time after the last file event before reloading: a burst of saves is one reload. */
 export const DEFAULT_DEBOUNCE_MS = 50;
@@ -35,7 +36,6 @@ export function watchRuntime(runtime: Runtime, files: readonly string[], options
   const writeFinishMs = options.writeFinishMs ?? DEFAULT_WRITE_FINISH_MS;
   const timer = options.timer ?? runtime.env.timer;
   let watched = new Set(files.map((f) => resolve(f)));
-  let pending: TimerHandle | null = null;
   let closed = false;
 
   const chokidar: FSWatcher = watch([...watched], {
@@ -57,7 +57,6 @@ export function watchRuntime(runtime: Runtime, files: readonly string[], options
   };
 
   const reload = async (): Promise<void> => {
-    pending = null;
     if (closed) return;
     const result = await runtime.reload();
     // Includes may have been added or dropped: watch what this load read. A failed load without
@@ -65,10 +64,9 @@ export function watchRuntime(runtime: Runtime, files: readonly string[], options
     follow(result.ok ? result.files : result.files.length > 0 ? [...new Set([...watched, ...result.files])] : []);
   };
 
+  const debounced = debounce(timer, debounceMs, () => void reload());
   chokidar.on('all', () => {
-    if (closed) return;
-    pending?.cancel();
-    pending = timer.setTimeout(() => void reload(), debounceMs);
+    if (!closed) debounced.poke();
   });
 
   return {
@@ -78,7 +76,7 @@ export function watchRuntime(runtime: Runtime, files: readonly string[], options
     ready,
     async close() {
       closed = true;
-      pending?.cancel();
+      debounced.cancel();
       await chokidar.close();
     },
   };
