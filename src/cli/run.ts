@@ -44,7 +44,7 @@ function parseClock(value: string): ServeFlags['clock'] {
 
 function parseJournal(value: string): number {
   const n = Number(value);
-  if (!/^\d+$/.test(value) || n < 1) throw new InvalidArgumentError('must be a whole number ≥ 1 (records kept)');
+  if (!/^\d+$/.test(value) || n < 1) throw new InvalidArgumentError('must be a whole number ≥ 1 (records kept); give profiles before --journal');
   return n;
 }
 

@@ -122,10 +122,17 @@ export async function startEmulator(options: EmulatorOptions, startWatching?: St
   await watcher?.ready;
 
   const unitOf = (where: UnitSelector | undefined): CompiledUnit => selectUnit(runtime.device as CompiledProfile, where);
+  // A reload that moves the listener (a new server.host) changes these: read them from the runtime.
   const emulator: Emulator = {
-    host: address.host,
-    port: address.port,
-    address,
+    get host() {
+      return (runtime.address ?? address).host;
+    },
+    get port() {
+      return (runtime.address ?? address).port;
+    },
+    get address() {
+      return runtime.address ?? address;
+    },
     get device() {
       return runtime.device as CompiledProfile;
     },

@@ -222,3 +222,24 @@ describe('a reload that changes server.port', () => {
     expect((await client.readHoldingRegisters(0, 1)).data).toEqual([100]);
   });
 });
+
+const ipv6 = await new Promise<boolean>((resolve) => {
+  const probe = createServer();
+  probe.once('error', () => resolve(false));
+  probe.listen(0, '::1', () => probe.close(() => resolve(true)));
+});
+
+describe.skipIf(!ipv6)('a reload that changes server.host', () => {
+  it('moves the API handle too: host, port and address follow the runtime', async () => {
+    const profile = (host: string) => ({ version: 1, server: { host }, points: { v: { type: 'uint16', address: 0, value: 1 } } });
+    const emulator = await startEmulator({ profile: profile('127.0.0.1'), logger: silentLogger });
+    onTestFinished(() => emulator.close());
+    expect(emulator.host).toBe('127.0.0.1');
+    emulator.write('v', 9);
+    expect((await emulator.reload(profile('::1'))).ok).toBe(true);
+    expect(emulator.host).toBe('::1');
+    expect(emulator.address).toEqual(emulator.runtime.address);
+    expect(emulator.read('v')).toBe(9);
+  });
+});
+
