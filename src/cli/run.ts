@@ -78,7 +78,7 @@ export async function run(argv: readonly string[], io: CliIo): Promise<number> {
     .argument('[profiles...]', 'device profiles (YAML) to serve; none serves the in-memory device')
     .option('--host <host>', `address to bind (default: the profile's, else ${DEFAULT_HOST})`)
     .option('-p, --port <port>', `port of the first device, the next ones on the following ports (default: the profile's, else ${DEFAULT_PORT}; 0 picks free ports)`, parsePort)
-    .option('-v, --verbose', 'log each request and its outcome (exception and why, or the fault rule that fired); twice (-vv) replies in hex', (_v, previous: number) => previous + 1, 0)
+    .option('-v, --verbose', 'log each request and its outcome (exception and why, or the fault rule that fired); twice (-vv) requests and replies in hex', (_v, previous: number) => previous + 1, 0)
     .option('--idle-timeout <seconds>', `close connections idle this long; 0 = never (default ${DEFAULT_IDLE_TIMEOUT_MS / 1000})`, parseNonNegative)
     .option('--max-connections <n>', 'limit open connections per device (default unlimited)', parseNonNegative)
     .option('--when-full <policy>', 'at the limit: refuse (default) | closeLeastRecentlyActive', parsePolicy)
