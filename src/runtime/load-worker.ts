@@ -1,3 +1,4 @@
+import { setPriority } from 'node:os';
 import { parentPort } from 'node:worker_threads';
 import { checkProfile, packChecked, type CheckedProfile } from '../compiler/compile.js';
 import type { Diagnostic } from '../profile/diagnostics.js';
@@ -24,6 +25,13 @@ export type LoadReply =
 // The worker of off-thread-load.ts: reading and checking a large profile takes hundreds of
 // milliseconds that would otherwise stall every client on the event loop.
 parentPort?.on('message', (request: LoadRequest) => void answer(request));
+// Below the event loop's thread: when the cores are busy serving clients, they come first (on
+// Linux a thread has its own nice value; pid 0 is this thread). Where not allowed, nothing changes.
+try {
+  setPriority(10);
+} catch {
+  // not permitted here: the worker runs at the process's priority
+}
 
 async function answer(request: LoadRequest): Promise<void> {
   const port = parentPort!;

@@ -180,6 +180,11 @@ export class Runtime extends EventEmitter<RuntimeEvents> {
     return run;
   }
 
+  /** Gets reloads ready (the loader thread), for a runtime that expects them: a watched profile. */
+  prepareReloads(): void {
+    this.loader.warm();
+  }
+
   /** Ends every connection and stops listening. Idempotent. */
   close(): Promise<void> {
     this.closing ??= this.reloading

@@ -36,6 +36,7 @@ export function watchRuntime(runtime: Runtime, files: readonly string[], options
   const writeFinishMs = options.writeFinishMs ?? DEFAULT_WRITE_FINISH_MS;
   const timer = options.timer ?? runtime.env.timer;
   let watched = new Set(files.map((f) => resolve(f)));
+  runtime.prepareReloads();
   let closed = false;
 
   const chokidar: FSWatcher = watch([...watched], {
