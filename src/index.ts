@@ -35,10 +35,16 @@ export type { Logger, LogLevel } from './log.js';
 export { ExceptionCode, FunctionCode } from './protocol/constants.js';
 
 // Device profiles: load, validate, compile, run.
-export { startEmulator } from './runtime/emulator.js';
+export { startEmulator } from './watch/emulator.js';
+export { watchRuntime, DEFAULT_DEBOUNCE_MS } from './watch/watcher.js';
+export type { ProfileWatcher, WatchOptions } from './watch/watcher.js';
+export { Journal, DEFAULT_JOURNAL_SIZE } from './runtime/journal.js';
+export type { JournalFilter } from './runtime/journal.js';
+export type { RequestRecord, RequestOutcome } from './runtime/request-record.js';
+export type { DeviceChanges } from './runtime/changes.js';
 export { Runtime } from './runtime/runtime.js';
-export type { RuntimeOptions, RuntimeEvents, ListenerSettings } from './runtime/runtime.js';
-export type { Emulator, EmulatorOptions, UnitSelector } from './runtime/emulator.js';
+export type { RuntimeOptions, RuntimeEvents, ListenerSettings, ReloadResult, ReloadSuccess, ReloadFailure, ProfileSource } from './runtime/runtime.js';
+export type { Emulator, EmulatorOptions, EmulatorEvents, UnitSelector } from './runtime/emulator.js';
 export { loadDevice } from './runtime/load-device.js';
 export { bundledDevice, bundledDevices } from './runtime/bundled-devices.js';
 export type { DeviceResult } from './runtime/load-device.js';

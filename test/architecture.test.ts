@@ -10,15 +10,17 @@ import { describe, expect, it } from 'vitest';
  *
  *   protocol ← pipeline ← device ← model ← generators, faults ← compiler ← runtime ← watch ← cli
  *   profile (parse and validate) ← compiler; server ← runtime; the server sees protocol and pipeline only
+ *   runtime ← control (the HTTP control channel) ← cli
  *
  * Packages belong to one area each (node:net to the server, yaml and ajv to profile, commander to
- * the CLI, chokidar to watch, jsep to generators); real time and chance are read only in runtime/; one module builds
- * the server; the library's main entry never reaches the CLI. The TypeScript parser reads the
+ * the CLI, chokidar to watch, jsep to generators, fastify to control); real time and chance are
+ * read only in runtime/; one module builds the server; the library's main entry never reaches the
+ * CLI (it may reach watch: `startEmulator({ watch: true })`). The TypeScript parser reads the
  * imports (type-only, re-exports and dynamic ones included) and finds the calls, so comments and
  * strings cannot fool the check.
  */
 
-type Area = 'protocol' | 'pipeline' | 'device' | 'model' | 'generators' | 'profile' | 'faults' | 'compiler' | 'server' | 'runtime' | 'watch' | 'cli';
+type Area = 'protocol' | 'pipeline' | 'device' | 'model' | 'generators' | 'profile' | 'faults' | 'compiler' | 'server' | 'runtime' | 'watch' | 'control' | 'cli';
 
 const MAY_IMPORT: Readonly<Record<Area, readonly Area[]>> = {
   protocol: [],
@@ -33,7 +35,8 @@ const MAY_IMPORT: Readonly<Record<Area, readonly Area[]>> = {
   server: ['protocol', 'pipeline'],
   runtime: ['protocol', 'pipeline', 'device', 'model', 'generators', 'profile', 'faults', 'compiler', 'server'],
   watch: ['runtime', 'profile'],
-  cli: ['runtime', 'profile', 'watch'],
+  control: ['runtime', 'profile'],
+  cli: ['runtime', 'profile', 'watch', 'control'],
 };
 const AREAS = Object.keys(MAY_IMPORT) as Area[];
 
@@ -55,7 +58,7 @@ interface SourceFile {
   readonly text: string;
 }
 
-type RuleId = 'dependency-table' | 'unknown-module' | 'node-net' | 'yaml-ajv' | 'commander' | 'chokidar' | 'jsep' | 'time-chance' | 'one-server' | 'entry-without-cli';
+type RuleId = 'dependency-table' | 'unknown-module' | 'node-net' | 'yaml-ajv' | 'commander' | 'chokidar' | 'jsep' | 'fastify' | 'time-chance' | 'one-server' | 'entry-without-cli';
 
 interface Violation {
   readonly rule: RuleId;
@@ -86,7 +89,7 @@ function forbiddenEdge(from: string, target: string): string | undefined {
   if (b in LEAVES) return a === 'protocol' ? 'the protocol imports nothing outside itself' : undefined;
   if (a in LEAVES) return LEAVES[a]!.includes(target) ? undefined : `${a} is a leaf`;
   if (b === ENTRY) return `nothing imports the public entry ${ENTRY}`;
-  if (a === ENTRY) return isArea(b) && b !== 'cli' && b !== 'watch' ? undefined : 'the entry exports the library, not the CLI';
+  if (a === ENTRY) return isArea(b) && b !== 'cli' && b !== 'control' ? undefined : 'the entry exports the library, not the CLI';
   if (!isArea(a) || !isArea(b)) return `${isArea(a) ? b : a} is not in the dependency table`;
   return MAY_IMPORT[a].includes(b) ? undefined : `${a} may import ${MAY_IMPORT[a].join(', ') || 'nothing outside itself'}`;
 }
@@ -106,6 +109,7 @@ const OWNED_PACKAGES: readonly [RuleId, readonly string[], string][] = [
   ['commander', ['commander'], 'cli'],
   ['chokidar', ['chokidar'], 'watch'],
   ['jsep', ['jsep'], 'generators'],
+  ['fastify', ['fastify', '@fastify/swagger'], 'control'],
 ];
 
 /** Real time and chance, which must come in through the injected Timer, Clock and RandomSource. */
@@ -267,6 +271,8 @@ describe('architecture: every rule fails when violated', () => {
     ['commander outside cli', file('src/runtime/x.ts', "import { Command } from 'commander';"), 'commander'],
     ['chokidar outside watch', file('src/runtime/x.ts', "import { watch } from 'chokidar';"), 'chokidar'],
     ['jsep outside generators', file('src/compiler/x.ts', "import jsep from 'jsep';"), 'jsep'],
+    ['fastify outside control', file('src/cli/x.ts', "import Fastify from 'fastify';"), 'fastify'],
+    ['the entry re-exporting the control channel', file('src/index.ts', "export { startControl } from './control/server.js';"), 'dependency-table'],
     ['Date.now( outside runtime', file('src/device/x.ts', 'export const t = () => Date.now();'), 'time-chance'],
     ['Date.now passed around as a value', file('src/pipeline/x.ts', 'export const now = Date.now;'), 'time-chance'],
     ['new Date() outside runtime', file('src/model/x.ts', 'export const today = new Date();'), 'time-chance'],
@@ -300,6 +306,8 @@ describe('architecture: every rule fails when violated', () => {
     ['cli importing commander', file('src/cli/x.ts', "import { Command } from 'commander';")],
     ['watch importing chokidar', file('src/watch/x.ts', "import { watch } from 'chokidar';")],
     ['generators importing jsep and the suggest leaf', file('src/generators/x.ts', "import jsep from 'jsep';\nimport { suggest } from '../suggest.js';")],
+    ['control importing fastify', file('src/control/x.ts', "import Fastify from 'fastify';")],
+    ['the entry re-exporting watch (startEmulator with watch: true)', file('src/index.ts', "export { startEmulator } from './watch/emulator.js';")],
     ['runtime reading real time and chance', file('src/runtime/x.ts', 'setTimeout(() => Date.now(), Math.random());\nsetImmediate(() => performance.now());\nnew Date();')],
     ['an injected timer and a socket method are not the global setTimeout', file('src/server/x.ts', 'this.host.timer.setTimeout(f, 5);\nsocket.setTimeout(5000, f);')],
     ['a method named setTimeout', file('src/server/x.ts', 'export const t = { setTimeout(fn: () => void, ms: number) { return ms; } };')],

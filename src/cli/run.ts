@@ -1,6 +1,7 @@
 import { Command, CommanderError, InvalidArgumentError } from 'commander';
 import { getProfileSchema } from '../profile/load.js';
 import { MAX_SEED } from '../runtime/random.js';
+import { DEFAULT_JOURNAL_SIZE } from '../runtime/journal.js';
 import { DEFAULT_IDLE_TIMEOUT_MS } from '../runtime/runtime.js';
 import type { CliIo } from './io.js';
 import { DEFAULT_HOST, DEFAULT_PORT, serve, type ServeFlags } from './serve.js';
@@ -31,6 +32,30 @@ function parsePositive(value: string): number {
   return n;
 }
 
+function parseLogFormat(value: string): ServeFlags['logFormat'] {
+  if (value !== 'text' && value !== 'json') throw new InvalidArgumentError('must be text or json');
+  return value;
+}
+
+function parseClock(value: string): ServeFlags['clock'] {
+  if (value !== 'real' && value !== 'manual') throw new InvalidArgumentError('must be real or manual');
+  return value;
+}
+
+function parseJournal(value: string): number {
+  const n = Number(value);
+  if (!/^\d+$/.test(value) || n < 1) throw new InvalidArgumentError('must be a whole number ≥ 1 (records kept); give profiles before --journal');
+  return n;
+}
+
+/** `HOST:PORT`, `[::1]:PORT`, or a bare `PORT` (loopback). */
+function parseControl(value: string): ServeFlags['control'] {
+  const m = /^(?:\[([^\]]+)\]|([^:]*)):(\d+)$/.exec(value) ?? /^()()(\d+)$/.exec(value);
+  const port = m ? Number(m[3]) : NaN;
+  if (!m || port > 65535) throw new InvalidArgumentError('must be HOST:PORT (127.0.0.1:8502), [IPv6]:PORT or PORT');
+  return { host: m[1] || m[2] || DEFAULT_HOST, port };
+}
+
 function parsePolicy(value: string): ServeFlags['whenFull'] {
   if (value !== 'refuse' && value !== 'closeLeastRecentlyActive') {
     throw new InvalidArgumentError('must be refuse or closeLeastRecentlyActive');
@@ -53,12 +78,18 @@ export async function run(argv: readonly string[], io: CliIo): Promise<number> {
     .argument('[profiles...]', 'device profiles (YAML) to serve; none serves the in-memory device')
     .option('--host <host>', `address to bind (default: the profile's, else ${DEFAULT_HOST})`)
     .option('-p, --port <port>', `port of the first device, the next ones on the following ports (default: the profile's, else ${DEFAULT_PORT}; 0 picks free ports)`, parsePort)
-    .option('-v, --verbose', 'log each request; twice (-vv) also requests and replies in hex', (_v, previous: number) => previous + 1, 0)
+    .option('-v, --verbose', 'log each request and its outcome (exception and why, or the fault rule that fired); twice (-vv) requests and replies in hex', (_v, previous: number) => previous + 1, 0)
     .option('--idle-timeout <seconds>', `close connections idle this long; 0 = never (default ${DEFAULT_IDLE_TIMEOUT_MS / 1000})`, parseNonNegative)
     .option('--max-connections <n>', 'limit open connections per device (default unlimited)', parseNonNegative)
     .option('--when-full <policy>', 'at the limit: refuse (default) | closeLeastRecentlyActive', parsePolicy)
     .option('--seed <n>', 'seed of every random draw, to replay a run (default: chosen and printed)', parseSeed)
     .option('--time-scale <k>', 'run emulator time k times faster than real time (wire delays stay real)', parsePositive)
+    .option('--clock <kind>', 'emulator clock: real (default) | manual (moves only through the control channel)', parseClock)
+    .option('--no-watch', 'do not reload a profile when it or a file it includes changes')
+    .option('--control <host:port>', 'serve the HTTP control channel there (loopback unless a host is given; off by default)', parseControl)
+    .option('--journal [size]', `keep the last requests (default ${DEFAULT_JOURNAL_SIZE}) for the control channel`, parseJournal)
+    .option('--ready-json', 'print one JSON line per listener on stdout when ready (address, port, device, id, control)')
+    .option('--log-format <format>', 'log lines as text (default) or json with timestamps', parseLogFormat)
     .action((profiles: string[], flags: ServeFlags) => {
       action = () => serve(profiles, flags, io);
     });

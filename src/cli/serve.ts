@@ -1,12 +1,19 @@
+import { deviceIds } from '../control/context.js';
+import type { ControlServer } from '../control/server.js';
 import type { Environment } from '../environment.js';
 import { createLogger } from '../log.js';
 import { formatDiagnostic } from '../profile/diagnostics.js';
+import { ManualClock } from '../runtime/clock.js';
 import { createEnvironment } from '../runtime/environment.js';
+import { DEFAULT_JOURNAL_SIZE } from '../runtime/journal.js';
+import { createJsonLogger } from '../runtime/json-logger.js';
 import { loadDevice } from '../runtime/load-device.js';
 import { memoryDevice } from '../runtime/memory-device.js';
-import { DEFAULT_HOST, hostPort, Runtime, type ConnectionPolicy, type ServedDevice, type TrafficLevel } from '../runtime/runtime.js';
+import { DEFAULT_HOST, hostPort, Runtime, type BoundAddress, type ConnectionPolicy, type ServedDevice, type TrafficLevel } from '../runtime/runtime.js';
+import { watchRuntime, type ProfileWatcher } from '../watch/watcher.js';
 import { describeListenError } from './errors.js';
 import type { CliIo } from './io.js';
+import { packageVersion } from './version.js';
 
 export const DEFAULT_PORT = 5020;
 export { DEFAULT_HOST };
@@ -21,12 +28,25 @@ export interface ServeFlags {
   whenFull?: ConnectionPolicy;
   seed?: number;
   timeScale?: number;
+  /** `--no-watch` sets false. */
+  watch: boolean;
+  readyJson?: boolean;
+  logFormat?: 'text' | 'json';
+  /** `--control HOST:PORT`, parsed. */
+  control?: { host: string; port: number };
+  /** `--journal [size]`: true for the default size. */
+  journal?: number | true;
+  clock?: 'real' | 'manual';
 }
 
 interface Planned {
   label: string;
   device: ServedDevice;
   port: number;
+  /** The profile's files (none for the in-memory device): what is watched. */
+  files: readonly string[];
+  /** The port came from --port, so a reload that changes server.port does not move it. */
+  pinned: boolean;
 }
 
 /**
@@ -36,9 +56,14 @@ interface Planned {
  */
 export async function serve(profiles: readonly string[], flags: ServeFlags, io: CliIo): Promise<number> {
   const traffic = Math.min(flags.verbose, 2) as TrafficLevel;
-  const logger = createLogger((line) => io.stderr(line), traffic ? 'debug' : 'info');
-  const env = createEnvironment({ seed: flags.seed, timeScale: flags.timeScale, logger });
-  const planned = profiles.length === 0 ? [{ label: 'in-memory', device: memoryDevice(logger), port: flags.port ?? DEFAULT_PORT }] : await plan(profiles, flags, io, env);
+  const write = (line: string): void => io.stderr(line);
+  const logger = flags.logFormat === 'json' ? createJsonLogger(write, traffic ? 'debug' : 'info') : createLogger(write, traffic ? 'debug' : 'info');
+  if (flags.clock === 'manual' && flags.timeScale !== undefined) {
+    io.stderr('modbus-emu: --clock manual and --time-scale exclude each other (a manual clock moves only when told)\n');
+    return 2;
+  }
+  const env = createEnvironment({ seed: flags.seed, logger, ...(flags.clock === 'manual' ? { clock: new ManualClock() } : { timeScale: flags.timeScale }) });
+  const planned = profiles.length === 0 ? [{ label: 'in-memory', device: memoryDevice(logger), port: flags.port ?? DEFAULT_PORT, files: [], pinned: true }] : await plan(profiles, flags, io, env);
   if (!planned) return 1;
 
   const clash = findPortClash(planned);
@@ -47,12 +72,17 @@ export async function serve(profiles: readonly string[], flags: ServeFlags, io: 
     return 1;
   }
 
+  const journal = flags.journal === true ? DEFAULT_JOURNAL_SIZE : flags.journal;
   const runtimes = planned.map(
     (p) =>
       new Runtime({
         device: p.device,
         env,
-        port: p.port,
+        label: p.label,
+        ...(p.files.length > 0 && { source: { profile: p.label, ...(io.cwd !== undefined && { cwd: io.cwd }) } }),
+        // A port from --port stays put; otherwise a reload may move the device to its profile's new port.
+        ...(p.pinned ? { port: p.port } : { defaultPort: p.device.server.port === undefined ? p.port : DEFAULT_PORT }),
+        ...(journal !== undefined && { journal }),
         ...(flags.host !== undefined && { host: flags.host }),
         ...(flags.idleTimeout !== undefined && { idleTimeoutMs: flags.idleTimeout * 1000 }),
         ...(flags.maxConnections !== undefined && { maxConnections: flags.maxConnections }),
@@ -71,7 +101,24 @@ export async function serve(profiles: readonly string[], flags: ServeFlags, io: 
     return 1;
   }
 
-  const scale = flags.timeScale !== undefined && flags.timeScale !== 1 ? `; emulator time runs ×${flags.timeScale}` : '';
+  const ids = deviceIds(planned.map((p) => p.device.name));
+  let control: ControlServer | undefined;
+  if (flags.control) {
+    try {
+      // Loaded only when asked for: fastify is most of the CLI's start-up time and memory otherwise.
+      const { startControl } = await import('../control/server.js');
+      control = await startControl({ ...flags.control, devices: runtimes.map((runtime, i) => ({ id: ids[i]!, runtime })), clock: env.clock, logger, version: packageVersion() });
+    } catch (error) {
+      io.stderr(`modbus-emu: control channel: ${describeListenError(error, flags.control.host, flags.control.port)}\n`);
+      await closeAll();
+      io.stderr('modbus-emu: not started: no device is listening\n');
+      return 1;
+    }
+  }
+  const watchers: ProfileWatcher[] = flags.watch ? runtimes.flatMap((r, i) => (planned[i]!.files.length > 0 ? [watchRuntime(r, planned[i]!.files)] : [])) : [];
+  await Promise.all(watchers.map((w) => w.ready));
+
+  const scale = flags.timeScale !== undefined && flags.timeScale !== 1 ? `; emulator time runs ×${flags.timeScale}` : flags.clock === 'manual' ? '; emulator clock: manual' : '';
   io.stderr(`seed ${env.random.seed} (replay this run with --seed ${env.random.seed})${scale}; socket I/O: ${runtimes[0]!.ioMode}\n`);
   runtimes.forEach((r, i) => {
     const { label, device } = planned[i]!;
@@ -79,10 +126,21 @@ export async function serve(profiles: readonly string[], flags: ServeFlags, io: 
     for (const line of device.summary()) io.stderr(`${line}\n`);
     io.stderr(`${label}: listening on ${hostPort(address.host, address.port)}\n`);
   });
-  runtimes.forEach((r, i) => io.stdout(`listening on ${hostPort(r.address!.host, r.address!.port)} ${planned[i]!.label}\n`));
+  if (control) io.stderr(`control channel on ${control.url} (OpenAPI: ${control.url}/openapi.json)\n`);
+  if (watchers.length > 0) io.stderr(`watching ${watchers.reduce((n, w) => n + w.files.length, 0)} profile file(s) for changes (--no-watch turns it off)\n`);
+  const announce = (address: BoundAddress, i: number): void => {
+    const { label } = planned[i]!;
+    if (flags.readyJson) io.stdout(`${JSON.stringify({ address: address.host, port: address.port, device: label, id: ids[i], control: control?.url ?? null })}\n`);
+    else io.stdout(`listening on ${hostPort(address.host, address.port)} ${label}\n`);
+  };
+  runtimes.forEach((r, i) => announce(r.address!, i));
+  // A reload that moved a device to another port announces it again.
+  runtimes.forEach((r, i) => r.on('listening', (address) => announce(address, i)));
 
   await untilAborted(io.signal);
   io.stderr('shutting down\n');
+  await Promise.all(watchers.map((w) => w.close()));
+  await control?.close();
   await closeAll();
   return 0;
 }
@@ -110,7 +168,7 @@ async function plan(files: readonly string[], flags: ServeFlags, io: CliIo, env:
     const own = flags.port === undefined ? device.server.port : undefined;
     const port = own ?? next;
     if (own === undefined && next !== 0) next++;
-    return { label: files[i]!, device, port };
+    return { label: files[i]!, device, port, files: (r as Extract<typeof r, { ok: true }>).files, pinned: flags.port !== undefined };
   });
 }
 

@@ -57,14 +57,17 @@
  * min/max. `raw` is the register contents as is (raw.ts): no scaling, no min/max.
  */
 import type { Environment } from '../environment.js';
+import type { DeviceLayout } from '../model/device-layout.js';
+import type { CompiledProfile } from '../model/types.js';
+import type { Diagnostic } from '../profile/diagnostics.js';
 import type { LoadedProfile } from '../profile/loaded.js';
 import { sortDiagnostics } from '../profile/sort.js';
+import type { DeviceProfile } from '../profile/types.generated.js';
 import { assembleProfile } from './assemble.js';
+import { pointInfos } from './device.js';
 import { planFaultRules } from './fault-scopes.js';
-import { baseName, planProfile } from './plan.js';
+import { baseName, planProfile, type Plan } from './plan.js';
 import { Reporter } from './report.js';
-import type { Diagnostic } from '../profile/diagnostics.js';
-import type { CompiledProfile } from '../model/types.js';
 
 export interface CompileOptions {
   /**
@@ -75,6 +78,26 @@ export interface CompileOptions {
 }
 
 export function compileProfile(loaded: LoadedProfile, options: CompileOptions): CompileResult {
+  const checked = checkProfile(loaded);
+  return checked.ok ? { ok: true, profile: assembleChecked(checked, options), warnings: checked.warnings } : checked;
+}
+
+/**
+ * A profile that passed every check, with its layouts and fault rules planned but no storage or
+ * closures yet: what a reload computes off the event loop (runtime/load-worker.ts).
+ */
+export interface CheckedProfile {
+  readonly ok: true;
+  readonly plan: Plan;
+  readonly rules: ReturnType<typeof planFaultRules>;
+  readonly profile: DeviceProfile;
+  readonly name: string;
+  readonly file: string | undefined;
+  readonly warnings: readonly Diagnostic[];
+}
+
+/** The first half of compileProfile: every check and the layouts, no storage or closures yet. */
+export function checkProfile(loaded: LoadedProfile): CheckedProfile | { readonly ok: false; readonly diagnostics: readonly Diagnostic[] } {
   const report = new Reporter(loaded);
   const plan = planProfile(loaded, report);
   // Found device by device and check by check: in file, line and column order like the loader's.
@@ -83,11 +106,26 @@ export function compileProfile(loaded: LoadedProfile, options: CompileOptions): 
   if (report.count > 0) return { ok: false, diagnostics: sortDiagnostics(report.diagnostics, loaded.files) };
   // A profile given as an object (the API) has no positions, and no file.
   const file = loaded.locate(loaded.profile) === undefined ? undefined : loaded.file;
-  return {
-    ok: true,
-    profile: assembleProfile(plan, rules, loaded.profile, loaded.profile.name ?? baseName(loaded.file), file, options.env),
-    warnings: report.warnings,
-  };
+  return { ok: true, plan, rules, profile: loaded.profile, name: loaded.profile.name ?? baseName(loaded.file), file, warnings: report.warnings };
+}
+
+/** The second half: storage per unit, the router and the middlewares, with the environment. */
+export function assembleChecked(checked: CheckedProfile, options: CompileOptions): CompiledProfile {
+  for (const layout of layoutsOf(checked.plan)) if (layout.info === undefined) (layout as { info: DeviceLayout['info'] }).info = pointInfos(layout.byName);
+  return assembleProfile(checked.plan, checked.rules, checked.profile, checked.name, checked.file, options.env);
+}
+
+/**
+ * Drops what assembleChecked derives again (each layout's `info`), before the checked profile is
+ * sent to another thread: copying 10,000 info objects in cost the event loop more than making them.
+ */
+export function packChecked(checked: CheckedProfile): CheckedProfile {
+  for (const layout of layoutsOf(checked.plan)) (layout as { info: DeviceLayout['info'] | undefined }).info = undefined;
+  return checked;
+}
+
+function layoutsOf(plan: Plan): DeviceLayout[] {
+  return [...plan.entries, plan.other].flatMap((e) => (e.kind === 'device' ? [e.built.layout] : []));
 }
 
 export type CompileResult =

@@ -54,18 +54,28 @@ export function compileDevice(body: { readonly points?: Points; readonly blocks?
   const holding = table('holdingRegisters');
   const tables = { coils: table('coils'), discreteInputs: table('discreteInputs'), holdingRegisters: holding, inputRegisters: ctx.sameAsHolding ? holding : table('inputRegisters') };
 
-  const info = new Map<string, PointInfo>();
   const pointCounts = { coils: 0, discreteInputs: 0, holdingRegisters: 0, inputRegisters: 0 };
-  for (const { model: p } of shaped) {
-    pointCounts[p.table]++;
-    info.set(p.name, { name: p.name, table: p.table, address: p.address, size: p.size, type: p.type, access: p.access, unit: p.unit, description: p.description });
-    for (const f of p.fields) {
-      info.set(f.name, { name: f.name, table: p.table, address: p.address, size: p.size, type: f.width === 1 ? 'bit' : 'field', access: p.access, description: f.description });
-    }
-  }
+  for (const { model: p } of shaped) pointCounts[p.table]++;
   const blockCounts = { coils: 0, discreteInputs: 0, holdingRegisters: 0, inputRegisters: 0 };
   for (const b of blocks) blockCounts[b.table]++;
-  return { tables, sameAsHolding: ctx.sameAsHolding, byName, info, pointCounts, blockCounts, live };
+  return { tables, sameAsHolding: ctx.sameAsHolding, byName, info: pointInfos(byName), pointCounts, blockCounts, live };
+}
+
+/**
+ * What the API tells of each point (and each bit of a bit field), derived from the models. Also
+ * used to rebuild `info` of a layout that crossed threads without it (compile.ts, packChecked).
+ */
+export function pointInfos(byName: ReadonlyMap<string, PointModel | FieldModel>): Map<string, PointInfo> {
+  const info = new Map<string, PointInfo>();
+  for (const [name, m] of byName) {
+    if ('word' in m) {
+      const p = m.word;
+      info.set(name, { name, table: p.table, address: p.address, size: p.size, type: m.width === 1 ? 'bit' : 'field', access: p.access, description: m.description });
+    } else {
+      info.set(name, { name, table: m.table, address: m.address, size: m.size, type: m.type, access: m.access, unit: m.unit, description: m.description });
+    }
+  }
+  return info;
 }
 
 const DEFAULTS = { bit: false, boolRegister: false, number: 0, string: '', bitfield: 0 } as const;

@@ -8,8 +8,9 @@ import type { SocketIoMode } from '../server/socket-io.js';
 import type { TrafficLevel } from '../server/trace.js';
 import type { Clock, Timer } from '../time.js';
 import { createEnvironment } from './environment.js';
+import { DEFAULT_JOURNAL_SIZE, type Journal } from './journal.js';
 import { loadDevice } from './load-device.js';
-import { Runtime } from './runtime.js';
+import { Runtime, type ReloadResult, type RuntimeEvents } from './runtime.js';
 
 export interface EmulatorOptions {
   /** A profile file path, or a profile as an object (same format, validated the same way). */
@@ -37,7 +38,15 @@ export interface EmulatorOptions {
   timeScale?: number;
   /** 'direct' (default) or 'stream' socket I/O (see the README's Architecture). */
   ioMode?: SocketIoMode;
+  /** Keep the last requests in `journal`: on by default (10,000); a number sets the size, `false` turns it off. */
+  journal?: boolean | number;
+  /** Reload the device when its profile file or an included file changes (default false). */
+  watch?: boolean;
 }
+
+/** Events of the handle: the runtime's, so `emulator.on('reload', ...)` is `emulator.runtime.on(...)`. */
+export type EmulatorEvents = RuntimeEvents;
+type Listener<K extends keyof EmulatorEvents> = (...args: EmulatorEvents[K]) => void;
 
 /** Which unit of a gateway an API call means; a single-device profile needs none. */
 export interface UnitSelector {
@@ -69,24 +78,43 @@ export interface Emulator {
   inject(rule: object): () => void;
   /** Every point, generator, random stream and fault-rule counter back to its initial state (Runtime.reset). */
   reset(): void;
-  /** Ends every connection and stops listening. Idempotent. */
+  /**
+   * Loads the profile again (no argument: the same file), or another path or profile object, and
+   * serves it from the next request on, keeping what clients wrote where the declaration did not
+   * change. Resolves with the changes, or with every diagnostic (the running device is kept).
+   */
+  reload(profile?: string | object): Promise<ReloadResult>;
+  /** The last requests answered (unless `journal: false`): `journal.entries({ unitId, function, ... })`, `clear()`. */
+  readonly journal: Journal | undefined;
+  /** Events: `request`, `reload`, `reloadError`, `connection`, `disconnect`, `swap`, `close`, `error`. */
+  on<K extends keyof EmulatorEvents>(event: K, listener: Listener<K>): this;
+  once<K extends keyof EmulatorEvents>(event: K, listener: Listener<K>): this;
+  off<K extends keyof EmulatorEvents>(event: K, listener: Listener<K>): this;
+  /** Ends every connection and stops listening (and watching). Idempotent. */
   close(): Promise<void>;
 }
+
+/** Something that watches a runtime's profile files and reloads it (watch/, injected: it imports chokidar). */
+export type StartWatching = (runtime: Runtime, files: readonly string[]) => { readonly ready: Promise<void>; close(): Promise<void> };
 
 /**
  * Starts a device from a profile on a real socket (port 0 by default) and returns a handle for
  * tests: the bound port, points by name, raw tables, close(). Rejects with a ProfileError that
  * carries every diagnostic when the profile is invalid.
  */
-export async function startEmulator(options: EmulatorOptions): Promise<Emulator> {
+export async function startEmulator(options: EmulatorOptions, startWatching?: StartWatching): Promise<Emulator> {
+  if (options.watch && !startWatching) throw new Error("watch: true needs the package's startEmulator (import it from 'modbus-emu')");
   const env = createEnvironment({ ...options, logger: options.logger ?? defaultLogger });
   const result = await loadDevice(options.profile, { cwd: options.cwd, env });
   if (!result.ok) throw new ProfileError(result.diagnostics);
   const device = result.profile;
   for (const w of result.warnings) env.logger.log('warn', formatDiagnostic(w));
+  const journal = options.journal ?? true;
   const runtime = new Runtime({
     device,
     env,
+    source: { profile: options.profile, ...(options.cwd !== undefined && { cwd: options.cwd }) },
+    ...(journal !== false && { journal: journal === true ? DEFAULT_JOURNAL_SIZE : journal }),
     // The profile's port is for the CLI: the API binds a free port unless told otherwise.
     port: options.port ?? 0,
     ...(options.host !== undefined && { host: options.host }),
@@ -97,12 +125,22 @@ export async function startEmulator(options: EmulatorOptions): Promise<Emulator>
     traffic: options.traffic ?? 0,
   });
   const address = await runtime.listen();
+  const watcher = options.watch ? startWatching!(runtime, result.files) : undefined;
+  // Edits made once startEmulator resolved are seen.
+  await watcher?.ready;
 
   const unitOf = (where: UnitSelector | undefined): CompiledUnit => selectUnit(runtime.device as CompiledProfile, where);
-  return {
-    host: address.host,
-    port: address.port,
-    address,
+  // A reload that moves the listener (a new server.host) changes these: read them from the runtime.
+  const emulator: Emulator = {
+    get host() {
+      return (runtime.address ?? address).host;
+    },
+    get port() {
+      return (runtime.address ?? address).port;
+    },
+    get address() {
+      return runtime.address ?? address;
+    },
     get device() {
       return runtime.device as CompiledProfile;
     },
@@ -115,8 +153,28 @@ export async function startEmulator(options: EmulatorOptions): Promise<Emulator>
     writeTable: (table, address, values, where) => unitOf(where).writeTable(table, address, values),
     inject: (rule) => runtime.inject(rule),
     reset: () => runtime.reset(),
-    close: () => runtime.close(),
+    reload: (profile) => runtime.reload(profile),
+    get journal() {
+      return runtime.journal;
+    },
+    on(event, listener) {
+      runtime.on(event, listener as never);
+      return emulator;
+    },
+    once(event, listener) {
+      runtime.once(event, listener as never);
+      return emulator;
+    },
+    off(event, listener) {
+      runtime.off(event, listener as never);
+      return emulator;
+    },
+    close: async () => {
+      await watcher?.close();
+      await runtime.close();
+    },
   };
+  return emulator;
 }
 
 function selectUnit(device: CompiledProfile, where: UnitSelector | undefined): CompiledUnit {

@@ -2,7 +2,8 @@ import { compileProfile } from '../compiler/compile.js';
 import type { Environment } from '../environment.js';
 import type { CompiledProfile } from '../model/types.js';
 import type { Diagnostic } from '../profile/diagnostics.js';
-import { loadProfileFile, loadProfileObject, sortDiagnostics } from '../profile/index.js';
+import type { LoadResult } from '../profile/loaded.js';
+import { loadProfileFile, loadProfileObject, sortDiagnostics, type LoadFileOptions } from '../profile/index.js';
 import { createEnvironment } from './environment.js';
 
 export type DeviceResult =
@@ -30,7 +31,15 @@ export interface LoadDeviceOptions {
  */
 export async function loadDevice(source: string | object, options: LoadDeviceOptions = {}): Promise<DeviceResult> {
   const env = options.env ?? createEnvironment();
-  const loaded = typeof source === 'string' ? await loadProfileFile(source, options) : await loadProfileObject(source, options);
+  return compileLoaded(await loadSource(source, options), env);
+}
+
+export function loadSource(source: string | object, options: LoadFileOptions = {}): Promise<LoadResult> {
+  return typeof source === 'string' ? loadProfileFile(source, options) : loadProfileObject(source, options);
+}
+
+/** A load's result compiled: the device, or every problem (the schema's and the compiler's). */
+export function compileLoaded(loaded: LoadResult, env: Environment): DeviceResult {
   if (loaded.ok) {
     const compiled = compileProfile(loaded.loaded, { env });
     return compiled.ok ? { ok: true, profile: compiled.profile, files: loaded.loaded.files, warnings: compiled.warnings } : { ...compiled, files: loaded.loaded.files };

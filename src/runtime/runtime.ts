@@ -2,14 +2,18 @@ import { EventEmitter } from 'node:events';
 import { compileInjectedRule } from '../compiler/fault-scopes.js';
 import type { Environment } from '../environment.js';
 import { FaultEngine } from '../faults/engine.js';
-import { formatDiagnostic, ProfileError } from '../profile/diagnostics.js';
 import type { CompiledProfile, HandOver, ServedDevice } from '../model/types.js';
-import type { ConnectionInfo, ConnectionPolicy } from '../pipeline/types.js';
+import type { ConnectionInfo, ConnectionPolicy, Handler } from '../pipeline/types.js';
+import { formatDiagnostic, ProfileError, type Diagnostic } from '../profile/diagnostics.js';
 import { DEFAULT_IDLE_TIMEOUT_MS, ModbusTcpServer, type BoundAddress } from '../server/server.js';
 import { connectionCeiling, openFileLimit } from './descriptors.js';
 import { hostPort } from '../server/host-port.js';
 import type { SocketIoMode } from '../server/socket-io.js';
 import type { TrafficLevel } from '../server/trace.js';
+import { describeChanges, formatChanges, type DeviceChanges } from './changes.js';
+import { Journal } from './journal.js';
+import { ProfileLoader } from './off-thread-load.js';
+import { recordingHandler, type RequestRecord } from './request-record.js';
 
 /**
  * Listener settings given by the caller (CLI flags, API options). Each one given wins over the
@@ -35,7 +39,27 @@ export interface RuntimeOptions extends ListenerSettings {
   openFileLimit?: number;
   /** How many runtimes of this process share that limit (the CLI's profiles; default 1). */
   descriptorShare?: number;
+  /** Keep the last N requests in `journal` (default: no journal). */
+  journal?: number;
+  /** What `reload()` reads again: default the device's profile file. */
+  source?: ProfileSource;
+  /** Names the device in log lines (the CLI: the profile path). Default: the device's name. */
+  label?: string;
 }
+
+/** A profile to load: a path (relative to `cwd`), or a profile object. */
+export interface ProfileSource {
+  readonly profile: string | object;
+  readonly cwd?: string;
+}
+
+/** What a reload did: the new device and what changed, or every problem and the old device kept. */
+export type ReloadResult =
+  | { readonly ok: true; readonly device: CompiledProfile; readonly changes: DeviceChanges; readonly handOver: HandOver | undefined; readonly files: readonly string[]; readonly address: BoundAddress | null }
+  | { readonly ok: false; readonly diagnostics: readonly Diagnostic[]; readonly files: readonly string[]; readonly error?: Error };
+
+export type ReloadSuccess = Extract<ReloadResult, { ok: true }>;
+export type ReloadFailure = Extract<ReloadResult, { ok: false }>;
 
 export interface RuntimeEvents {
   listening: [address: BoundAddress];
@@ -43,6 +67,12 @@ export interface RuntimeEvents {
   disconnect: [info: ConnectionInfo];
   /** A new device took over (`swap`); the hand-over says what state it kept. */
   swap: [device: ServedDevice, handOver: HandOver | undefined];
+  /** Every request answered, once its outcome is known (recording is on only while someone listens). */
+  request: [record: RequestRecord];
+  /** A reload served a new device (after its `swap`). */
+  reload: [result: ReloadSuccess];
+  /** A reload found problems: the device served before goes on. */
+  reloadError: [result: ReloadFailure];
   error: [error: Error];
   close: [];
 }
@@ -50,7 +80,8 @@ export interface RuntimeEvents {
 export const DEFAULT_HOST = '127.0.0.1';
 // What the CLI needs of the layers below, so it talks to the runtime only.
 export { DEFAULT_IDLE_TIMEOUT_MS, hostPort };
-export type { BoundAddress, ConnectionPolicy, ServedDevice, TrafficLevel };
+export type { BoundAddress, ConnectionPolicy, ServedDevice, TrafficLevel, RequestRecord };
+export type { CompiledProfile, CompiledUnit, PointValue } from '../model/types.js';
 
 /**
  * One served device: owns its listener (the only place in src/ that constructs the server),
@@ -59,34 +90,47 @@ export type { BoundAddress, ConnectionPolicy, ServedDevice, TrafficLevel };
  */
 export class Runtime extends EventEmitter<RuntimeEvents> {
   readonly env: Environment;
+  readonly label: string;
+  /** The last requests answered, when the runtime keeps a journal (`journal` option, `setJournal`). */
+  journal: Journal | undefined;
   private current: ServedDevice;
-  private readonly server: ModbusTcpServer;
+  private server: ModbusTcpServer;
+  private readonly options: RuntimeOptions;
+  /** Where the server was told to listen (port 0 stays 0): a reload that changes it rebinds. */
+  private listenOn: { host: string; port: number };
+  private source: ProfileSource | undefined;
+  private reloading: Promise<unknown> = Promise.resolve();
   private closing: Promise<void> | null = null;
   /** Rules added through the API, by name, in order: they follow the device across a swap. */
   private readonly injected = new Map<string, { readonly rule: object; remove: () => void }>();
+  /** The connection limit, below what the open-file limit allows (connectionLimit). */
+  private readonly maxConnections: number | undefined;
+  private recording = false;
+  /** Parses reloaded files on a worker thread (when running from the built package). */
+  private readonly loader = new ProfileLoader();
+  private seq = 0;
+  private readonly recordContext = { now: () => this.env.clock.now(), wallNow: Date.now, nextSeq: () => ++this.seq };
 
   constructor(options: RuntimeOptions) {
     super();
+    this.options = options;
     this.env = options.env;
     this.current = options.device;
-    const settings = options.device.server;
-    const ioMode = options.ioMode ?? ioModeFromEnvironment();
-    const maxConnections = this.connectionLimit(options.maxConnections ?? settings.maxConnections, options);
-    this.server = new ModbusTcpServer({
-      handler: options.device.handler,
-      host: options.host ?? settings.host ?? DEFAULT_HOST,
-      port: options.port ?? settings.port ?? options.defaultPort ?? 0,
-      idleTimeoutMs: options.idleTimeoutMs ?? settings.idleTimeoutMs ?? DEFAULT_IDLE_TIMEOUT_MS,
-      maxConnections,
-      connectionPolicy: options.connectionPolicy ?? settings.whenFull,
-      timer: options.env.timer,
-      logger: options.env.logger,
-      traffic: options.traffic ?? 0,
-      ...(ioMode && { ioMode }),
-      onConnection: (info) => this.emit('connection', info),
-      onDisconnect: (info) => this.emit('disconnect', info),
-      onError: (error) => this.failed(error),
-    });
+    this.label = options.label ?? options.device.name;
+    const file = (options.device as Partial<CompiledProfile>).file;
+    this.source = options.source ?? (file !== undefined ? { profile: file } : undefined);
+    if (options.journal !== undefined) this.journal = new Journal(options.journal);
+    this.maxConnections = this.connectionLimit(options.maxConnections ?? options.device.server.maxConnections, options);
+    this.listenOn = this.listenAddress(options.device);
+    this.server = this.createServer(this.listenOn);
+    // The recording wrapper is installed only while a journal or a `request` listener wants it.
+    this.on('newListener' as 'request', ((event: string) => {
+      if (event === 'request') this.updateRecording(true);
+    }) as never);
+    this.on('removeListener' as 'request', ((event: string) => {
+      if (event === 'request') this.updateRecording();
+    }) as never);
+    this.updateRecording();
   }
 
   get device(): ServedDevice {
@@ -114,6 +158,13 @@ export class Runtime extends EventEmitter<RuntimeEvents> {
     return address;
   }
 
+  /** Keeps the last `size` requests from now on (a new, empty journal), or none with `false`. */
+  setJournal(size: number | false): Journal | undefined {
+    this.journal = size === false ? undefined : new Journal(size);
+    this.updateRecording();
+    return this.journal;
+  }
+
   /**
    * Serves `next` from the next request on: open connections stay open, an exchange already
    * under way finishes on the device it started on. When both are compiled profiles, `next`
@@ -132,7 +183,7 @@ export class Runtime extends EventEmitter<RuntimeEvents> {
     }
     const handOver = isCompiled(previous) && isCompiled(next) ? next.adoptState(previous) : undefined;
     this.current = next;
-    this.server.setHandler(next.handler);
+    this.server.setHandler(this.handlerOf(next));
     this.emit('swap', next, handOver);
     return handOver;
   }
@@ -158,12 +209,12 @@ export class Runtime extends EventEmitter<RuntimeEvents> {
     const remove = this.addRule(this.current, rule);
     const entry = { rule, remove };
     this.injected.set(name as string, entry);
-    this.server.setHandler(this.current.handler);
+    this.server.setHandler(this.handlerOf(this.current));
     return () => {
       if (this.injected.get(name as string) !== entry) return;
       this.injected.delete(name as string);
       entry.remove();
-      this.server.setHandler(this.current.handler);
+      this.server.setHandler(this.handlerOf(this.current));
     };
   }
 
@@ -184,11 +235,31 @@ export class Runtime extends EventEmitter<RuntimeEvents> {
     return device.faults.inject(compiled.rule);
   }
 
+  /**
+   * Loads `source` (default: what was loaded last, the profile file) and serves it through `swap`;
+   * a listener whose host or port the profile changed (and the caller did not pin) is rebound.
+   * On any problem the device served so far goes on and the result lists every diagnostic.
+   * Reloads run one after the other, in the order asked. Never rejects.
+   */
+  reload(source?: string | object, options: { cwd?: string } = {}): Promise<ReloadResult> {
+    const next = source === undefined ? this.source : { profile: source, cwd: options.cwd ?? this.source?.cwd };
+    const run = this.reloading.then(() => this.reloadNow(next));
+    this.reloading = run;
+    return run;
+  }
+
+  /** Gets reloads ready (the loader thread), for a runtime that expects them: a watched profile. */
+  prepareReloads(): void {
+    this.loader.warm();
+  }
+
   /** Ends every connection and stops listening. Idempotent. */
   close(): Promise<void> {
-    this.closing ??= this.server.close().then(() => {
-      this.emit('close');
-    });
+    this.closing ??= this.reloading
+      .then(() => Promise.all([this.server.close(), this.loader.close()]))
+      .then(() => {
+        this.emit('close');
+      });
     return this.closing;
   }
 
@@ -210,12 +281,120 @@ export class Runtime extends EventEmitter<RuntimeEvents> {
     return ceiling;
   }
 
+  private async reloadNow(source: ProfileSource | undefined): Promise<ReloadResult> {
+    if (!source) {
+      return this.reloadFailed({ ok: false, diagnostics: [], files: [], error: new Error(`${this.label} was not loaded from a profile: nothing to reload`) });
+    }
+    if (this.closing) return { ok: false, diagnostics: [], files: [], error: new Error(`${this.label} is closed`) };
+    this.source = source;
+    const loaded = await this.loader.load(source.profile, source.cwd, this.env);
+    if (!loaded.ok) return this.reloadFailed({ ok: false, diagnostics: loaded.diagnostics, files: loaded.files ?? [] });
+    // Each step of a reload on the event loop is followed by a turn of it, so clients wait for
+    // one step at most (a 10,000-point device: tens of ms each), not for the whole reload.
+    await turn();
+    const next = loaded.profile;
+    const previous = this.current;
+    const where = this.listenAddress(next);
+    if (where.host !== this.listenOn.host || where.port !== this.listenOn.port) {
+      const error = await this.rebind(where, next);
+      if (error) return this.reloadFailed({ ok: false, diagnostics: [], files: loaded.files, error });
+    }
+    // Taking over the state and swapping are one step: a write in between would be lost.
+    const handOver = this.swap(next);
+    await turn();
+    const changes = describeChanges(previous, next, handOver);
+    this.env.logger.log('info', `${this.label} reloaded: ${formatChanges(changes, handOver)}`);
+    const result: ReloadSuccess = { ok: true, device: next, changes, handOver, files: loaded.files, address: this.address };
+    this.emit('reload', result);
+    return result;
+  }
+
+  private reloadFailed(result: ReloadFailure): ReloadFailure {
+    const { logger } = this.env;
+    const count = result.diagnostics.length;
+    logger.log('error', `${this.label} not reloaded${count ? ` (${count} problem${count === 1 ? '' : 's'})` : ''}: the device served so far goes on${result.error ? `: ${result.error.message}` : ''}`);
+    for (const d of result.diagnostics) logger.log('error', `  ${formatDiagnostic(d)}`);
+    this.emit('reloadError', result);
+    return result;
+  }
+
+  /**
+   * Moves the listener to `where` for `next`: binds the new address first, so a failure leaves the
+   * old listener (and its clients) as they were; then the old one closes its connections.
+   */
+  private async rebind(where: { host: string; port: number }, next: ServedDevice): Promise<Error | undefined> {
+    const server = this.createServer(where, next);
+    try {
+      await server.listen();
+    } catch (error) {
+      return new Error(`cannot listen on ${hostPort(where.host, where.port)}: ${(error as Error).message}`);
+    }
+    const old = this.server;
+    this.server = server;
+    this.listenOn = where;
+    this.env.logger.log('info', `${this.label}: listening on ${hostPort(server.address!.host, server.address!.port)} (was ${old.address ? hostPort(old.address.host, old.address.port) : 'not listening'})`);
+    this.emit('listening', server.address!);
+    await old.close();
+    return undefined;
+  }
+
+  /** The caller's settings win over the profile's (what the CLI pinned stays put), then the defaults. */
+  private listenAddress(device: ServedDevice): { host: string; port: number } {
+    return {
+      host: this.options.host ?? device.server.host ?? DEFAULT_HOST,
+      port: this.options.port ?? device.server.port ?? this.options.defaultPort ?? 0,
+    };
+  }
+
+  private createServer(where: { host: string; port: number }, device = this.current): ModbusTcpServer {
+    const options = this.options;
+    const settings = device.server;
+    const ioMode = options.ioMode ?? ioModeFromEnvironment();
+    return new ModbusTcpServer({
+      handler: this.handlerOf(device),
+      host: where.host,
+      port: where.port,
+      idleTimeoutMs: options.idleTimeoutMs ?? settings.idleTimeoutMs ?? DEFAULT_IDLE_TIMEOUT_MS,
+      maxConnections: this.maxConnections,
+      connectionPolicy: options.connectionPolicy ?? settings.whenFull,
+      timer: options.env.timer,
+      logger: options.env.logger,
+      traffic: options.traffic ?? 0,
+      ...(ioMode && { ioMode }),
+      onConnection: (info) => this.emit('connection', info),
+      onDisconnect: (info) => this.emit('disconnect', info),
+      onError: (error) => this.failed(error),
+    });
+  }
+
+  /** The device's own handler, or wrapped to record each request while anyone records. */
+  private handlerOf(device: ServedDevice): Handler {
+    if (!this.recording) return device.handler;
+    return recordingHandler(device.handler, (record) => this.recorded(record), this.recordContext);
+  }
+
+  private recorded(record: RequestRecord): void {
+    this.journal?.add(record);
+    this.emit('request', record);
+  }
+
+  /** `adding`: a `request` listener is about to be added (not yet counted). */
+  private updateRecording(adding = false): void {
+    const recording = adding || this.journal !== undefined || this.listenerCount('request') > 0;
+    if (recording === this.recording) return;
+    this.recording = recording;
+    this.server.setHandler(this.handlerOf(this.current));
+  }
+
   /** Errors after listening are logged, and emitted to whoever listens for them. */
   private failed(error: Error): void {
     this.env.logger.log('error', `server error: ${error.message}`);
     if (this.listenerCount('error') > 0) this.emit('error', error);
   }
 }
+
+/** Lets the event loop serve what is waiting (I/O included) before going on. */
+const turn = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
 
 const isCompiled = (d: ServedDevice): d is CompiledProfile => typeof (d as Partial<CompiledProfile>).adoptState === 'function';
 

@@ -8,7 +8,7 @@ import { exception, isPromiseLike } from '../pipeline/compose.js';
 import type { ConnectionInfo, Exchange, Handler, Outcome, WireChunk } from '../pipeline/types.js';
 import type { Logger } from '../log.js';
 import type { Timer, TimerHandle } from '../time.js';
-import { formatOutcome, formatRequest, type TrafficLevel } from './trace.js';
+import { formatOutcome, formatRequest, formatResult, type TrafficLevel } from './trace.js';
 import { createSender, startReading, type Send, type SocketIoMode } from './socket-io.js';
 import type { WarnLimiter } from './warn-limit.js';
 
@@ -272,7 +272,8 @@ export class Connection {
 
   /** Carries out one outcome. May set `busy` (timed wire chunks) or close the connection. */
   private apply(x: Exchange, o: Outcome): void {
-    if (this.host.traffic >= 2) this.host.logger.log('info', formatOutcome(x, o));
+    if (this.host.traffic >= 2) this.host.logger.log('info', formatOutcome(x, o) + (x.fault === undefined ? '' : ` [rule ${x.fault}]`));
+    else if (this.host.traffic === 1) this.host.logger.log('info', formatResult(x, o));
     switch (o.kind) {
       case 'response':
         // A reply over the 253-byte PDU limit (a handler bug) would be an invalid frame; raw

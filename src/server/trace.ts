@@ -44,6 +44,35 @@ export function formatRequest(x: Exchange, level: TrafficLevel): string {
   return level >= 2 ? `${head}\n  -> ${hex(x.pdu)}` : head;
 }
 
+const EXCEPTION_NAMES: Readonly<Record<number, string>> = {
+  0x01: 'illegal function',
+  0x02: 'illegal data address',
+  0x03: 'illegal data value',
+  0x04: 'server device failure',
+  0x05: 'acknowledge',
+  0x06: 'server device busy',
+  0x08: 'memory parity error',
+  0x0a: 'gateway path unavailable',
+  0x0b: 'gateway target device failed to respond',
+};
+
+/**
+ * `-v`: what became of a request, in words: `#3 tid=7 <- exception 0x02 (illegal data address)`,
+ * `<- ok`, `<- (no reply) [rule drop-3rd]`. `-vv` gives the reply bytes instead (formatOutcome).
+ */
+export function formatResult(x: Exchange, o: Outcome): string {
+  const head = `#${x.connection.id} tid=${x.transactionId} <- `;
+  const rule = x.fault === undefined ? '' : ` [rule ${x.fault}]`;
+  switch (o.kind) {
+    case 'response':
+      return `${head}ok${rule}`;
+    case 'exception':
+      return `${head}exception 0x${o.code.toString(16).padStart(2, '0')} (${EXCEPTION_NAMES[o.code] ?? 'custom code'})${rule}`;
+    default:
+      return formatOutcome(x, o) + rule;
+  }
+}
+
 export function formatOutcome(x: Exchange, o: Outcome): string {
   const head = `#${x.connection.id} tid=${x.transactionId}`;
   switch (o.kind) {

@@ -86,3 +86,14 @@ describe('README profile examples', () => {
     expect(real.map(formatDiagnostic)).toEqual([]);
   });
 });
+
+describe('README examples kept as files that run as tests', () => {
+  it('the Test fixtures example is test/e2e/readme-fixture.test.ts (importing the package by name)', () => {
+    const file = readFileSync(join(ROOT, 'test/e2e/readme-fixture.test.ts'), 'utf8').replace(`'../../src/index.js'`, `'modbus-emu'`);
+    expect(blocks(section('Test fixtures'), 'ts')).toEqual([file]);
+  });
+
+  it('the Control channel\'s Python example is examples/control.py (run by test/control/python-example.test.ts)', () => {
+    expect(blocks(section('Control channel'), 'python')).toEqual([readFileSync(join(ROOT, 'examples/control.py'), 'utf8')]);
+  });
+});

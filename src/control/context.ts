@@ -1,0 +1,29 @@
+import type { Clock } from '../time.js';
+import type { Runtime } from '../runtime/runtime.js';
+
+/** One device the control channel drives, named in routes by `id`. */
+export interface ControlledDevice {
+  readonly id: string;
+  readonly runtime: Runtime;
+}
+
+/** What the routes act on: the devices of one modbus-emu process and their shared emulator clock. */
+export interface ControlContext {
+  readonly devices: readonly ControlledDevice[];
+  readonly clock: Clock;
+}
+
+/**
+ * Route ids for devices: the profile's name in lower case with anything but letters, digits, `-`
+ * and `_` turned into `-`; a second device of the same name gets `-2`, and so on.
+ */
+export function deviceIds(names: readonly string[]): string[] {
+  const used = new Set<string>();
+  return names.map((name) => {
+    const base = name.toLowerCase().replace(/[^a-z0-9_-]+/g, '-').replace(/^-+|-+$/g, '') || 'device';
+    let id = base;
+    for (let n = 2; used.has(id); n++) id = `${base}-${n}`;
+    used.add(id);
+    return id;
+  });
+}

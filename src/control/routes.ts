@@ -1,0 +1,309 @@
+import type { CompiledProfile, CompiledUnit, PointValue, Runtime } from '../runtime/runtime.js';
+import { formatDiagnostic } from '../profile/diagnostics.js';
+import { ManualClock } from '../runtime/clock.js';
+import type { JournalFilter } from '../runtime/journal.js';
+
+import type { ControlContext, ControlledDevice } from './context.js';
+import { attempt, ControlError } from './errors.js';
+
+/** JSON Schema (draft 7, as fastify's ajv and OpenAPI 3.0 read it). */
+export type Schema = Record<string, unknown>;
+
+/** What a route handler gets: the validated (and coerced) request parts. */
+export interface RouteRequest {
+  readonly params: Record<string, string>;
+  readonly query: Record<string, unknown>;
+  readonly body: unknown;
+}
+
+/**
+ * One route of the control channel: fastify serves it with these schemas (ajv validates params,
+ * query and body), and the OpenAPI document is written from the same entry. Adding a route is
+ * adding an entry to `ROUTES`. A handler returns the JSON body (status 200, or `status`), or throws
+ * a ControlError for a 4xx.
+ */
+export interface Route {
+  /** The OpenAPI operationId: what generated clients name the call. */
+  readonly id: string;
+  readonly method: 'GET' | 'PUT' | 'POST' | 'DELETE';
+  /** fastify syntax: `/devices/:device/points/:name`. */
+  readonly url: string;
+  readonly summary: string;
+  readonly tag: string;
+  readonly params?: Schema;
+  readonly query?: Schema;
+  readonly body?: Schema;
+  /** The 200 body, for the OpenAPI document (fastify does not filter replies with it). */
+  readonly response: Schema;
+  handler(request: RouteRequest, context: ControlContext): unknown;
+}
+
+const object = (properties: Record<string, Schema>, required: string[] = []): Schema => ({ type: 'object', properties, required, additionalProperties: false });
+const integer = (minimum: number, maximum: number, description?: string): Schema => ({ type: 'integer', minimum, maximum, ...(description && { description }) });
+const ANY_OBJECT: Schema = { type: 'object', additionalProperties: true };
+const POINT_VALUE: Schema = { description: 'engineering value: number, boolean, string; 64-bit integers beyond 2^53 as decimal strings', anyOf: [{ type: 'number' }, { type: 'boolean' }, { type: 'string' }] };
+const UNIT_ID = integer(0, 255, 'which unit of a gateway (a single-device profile needs none)');
+const DEVICE_PARAM = object({ device: { type: 'string', description: 'device id, from GET /devices' } }, ['device']);
+const TABLE: Schema = { type: 'string', enum: ['coil', 'discreteInput', 'holding', 'input', 'coils', 'discreteInputs', 'holdingRegisters', 'inputRegisters'] };
+const OUTCOMES = ['response', 'exception', 'silence', 'close', 'wire'];
+
+const DEVICE_SUMMARY: Schema = {
+  type: 'object',
+  properties: {
+    id: { type: 'string' },
+    name: { type: 'string' },
+    file: { type: 'string' },
+    host: { type: 'string' },
+    port: { type: 'integer' },
+    connections: { type: 'integer' },
+    journal: { type: ['object', 'null'], properties: { size: { type: 'integer' }, length: { type: 'integer' } } },
+  },
+};
+
+export const ROUTES: readonly Route[] = [
+  {
+    id: 'getHealth',
+    method: 'GET',
+    url: '/health',
+    summary: 'Is the emulator up',
+    tag: 'emulator',
+    response: object({ status: { type: 'string', enum: ['ok'] }, devices: { type: 'integer' } }),
+    handler: (_r, c) => ({ status: 'ok', devices: c.devices.length }),
+  },
+  {
+    id: 'listDevices',
+    method: 'GET',
+    url: '/devices',
+    summary: 'The devices this process serves',
+    tag: 'devices',
+    response: object({ devices: { type: 'array', items: DEVICE_SUMMARY } }),
+    handler: (_r, c) => ({ devices: c.devices.map(summary) }),
+  },
+  {
+    id: 'getDevice',
+    method: 'GET',
+    url: '/devices/:device',
+    summary: 'One device: where it listens, its units and their points',
+    tag: 'devices',
+    params: DEVICE_PARAM,
+    response: { ...DEVICE_SUMMARY, properties: { ...(DEVICE_SUMMARY.properties as object), units: { type: 'array', items: ANY_OBJECT } } },
+    handler: (r, c) => {
+      const d = device(c, r.params.device!);
+      const units = compiled(d.runtime).units.map((u) => ({ name: u.name, unitIds: u.unitIds, points: [...u.points.values()] }));
+      return { ...summary(d), units };
+    },
+  },
+  {
+    id: 'readPoint',
+    method: 'GET',
+    url: '/devices/:device/points/:name',
+    summary: 'Read a point by name (engineering value)',
+    tag: 'points',
+    params: object({ device: { type: 'string' }, name: { type: 'string' } }, ['device', 'name']),
+    query: object({ unitId: UNIT_ID }),
+    response: object({ name: { type: 'string' }, value: POINT_VALUE }),
+    handler: (r, c) => {
+      const u = unit(c, r);
+      return { name: r.params.name, value: json(attempt(() => u.read(r.params.name!))) };
+    },
+  },
+  {
+    id: 'writePoint',
+    method: 'PUT',
+    url: '/devices/:device/points/:name',
+    summary: 'Write a point by name (as the API does: no access rules or min/max)',
+    tag: 'points',
+    params: object({ device: { type: 'string' }, name: { type: 'string' } }, ['device', 'name']),
+    body: object({ value: POINT_VALUE, unitId: UNIT_ID }, ['value']),
+    response: object({ name: { type: 'string' }, value: POINT_VALUE }),
+    handler: (r, c) => {
+      const u = unit(c, r);
+      const { value } = r.body as { value: PointValue };
+      attempt(() => u.write(r.params.name!, value));
+      return { name: r.params.name, value: json(u.read(r.params.name!)) };
+    },
+  },
+  {
+    id: 'readTable',
+    method: 'GET',
+    url: '/devices/:device/tables/:table/:address',
+    summary: 'Read raw registers (0..65535) or bits (0/1) by table and 0-based address',
+    tag: 'tables',
+    params: object({ device: { type: 'string' }, table: TABLE, address: integer(0, 65535) }, ['device', 'table', 'address']),
+    query: object({ quantity: { ...integer(1, 65536), default: 1 }, unitId: UNIT_ID }),
+    response: object({ table: { type: 'string' }, address: { type: 'integer' }, values: { type: 'array', items: { type: 'integer' } } }),
+    handler: (r, c) => {
+      const u = unit(c, r);
+      const address = Number(r.params.address);
+      const quantity = r.query.quantity as number;
+      return { table: r.params.table, address, values: attempt(() => u.readTable(r.params.table as never, address, quantity)) };
+    },
+  },
+  {
+    id: 'writeTable',
+    method: 'PUT',
+    url: '/devices/:device/tables/:table/:address',
+    summary: 'Write raw registers or bits from an address on (no access rules)',
+    tag: 'tables',
+    params: object({ device: { type: 'string' }, table: TABLE, address: integer(0, 65535) }, ['device', 'table', 'address']),
+    body: object({ values: { type: 'array', minItems: 1, items: { anyOf: [{ type: 'integer', minimum: 0, maximum: 65535 }, { type: 'boolean' }] } }, unitId: UNIT_ID }, ['values']),
+    response: object({ table: { type: 'string' }, address: { type: 'integer' }, values: { type: 'array', items: { type: 'integer' } } }),
+    handler: (r, c) => {
+      const u = unit(c, r);
+      const address = Number(r.params.address);
+      const { values } = r.body as { values: (number | boolean)[] };
+      attempt(() => u.writeTable(r.params.table as never, address, values));
+      return { table: r.params.table, address, values: u.readTable(r.params.table as never, address, values.length) };
+    },
+  },
+  {
+    id: 'reloadDevice',
+    method: 'POST',
+    url: '/devices/:device/reload',
+    summary: 'Reload the profile file (or serve the profile given); 422 with every diagnostic when it is invalid',
+    tag: 'devices',
+    params: DEVICE_PARAM,
+    body: { anyOf: [{ type: 'null' }, object({ profile: { description: 'a profile path, or a profile object', anyOf: [{ type: 'string' }, ANY_OBJECT] } })] },
+    response: object({ ok: { type: 'boolean' }, changes: ANY_OBJECT, handOver: ANY_OBJECT }),
+    handler: async (r, c) => {
+      const d = device(c, r.params.device!);
+      const profile = (r.body as { profile?: string | object } | null | undefined)?.profile;
+      const result = await d.runtime.reload(profile);
+      if (result.ok) return { ok: true, changes: result.changes, handOver: result.handOver ?? null };
+      const diagnostics = result.diagnostics.map((x) => ({ ...x, text: formatDiagnostic(x) }));
+      throw Object.assign(new ControlError(422, result.error?.message ?? `the profile has ${diagnostics.length} problem(s); the device served so far goes on`), { diagnostics });
+    },
+  },
+  {
+    id: 'readJournal',
+    method: 'GET',
+    url: '/devices/:device/journal',
+    summary: 'The requests the device answered, oldest first, filtered (start modbus-emu with --journal)',
+    tag: 'journal',
+    params: DEVICE_PARAM,
+    query: object({
+      unitId: UNIT_ID,
+      function: { anyOf: [{ type: 'integer', minimum: 0, maximum: 255 }, { type: 'string' }], description: 'function code (3) or name (readHoldingRegisters)' },
+      address: integer(0, 65535, 'records whose range contains this address'),
+      outcome: { type: 'string', enum: OUTCOMES },
+      rule: { type: 'string', description: 'the fault rule that fired' },
+      since: { type: 'number', description: 'emulator time (ms), inclusive' },
+      until: { type: 'number', description: 'emulator time (ms), inclusive' },
+      limit: { type: 'integer', minimum: 1, description: 'only the newest this many' },
+    }),
+    response: object({ size: { type: 'integer' }, records: { type: 'array', items: ANY_OBJECT } }),
+    handler: (r, c) => {
+      const journal = journalOf(device(c, r.params.device!));
+      const { limit, ...filter } = r.query as JournalFilter & { limit?: number };
+      const records = journal.entries(filter);
+      return { size: journal.size, records: limit === undefined ? records : records.slice(-limit) };
+    },
+  },
+  {
+    id: 'clearJournal',
+    method: 'DELETE',
+    url: '/devices/:device/journal',
+    summary: 'Clear the journal',
+    tag: 'journal',
+    params: DEVICE_PARAM,
+    response: object({ cleared: { type: 'integer' } }),
+    handler: (r, c) => {
+      const journal = journalOf(device(c, r.params.device!));
+      const cleared = journal.length;
+      journal.clear();
+      return { cleared };
+    },
+  },
+  {
+    id: 'getClock',
+    method: 'GET',
+    url: '/clock',
+    summary: 'Emulator time (ms since start), and whether it is manual or its time scale',
+    tag: 'clock',
+    response: object({ now: { type: 'number' }, manual: { type: 'boolean' }, timeScale: { type: 'number' } }),
+    handler: (_r, c) => clockState(c),
+  },
+  {
+    id: 'advanceClock',
+    method: 'POST',
+    url: '/clock/advance',
+    summary: 'Move a manual clock forward (modbus-emu --clock manual)',
+    tag: 'clock',
+    body: object({ ms: { type: 'number', minimum: 0 } }, ['ms']),
+    response: object({ now: { type: 'number' }, manual: { type: 'boolean' } }),
+    handler: (r, c) => {
+      if (!(c.clock instanceof ManualClock)) throw new ControlError(409, 'the emulator clock runs on real time: start modbus-emu with --clock manual to advance it');
+      c.clock.advance((r.body as { ms: number }).ms);
+      return clockState(c);
+    },
+  },
+  {
+    id: 'setTimeScale',
+    method: 'PUT',
+    url: '/clock/time-scale',
+    summary: 'Run emulator time this many times faster than real time from now on',
+    tag: 'clock',
+    body: object({ timeScale: { type: 'number', exclusiveMinimum: 0 } }, ['timeScale']),
+    response: object({ now: { type: 'number' }, manual: { type: 'boolean' }, timeScale: { type: 'number' } }),
+    handler: (r, c) => {
+      const clock = c.clock as Partial<{ setTimeScale(k: number): void }>;
+      if (typeof clock.setTimeScale !== 'function') throw new ControlError(409, 'the emulator clock is manual: advance it with POST /clock/advance');
+      clock.setTimeScale((r.body as { timeScale: number }).timeScale);
+      return clockState(c);
+    },
+  },
+];
+
+function device(c: ControlContext, id: string): ControlledDevice {
+  const found = c.devices.find((d) => d.id === id);
+  if (!found) throw new ControlError(404, `no device "${id}"; devices: ${c.devices.map((d) => d.id).join(', ')}`);
+  return found;
+}
+
+function compiled(runtime: Runtime): CompiledProfile {
+  const d = runtime.device as Partial<CompiledProfile>;
+  if (!d.units) throw new ControlError(409, `${runtime.label} is not a profile (the in-memory device has no points; use its tables through Modbus)`);
+  return d as CompiledProfile;
+}
+
+/** The unit a request means: `unitId` from the query or body, else the device's only unit. */
+function unit(c: ControlContext, r: RouteRequest): CompiledUnit {
+  const d = compiled(device(c, r.params.device!).runtime);
+  const unitId = (r.query.unitId ?? (r.body as { unitId?: number } | undefined)?.unitId) as number | undefined;
+  if (unitId !== undefined) {
+    const u = d.unit(unitId);
+    if (!u) throw new ControlError(404, `${d.name}: no device answers unit id ${unitId}`);
+    return u;
+  }
+  if (d.units.length === 1) return d.units[0]!;
+  throw new ControlError(400, `${d.name} has ${d.units.length} units: give unitId to say which`);
+}
+
+function journalOf(d: ControlledDevice) {
+  const journal = d.runtime.journal;
+  if (!journal) throw new ControlError(409, `${d.id} keeps no journal: start modbus-emu with --journal`);
+  return journal;
+}
+
+function summary(d: ControlledDevice) {
+  const { runtime } = d;
+  const file = (runtime.device as Partial<CompiledProfile>).file;
+  const journal = runtime.journal;
+  return {
+    id: d.id,
+    name: runtime.device.name,
+    ...(file !== undefined && { file }),
+    host: runtime.address?.host,
+    port: runtime.address?.port,
+    connections: runtime.connectionCount,
+    journal: journal ? { size: journal.size, length: journal.length } : null,
+  };
+}
+
+function clockState(c: ControlContext) {
+  const scale = (c.clock as Partial<{ timeScale: number }>).timeScale;
+  return { now: c.clock.now(), manual: c.clock instanceof ManualClock, ...(scale !== undefined && { timeScale: scale }) };
+}
+
+/** JSON has no bigint: unscaled 64-bit values travel as decimal strings. */
+const json = (v: PointValue): number | boolean | string => (typeof v === 'bigint' ? v.toString() : v);

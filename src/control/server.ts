@@ -1,0 +1,90 @@
+import { fastify, type FastifyError, type FastifyInstance } from 'fastify';
+import { hostPort } from '../runtime/runtime.js';
+import type { Logger } from '../log.js';
+import type { ControlContext } from './context.js';
+import { ControlError } from './errors.js';
+import { OPENAPI_PATH, openApiDocument } from './openapi.js';
+import { ROUTES, type Route } from './routes.js';
+
+export interface ControlOptions extends ControlContext {
+  host: string;
+  /** 0 picks a free port. */
+  port: number;
+  logger: Logger;
+  /** The package version, for the OpenAPI document. */
+  version: string;
+  /** Default: every route of the table (tests pass their own). */
+  routes?: readonly Route[];
+}
+
+export interface ControlServer {
+  /** `http://127.0.0.1:8502` */
+  readonly url: string;
+  readonly host: string;
+  readonly port: number;
+  close(): Promise<void>;
+}
+
+/**
+ * The HTTP control channel: JSON over HTTP for test suites in any language, one server for every
+ * device of the process, routes from the route table (routes.ts), the OpenAPI document at
+ * /openapi.json. A bad request is a 4xx with `{ error, message }`; nothing a client sends crashes it.
+ */
+export async function startControl(options: ControlOptions): Promise<ControlServer> {
+  const app = buildControl(options);
+  await app.listen({ host: options.host, port: options.port });
+  const address = app.server.address() as { address: string; port: number };
+  return { url: `http://${hostPort(address.address, address.port)}`, host: address.address, port: address.port, close: () => app.close() };
+}
+
+/** The fastify app without listening (tests use `inject`). */
+export function buildControl(options: Omit<ControlOptions, 'host' | 'port'>): FastifyInstance {
+  const routes = options.routes ?? ROUTES;
+  // Unknown keys are mistakes to report, not to drop silently (fastify's default removes them).
+  const app = fastify({ logger: false, exposeHeadRoutes: false, ajv: { customOptions: { removeAdditional: false, coerceTypes: true, allErrors: false } } });
+  const context: ControlContext = { devices: options.devices, clock: options.clock };
+  const document = openApiDocument(routes, options.version);
+  const served: { method: string; url: string }[] = [];
+  servedRoutes.set(app, served);
+  app.addHook('onRoute', (r) => {
+    for (const method of [r.method].flat()) served.push({ method, url: r.url });
+  });
+  for (const route of routes) {
+    app.route({
+      method: route.method,
+      url: route.url,
+      schema: { ...(route.params && { params: route.params }), ...(route.query && { querystring: route.query }), ...(route.body && { body: route.body }) },
+      handler: async (request) => route.handler({ params: request.params as Record<string, string>, query: (request.query ?? {}) as Record<string, unknown>, body: request.body }, context),
+    });
+  }
+  app.get(OPENAPI_PATH, async () => document);
+  app.setNotFoundHandler((request, reply) => {
+    void reply.code(404).send({ error: 'Not Found', message: `no route ${request.method} ${request.url} (GET ${OPENAPI_PATH} lists them)` });
+  });
+  app.setErrorHandler((error: FastifyError & { diagnostics?: unknown }, request, reply) => {
+    if (error instanceof ControlError) {
+      void reply.code(error.statusCode).send({ error: statusText(error.statusCode), message: error.message, ...(error.diagnostics !== undefined && { diagnostics: error.diagnostics }) });
+      return;
+    }
+    if (error.validation) {
+      void reply.code(400).send({ error: 'Bad Request', message: `${error.validationContext ?? 'request'} ${error.message.replace(/^(body|querystring|params)\s*/, '')}`.trim() });
+      return;
+    }
+    const status = error.statusCode ?? 500;
+    if (status >= 400 && status < 500) {
+      void reply.code(status).send({ error: statusText(status), message: error.message });
+      return;
+    }
+    options.logger.log('error', `control: ${request.method} ${request.url} failed: ${error.stack ?? error.message}`);
+    void reply.code(500).send({ error: 'Internal Server Error', message: error.message });
+  });
+  return app;
+}
+
+const servedRoutes = new WeakMap<FastifyInstance, readonly { method: string; url: string }[]>();
+/** Every method and URL the app serves (what the OpenAPI document must list). */
+export const routesOf = (app: FastifyInstance): readonly { method: string; url: string }[] => servedRoutes.get(app) ?? [];
+
+function statusText(status: number): string {
+  return ({ 400: 'Bad Request', 404: 'Not Found', 405: 'Method Not Allowed', 409: 'Conflict', 413: 'Payload Too Large', 415: 'Unsupported Media Type', 422: 'Unprocessable Entity' } as Record<number, string>)[status] ?? 'Error';
+}

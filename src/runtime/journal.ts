@@ -1,0 +1,79 @@
+import type { RequestOutcome, RequestRecord } from './request-record.js';
+
+export const DEFAULT_JOURNAL_SIZE = 10_000;
+
+/** Which records to return; every field given must match (all of them: AND). */
+export interface JournalFilter {
+  unitId?: number;
+  /** Function code (3) or name (`readHoldingRegisters`). */
+  function?: number | string;
+  /** Records whose range (read or written) contains this address. */
+  address?: number;
+  outcome?: RequestOutcome;
+  /** Name of the fault rule that fired. */
+  rule?: string;
+  /** Emulator time bounds (ms), inclusive. */
+  since?: number;
+  until?: number;
+}
+
+/**
+ * The last `size` requests a runtime answered, oldest first: a ring buffer, so a long run keeps
+ * constant memory and the newest records win.
+ */
+export class Journal {
+  readonly size: number;
+  private readonly ring: (RequestRecord | undefined)[];
+  private next = 0;
+  private count = 0;
+
+  constructor(size = DEFAULT_JOURNAL_SIZE) {
+    if (!Number.isInteger(size) || size < 1) throw new RangeError(`a journal holds at least 1 record, not ${size}`);
+    this.size = size;
+    this.ring = new Array<RequestRecord | undefined>(size);
+  }
+
+  /** How many records it holds now (at most `size`). */
+  get length(): number {
+    return this.count;
+  }
+
+  readonly add = (record: RequestRecord): void => {
+    this.ring[this.next] = record;
+    this.next = (this.next + 1) % this.size;
+    if (this.count < this.size) this.count++;
+  };
+
+  /** The records that match `filter`, oldest first. */
+  entries(filter: JournalFilter = {}): RequestRecord[] {
+    const out: RequestRecord[] = [];
+    const first = (this.next - this.count + this.size) % this.size;
+    for (let i = 0; i < this.count; i++) {
+      const r = this.ring[(first + i) % this.size]!;
+      if (matches(r, filter)) out.push(r);
+    }
+    return out;
+  }
+
+  clear(): void {
+    this.ring.fill(undefined);
+    this.next = 0;
+    this.count = 0;
+  }
+}
+
+function matches(r: RequestRecord, f: JournalFilter): boolean {
+  if (f.unitId !== undefined && r.unitId !== f.unitId) return false;
+  if (f.function !== undefined && (typeof f.function === 'number' ? r.functionCode !== f.function : r.function !== f.function)) return false;
+  if (f.address !== undefined && !covers(r, f.address)) return false;
+  if (f.outcome !== undefined && r.outcome !== f.outcome) return false;
+  if (f.rule !== undefined && r.rule !== f.rule) return false;
+  if (f.since !== undefined && r.time < f.since) return false;
+  if (f.until !== undefined && r.time > f.until) return false;
+  return true;
+}
+
+function covers(r: RequestRecord, address: number): boolean {
+  const inside = (start: number | undefined, quantity: number | undefined): boolean => start !== undefined && address >= start && address < start + (quantity ?? 1);
+  return inside(r.address, r.quantity) || inside(r.read?.address, r.read?.quantity);
+}

@@ -1,0 +1,84 @@
+import { watch, type FSWatcher } from 'chokidar';
+import { resolve } from 'node:path';
+import type { Runtime } from '../runtime/runtime.js';
+import type { Timer } from '../time.js';
+import { debounce } from './debounce.js';
+
+/** Quiet time after the last file event before reloading: a burst of saves is one reload. */
+export const DEFAULT_DEBOUNCE_MS = 50;
+/** chokidar's write-finish detection: a file's size must hold still this long before it is read. */
+export const DEFAULT_WRITE_FINISH_MS = 30;
+
+export interface WatchOptions {
+  debounceMs?: number;
+  writeFinishMs?: number;
+  /** Default: the runtime's wire timer (real time, never scaled). */
+  timer?: Timer;
+}
+
+export interface ProfileWatcher {
+  /** The files watched now: the profile and every file it includes (followed across reloads). */
+  readonly files: readonly string[];
+  /** Resolves once chokidar watches every file (tests wait for it before editing). */
+  readonly ready: Promise<void>;
+  close(): Promise<void>;
+}
+
+/**
+ * Reloads `runtime` whenever one of its profile's files changes, is replaced (editors that save to
+ * a temporary file and rename it over the profile) or comes back after being deleted. Events are
+ * debounced: the reload starts `debounceMs` after the last one, so the last edit of a burst is
+ * what gets served, and edits further apart than that are each served. Reloads never overlap
+ * (the runtime runs them in order); a broken edit keeps the running device (the runtime logs why).
+ */
+export function watchRuntime(runtime: Runtime, files: readonly string[], options: WatchOptions = {}): ProfileWatcher {
+  const debounceMs = options.debounceMs ?? DEFAULT_DEBOUNCE_MS;
+  const writeFinishMs = options.writeFinishMs ?? DEFAULT_WRITE_FINISH_MS;
+  const timer = options.timer ?? runtime.env.timer;
+  let watched = new Set(files.map((f) => resolve(f)));
+  runtime.prepareReloads();
+  let closed = false;
+
+  const chokidar: FSWatcher = watch([...watched], {
+    ignoreInitial: true,
+    awaitWriteFinish: writeFinishMs > 0 && { stabilityThreshold: writeFinishMs, pollInterval: Math.max(5, Math.floor(writeFinishMs / 3)) },
+  });
+  const ready = new Promise<void>((done) => chokidar.once('ready', () => done()));
+  chokidar.on('error', (error) => runtime.env.logger.log('warn', `${runtime.label}: watching its files: ${(error as Error).message}`));
+
+  const follow = (next: readonly string[]): void => {
+    if (closed || next.length === 0) return;
+    const now = new Set(next.map((f) => resolve(f)));
+    const added = [...now].filter((f) => !watched.has(f));
+    // A file that failed to load is kept watched: it is what the user is about to fix.
+    const gone = [...watched].filter((f) => !now.has(f));
+    if (added.length) chokidar.add(added);
+    if (gone.length) chokidar.unwatch(gone);
+    watched = now;
+  };
+
+  const reload = async (): Promise<void> => {
+    if (closed) return;
+    const result = await runtime.reload();
+    // Includes may have been added or dropped: watch what this load read. A failed load without
+    // a file list (an unreadable profile) keeps the set it had.
+    follow(result.ok ? result.files : result.files.length > 0 ? [...new Set([...watched, ...result.files])] : []);
+  };
+
+  const debounced = debounce(timer, debounceMs, () => void reload());
+  chokidar.on('all', () => {
+    if (!closed) debounced.poke();
+  });
+
+  return {
+    get files() {
+      return [...watched];
+    },
+    ready,
+    async close() {
+      closed = true;
+      debounced.cancel();
+      await chokidar.close();
+    },
+  };
+}
