@@ -41,8 +41,16 @@ print("refused:", error["message"])
 # Emulator time moves only when told (--clock manual).
 assert call("POST", "/clock/advance", {"ms": 60000})[1]["now"] == 60000
 
+# Make the device answer every holding-register read with exception 06 (busy), then take it away.
+status, rules = call("POST", f"/devices/{device}/faults", {"name": "busy", "match": {"function": 3}, "do": {"exception": 6}})
+assert status == 200 and rules["injected"] == ["busy"], rules
+assert call("DELETE", f"/devices/{device}/faults/busy")[1]["injected"] == []
+
 # What Modbus clients asked, filtered; then cleared for the next test.
 records = call("GET", f"/devices/{device}/journal?function=3")[1]["records"]
 print(f"{len(records)} holding-register reads so far")
 call("DELETE", f"/devices/{device}/journal")
+
+# Every point, generator and fault counter back to the profile's start.
+assert call("POST", f"/devices/{device}/reset")[1]["reset"] is True
 print("ok")

@@ -1,5 +1,5 @@
 import type { CompiledProfile, CompiledUnit, PointValue, Runtime } from '../runtime/runtime.js';
-import { formatDiagnostic } from '../profile/diagnostics.js';
+import { formatDiagnostic, ProfileError } from '../profile/diagnostics.js';
 import { ManualClock } from '../runtime/clock.js';
 import type { JournalFilter } from '../runtime/journal.js';
 
@@ -212,6 +212,67 @@ export const ROUTES: readonly Route[] = [
       const cleared = journal.length;
       journal.clear();
       return { cleared };
+    },
+  },
+  {
+    id: 'resetDevice',
+    method: 'POST',
+    url: '/devices/:device/reset',
+    summary: 'Every point, generator, random stream and fault-rule counter back to its initial state',
+    tag: 'devices',
+    params: DEVICE_PARAM,
+    response: object({ reset: { type: 'boolean' } }),
+    handler: (r, c) => {
+      device(c, r.params.device!).runtime.reset();
+      return { reset: true };
+    },
+  },
+  {
+    id: 'listFaultRules',
+    method: 'GET',
+    url: '/devices/:device/faults',
+    summary: 'The fault rules added through the channel or the API, in the order they are tried (before the profile\'s own)',
+    tag: 'faults',
+    params: DEVICE_PARAM,
+    response: object({ injected: { type: 'array', items: { type: 'string' } } }),
+    handler: (r, c) => ({ injected: device(c, r.params.device!).runtime.injectedRules }),
+  },
+  {
+    id: 'injectFaultRule',
+    method: 'POST',
+    url: '/devices/:device/faults',
+    summary: 'Add a fault rule (the format of a profile\'s faults: entries), tried before the profile\'s rules; 422 with every diagnostic for a bad rule, 409 for a name in use',
+    tag: 'faults',
+    params: DEVICE_PARAM,
+    body: { ...ANY_OBJECT, required: ['name'], description: "a fault rule, e.g. { name: 'busy', match: { function: 3 }, do: { exception: 6 } }" },
+    response: object({ name: { type: 'string' }, injected: { type: 'array', items: { type: 'string' } } }),
+    handler: (r, c) => {
+      const { runtime } = device(c, r.params.device!);
+      const rule = r.body as { name: string };
+      try {
+        runtime.inject(rule);
+      } catch (error) {
+        if (error instanceof ProfileError) {
+          const diagnostics = error.diagnostics.map((x) => ({ ...x, text: formatDiagnostic(x) }));
+          throw Object.assign(new ControlError(422, `the rule has ${diagnostics.length} problem(s)`), { diagnostics });
+        }
+        throw new ControlError(409, (error as Error).message);
+      }
+      return { name: rule.name, injected: runtime.injectedRules };
+    },
+  },
+  {
+    id: 'removeFaultRule',
+    method: 'DELETE',
+    url: '/devices/:device/faults/:name',
+    summary: 'Remove a fault rule added through the channel or the API',
+    tag: 'faults',
+    params: object({ device: { type: 'string' }, name: { type: 'string' } }, ['device', 'name']),
+    response: object({ removed: { type: 'string' }, injected: { type: 'array', items: { type: 'string' } } }),
+    handler: (r, c) => {
+      const { runtime } = device(c, r.params.device!);
+      if (!runtime.eject(r.params.name!)) throw new ControlError(404, `no injected fault rule named ${r.params.name}; injected: ${runtime.injectedRules.join(', ') || 'none'}`);
+      return { removed: r.params.name, injected: runtime.injectedRules };
     },
   },
   {

@@ -211,11 +211,23 @@ export class Runtime extends EventEmitter<RuntimeEvents> {
     this.injected.set(name as string, entry);
     this.server.setHandler(this.handlerOf(this.current));
     return () => {
-      if (this.injected.get(name as string) !== entry) return;
-      this.injected.delete(name as string);
-      entry.remove();
-      this.server.setHandler(this.handlerOf(this.current));
+      if (this.injected.get(name as string) === entry) this.eject(name as string);
     };
+  }
+
+  /** The names of the rules added with `inject`, in the order they are tried. */
+  get injectedRules(): string[] {
+    return [...this.injected.keys()];
+  }
+
+  /** Removes the injected rule `name`; false when there is none (the profile's own rules stay). */
+  eject(name: string): boolean {
+    const entry = this.injected.get(name);
+    if (!entry) return false;
+    this.injected.delete(name);
+    entry.remove();
+    this.server.setHandler(this.handlerOf(this.current));
+    return true;
   }
 
   /**

@@ -155,6 +155,35 @@ describe('control channel routes', () => {
     expect((await call('GET', '/devices/pump-p-101/journal')).body!.records).toEqual([]);
   });
 
+  it('injects a fault rule a Modbus client then meets, lists it, removes it; the journal names the rule', async () => {
+    const rule = { name: 'busy', match: { function: 3 }, do: { exception: 6 } };
+    expect(await call('POST', '/devices/pump-p-101/faults', rule)).toEqual({ status: 200, body: { name: 'busy', injected: ['busy'] } });
+    expect(await call('GET', '/devices/pump-p-101/faults')).toEqual({ status: 200, body: { injected: ['busy'] } });
+    const client = await connectClient(pump.address!.port);
+    await expect(client.readHoldingRegisters(0, 1)).rejects.toMatchObject({ modbusCode: 6 });
+    const journal = await call('GET', '/devices/pump-p-101/journal?rule=busy');
+    expect((journal.body!.records as unknown[]).length).toBe(1);
+    expect(await call('DELETE', '/devices/pump-p-101/faults/busy')).toEqual({ status: 200, body: { removed: 'busy', injected: [] } });
+    expect((await client.readHoldingRegisters(0, 1)).data).toEqual([100]);
+  });
+
+  it('a bad rule is 422 with its diagnostics, a name in use 409, an unknown name to remove 404', async () => {
+    const bad = await call('POST', '/devices/pump-p-101/faults', { name: 'x', match: { function: 3 }, do: { explode: true } });
+    expect(bad.status).toBe(422);
+    expect((bad.body!.diagnostics as unknown[]).length).toBeGreaterThan(0);
+    const rule = { name: 'slow', do: { delay: 10 } };
+    expect((await call('POST', '/devices/pump-p-101/faults', rule)).status).toBe(200);
+    expect((await call('POST', '/devices/pump-p-101/faults', rule)).status).toBe(409);
+    expect((await call('DELETE', '/devices/pump-p-101/faults/nothing')).status).toBe(404);
+    expect((await call('POST', '/devices/pump-p-101/faults', { do: { delay: 10 } })).status).toBe(400); // no name
+  });
+
+  it('POST reset returns written points to their declared values', async () => {
+    await call('PUT', '/devices/pump-p-101/points/speed', { value: 7 });
+    expect(await call('POST', '/devices/pump-p-101/reset')).toEqual({ status: 200, body: { reset: true } });
+    expect((await call('GET', '/devices/pump-p-101/points/speed')).body).toEqual({ name: 'speed', value: 100 });
+  });
+
   it('advances a manual clock', async () => {
     expect(await call('GET', '/clock')).toEqual({ status: 200, body: { now: 0, manual: true } });
     expect(await call('POST', '/clock/advance', { ms: 60_000 })).toEqual({ status: 200, body: { now: 60_000, manual: true } });

@@ -43,3 +43,12 @@ it('sees a profile edit from the next request on, keeping what clients wrote', a
   expect(pump.read('setpoint')).toBe(400);
   expect(pump.journal!.entries({ function: 'writeSingleRegister' }).map((r) => r.values)).toEqual([[350], [400]]);
 });
+
+it('reports a busy device to its caller instead of writing', async () => {
+  const remove = pump.inject({ name: 'busy', match: { function: 'readHoldingRegisters' }, do: { exception: 6 } });
+  await expect(raiseSetpoint(pump.port)).rejects.toMatchObject({ modbusCode: 6 });
+  expect(pump.read('setpoint')).toBe(300); // nothing was written
+  expect(pump.journal!.entries({ rule: 'busy' }).map((r) => [r.function, r.outcome])).toEqual([['readHoldingRegisters', 'exception']]);
+  remove();
+  expect(await raiseSetpoint(pump.port)).toBe(1450);
+});
