@@ -21,8 +21,8 @@ import { Socket, type OnReadOpts } from 'node:net';
  * Both rely on undocumented, long-standing parts of net.Socket (`_handle`, `_writeGeneric`;
  * checked on the Node 20 we run). The path checks itself: where either is missing or does not
  * look as expected, or the new socket did not adopt the handle, that connection uses the
- * documented API ('data' events, `write` and 'drain') and `onFallback` is told why; a socket
- * that emits 'data' although `onread` should have taken its bytes is served the same way.
+ * documented API ('data' events, `write` and 'drain') and `onFallback` is told why; so is a
+ * socket that adopted the handle but not the `onread` buffer.
  * 'stream' mode forces the documented API. The two modes behave the same, and the tests run both.
  *
  * One read buffer serves every socket: libuv reads into it and calls back synchronously, one read
@@ -105,14 +105,20 @@ function adoptInto(accepted: Socket, handle: StreamHandle, onBytes: OnBytes, onF
   }
   (accepted as unknown as { _handle: unknown })._handle = null;
   accepted.destroy();
-  // With `onread` honoured no 'data' is ever emitted; if it is, the bytes still reach the framing.
-  let warned = false;
-  socket.on('data', (chunk: Buffer) => {
-    if (!warned) onFallback("the adopted socket emitted 'data' instead of calling onread");
-    warned = true;
-    onBytes(chunk, chunk.length);
-  });
+  // A socket that ignored `onread` reads into buffers of its own and emits 'data': it owns the
+  // handle now, so it is read that way (checked once here rather than with a listener on every
+  // connection, which cost about 1 KiB each).
+  if (!holds(socket, sharedReadBuffer)) {
+    onFallback('the adopted socket did not take the onread buffer');
+    socket.on('data', (chunk: Buffer) => onBytes(chunk, chunk.length));
+  }
   return socket;
+}
+
+/** Whether `socket` keeps `buffer` as its onread buffer (Node stores it under a symbol of its own). */
+function holds(socket: Socket, buffer: Uint8Array): boolean {
+  const own = socket as unknown as Record<symbol, unknown>;
+  return Object.getOwnPropertySymbols(socket).some((key) => own[key] === buffer);
 }
 
 function readableHandle(accepted: Socket): StreamHandle | null {

@@ -123,7 +123,7 @@ describe('the socket path checks itself', () => {
     expect(reasons).toEqual(['a socket built over the accepted handle did not adopt it']);
   });
 
-  it("serves a connection whose adopted socket ignores onread (emits 'data'), and says so once", async () => {
+  it("serves a connection whose adopted socket ignores onread (emits 'data'), and says so", async () => {
     const { accepted, client } = await acceptedPair();
     const reasons: string[] = [];
     const { onBytes, got } = firstBytes();
@@ -132,7 +132,7 @@ describe('the socket path checks itself', () => {
     expect(socket).not.toBe(accepted);
     client.write(Uint8Array.of(4, 5));
     expect(await got).toBe('04 05');
-    expect(reasons).toEqual(["the adopted socket emitted 'data' instead of calling onread"]);
+    expect(reasons).toEqual(['the adopted socket did not take the onread buffer']);
   });
 
   it('reads below the streams when the adoption took: no fallback is reported', async () => {
