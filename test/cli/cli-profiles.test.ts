@@ -7,6 +7,7 @@ import { describe, expect, it, onTestFinished } from 'vitest';
 import { run } from '../../src/cli/run.js';
 import { loadDevice } from '../../src/runtime/load-device.js';
 import { closeClient, connectClient as connect } from '../helpers/modbus-client.js';
+import { freePort } from '../helpers/ports.js';
 
 /**
  * The CLI in-process with profiles: `run(argv, io)` with an AbortController standing in for
@@ -74,17 +75,6 @@ function cli(argv: string[]) {
   };
 }
 
-/** A port the OS just had free (bound and released), for a profile that names a fixed port. */
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
-}
 
 function tempDir(): string {
   const dir = mkdtempSync(join(tmpdir(), 'modbus-emu-cli-'));

@@ -1,10 +1,10 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it, onTestFinished } from 'vitest';
 import { run } from '../../src/cli/run.js';
 import { connectClient } from '../helpers/modbus-client.js';
+import { freePort } from '../helpers/ports.js';
 
 /**
  * The CLI for scripts: --ready-json, --control, --journal, --clock manual, live reload by default
@@ -60,14 +60,6 @@ interface ReadyLine {
   device: string;
   id: string;
   control: string | null;
-}
-/** A port free now (a race with other processes is possible but unlikely on loopback). */
-async function freePort(): Promise<number> {
-  const s = createServer();
-  await new Promise<void>((done) => s.listen(0, '127.0.0.1', done));
-  const { port } = s.address() as { port: number };
-  await new Promise<void>((done) => s.close(() => done()));
-  return port;
 }
 
 const readyLines = (stdout: string): ReadyLine[] => stdout.split('\n').filter(Boolean).map((l) => JSON.parse(l) as ReadyLine);

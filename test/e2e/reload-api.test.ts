@@ -9,6 +9,7 @@ import { loadDevice } from '../../src/runtime/load-device.js';
 import { Runtime } from '../../src/runtime/runtime.js';
 import { testEnv } from '../helpers/env.js';
 import { closeClient, connectClient } from '../helpers/modbus-client.js';
+import { freePort } from '../helpers/ports.js';
 
 /**
  * The fixture API of live reload: `reload()` by file or object, what it keeps and reports, the
@@ -165,14 +166,6 @@ describe('events and the request journal', () => {
   });
 });
 
-/** A port free now (a race with other processes is possible but unlikely on loopback). */
-async function freePort(): Promise<number> {
-  const s = createServer();
-  await new Promise<void>((done) => s.listen(0, '127.0.0.1', done));
-  const { port } = s.address() as { port: number };
-  await new Promise<void>((done) => s.close(() => done()));
-  return port;
-}
 
 describe('a reload that changes server.port', () => {
   async function runtimeFor(text: string, pinned: { port?: number } = {}) {
