@@ -10,7 +10,7 @@ import type { DeviceEntry, Entry, Plan } from './plan.js';
 import { Reporter } from './report.js';
 
 /** The unit ids each device entry of the plan answers (the default device: every id nobody lists). */
-export function idsOf(plan: Plan): Map<Entry, number[]> {
+function idsOf(plan: Plan): Map<Entry, number[]> {
   const ids = new Map<Entry, number[]>();
   const listed = new Set<number>();
   for (const e of plan.entries) {

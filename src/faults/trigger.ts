@@ -90,7 +90,7 @@ export function fires(t: TriggerSpec, c: RuleCounters, stream: string, env: Trig
 }
 
 /** The number of the window `now` falls in (0, 1, …), or -1 outside every window. */
-export function windowAt(w: NonNullable<TriggerSpec['window']>, now: number): number {
+function windowAt(w: NonNullable<TriggerSpec['window']>, now: number): number {
   if (now < w.after) return -1;
   const since = now - w.after;
   if (!Number.isFinite(w.every)) return since < w.for ? 0 : -1;

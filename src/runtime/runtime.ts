@@ -189,8 +189,8 @@ export class Runtime extends EventEmitter<RuntimeEvents> {
   }
 
   /**
-   * Returns the served device to its initial state (CompiledProfile.reset): storage, generators
-   * and random streams; time in expressions counts from now. Connections stay open. A device
+   * Returns the served device to its initial state (CompiledProfile.reset): storage, generators,
+   * random streams and fault-rule counters; time in expressions counts from now. Connections stay open. A device
    * that is not a compiled profile (the in-memory one) has nothing to reset.
    */
   reset(): void {
@@ -230,13 +230,6 @@ export class Runtime extends EventEmitter<RuntimeEvents> {
     return true;
   }
 
-  /**
-   * Clears the counters of every fault rule (every Nth, first/after N, probability draws): the
-   * rules start over as if no request had come. Only the fault rules' part of a reset.
-   */
-  resetFaults(): void {
-    if (isCompiled(this.current)) this.current.faults.reset();
-  }
 
   /** Compiles `rule` for `device` and adds it; returns the engine's remover. */
   private addRule(device: ServedDevice, rule: object): () => void {
