@@ -83,18 +83,34 @@ export function compileExpression(text: string, names: Names): CompileExpression
 
   /** Where `word` first appears as a whole name in the text (for messages), else 0. */
   const at = (word: string, call = false): number => {
-    const escaped = word.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-    const m = new RegExp(`(?<![\\w$.])${escaped}(?![\\w$])${call ? '\\s*\\(' : ''}`).exec(text);
-    return m?.index ?? 0;
+    // A search, not a RegExp built from the word: a name can be as long as the text.
+    const isName = (c: string | undefined): boolean => c !== undefined && /[\w$]/.test(c);
+    for (let i = text.indexOf(word); i !== -1; i = text.indexOf(word, i + 1)) {
+      const before = text[i - 1];
+      let end = i + word.length;
+      if (before === '.' || isName(before) || isName(text[end])) continue;
+      if (call) {
+        while (text[end] === ' ' || text[end] === '\t') end++;
+        if (text[end] !== '(') continue;
+      }
+      return i;
+    }
+    return 0;
   };
 
+  /** `status.fault` for that member chain; undefined for anything else. A loop: jsep parses `a.b.c…` of any length. */
   const dotted = (node: Node): string | undefined => {
-    if (node.type === 'Identifier') return (node as jsep.Identifier).name;
-    if (node.type !== 'MemberExpression') return undefined;
-    const m = node as jsep.MemberExpression;
-    if (m.computed || m.property.type !== 'Identifier') return undefined;
-    const owner = dotted(m.object);
-    return owner === undefined ? undefined : `${owner}.${(m.property as jsep.Identifier).name}`;
+    const names: string[] = [];
+    let n = node;
+    while (n.type === 'MemberExpression') {
+      const m = n as jsep.MemberExpression;
+      if (m.computed || m.property.type !== 'Identifier') return undefined;
+      names.push((m.property as jsep.Identifier).name);
+      n = m.object;
+    }
+    if (n.type !== 'Identifier') return undefined;
+    names.push((n as jsep.Identifier).name);
+    return names.reverse().join('.');
   };
 
   const variable = (name: string): Evaluate | undefined => {
@@ -153,6 +169,27 @@ export function compileExpression(text: string, names: Names): CompileExpression
     return apply(builtin, site, args);
   };
 
+  /**
+   * A binary operation and the ones down its left side (`1+1+…+1` is 5,000 of them, which jsep
+   * parses by a loop): walked by a loop, so no length of chain exhausts the stack here, and
+   * evaluated by a loop when long (compileChain), so not at run time either.
+   */
+  const chain = (top: jsep.BinaryExpression): Evaluate => {
+    const spine: jsep.BinaryExpression[] = [];
+    let n: Node = top;
+    for (; n.type === 'BinaryExpression'; n = (n as jsep.BinaryExpression).left) spine.push(n as jsep.BinaryExpression);
+    // Left to right, as written: the first mistake is reported, and call sites are numbered in order.
+    const base = compile(n);
+    const links: Link<Evaluate>[] = [];
+    for (let i = spine.length - 1; i >= 0; i--) {
+      const b = spine[i]!;
+      const op = b.operator === '&&' || b.operator === '||' ? b.operator : Object.hasOwn(BINARY, b.operator) ? BINARY[b.operator] : undefined;
+      if (!op) throw new Refused(`unknown operator ${b.operator}`, Math.max(0, text.indexOf(b.operator)));
+      links.push({ operator: b.operator, op, right: compile(b.right) });
+    }
+    return compileChain(base, links);
+  };
+
   const compile = (node: Node): Evaluate => {
     switch (node.type) {
       case 'Literal': {
@@ -177,21 +214,8 @@ export function compileExpression(text: string, names: Names): CompileExpression
         if (u.operator === '-') return (f) => -a(f);
         return (f) => op(a(f));
       }
-      case 'BinaryExpression': {
-        const b = node as jsep.BinaryExpression;
-        const a = compile(b.left);
-        const c = compile(b.right);
-        if (b.operator === '&&') return (f) => (truth(a(f)) ? c(f) : 0);
-        if (b.operator === '||') {
-          return (f) => {
-            const x = a(f);
-            return truth(x) ? x : c(f);
-          };
-        }
-        const op = Object.hasOwn(BINARY, b.operator) ? BINARY[b.operator] : undefined;
-        if (!op) throw new Refused(`unknown operator ${b.operator}`, Math.max(0, text.indexOf(b.operator)));
-        return binary(b.operator, op, a, c);
-      }
+      case 'BinaryExpression':
+        return chain(node as jsep.BinaryExpression);
       case 'ConditionalExpression': {
         const c = node as jsep.ConditionalExpression;
         const test = compile(c.test);
@@ -224,6 +248,57 @@ function constant(v: number): Evaluate {
   const e: Evaluate = () => v;
   CONSTANTS.set(e, v);
   return e;
+}
+
+/** One operation of a chain: the operator, its function (`&&` and `||` short-circuit) and its right side. */
+interface Link<R> {
+  readonly operator: string;
+  readonly op: ((a: number, b: number) => number) | '&&' | '||';
+  readonly right: R;
+}
+
+/** Chains up to this long nest closures (each operator its own, fastest); longer ones loop. */
+const NESTED_CHAIN = 16;
+
+/**
+ * `base op1 r1 op2 r2 …` evaluated left to right. The constant start folds; then short chains
+ * become nested closures and long ones one loop over the rest, so evaluating never recurses
+ * deeper than NESTED_CHAIN per chain.
+ */
+function compileChain(base: Evaluate, links: readonly Link<Evaluate>[]): Evaluate {
+  let acc = base;
+  let i = 0;
+  for (; i < links.length && CONSTANTS.has(acc) && CONSTANTS.has(links[i]!.right); i++) acc = link(acc, links[i]!);
+  if (links.length - i <= NESTED_CHAIN) {
+    for (; i < links.length; i++) acc = link(acc, links[i]!);
+    return acc;
+  }
+  const start = acc;
+  const rest = links.slice(i);
+  const ops = rest.map((l) => l.op);
+  const rights = rest.map((l) => l.right);
+  return (f) => {
+    let x = start(f);
+    for (let k = 0; k < ops.length; k++) {
+      const op = ops[k]!;
+      if (op === '&&') x = truth(x) ? rights[k]!(f) : 0;
+      else if (op === '||') x = truth(x) ? x : rights[k]!(f);
+      else x = op(x, rights[k]!(f));
+    }
+    return x;
+  };
+}
+
+function link(a: Evaluate, l: Link<Evaluate>): Evaluate {
+  const c = l.right;
+  if (l.op === '&&') return (f) => (truth(a(f)) ? c(f) : 0);
+  if (l.op === '||') {
+    return (f) => {
+      const x = a(f);
+      return truth(x) ? x : c(f);
+    };
+  }
+  return binary(l.operator, l.op, a, c);
 }
 
 /**

@@ -31,10 +31,56 @@ export type ParseResult = { readonly ok: true; readonly node: Node } | { readonl
  */
 export function parseExpression(text: string): ParseResult {
   if (text.trim() === '') return { ok: false, error: { message: 'the expression is empty', index: 0 } };
+  const deep = tooDeepAt(text);
+  if (deep !== undefined) return { ok: false, error: { message: `the expression nests more than ${MAX_EXPRESSION_NESTING} levels deep here (parentheses, conditionals, ** and unary operators together)`, index: deep } };
   try {
     return { ok: true, node: jsep(text) };
   } catch (error) {
     const e = error as Error & { index?: number; description?: string };
     return { ok: false, error: { message: e.description ?? e.message, index: typeof e.index === 'number' ? e.index : 0 } };
   }
+}
+
+/**
+ * How deeply an expression may nest: parentheses and brackets open, conditionals (`?`) and `**`
+ * so far, and unary operators in a row, counted together. jsep parses those by recursion (about
+ * 2,000 levels exhaust the stack); chains of left-associative operators (`1+1+…+1`) it parses by
+ * a loop, and they are not limited.
+ */
+export const MAX_EXPRESSION_NESTING = 256;
+
+/**
+ * The index where `text` passes MAX_EXPRESSION_NESTING, or undefined. One pass over the text,
+ * an upper bound of jsep's recursion rather than its exact depth (a `?` or `**` counts for the
+ * rest of the text), so jsep never meets an expression that could exhaust the stack.
+ */
+function tooDeepAt(text: string): number | undefined {
+  let open = 0;
+  let lasting = 0;
+  let unary = 0;
+  let operand = false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i]!;
+    if (c === ' ' || c === '\t' || c === '\n' || c === '\r') continue;
+    if (c === '(' || c === '[') {
+      open++;
+      operand = false;
+    } else if (c === ')' || c === ']') {
+      open = Math.max(0, open - 1);
+      operand = true;
+    } else if (c === '?' || (c === '*' && text[i + 1] === '*')) {
+      lasting++;
+      operand = false;
+      if (c === '*') i++;
+    } else if (!operand && (c === '-' || c === '+' || c === '!' || c === '~')) {
+      unary++;
+    } else if (/[\w$.]/.test(c)) {
+      operand = true;
+      unary = 0;
+    } else {
+      operand = false;
+    }
+    if (open + lasting + unary > MAX_EXPRESSION_NESTING) return i;
+  }
+  return undefined;
 }

@@ -23,6 +23,8 @@ export type DiagnosticCode =
   | 'E_UNIT_BROADCAST' | 'E_UNIT_DUPLICATE' | 'E_UNIT_RANGE' | 'E_UNIT_SOURCE' | 'E_UNKNOWN_BIT'
   | 'E_UNKNOWN_REFERENCE' | 'E_UNKNOWN_TEMPLATE' | 'E_VALUE_CONFLICT' | 'E_VALUE_ENUM' | 'E_VALUE_RANGE' | 'E_VALUE_TYPE'
   | 'E_ENUM_STRICT' | 'E_EXPRESSION' | 'E_GENERATE_CYCLE' | 'E_FAULT_DUPLICATE' | 'E_FAULT_POINT' | 'E_FAULT_RANGE'
+  /** Past a bound of limits.ts: nesting too deep, a file too large or not a regular file, an include outside the folder allowed. */
+  | 'E_TOO_DEEP' | 'E_FILE_TOO_LARGE' | 'E_FILE_TYPE' | 'E_INCLUDE_OUTSIDE'
   /** A warning (Reporter.warn), never an error: a fault rule that can never match. */
   | 'W_FAULT_NEVER_MATCHES';
 
@@ -50,6 +52,11 @@ export function formatPath(segments: readonly (string | number)[]): string {
   let out = '';
   for (const s of segments) out += typeof s === 'number' ? `[${s}]` : out ? `.${s}` : s;
   return out;
+}
+
+/** The one diagnostic for maps and lists nested past MAX_PROFILE_DEPTH (limits.ts), at `path`. */
+export function tooDeep(path: readonly (string | number)[], maxDepth: number, location?: SourceLocation): Diagnostic {
+  return { code: 'E_TOO_DEEP', message: `maps and lists nest more than ${maxDepth} levels deep here: a profile may nest at most ${maxDepth}`, path: formatPath(path), ...(location && { location }) };
 }
 
 /** Thrown only at the API edge (startEmulator) to carry every diagnostic at once. */

@@ -1,9 +1,10 @@
 import { dirname, resolve } from 'node:path';
-import type { Diagnostic, SourceLocation } from './diagnostics.js';
+import { tooDeep, type Diagnostic, type SourceLocation } from './diagnostics.js';
 import { resolveIncludes } from './includes.js';
 import type { LoadedProfile, LoadResult } from './loaded.js';
 import { pruneInvalid } from './prune.js';
 import type { ErrorObject } from 'ajv';
+import { MAX_PROFILE_DEPTH } from './limits.js';
 import { isRecord } from './one-of.js';
 import { parseYaml } from './parse-yaml.js';
 import { plainCopy } from './plain-copy.js';
@@ -72,7 +73,9 @@ export async function loadProfileText(text: string, file: string, options: LoadT
  * `locate()` returns undefined for its own objects, and includes resolve against `cwd`.
  */
 export async function loadProfileObject(value: unknown, options: LoadObjectOptions = {}): Promise<LoadResult> {
-  return check(plainCopy(value), {
+  const copy = plainCopy(value);
+  if (!copy.ok) return { ok: false, diagnostics: [tooDeep(copy.tooDeep, MAX_PROFILE_DEPTH)] };
+  return check(copy.value, {
     file: options.name ?? '<profile>',
     sourceMap: new SourceMap(),
     diagnostics: [],

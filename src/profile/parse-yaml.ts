@@ -1,6 +1,7 @@
 import { LineCounter, parseDocument } from 'yaml';
 import type { YAMLError } from 'yaml';
-import type { Diagnostic, SourceLocation } from './diagnostics.js';
+import { tooDeep, type Diagnostic, type SourceLocation } from './diagnostics.js';
+import { MAX_PROFILE_DEPTH } from './limits.js';
 import { toLocation, type SourceMap, type SourceText } from './source-map.js';
 import { YamlToJs } from './yaml-to-js.js';
 
@@ -31,7 +32,9 @@ export function parseYaml(text: string, file: string, sourceMap: SourceMap): Par
     prettyErrors: false,
   });
   const source: SourceText = { file, lineCounter };
-  const syntax = doc.errors.map((e) => yamlDiagnostic(e, source));
+  // Running out of stack is reported where each unwinding level caught it: once is enough.
+  const errors = doc.errors.filter((e, i, all) => e.code !== 'RESOURCE_EXHAUSTION' || all.findIndex((x) => x.code === e.code) === i);
+  const syntax = errors.map((e) => yamlDiagnostic(e, source));
   // A profile is data, so anything YAML had to guess at is a mistake. Tags it could not resolve
   // are reported by the converter, once, as the value the schema expected (see non-plain.ts).
   const warnings = doc.warnings.filter((e) => e.code !== 'TAG_RESOLVE_FAILED').map((e) => yamlDiagnostic(e, source));
@@ -40,6 +43,8 @@ export function parseYaml(text: string, file: string, sourceMap: SourceMap): Par
 
   const diagnostics: Diagnostic[] = [...warnings];
   const value = new YamlToJs(doc, source, sourceMap, diagnostics).convert(doc.contents, []);
+  // Like a syntax error: what is left of a document cut off at its depth limit only produces echoes.
+  if (diagnostics.some((d) => d.code === 'E_TOO_DEEP')) return { value: undefined, empty: false, diagnostics };
   const rootLocation = toLocation({ source, offset: doc.contents.range[0] });
   return { value, empty: false, rootLocation, diagnostics };
 }
@@ -54,6 +59,9 @@ function yamlDiagnostic(error: YAMLError, source: SourceText): Diagnostic {
       location,
     };
   }
+  // yaml composes nested collections recursively and reports running out of stack as this code:
+  // far deeper than a profile may nest (limits.ts), so it is that diagnostic.
+  if (error.code === 'RESOURCE_EXHAUSTION') return tooDeep([], MAX_PROFILE_DEPTH, location);
   return { code: 'E_YAML_SYNTAX', message: sentence(error.message), path: '', location };
 }
 

@@ -1,6 +1,7 @@
 import { isAlias, isMap, isScalar, isSeq } from 'yaml';
 import type { Document, Node, YAMLMap, YAMLSeq } from 'yaml';
-import { formatPath, type Diagnostic, type DiagnosticCode } from './diagnostics.js';
+import { formatPath, tooDeep, type Diagnostic, type DiagnosticCode } from './diagnostics.js';
+import { MAX_PROFILE_DEPTH } from './limits.js';
 import { jsonNumber } from './non-finite.js';
 import { nonPlainTag, notPlain } from './non-plain.js';
 import { toLocation, type Anchor, type SourceMap, type SourceText } from './source-map.js';
@@ -34,9 +35,15 @@ export class YamlToJs {
     const nonPlain = this.nonPlain(node);
     if (nonPlain !== undefined) return notPlain(nonPlain);
     if (isScalar(node)) return typeof node.value === 'number' ? jsonNumber(node.value) : node.value;
-    if (isMap(node)) return this.memo.get(node) ?? this.convertMap(node, path);
-    if (isSeq(node)) return this.memo.get(node) ?? this.convertSeq(node, path);
-    return null;
+    if (!isMap(node) && !isSeq(node)) return null;
+    const done = this.memo.get(node);
+    if (done !== undefined) return done;
+    // Depth-counted (the path is one segment per map or list around the node), so no nesting can exhaust the stack.
+    if (path.length >= MAX_PROFILE_DEPTH) {
+      this.diagnostics.push(tooDeep(path, MAX_PROFILE_DEPTH, toLocation(this.anchor(node.range?.[0] ?? 0))));
+      return null;
+    }
+    return isMap(node) ? this.convertMap(node, path) : this.convertSeq(node, path);
   }
 
   /** `!!binary`, `!!set`, an unknown tag...: see non-plain.ts. */
