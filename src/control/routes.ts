@@ -4,7 +4,8 @@ import { ManualClock } from '../runtime/clock.js';
 import type { JournalFilter } from '../runtime/journal.js';
 
 import type { ControlContext, ControlledDevice } from './context.js';
-import { attempt, ControlError } from './errors.js';
+import { BadRequestError, ConflictError, NotFoundError } from '../errors.js';
+import { ControlError } from './errors.js';
 
 /** JSON Schema (draft 7, as fastify's ajv and OpenAPI 3.0 read it). */
 export type Schema = Record<string, unknown>;
@@ -19,8 +20,8 @@ export interface RouteRequest {
 /**
  * One route of the control channel: fastify serves it with these schemas (ajv validates params,
  * query and body), and the OpenAPI document is written from the same entry. Adding a route is
- * adding an entry to `ROUTES`. A handler returns the JSON body (status 200, or `status`), or throws
- * a ControlError for a 4xx.
+ * adding an entry to `ROUTES`. A handler returns the JSON body (status 200), or throws a typed
+ * error (src/errors.ts) or a ControlError for a 4xx (control/errors.ts maps them).
  */
 export interface Route {
   /** The OpenAPI operationId: what generated clients name the call. */
@@ -104,7 +105,7 @@ export const ROUTES: readonly Route[] = [
     response: object({ name: { type: 'string' }, value: POINT_VALUE }),
     handler: (r, c) => {
       const u = unit(c, r);
-      return { name: r.params.name, value: json(attempt(() => u.read(r.params.name!))) };
+      return { name: r.params.name, value: json(u.read(r.params.name!)) };
     },
   },
   {
@@ -119,7 +120,7 @@ export const ROUTES: readonly Route[] = [
     handler: (r, c) => {
       const u = unit(c, r);
       const { value } = r.body as { value: PointValue };
-      attempt(() => u.write(r.params.name!, value));
+      u.write(r.params.name!, value);
       return { name: r.params.name, value: json(u.read(r.params.name!)) };
     },
   },
@@ -136,7 +137,7 @@ export const ROUTES: readonly Route[] = [
       const u = unit(c, r);
       const address = Number(r.params.address);
       const quantity = r.query.quantity as number;
-      return { table: r.params.table, address, values: attempt(() => u.readTable(r.params.table as never, address, quantity)) };
+      return { table: r.params.table, address, values: u.readTable(r.params.table as never, address, quantity) };
     },
   },
   {
@@ -152,7 +153,7 @@ export const ROUTES: readonly Route[] = [
       const u = unit(c, r);
       const address = Number(r.params.address);
       const { values } = r.body as { values: (number | boolean)[] };
-      attempt(() => u.writeTable(r.params.table as never, address, values));
+      u.writeTable(r.params.table as never, address, values);
       return { table: r.params.table, address, values: u.readTable(r.params.table as never, address, values.length) };
     },
   },
@@ -171,7 +172,7 @@ export const ROUTES: readonly Route[] = [
       const result = await d.runtime.reload(profile);
       if (result.ok) return { ok: true, changes: result.changes, handOver: result.handOver ?? null };
       const diagnostics = result.diagnostics.map((x) => ({ ...x, text: formatDiagnostic(x) }));
-      throw Object.assign(new ControlError(422, result.error?.message ?? `the profile has ${diagnostics.length} problem(s); the device served so far goes on`), { diagnostics });
+      throw new ControlError(422, result.error?.message ?? `the profile has ${diagnostics.length} problem(s); the device served so far goes on`, diagnostics);
     },
   },
   {
@@ -252,11 +253,9 @@ export const ROUTES: readonly Route[] = [
       try {
         runtime.inject(rule);
       } catch (error) {
-        if (error instanceof ProfileError) {
-          const diagnostics = error.diagnostics.map((x) => ({ ...x, text: formatDiagnostic(x) }));
-          throw Object.assign(new ControlError(422, `the rule has ${diagnostics.length} problem(s)`), { diagnostics });
-        }
-        throw new ControlError(409, (error as Error).message);
+        if (!(error instanceof ProfileError)) throw error;
+        const diagnostics = error.diagnostics.map((x) => ({ ...x, text: formatDiagnostic(x) }));
+        throw new ControlError(422, `the rule has ${diagnostics.length} problem(s)`, diagnostics);
       }
       return { name: rule.name, injected: runtime.injectedRules };
     },
@@ -271,7 +270,7 @@ export const ROUTES: readonly Route[] = [
     response: object({ removed: { type: 'string' }, injected: { type: 'array', items: { type: 'string' } } }),
     handler: (r, c) => {
       const { runtime } = device(c, r.params.device!);
-      if (!runtime.eject(r.params.name!)) throw new ControlError(404, `no injected fault rule named ${r.params.name}; injected: ${runtime.injectedRules.join(', ') || 'none'}`);
+      if (!runtime.eject(r.params.name!)) throw new NotFoundError(`no injected fault rule named ${r.params.name}; injected: ${runtime.injectedRules.join(', ') || 'none'}`);
       return { removed: r.params.name, injected: runtime.injectedRules };
     },
   },
@@ -293,7 +292,7 @@ export const ROUTES: readonly Route[] = [
     body: object({ ms: { type: 'number', minimum: 0 } }, ['ms']),
     response: object({ now: { type: 'number' }, manual: { type: 'boolean' } }),
     handler: (r, c) => {
-      if (!(c.clock instanceof ManualClock)) throw new ControlError(409, 'the emulator clock runs on real time: start modbus-emu with --clock manual to advance it');
+      if (!(c.clock instanceof ManualClock)) throw new ConflictError('the emulator clock runs on real time: start modbus-emu with --clock manual to advance it');
       c.clock.advance((r.body as { ms: number }).ms);
       return clockState(c);
     },
@@ -308,7 +307,7 @@ export const ROUTES: readonly Route[] = [
     response: object({ now: { type: 'number' }, manual: { type: 'boolean' }, timeScale: { type: 'number' } }),
     handler: (r, c) => {
       const clock = c.clock as Partial<{ setTimeScale(k: number): void }>;
-      if (typeof clock.setTimeScale !== 'function') throw new ControlError(409, 'the emulator clock is manual: advance it with POST /clock/advance');
+      if (typeof clock.setTimeScale !== 'function') throw new ConflictError('the emulator clock is manual: advance it with POST /clock/advance');
       clock.setTimeScale((r.body as { timeScale: number }).timeScale);
       return clockState(c);
     },
@@ -317,13 +316,13 @@ export const ROUTES: readonly Route[] = [
 
 function device(c: ControlContext, id: string): ControlledDevice {
   const found = c.devices.find((d) => d.id === id);
-  if (!found) throw new ControlError(404, `no device "${id}"; devices: ${c.devices.map((d) => d.id).join(', ')}`);
+  if (!found) throw new NotFoundError(`no device "${id}"; devices: ${c.devices.map((d) => d.id).join(', ')}`);
   return found;
 }
 
 function compiled(runtime: Runtime): CompiledProfile {
   const d = runtime.device as Partial<CompiledProfile>;
-  if (!d.units) throw new ControlError(409, `${runtime.label} is not a profile (the in-memory device has no points; use its tables through Modbus)`);
+  if (!d.units) throw new ConflictError(`${runtime.label} is not a profile (the in-memory device has no points; use its tables through Modbus)`);
   return d as CompiledProfile;
 }
 
@@ -333,16 +332,16 @@ function unit(c: ControlContext, r: RouteRequest): CompiledUnit {
   const unitId = (r.query.unitId ?? (r.body as { unitId?: number } | undefined)?.unitId) as number | undefined;
   if (unitId !== undefined) {
     const u = d.unit(unitId);
-    if (!u) throw new ControlError(404, `${d.name}: no device answers unit id ${unitId}`);
+    if (!u) throw new NotFoundError(`${d.name}: no device answers unit id ${unitId}`);
     return u;
   }
   if (d.units.length === 1) return d.units[0]!;
-  throw new ControlError(400, `${d.name} has ${d.units.length} units: give unitId to say which`);
+  throw new BadRequestError(`${d.name} has ${d.units.length} units: give unitId to say which`);
 }
 
 function journalOf(d: ControlledDevice) {
   const journal = d.runtime.journal;
-  if (!journal) throw new ControlError(409, `${d.id} keeps no journal: start modbus-emu with --journal`);
+  if (!journal) throw new ConflictError(`${d.id} keeps no journal: start modbus-emu with --journal`);
   return journal;
 }
 

@@ -2,7 +2,7 @@ import { fastify, type FastifyError, type FastifyInstance } from 'fastify';
 import { hostPort } from '../runtime/runtime.js';
 import type { Logger } from '../log.js';
 import type { ControlContext } from './context.js';
-import { ControlError } from './errors.js';
+import { ControlError, statusOf } from './errors.js';
 import { OPENAPI_PATH, openApiDocument } from './openapi.js';
 import { ROUTES, type Route } from './routes.js';
 
@@ -61,9 +61,11 @@ export function buildControl(options: Omit<ControlOptions, 'host' | 'port'>): Fa
   app.setNotFoundHandler((request, reply) => {
     void reply.code(404).send({ error: 'Not Found', message: `no route ${request.method} ${request.url} (GET ${OPENAPI_PATH} lists them)` });
   });
-  app.setErrorHandler((error: FastifyError & { diagnostics?: unknown }, request, reply) => {
-    if (error instanceof ControlError) {
-      void reply.code(error.statusCode).send({ error: statusText(error.statusCode), message: error.message, ...(error.diagnostics !== undefined && { diagnostics: error.diagnostics }) });
+  app.setErrorHandler((error: FastifyError, request, reply) => {
+    const refused = statusOf(error);
+    if (refused !== undefined) {
+      const diagnostics = error instanceof ControlError ? error.diagnostics : undefined;
+      void reply.code(refused).send({ error: statusText(refused), message: error.message, ...(diagnostics !== undefined && { diagnostics }) });
       return;
     }
     if (error.validation) {
@@ -75,6 +77,7 @@ export function buildControl(options: Omit<ControlOptions, 'host' | 'port'>): Fa
       void reply.code(status).send({ error: statusText(status), message: error.message });
       return;
     }
+    // Our own fault: logged once with its stack; the client gets the sentence, not the stack.
     options.logger.log('error', `control: ${request.method} ${request.url} failed: ${error.stack ?? error.message}`);
     void reply.code(500).send({ error: 'Internal Server Error', message: error.message });
   });
@@ -86,5 +89,5 @@ const servedRoutes = new WeakMap<FastifyInstance, readonly { method: string; url
 export const routesOf = (app: FastifyInstance): readonly { method: string; url: string }[] => servedRoutes.get(app) ?? [];
 
 function statusText(status: number): string {
-  return ({ 400: 'Bad Request', 404: 'Not Found', 405: 'Method Not Allowed', 409: 'Conflict', 413: 'Payload Too Large', 415: 'Unsupported Media Type', 422: 'Unprocessable Entity' } as Record<number, string>)[status] ?? 'Error';
+  return ({ 400: 'Bad Request', 401: 'Unauthorized', 403: 'Forbidden', 404: 'Not Found', 405: 'Method Not Allowed', 409: 'Conflict', 413: 'Payload Too Large', 415: 'Unsupported Media Type', 422: 'Unprocessable Entity' } as Record<number, string>)[status] ?? 'Error';
 }

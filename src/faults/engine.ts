@@ -8,6 +8,7 @@ import { candidates, createBucket, type Bucket } from './buckets.js';
 import type { Matcher } from './match.js';
 import { ACTIONS } from './registry.js';
 import { fires, RuleCounters, type TriggerEnv, type TriggerSpec } from './trigger.js';
+import { ConflictError } from '../errors.js';
 
 /** A rule as compiled from a profile or the API: what the engine indexes and runs. */
 export interface RuleDefinition {
@@ -66,7 +67,7 @@ export class FaultEngine implements FaultSet {
 
   /** Adds a rule in front of the profile's (after earlier injected ones); returns its remover. */
   inject(definition: RuleDefinition): () => void {
-    if (this.has(definition.name)) throw new Error(`a fault rule named ${definition.name} exists already`);
+    if (this.has(definition.name)) throw new ConflictError(`a fault rule named ${definition.name} exists already`);
     const rule = this.build(definition);
     this.injected.push(rule);
     this.reindex();

@@ -1,4 +1,5 @@
 import type { Table } from '../device/data-source.js';
+import { BadRequestError } from '../errors.js';
 
 /** The tables as profiles name them (`table: holding`). */
 export type ProfileTableName = 'coil' | 'discreteInput' | 'holding' | 'input';
@@ -25,7 +26,7 @@ const TABLES = new Map<string, Table>([...Object.entries(TABLE_OF), ...Object.va
 export function tableOf(name: unknown): Table {
   const table = typeof name === 'string' ? TABLES.get(name) : undefined;
   if (table === undefined) {
-    throw new Error(`${typeof name === 'string' ? JSON.stringify(name) : String(name)} is not a table: use ${Object.keys(TABLE_OF).join(', ')} (or ${Object.values(TABLE_OF).join(', ')})`);
+    throw new BadRequestError(`${typeof name === 'string' ? JSON.stringify(name) : String(name)} is not a table: use ${Object.keys(TABLE_OF).join(', ')} (or ${Object.values(TABLE_OF).join(', ')})`);
   }
   return table;
 }

@@ -9,6 +9,7 @@ import { isBitTable, type PointModel } from './point-model.js';
 import { DeviceStore } from './store.js';
 import { tableOf, type TableName } from './table-names.js';
 import type { CompiledUnit, PointValue } from './types.js';
+import { BadRequestError, NotFoundError } from '../errors.js';
 
 /** What the state hand-over needs of a unit, kept out of the public CompiledUnit. */
 export interface UnitInternals {
@@ -39,19 +40,19 @@ export function createUnit(name: string, unitIds: readonly number[], layout: Dev
   };
   const find = (point: string) => {
     const e = layout.byName.get(point);
-    if (!e) throw new Error(`${name} has no point named ${point}`);
+    if (!e) throw new NotFoundError(`${name} has no point named ${point}`);
     return e;
   };
   const wordOf = (p: PointModel): number => decode(p, store.array(p.table), p.address, 0) as number;
   const put = (p: PointModel, value: unknown): void => {
     const problem = encode(p, value, scaleFactorOf(p), scratch, 0);
-    if (problem) throw new RangeError(`${p.name}: ${problem.message}`);
+    if (problem) throw new BadRequestError(`${p.name}: ${problem.message}`);
     store.own(p.table).set(scratch.subarray(0, p.size), p.address);
   };
   const checkRange = (table: TableName, address: number, quantity: number): void => {
-    if (!Number.isInteger(address) || address < 0 || address > 0xffff) throw new RangeError(`${table}: address ${String(address)} is not an integer 0..65535`);
-    if (!Number.isInteger(quantity) || quantity < 0) throw new RangeError(`${table}: quantity ${String(quantity)} is not a whole number`);
-    if (address + quantity > 0x10000) throw new RangeError(`${table}: ${quantity} from address ${address} run past address 65535`);
+    if (!Number.isInteger(address) || address < 0 || address > 0xffff) throw new BadRequestError(`${table}: address ${String(address)} is not an integer 0..65535`);
+    if (!Number.isInteger(quantity) || quantity < 0) throw new BadRequestError(`${table}: quantity ${String(quantity)} is not a whole number`);
+    if (address + quantity > 0x10000) throw new BadRequestError(`${table}: ${quantity} from address ${address} run past address 65535`);
   };
 
   const unit: CompiledUnit = {
@@ -83,11 +84,11 @@ export function createUnit(name: string, unitIds: readonly number[], layout: Dev
       if ('word' in e) {
         const v = typeof value === 'boolean' && e.width === 1 ? Number(value) : value;
         if (typeof v !== 'number' || !Number.isInteger(v) || v < 0 || v > 2 ** e.width - 1) {
-          throw new RangeError(`${point}: ${String(value)} does not fit ${e.width === 1 ? 'a bit' : `${e.width} bits`}`);
+          throw new BadRequestError(`${point}: ${String(value)} does not fit ${e.width === 1 ? 'a bit' : `${e.width} bits`}`);
         }
         put(e.word, setBits(wordOf(e.word), e.bit, e.width, v));
       } else if (e.kind === 'bit') {
-        if (value !== true && value !== false && value !== 0 && value !== 1) throw new RangeError(`${point}: ${String(value)} is not a boolean`);
+        if (value !== true && value !== false && value !== 0 && value !== 1) throw new BadRequestError(`${point}: ${String(value)} is not a boolean`);
         store.own(e.table)[e.address] = value ? 1 : 0;
       } else {
         put(e, value);
@@ -102,12 +103,12 @@ export function createUnit(name: string, unitIds: readonly number[], layout: Dev
     },
     writeTable(name: TableName, address: number, values: readonly (number | boolean)[]): void {
       const table = tableOf(name);
-      if (!Array.isArray(values)) throw new TypeError(`${name}: values must be an array of raw ${isBitTable(table) ? 'bits' : 'registers'}`);
+      if (!Array.isArray(values)) throw new BadRequestError(`${name}: values must be an array of raw ${isBitTable(table) ? 'bits' : 'registers'}`);
       checkRange(name, address, values.length);
       const bits = isBitTable(table);
       const max = bits ? 1 : 0xffff;
       for (const v of values) {
-        if (typeof v === 'boolean' ? !bits : !Number.isInteger(v) || v < 0 || v > max) throw new RangeError(`${name}: ${String(v)} is not a raw ${bits ? 'bit' : 'register'} value`);
+        if (typeof v === 'boolean' ? !bits : !Number.isInteger(v) || v < 0 || v > max) throw new BadRequestError(`${name}: ${String(v)} is not a raw ${bits ? 'bit' : 'register'} value`);
       }
       live?.beforeWrite();
       const data = store.own(table);

@@ -11,6 +11,7 @@ import { createEnvironment } from './environment.js';
 import { DEFAULT_JOURNAL_SIZE, type Journal } from './journal.js';
 import { loadDevice } from './load-device.js';
 import { Runtime, type ReloadResult, type RuntimeEvents } from './runtime.js';
+import { BadRequestError, NotFoundError } from '../errors.js';
 
 export interface EmulatorOptions {
   /** A profile file path, or a profile as an object (same format, validated the same way). */
@@ -180,9 +181,9 @@ export async function startEmulator(options: EmulatorOptions, startWatching?: St
 function selectUnit(device: CompiledProfile, where: UnitSelector | undefined): CompiledUnit {
   if (where?.unitId !== undefined) {
     const unit = device.unit(where.unitId);
-    if (!unit) throw new Error(`${device.name}: no device answers unit id ${where.unitId}`);
+    if (!unit) throw new NotFoundError(`${device.name}: no device answers unit id ${where.unitId}`);
     return unit;
   }
   if (device.units.length === 1) return device.units[0]!;
-  throw new Error(`${device.name} has ${device.units.length} units: pass { unitId } to say which`);
+  throw new BadRequestError(`${device.name} has ${device.units.length} units: pass { unitId } to say which`);
 }

@@ -14,6 +14,7 @@ import { describeChanges, formatChanges, type DeviceChanges } from './changes.js
 import { Journal } from './journal.js';
 import { ProfileLoader } from './off-thread-load.js';
 import { recordingHandler, type RequestRecord } from './request-record.js';
+import { ConflictError } from '../errors.js';
 
 /**
  * Listener settings given by the caller (CLI flags, API options). Each one given wins over the
@@ -205,7 +206,7 @@ export class Runtime extends EventEmitter<RuntimeEvents> {
    */
   inject(rule: object): () => void {
     const name = (rule as { name?: unknown }).name;
-    if (typeof name === 'string' && this.injected.has(name)) throw new Error(`a fault rule named ${name} exists already`);
+    if (typeof name === 'string' && this.injected.has(name)) throw new ConflictError(`a fault rule named ${name} exists already`);
     const remove = this.addRule(this.current, rule);
     const entry = { rule, remove };
     this.injected.set(name as string, entry);
@@ -233,7 +234,7 @@ export class Runtime extends EventEmitter<RuntimeEvents> {
 
   /** Compiles `rule` for `device` and adds it; returns the engine's remover. */
   private addRule(device: ServedDevice, rule: object): () => void {
-    if (!isCompiled(device) || !(device.faults instanceof FaultEngine)) throw new Error(`${device.name} is not a compiled profile: fault rules need one`);
+    if (!isCompiled(device) || !(device.faults instanceof FaultEngine)) throw new ConflictError(`${device.name} is not a compiled profile: fault rules need one`);
     const compiled = compileInjectedRule(device, rule);
     if (!compiled.ok) throw new ProfileError(compiled.diagnostics);
     for (const w of compiled.warnings) this.env.logger.log('warn', formatDiagnostic(w));
@@ -291,8 +292,14 @@ export class Runtime extends EventEmitter<RuntimeEvents> {
       return this.reloadFailed({ ok: false, diagnostics: [], files: [], error: new Error(`${this.label} was not loaded from a profile: nothing to reload`) });
     }
     if (this.closing) return { ok: false, diagnostics: [], files: [], error: new Error(`${this.label} is closed`) };
-    this.source = source;
-    const loaded = await this.loader.load(source.profile, source.cwd, this.env);
+    let loaded: Awaited<ReturnType<ProfileLoader['load']>>;
+    try {
+      loaded = await this.loader.load(source.profile, source.cwd, this.env);
+    } catch (error) {
+      // A bug of ours, not the profile's: said once with its stack, and the device goes on.
+      this.env.logger.log('error', `${this.label}: reload failed: ${(error as Error).stack ?? String(error)}`);
+      return this.reloadFailed({ ok: false, diagnostics: [], files: [], error: new Error(`internal error while loading the profile: ${(error as Error).message}`) });
+    }
     if (!loaded.ok) return this.reloadFailed({ ok: false, diagnostics: loaded.diagnostics, files: loaded.files ?? [] });
     // Each step of a reload on the event loop is followed by a turn of it, so clients wait for
     // one step at most (a 10,000-point device: tens of ms each), not for the whole reload.
@@ -304,6 +311,8 @@ export class Runtime extends EventEmitter<RuntimeEvents> {
       const error = await this.rebind(where, next);
       if (error) return this.reloadFailed({ ok: false, diagnostics: [], files: loaded.files, error });
     }
+    // Only a reload that succeeded becomes what a plain reload (and the watcher) reads again.
+    this.source = source;
     // Taking over the state and swapping are one step: a write in between would be lost.
     const handOver = this.swap(next);
     await turn();

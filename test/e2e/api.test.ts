@@ -4,6 +4,7 @@ import { describe, expect, it, onTestFinished } from 'vitest';
 import { ProfileError, startEmulator, type Emulator } from '../../src/index.js';
 import { connectClient as client } from '../helpers/modbus-client.js';
 import { ManualClock } from '../../src/runtime/clock.js';
+import { BadRequestError, NotFoundError } from '../../src/errors.js';
 
 /**
  * The API as another project's test suite uses it: a profile object, port 0, a Modbus client of
@@ -125,20 +126,22 @@ describe('startEmulator with a profile object', () => {
     expect(emulator.read('setpoint')).toBe(45.6);
   });
 
-  it('a wrong table name is an Error listing the valid ones; a bad range or value a RangeError', async () => {
+  it('a wrong table name, a bad range or value is a BadRequestError (a RangeError) that says what is wrong', async () => {
     const emulator = await start(BOILER);
     const anyTable = (name: unknown) => name as 'holding'; // what a JavaScript caller can pass
     for (const name of ['holdings', 'Holding', '', undefined, 3]) {
       expect(() => emulator.readTable(anyTable(name), 0, 1)).toThrow(/is not a table: use coil, discreteInput, holding, input \(or coils, discreteInputs, holdingRegisters, inputRegisters\)/);
       expect(() => emulator.writeTable(anyTable(name), 0, [1])).toThrow(/is not a table/);
     }
-    expect(() => emulator.readTable('holding', -1, 1)).toThrow(new RangeError('holding: address -1 is not an integer 0..65535'));
+    expect(() => emulator.readTable('holding', -1, 1)).toThrow(new BadRequestError('holding: address -1 is not an integer 0..65535'));
     expect(() => emulator.readTable('holding', 1.5, 1)).toThrow(RangeError);
-    expect(() => emulator.readTable('holding', 0, -1)).toThrow(new RangeError('holding: quantity -1 is not a whole number'));
-    expect(() => emulator.readTable('input', 65535, 2)).toThrow(new RangeError('input: 2 from address 65535 run past address 65535'));
-    expect(() => emulator.writeTable('coil', 0, [2])).toThrow(new RangeError('coil: 2 is not a raw bit value'));
+    expect(() => emulator.readTable('holding', 0, -1)).toThrow(new BadRequestError('holding: quantity -1 is not a whole number'));
+    expect(() => emulator.readTable('input', 65535, 2)).toThrow(new BadRequestError('input: 2 from address 65535 run past address 65535'));
+    expect(() => emulator.writeTable('coil', 0, [2])).toThrow(new BadRequestError('coil: 2 is not a raw bit value'));
     expect(() => emulator.writeTable('holding', 0, [0x10000])).toThrow(RangeError);
     expect(() => emulator.writeTable('holding', 0, 'ab' as unknown as number[])).toThrow(/must be an array/);
+    expect(() => emulator.readTable(anyTable('holdings'), 0, 1)).toThrow(BadRequestError);
+    expect(() => emulator.read('nothing')).toThrow(NotFoundError);
   });
 
   it('a relative path is resolved against cwd', async () => {
