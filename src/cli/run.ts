@@ -1,5 +1,6 @@
 import { Command, CommanderError, InvalidArgumentError } from 'commander';
 import { getProfileSchema } from '../profile/load.js';
+import { MAX_DURATION_MS } from '../profile/limits.js';
 import { MAX_SEED } from '../runtime/random.js';
 import { DEFAULT_JOURNAL_SIZE } from '../runtime/journal.js';
 import { DEFAULT_IDLE_TIMEOUT_MS } from '../runtime/runtime.js';
@@ -17,6 +18,13 @@ function parsePort(value: string): number {
 function parseNonNegative(value: string): number {
   const n = Number(value);
   if (value.trim() === '' || !Number.isFinite(n) || n < 0) throw new InvalidArgumentError('must be a number ≥ 0');
+  return n;
+}
+
+/** Seconds, at most what a timer holds (2^31 - 1 ms): a longer wait is refused, not shortened. */
+function parseIdleTimeout(value: string): number {
+  const n = parseNonNegative(value);
+  if (n * 1000 > MAX_DURATION_MS) throw new InvalidArgumentError(`must be at most ${Math.floor(MAX_DURATION_MS / 1000)} seconds (the longest a timer holds); 0 = never`);
   return n;
 }
 
@@ -79,7 +87,7 @@ export async function run(argv: readonly string[], io: CliIo): Promise<number> {
     .option('--host <host>', `address to bind (default: the profile's, else ${DEFAULT_HOST})`)
     .option('-p, --port <port>', `port of the first device, the next ones on the following ports (default: the profile's, else ${DEFAULT_PORT}; 0 picks free ports)`, parsePort)
     .option('-v, --verbose', 'log each request and its outcome (exception and why, or the fault rule that fired); twice (-vv) requests and replies in hex', (_v, previous: number) => previous + 1, 0)
-    .option('--idle-timeout <seconds>', `close connections idle this long; 0 = never (default ${DEFAULT_IDLE_TIMEOUT_MS / 1000})`, parseNonNegative)
+    .option('--idle-timeout <seconds>', `close connections idle this long; 0 = never (default ${DEFAULT_IDLE_TIMEOUT_MS / 1000}, at most ${Math.floor(MAX_DURATION_MS / 1000)})`, parseIdleTimeout)
     .option('--max-connections <n>', 'limit open connections per device (default unlimited)', parseNonNegative)
     .option('--when-full <policy>', 'at the limit: refuse (default) | closeLeastRecentlyActive', parsePolicy)
     .option('--seed <n>', 'seed of every random draw, to replay a run (default: chosen and printed)', parseSeed)

@@ -1,13 +1,14 @@
+import { durationTextMs } from '../profile/duration.js';
+import { MAX_DURATION_MS } from '../profile/limits.js';
 import type { Delay, Duration } from '../profile/types.generated.js';
 import type { RandomSource, Timer } from '../time.js';
 
 /** A Duration of the profile in milliseconds: a number is milliseconds; `250ms`, `1.5s`, `2m`. */
 export function durationMs(d: Duration): number {
   if (typeof d === 'number') return d;
-  const m = /^\s*([0-9]+(?:\.[0-9]+)?)\s*(ms|s|m)\s*$/.exec(d);
-  if (!m) throw new RangeError(`not a duration: ${d}`);
-  const n = Number(m[1]);
-  return m[2] === 'ms' ? n : m[2] === 's' ? n * 1000 : n * 60_000;
+  const ms = durationTextMs(d);
+  if (ms === undefined) throw new RangeError(`not a duration: ${d}`);
+  return ms;
 }
 
 /** The wait of draw `index`, in whole real milliseconds (never negative). */
@@ -19,7 +20,9 @@ export type DelaySampler = (index: number) => number;
  */
 export function delaySampler(spec: Delay, random: RandomSource, stream: string): DelaySampler {
   const u = (index: number, k: 0 | 1): number => random.at(stream, 2 * index + k);
-  const round = (ms: number): number => (ms > 0 ? Math.round(ms) : 0);
+  // A jittered draw past what a timer holds waits the most it can (a declared Duration never gets
+  // there: the schema refuses it), never the 1 ms Node would make of it.
+  const round = (ms: number): number => (ms > 0 ? Math.min(Math.round(ms), MAX_DURATION_MS) : 0);
   if (typeof spec === 'number' || typeof spec === 'string') {
     const ms = round(durationMs(spec));
     return () => ms;

@@ -4,6 +4,7 @@ import { isRecord } from './one-of.js';
 import type { JsonSchema } from './schema.js';
 import { describeValue, patternWords, typesNoun } from './schema-messages.js';
 import { listOf, suggest } from './suggest.js';
+import { MAX_DURATION_MS } from './limits.js';
 
 type Segment = string | number;
 
@@ -79,6 +80,9 @@ export function explainError({ error, path }: Located, at: Locator): Diagnostic 
     case 'minItems':
     case 'maxItems':
       return here('E_SCHEMA_LENGTH', lengthMessage(error.keyword, Number(params.limit)));
+    case 'format':
+      // The one format of the schema: a Duration text longer than a timer holds (limits.ts).
+      return here('E_SCHEMA_RANGE', `${describeValue(data)} is too long a wait: a duration is at most ${MAX_DURATION_MS} ms (about 24.8 days, 35791m)`);
     case 'discriminator':
       return pointType(error, path, at);
     case 'not':

@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { Ajv, type ValidateFunction } from 'ajv';
+import { DURATION_FORMAT, withinDurationLimit } from './duration.js';
 
 export type JsonSchema = { readonly [keyword: string]: unknown };
 
@@ -37,6 +38,8 @@ function compile(json: JsonSchema): ProfileSchema {
     // Errors then carry the failing subschema and value, so `oneOf` failures can be re-examined.
     verbose: true,
   });
+  // A Duration text within what a timer can hold (limits.ts); editors, which do not know the format, ignore it.
+  ajv.addFormat(DURATION_FORMAT, { type: 'string', validate: withinDurationLimit });
   ajv.addSchema(json);
   const id = String(json.$id);
   const pointers = pointersOf(json);

@@ -153,7 +153,7 @@ export type Delay =
       };
     };
 /**
- * A length of time: a number of milliseconds, or a string with a unit: `250ms`, `1.5s`, `2m`.
+ * A length of time: a number of milliseconds, or a string with a unit: `250ms`, `1.5s`, `2m`. At most 2147483647 ms (about 24.8 days, `35791m`), the longest wait a timer holds: a longer one is refused, not shortened.
  *
  * This interface was referenced by `DeviceProfile`'s JSON-Schema
  * via the `definition` "Duration".
@@ -406,7 +406,7 @@ export interface Server {
    */
   port?: number;
   /**
-   * Seconds without a request before a connection is closed; 0 = never (default 60).
+   * Seconds without a request before a connection is closed; 0 = never (default 60); at most 2147483 (the longest a timer holds).
    */
   idleTimeout?: number;
   /**
@@ -961,7 +961,7 @@ export interface FaultAction {
      */
     pieces?: [number, ...number[]];
     /**
-     * A length of time: a number of milliseconds, or a string with a unit: `250ms`, `1.5s`, `2m`.
+     * A length of time: a number of milliseconds, or a string with a unit: `250ms`, `1.5s`, `2m`. At most 2147483647 ms (about 24.8 days, `35791m`), the longest wait a timer holds: a longer one is refused, not shortened.
      */
     gap?: number | string;
   };

@@ -14,7 +14,8 @@ import { describeChanges, formatChanges, type DeviceChanges } from './changes.js
 import { Journal } from './journal.js';
 import { ProfileLoader } from './off-thread-load.js';
 import { recordingHandler, type RequestRecord } from './request-record.js';
-import { ConflictError } from '../errors.js';
+import { BadRequestError, ConflictError } from '../errors.js';
+import { MAX_DURATION_MS } from '../profile/limits.js';
 
 /**
  * Listener settings given by the caller (CLI flags, API options). Each one given wins over the
@@ -114,6 +115,9 @@ export class Runtime extends EventEmitter<RuntimeEvents> {
 
   constructor(options: RuntimeOptions) {
     super();
+    if (options.idleTimeoutMs !== undefined && !(options.idleTimeoutMs <= MAX_DURATION_MS)) {
+      throw new BadRequestError(`idleTimeoutMs ${options.idleTimeoutMs} is longer than a timer holds: at most ${MAX_DURATION_MS} ms (0 = never)`);
+    }
     this.options = options;
     this.env = options.env;
     this.current = options.device;
