@@ -1,6 +1,6 @@
 import { Command, CommanderError, InvalidArgumentError } from 'commander';
 import { getProfileSchema } from '../profile/load.js';
-import { MAX_DURATION_MS } from '../profile/limits.js';
+import { DEFAULT_MAX_FILE_BYTES, MAX_DURATION_MS } from '../profile/limits.js';
 import { MAX_SEED } from '../runtime/random.js';
 import { DEFAULT_JOURNAL_SIZE } from '../runtime/journal.js';
 import { DEFAULT_IDLE_TIMEOUT_MS } from '../runtime/runtime.js';
@@ -26,6 +26,13 @@ function parseIdleTimeout(value: string): number {
   const n = parseNonNegative(value);
   if (n * 1000 > MAX_DURATION_MS) throw new InvalidArgumentError(`must be at most ${Math.floor(MAX_DURATION_MS / 1000)} seconds (the longest a timer holds); 0 = never`);
   return n;
+}
+
+/** Mebibytes, as a byte count: the most read from one profile or included file. */
+function parseFileSize(value: string): number {
+  const n = Number(value);
+  if (value.trim() === '' || !Number.isFinite(n) || n <= 0) throw new InvalidArgumentError('must be a number of MiB > 0 (e.g. 256)');
+  return Math.floor(n * 1024 * 1024);
 }
 
 function parseSeed(value: string): number {
@@ -98,6 +105,7 @@ export async function run(argv: readonly string[], io: CliIo): Promise<number> {
     .option('--journal [size]', `keep the last requests (default ${DEFAULT_JOURNAL_SIZE}) for the control channel`, parseJournal)
     .option('--ready-json', 'print one JSON line per listener on stdout when ready (address, port, device, id, control)')
     .option('--log-format <format>', 'log lines as text (default) or json with timestamps', parseLogFormat)
+    .option('--max-file-size <MiB>', `read at most this much from one profile or included file (default ${DEFAULT_MAX_FILE_BYTES / 1024 / 1024})`, parseFileSize)
     .action((profiles: string[], flags: ServeFlags) => {
       action = () => serve(profiles, flags, io);
     });
@@ -106,8 +114,11 @@ export async function run(argv: readonly string[], io: CliIo): Promise<number> {
     .command('validate')
     .description('check profiles and print every problem with file:line:column; exit 1 if any')
     .argument('<files...>', 'profiles to check')
-    .action((files: string[]) => {
-      action = () => validate(files, io);
+    .option('--max-file-size <MiB>', `read at most this much from one profile or included file (default ${DEFAULT_MAX_FILE_BYTES / 1024 / 1024})`, parseFileSize)
+    .action((files: string[], flags: { maxFileSize?: number }) => {
+      // Given after `validate`, commander may still give it to the top-level command, which declares it too.
+      const maxFileSize = flags.maxFileSize ?? (program.opts() as { maxFileSize?: number }).maxFileSize;
+      action = () => validate(files, io, maxFileSize);
     });
 
   program

@@ -37,6 +37,8 @@ export interface ServeFlags {
   /** `--journal [size]`: true for the default size. */
   journal?: number | true;
   clock?: 'real' | 'manual';
+  /** `--max-file-size MiB`, in bytes. */
+  maxFileSize?: number;
 }
 
 interface Planned {
@@ -83,6 +85,7 @@ export async function serve(profiles: readonly string[], flags: ServeFlags, io: 
         // A port from --port stays put; otherwise a reload may move the device to its profile's new port.
         ...(p.pinned ? { port: p.port } : { defaultPort: p.device.server.port === undefined ? p.port : DEFAULT_PORT }),
         ...(journal !== undefined && { journal }),
+        ...(flags.maxFileSize !== undefined && { maxFileBytes: flags.maxFileSize }),
         ...(flags.host !== undefined && { host: flags.host }),
         ...(flags.idleTimeout !== undefined && { idleTimeoutMs: flags.idleTimeout * 1000 }),
         ...(flags.maxConnections !== undefined && { maxConnections: flags.maxConnections }),
@@ -146,7 +149,7 @@ export async function serve(profiles: readonly string[], flags: ServeFlags, io: 
 }
 
 async function plan(files: readonly string[], flags: ServeFlags, io: CliIo, env: Environment): Promise<Planned[] | null> {
-  const results = await Promise.all(files.map((file) => loadDevice(file, { cwd: io.cwd, env })));
+  const results = await Promise.all(files.map((file) => loadDevice(file, { cwd: io.cwd, env, ...(flags.maxFileSize !== undefined && { maxFileBytes: flags.maxFileSize }) })));
   let failed = false;
   for (const r of results) {
     if (r.ok) {

@@ -7,11 +7,16 @@ import type { CliIo } from './io.js';
  * every problem with file:line:column, and returns 1 when any file has one — fit for a CI job over a
  * repository of fixtures. Warnings print as `warning: …` lines and leave the exit code 0.
  */
-export async function validate(files: readonly string[], io: CliIo): Promise<number> {
+export async function validate(files: readonly string[], io: CliIo, maxFileBytes?: number): Promise<number> {
   let problems = 0;
   let bad = 0;
   for (const file of files) {
-    const result = await loadDevice(file, { cwd: io.cwd });
+    // SIGINT/SIGTERM stop the run between files (reading a file never blocks: read-text.ts).
+    if (io.signal?.aborted) {
+      io.stderr(`stopped: ${bad} of the files checked so far had problems\n`);
+      return 1;
+    }
+    const result = await loadDevice(file, { cwd: io.cwd, ...(maxFileBytes !== undefined && { maxFileBytes }) });
     if (result.ok) {
       // Warnings (a fault rule that can never match) are printed but do not fail the file.
       for (const w of result.warnings) io.stdout(`warning: ${formatDiagnostic(w)}\n`);

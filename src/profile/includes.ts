@@ -1,4 +1,5 @@
-import { isAbsolute, join, resolve } from 'node:path';
+import { realpath } from 'node:fs/promises';
+import { isAbsolute, join, relative, resolve } from 'node:path';
 import { formatPath, type Diagnostic, type DiagnosticCode } from './diagnostics.js';
 import { isRecord } from './one-of.js';
 import { parseYaml } from './parse-yaml.js';
@@ -15,14 +16,16 @@ export interface IncludeHost {
   readonly baseDir: string;
   readonly cwd: string;
   readFile(absolutePath: string): Promise<string>;
+  /** Includes only inside this folder, quoting nothing from them (LoadFileOptions.includeRoot). */
+  readonly includeRoot?: string | false;
   /** Called once per included file, in the order they are met (diagnostics are sorted by it). */
   noteFile(file: string): void;
 }
 
 type Included =
   | { readonly kind: 'device'; readonly device: Record<string, unknown> }
-  | { readonly kind: 'missing' | 'unreadable' | 'empty'; readonly detail: string }
-  | { readonly kind: 'invalid' };
+  | { readonly kind: 'missing' | 'unreadable' | 'notFile' | 'tooLarge' | 'empty' | 'outside'; readonly detail: string }
+  | { readonly kind: 'invalid'; readonly problems?: number };
 
 /** A unit gives its device one way; `include` with any of these is ambiguous. */
 const OTHER_SOURCES = ['points', 'blocks', 'use', 'respond'];
@@ -110,7 +113,7 @@ async function includeAt(
   let pending = cache.get(absolute);
   if (!pending) {
     host.noteFile(file);
-    pending = loadDevice(file, absolute, host);
+    pending = host.includeRoot === undefined ? loadDevice(file, absolute, host) : loadConfined(file, absolute, host.includeRoot, host);
     cache.set(absolute, pending);
   }
   const included = await pending;
@@ -121,16 +124,49 @@ async function includeAt(
       return report('E_INCLUDE_NOT_FOUND', `cannot find the included file "${file}"`);
     case 'unreadable':
       return report('E_INCLUDE_READ', `cannot read the included file "${file}": ${included.detail}`);
+    case 'notFile':
+      return report('E_FILE_TYPE', `cannot read the included file "${file}": ${included.detail}`);
+    case 'tooLarge':
+      return report('E_FILE_TOO_LARGE', `cannot read the included file "${file}": ${included.detail}`);
+    case 'outside':
+      return report('E_INCLUDE_OUTSIDE', included.detail);
     case 'empty':
       return report('E_EMPTY', `the included file "${file}" is empty`);
     case 'invalid':
-      return undefined;
+      if (included.problems === undefined) return undefined;
+      return report('E_INCLUDE_INVALID', `the included file "${file}" is not a valid device (${included.problems} problem${included.problems === 1 ? '' : 's'}): check it where it is, with modbus-emu validate`);
   }
 }
 
+/**
+ * An include of a profile posted to the control channel: only a file inside `root` (after
+ * following links), decided from the path before the file system is asked about anything outside,
+ * so the answer tells nothing about files elsewhere; and its problems are counted, not quoted, so
+ * nothing of a file that is not a profile travels back.
+ */
+async function loadConfined(file: string, absolute: string, root: string | false, host: IncludeHost): Promise<Included> {
+  const outside: Included = {
+    kind: 'outside',
+    detail: root === false ? `a profile posted to the control channel may include a file only when the device was loaded from a profile file (in that file's folder)` : `"${file}" is outside the device's profile folder: a profile posted to the control channel may include only files in that folder`,
+  };
+  if (root === false) return outside;
+  const realRoot = await realpath(root).catch(() => resolve(root));
+  if (!isInside(resolve(root), absolute) && !isInside(realRoot, absolute)) return outside;
+  const real = await realpath(absolute).catch(() => undefined);
+  if (real !== undefined && !isInside(realRoot, real)) return outside;
+  const own: Diagnostic[] = [];
+  const included = await loadDevice(file, absolute, { ...host, diagnostics: own });
+  return own.length === 0 ? included : { kind: 'invalid', problems: own.length };
+}
+
+const isInside = (folder: string, path: string): boolean => {
+  const r = relative(folder, path);
+  return r !== '' && !r.startsWith('..') && !isAbsolute(r);
+};
+
 async function loadDevice(file: string, absolute: string, host: IncludeHost): Promise<Included> {
   const read = await readText(absolute, host.readFile);
-  if (!read.ok) return { kind: read.missing ? 'missing' : 'unreadable', detail: read.detail };
+  if (!read.ok) return { kind: read.problem, detail: read.detail };
   const parsed = parseYaml(read.text, file, host.sourceMap);
   host.diagnostics.push(...parsed.diagnostics);
   if (parsed.empty) return { kind: 'empty', detail: '' };

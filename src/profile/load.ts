@@ -1,5 +1,5 @@
 import { dirname, resolve } from 'node:path';
-import { tooDeep, type Diagnostic, type SourceLocation } from './diagnostics.js';
+import { tooDeep, type Diagnostic, type DiagnosticCode, type SourceLocation } from './diagnostics.js';
 import { resolveIncludes } from './includes.js';
 import type { LoadedProfile, LoadResult } from './loaded.js';
 import { pruneInvalid } from './prune.js';
@@ -8,7 +8,7 @@ import { MAX_PROFILE_DEPTH } from './limits.js';
 import { isRecord } from './one-of.js';
 import { parseYaml } from './parse-yaml.js';
 import { plainCopy } from './plain-copy.js';
-import { readText, readUtf8 } from './read-text.js';
+import { fileReader, readText, type ReadText } from './read-text.js';
 import { profileSchema } from './schema.js';
 import { schemaDiagnostics } from './schema-diagnostics.js';
 import { SourceMap } from './source-map.js';
@@ -20,6 +20,14 @@ export { getProfileSchema } from './schema.js';
 export interface LoadFileOptions {
   /** Folder that relative paths are read from (default: the process's working folder). */
   readonly cwd?: string;
+  /** The most bytes read from one file, the profile or an include (default DEFAULT_MAX_FILE_BYTES, 64 MiB). */
+  readonly maxFileBytes?: number;
+  /**
+   * Reads includes only inside this folder, or none with `false` (what the control channel allows a posted profile): an
+   * include elsewhere is E_INCLUDE_OUTSIDE, refused before the file system is asked, and an
+   * included file with problems is one E_INCLUDE_INVALID that quotes nothing from it.
+   */
+  readonly includeRoot?: string | false;
 }
 
 export interface LoadTextOptions extends LoadFileOptions {
@@ -35,12 +43,10 @@ export interface LoadObjectOptions extends LoadFileOptions {
 /** Reads, parses and validates a profile file and the files it includes. */
 export async function loadProfileFile(file: string, options: LoadFileOptions = {}): Promise<LoadResult> {
   const cwd = options.cwd ?? process.cwd();
-  const read = await readText(resolve(cwd, file));
-  if (read.ok) return loadProfileText(read.text, file, { cwd });
-  const diagnostic: Diagnostic = read.missing
-    ? { code: 'E_FILE_NOT_FOUND', message: `cannot find the profile "${file}"`, path: '' }
-    : { code: 'E_FILE_READ', message: `cannot read the profile "${file}": ${read.detail}`, path: '' };
-  return { ok: false, diagnostics: [diagnostic] };
+  const readFile = fileReader(options.maxFileBytes);
+  const read = await readText(resolve(cwd, file), readFile);
+  if (read.ok) return loadProfileText(read.text, file, { ...options, cwd, readFile });
+  return { ok: false, diagnostics: [{ code: READ_CODES[read.problem], message: read.problem === 'missing' ? `cannot find the profile "${file}"` : `cannot read the profile "${file}": ${read.detail}`, path: '' }] };
 }
 
 /** A profile's YAML text; `file` names it in messages and anchors its includes. */
@@ -64,7 +70,8 @@ export async function loadProfileText(text: string, file: string, options: LoadT
     rootLocation: parsed.rootLocation,
     baseDir: dirname(file),
     cwd: options.cwd ?? process.cwd(),
-    readFile: options.readFile ?? readUtf8,
+    readFile: options.readFile ?? fileReader(options.maxFileBytes),
+    ...(options.includeRoot !== undefined && { includeRoot: options.includeRoot }),
   });
 }
 
@@ -82,7 +89,8 @@ export async function loadProfileObject(value: unknown, options: LoadObjectOptio
     baseDir: '',
     cwd: options.cwd ?? process.cwd(),
     fromObject: true,
-    readFile: readUtf8,
+    readFile: fileReader(options.maxFileBytes),
+    ...(options.includeRoot !== undefined && { includeRoot: options.includeRoot }),
   });
 }
 
@@ -95,8 +103,17 @@ interface Check {
   readonly cwd: string;
   /** The profile is an object, not a file: only its includes are files that were read. */
   readonly fromObject?: boolean;
+  readonly includeRoot?: string | false;
   readFile(path: string): Promise<string>;
 }
+
+/** The code of a file that could not be read, by why. */
+const READ_CODES: Readonly<Record<Exclude<ReadText, { ok: true }>['problem'], DiagnosticCode>> = {
+  missing: 'E_FILE_NOT_FOUND',
+  unreadable: 'E_FILE_READ',
+  notFile: 'E_FILE_TYPE',
+  tooLarge: 'E_FILE_TOO_LARGE',
+};
 
 async function check(value: unknown, c: Check): Promise<LoadResult> {
   const schema = profileSchema();

@@ -27,12 +27,19 @@ export function describeChanges(previous: ServedDevice, next: CompiledProfile, h
   const removed = [...before.keys()].filter((name) => !after.has(name));
   const settings: string[] = [];
   if (previous.name !== next.name) settings.push(`name: ${previous.name} → ${next.name}`);
+  settings.push(...serverChanges(previous, next));
+  return { added, removed, changed, settings };
+}
+
+/** The `server:` settings two devices differ in: `port: 5020 → 5021`. */
+export function serverChanges(previous: ServedDevice, next: ServedDevice): string[] {
+  const changes: string[] = [];
   for (const key of SETTINGS) {
     const a = previous.server[key];
     const b = next.server[key];
-    if (a !== b) settings.push(`${key}: ${a ?? 'default'} → ${b ?? 'default'}`);
+    if (a !== b) changes.push(`${key}: ${a ?? 'default'} → ${b ?? 'default'}`);
   }
-  return { added, removed, changed, settings };
+  return changes;
 }
 
 /** `3 points added (a, b, c), 1 changed (d); settings: port: 5020 → 5021; state kept for 12 points, 4 reset` */

@@ -17,9 +17,8 @@ export type DeviceResult =
     }
   | { readonly ok: false; readonly diagnostics: readonly Diagnostic[]; readonly files?: readonly string[] };
 
-export interface LoadDeviceOptions {
-  /** Folder that relative paths (the profile's and its includes') are read from. */
-  cwd?: string;
+/** Also: `cwd`, folder that relative paths (the profile's and its includes') are read from; `maxFileBytes`; `includeRoot`. */
+export interface LoadDeviceOptions extends LoadFileOptions {
   /** Environment of the compiled device (default: real clock and timer, a random seed, no log). */
   env?: Environment;
 }

@@ -2,6 +2,7 @@ import { setPriority } from 'node:os';
 import { parentPort } from 'node:worker_threads';
 import { checkProfile, packChecked, type CheckedProfile } from '../compiler/compile.js';
 import type { Diagnostic } from '../profile/diagnostics.js';
+import type { LoadFileOptions } from '../profile/index.js';
 import { createEnvironment } from './environment.js';
 import { compileLoaded, loadSource } from './load-device.js';
 
@@ -9,7 +10,8 @@ import { compileLoaded, loadSource } from './load-device.js';
 export interface LoadRequest {
   readonly id: number;
   readonly file: string;
-  readonly cwd?: string;
+  /** cwd, maxFileBytes, includeRoot: plain data. */
+  readonly options: LoadFileOptions;
 }
 
 /**
@@ -36,7 +38,7 @@ try {
 async function answer(request: LoadRequest): Promise<void> {
   const port = parentPort!;
   try {
-    const loaded = await loadSource(request.file, { ...(request.cwd !== undefined && { cwd: request.cwd }) });
+    const loaded = await loadSource(request.file, request.options);
     const checked = loaded.ok ? checkProfile(loaded.loaded) : undefined;
     if (loaded.ok && checked?.ok) {
       try {

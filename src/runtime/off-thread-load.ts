@@ -3,6 +3,7 @@ import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import { assembleChecked } from '../compiler/compile.js';
 import type { Environment } from '../environment.js';
+import type { LoadFileOptions } from '../profile/index.js';
 import { loadDevice, type DeviceResult } from './load-device.js';
 import type { LoadReply, LoadRequest } from './load-worker.js';
 
@@ -27,12 +28,12 @@ export class ProfileLoader {
     return this.offThread;
   }
 
-  async load(source: string | object, cwd: string | undefined, env: Environment): Promise<DeviceResult> {
-    if (typeof source !== 'string' || !this.offThread) return loadDevice(source, { cwd, env });
-    const reply = await this.ask({ id: this.nextId++, file: source, ...(cwd !== undefined && { cwd }) });
+  async load(source: string | object, options: LoadFileOptions, env: Environment): Promise<DeviceResult> {
+    if (typeof source !== 'string' || !this.offThread) return loadDevice(source, { ...options, env });
+    const reply = await this.ask({ id: this.nextId++, file: source, options });
     if (reply.ok === 'inThread') {
       env.logger.log('debug', `profile loader: ${source} loaded on the event loop: ${reply.why}`);
-      return loadDevice(source, { cwd, env });
+      return loadDevice(source, { ...options, env });
     }
     if (!reply.ok) return { ok: false, diagnostics: reply.diagnostics, ...(reply.files && { files: reply.files }) };
     // Receiving the reply (copying the layouts in) was one step on the event loop: serve clients before the next.

@@ -10,11 +10,12 @@ import { connectionCeiling, openFileLimit } from './descriptors.js';
 import { hostPort } from '../server/host-port.js';
 import type { SocketIoMode } from '../server/socket-io.js';
 import type { TrafficLevel } from '../server/trace.js';
-import { describeChanges, formatChanges, type DeviceChanges } from './changes.js';
+import { describeChanges, formatChanges, serverChanges, type DeviceChanges } from './changes.js';
 import { Journal } from './journal.js';
 import { ProfileLoader } from './off-thread-load.js';
 import { recordingHandler, type RequestRecord } from './request-record.js';
-import { BadRequestError, ConflictError } from '../errors.js';
+import { resolve } from 'node:path';
+import { BadRequestError, ConflictError, ForbiddenError } from '../errors.js';
 import { MAX_DURATION_MS } from '../profile/limits.js';
 
 /**
@@ -47,12 +48,26 @@ export interface RuntimeOptions extends ListenerSettings {
   source?: ProfileSource;
   /** Names the device in log lines (the CLI: the profile path). Default: the device's name. */
   label?: string;
+  /** The most bytes a reload reads from one file (default 64 MiB, profile/limits.ts). */
+  maxFileBytes?: number;
 }
 
 /** A profile to load: a path (relative to `cwd`), or a profile object. */
 export interface ProfileSource {
   readonly profile: string | object;
   readonly cwd?: string;
+  /** Includes only inside this folder, none with `false` (a profile posted to the control channel). */
+  readonly includeRoot?: string | false;
+}
+
+/** How a reload may differ from a local one (what the control channel asks for). */
+export interface ReloadOptions {
+  /** Folder that relative paths are read from (default: the last source's). */
+  cwd?: string;
+  /** Includes only inside this folder, none with `false` (LoadFileOptions.includeRoot). */
+  includeRoot?: string | false;
+  /** Refuse (ForbiddenError) a profile whose `server:` settings differ from the device served. */
+  keepServer?: boolean;
 }
 
 /** What a reload did: the new device and what changed, or every problem and the old device kept. */
@@ -101,6 +116,7 @@ export class Runtime extends EventEmitter<RuntimeEvents> {
   /** Where the server was told to listen (port 0 stays 0): a reload that changes it rebinds. */
   private listenOn: { host: string; port: number };
   private source: ProfileSource | undefined;
+  private file: string | undefined;
   private reloading: Promise<unknown> = Promise.resolve();
   private closing: Promise<void> | null = null;
   /** Rules added through the API, by name, in order: they follow the device across a swap. */
@@ -124,6 +140,7 @@ export class Runtime extends EventEmitter<RuntimeEvents> {
     this.label = options.label ?? options.device.name;
     const file = (options.device as Partial<CompiledProfile>).file;
     this.source = options.source ?? (file !== undefined ? { profile: file } : undefined);
+    if (typeof this.source?.profile === 'string') this.file = resolve(this.source.cwd ?? process.cwd(), this.source.profile);
     if (options.journal !== undefined) this.journal = new Journal(options.journal);
     this.maxConnections = this.connectionLimit(options.maxConnections ?? options.device.server.maxConnections, options);
     this.listenOn = this.listenAddress(options.device);
@@ -251,9 +268,9 @@ export class Runtime extends EventEmitter<RuntimeEvents> {
    * On any problem the device served so far goes on and the result lists every diagnostic.
    * Reloads run one after the other, in the order asked. Never rejects.
    */
-  reload(source?: string | object, options: { cwd?: string } = {}): Promise<ReloadResult> {
-    const next = source === undefined ? this.source : { profile: source, cwd: options.cwd ?? this.source?.cwd };
-    const run = this.reloading.then(() => this.reloadNow(next));
+  reload(source?: string | object, options: ReloadOptions = {}): Promise<ReloadResult> {
+    const next = source === undefined ? this.source : { profile: source, cwd: options.cwd ?? this.source?.cwd, ...(options.includeRoot !== undefined && { includeRoot: options.includeRoot }) };
+    const run = this.reloading.then(() => this.reloadNow(next, options.keepServer === true));
     this.reloading = run;
     return run;
   }
@@ -291,14 +308,28 @@ export class Runtime extends EventEmitter<RuntimeEvents> {
     return ceiling;
   }
 
-  private async reloadNow(source: ProfileSource | undefined): Promise<ReloadResult> {
+  /**
+   * The profile file the device was last loaded from, absolute; undefined for a device given as
+   * an object. The control channel reloads only this file.
+   */
+  get profileFile(): string | undefined {
+    return this.file;
+  }
+
+  /** Whether `path` (relative to the folder reloads read from) names `profileFile`. */
+  isOwnProfile(path: string): boolean {
+    return this.file !== undefined && resolve(this.source?.cwd ?? process.cwd(), path) === this.file;
+  }
+
+  private async reloadNow(source: ProfileSource | undefined, keepServer: boolean): Promise<ReloadResult> {
     if (!source) {
-      return this.reloadFailed({ ok: false, diagnostics: [], files: [], error: new Error(`${this.label} was not loaded from a profile: nothing to reload`) });
+      return this.reloadFailed({ ok: false, diagnostics: [], files: [], error: new ConflictError(`${this.label} was not loaded from a profile: nothing to reload`) });
     }
-    if (this.closing) return { ok: false, diagnostics: [], files: [], error: new Error(`${this.label} is closed`) };
+    if (this.closing) return { ok: false, diagnostics: [], files: [], error: new ConflictError(`${this.label} is closed`) };
     let loaded: Awaited<ReturnType<ProfileLoader['load']>>;
     try {
-      loaded = await this.loader.load(source.profile, source.cwd, this.env);
+      const options = { ...(source.cwd !== undefined && { cwd: source.cwd }), ...(this.options.maxFileBytes !== undefined && { maxFileBytes: this.options.maxFileBytes }), ...(source.includeRoot !== undefined && { includeRoot: source.includeRoot }) };
+      loaded = await this.loader.load(source.profile, options, this.env);
     } catch (error) {
       // A bug of ours, not the profile's: said once with its stack, and the device goes on.
       this.env.logger.log('error', `${this.label}: reload failed: ${(error as Error).stack ?? String(error)}`);
@@ -310,6 +341,10 @@ export class Runtime extends EventEmitter<RuntimeEvents> {
     await turn();
     const next = loaded.profile;
     const previous = this.current;
+    const moved = keepServer ? serverChanges(previous, next) : [];
+    if (moved.length > 0) {
+      return this.reloadFailed({ ok: false, diagnostics: [], files: loaded.files, error: new ForbiddenError(`server settings cannot change over the control channel (${moved.join(', ')}): edit the profile file, which is reloaded when it changes, or restart modbus-emu`) });
+    }
     const where = this.listenAddress(next);
     if (where.host !== this.listenOn.host || where.port !== this.listenOn.port) {
       const error = await this.rebind(where, next);
@@ -317,6 +352,7 @@ export class Runtime extends EventEmitter<RuntimeEvents> {
     }
     // Only a reload that succeeded becomes what a plain reload (and the watcher) reads again.
     this.source = source;
+    if (typeof source.profile === 'string') this.file = resolve(source.cwd ?? process.cwd(), source.profile);
     // Taking over the state and swapping are one step: a write in between would be lost.
     const handOver = this.swap(next);
     await turn();

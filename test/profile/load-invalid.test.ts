@@ -89,7 +89,7 @@ describe('problems with the document as a whole', () => {
 
   it('a folder is not a profile', async () => {
     expect(where(await loadProfileFile(FIXTURES))).toEqual([
-      { code: 'E_FILE_READ', line: undefined, column: undefined },
+      { code: 'E_FILE_TYPE', line: undefined, column: undefined },
     ]);
   });
 

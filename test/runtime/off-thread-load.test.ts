@@ -25,7 +25,7 @@ describe('ProfileLoader', () => {
     expect(worker.usesWorker).toBe(true);
     try {
       for (const file of ['devices/gateway.yaml', 'devices/meter-sdm630.yaml', 'test/fixtures/profiles/several-mistakes.yaml', 'test/fixtures/profiles/invalid/include-missing.yaml', 'no-such-file.yaml']) {
-        const [a, b] = await Promise.all([worker.load(file, ROOT, testEnv()), inThread.load(file, ROOT, testEnv())]);
+        const [a, b] = await Promise.all([worker.load(file, { cwd: ROOT }, testEnv()), inThread.load(file, { cwd: ROOT }, testEnv())]);
         expect(a.ok, file).toBe(b.ok);
         if (a.ok && b.ok) {
           expect(a.files).toEqual(b.files);
