@@ -8,4 +8,5 @@ process.exitCode = await run(process.argv.slice(2), {
   stderr: (text) => process.stderr.write(text),
   signal: controller.signal,
   cwd: process.cwd(),
+  env: process.env,
 });

@@ -5,4 +5,6 @@ export interface CliIo {
   /** Aborted on SIGINT / SIGTERM: serving commands shut down gracefully and resolve. */
   signal?: AbortSignal;
   cwd?: string;
+  /** The environment variables the CLI reads (MODBUS_EMU_CONTROL_TOKEN); default none. */
+  env?: Readonly<Record<string, string | undefined>>;
 }

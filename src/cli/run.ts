@@ -102,6 +102,7 @@ export async function run(argv: readonly string[], io: CliIo): Promise<number> {
     .option('--clock <kind>', 'emulator clock: real (default) | manual (moves only through the control channel)', parseClock)
     .option('--no-watch', 'do not reload a profile when it or a file it includes changes')
     .option('--control <host:port>', 'serve the HTTP control channel there (loopback unless a host is given; off by default)', parseControl)
+    .option('--control-token <token>', 'require "Authorization: Bearer <token>" on every control request but GET /health (or set MODBUS_EMU_CONTROL_TOKEN, which ps does not show); needed off loopback')
     .option('--journal [size]', `keep the last requests (default ${DEFAULT_JOURNAL_SIZE}) for the control channel`, parseJournal)
     .option('--ready-json', 'print one JSON line per listener on stdout when ready (address, port, device, id, control)')
     .option('--log-format <format>', 'log lines as text (default) or json with timestamps', parseLogFormat)

@@ -1,4 +1,5 @@
 import { deviceIds } from '../control/context.js';
+import { isLoopbackAddress, tokenNeeded } from '../control/guard.js';
 import type { ControlServer } from '../control/server.js';
 import type { Environment } from '../environment.js';
 import { createLogger } from '../log.js';
@@ -34,6 +35,8 @@ export interface ServeFlags {
   logFormat?: 'text' | 'json';
   /** `--control HOST:PORT`, parsed. */
   control?: { host: string; port: number };
+  /** `--control-token` (else MODBUS_EMU_CONTROL_TOKEN from the environment). */
+  controlToken?: string;
   /** `--journal [size]`: true for the default size. */
   journal?: number | true;
   clock?: 'real' | 'manual';
@@ -63,6 +66,14 @@ export async function serve(profiles: readonly string[], flags: ServeFlags, io: 
   if (flags.clock === 'manual' && flags.timeScale !== undefined) {
     io.stderr('modbus-emu: --clock manual and --time-scale exclude each other (a manual clock moves only when told)\n');
     return 2;
+  }
+  const controlToken = flags.controlToken ?? (io.env?.MODBUS_EMU_CONTROL_TOKEN || undefined);
+  if (flags.control) {
+    const refused = controlRefusal(flags.control, controlToken);
+    if (refused) {
+      io.stderr(`modbus-emu: not started: ${refused}\n`);
+      return 2;
+    }
   }
   const env = createEnvironment({ seed: flags.seed, logger, ...(flags.clock === 'manual' ? { clock: new ManualClock() } : { timeScale: flags.timeScale }) });
   const planned = profiles.length === 0 ? [{ label: 'in-memory', device: memoryDevice(logger), port: flags.port ?? DEFAULT_PORT, files: [], pinned: true }] : await plan(profiles, flags, io, env);
@@ -110,7 +121,7 @@ export async function serve(profiles: readonly string[], flags: ServeFlags, io: 
     try {
       // Loaded only when asked for: fastify is most of the CLI's start-up time and memory otherwise.
       const { startControl } = await import('../control/server.js');
-      control = await startControl({ ...flags.control, devices: runtimes.map((runtime, i) => ({ id: ids[i]!, runtime })), clock: env.clock, logger, version: packageVersion() });
+      control = await startControl({ ...flags.control, devices: runtimes.map((runtime, i) => ({ id: ids[i]!, runtime })), clock: env.clock, logger, version: packageVersion(), ...(controlToken !== undefined && { token: controlToken }) });
     } catch (error) {
       io.stderr(`modbus-emu: control channel: ${describeListenError(error, flags.control.host, flags.control.port)}\n`);
       await closeAll();
@@ -129,7 +140,8 @@ export async function serve(profiles: readonly string[], flags: ServeFlags, io: 
     for (const line of device.summary()) io.stderr(`${line}\n`);
     io.stderr(`${label}: listening on ${hostPort(address.host, address.port)}\n`);
   });
-  if (control) io.stderr(`control channel on ${control.url} (OpenAPI: ${control.url}/openapi.json)\n`);
+  // The token itself is never printed: only that one is needed.
+  if (control) io.stderr(`control channel on ${control.url} (OpenAPI: ${control.url}/openapi.json${controlToken !== undefined ? '; bearer token required' : ''})\n`);
   if (watchers.length > 0) io.stderr(`watching ${watchers.reduce((n, w) => n + w.files.length, 0)} profile file(s) for changes (--no-watch turns it off)\n`);
   const announce = (address: BoundAddress, i: number): void => {
     const { label } = planned[i]!;
@@ -173,6 +185,13 @@ async function plan(files: readonly string[], flags: ServeFlags, io: CliIo, env:
     if (own === undefined && next !== 0) next++;
     return { label: files[i]!, device, port, files: (r as Extract<typeof r, { ok: true }>).files, pinned: flags.port !== undefined };
   });
+}
+
+/** Why the control channel may not start as asked (a sentence saying how to fix it), or undefined. */
+function controlRefusal(where: { host: string; port: number }, token: string | undefined): string | undefined {
+  if (token === '') return 'the control token is empty: give a token of some length (for example 32 random characters)';
+  if (token === undefined && !isLoopbackAddress(where.host)) return tokenNeeded(where.host, where.port);
+  return undefined;
 }
 
 function findPortClash(planned: readonly Planned[]): string | null {

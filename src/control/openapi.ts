@@ -12,13 +12,41 @@ export function openApiDocument(routes: readonly Route[], version: string): Sche
     const path = route.url.replace(/:(\w+)/g, '{$1}');
     (paths[path] ??= {})[route.method.toLowerCase()] = operation(route);
   }
-  paths[OPENAPI_PATH] = { get: { summary: 'This document', tags: ['emulator'], operationId: 'getOpenApi', responses: { 200: { description: 'OpenAPI 3.1', content: { 'application/json': { schema: { type: 'object' } } } } } } };
+  paths[OPENAPI_PATH] = { get: { summary: 'This document', tags: ['emulator'], operationId: 'getOpenApi', responses: { 200: { description: 'OpenAPI 3.1', content: { 'application/json': { schema: { type: 'object' } } } }, ...refusals([401, 403]) } } };
   return {
     openapi: '3.1.0',
-    info: { title: 'modbus-emu control channel', version, description: 'Drive the devices of a running modbus-emu (started with --control HOST:PORT): points, tables, reload, journal, clock.' },
+    info: {
+      title: 'modbus-emu control channel',
+      version,
+      description:
+        'Drive the devices of a running modbus-emu (started with --control HOST:PORT): points, tables, reload, journal, clock. ' +
+        'Started with a token (--control-token or MODBUS_EMU_CONTROL_TOKEN; needed off loopback), every request but GET /health sends "Authorization: Bearer <token>". ' +
+        'On a loopback address only requests to localhost, 127.0.0.1 or [::1] are answered; request bodies are application/json.',
+    },
     paths,
-    components: { schemas: { Error: ERROR } },
+    // Every operation needs the token when one was given, except those that say `security: []`.
+    security: [{ bearerToken: [] }],
+    components: {
+      schemas: { Error: ERROR },
+      securitySchemes: { bearerToken: { type: 'http', scheme: 'bearer', description: 'The token given to modbus-emu with --control-token or MODBUS_EMU_CONTROL_TOKEN (none needed when it was started without one, on loopback).' } },
+    },
   };
+}
+
+/** What each refusal means, for every operation that may answer it. */
+const REFUSALS: Readonly<Record<number, string>> = {
+  400: 'the request is malformed: a parameter or body the route does not take, or a value it refuses',
+  401: 'the token is missing or wrong (the channel was started with --control-token)',
+  403: 'refused from where it comes or for what it asks: a Host that is not loopback on a loopback channel, a page of another origin, a file other than the device\'s own profile, other server settings',
+  404: 'no such device, point, unit or fault rule',
+  409: 'the state refuses it: a name in use, a device without points or journal, a clock of the other kind',
+  415: 'the body is not application/json',
+  422: 'the profile or fault rule has problems: every diagnostic, with its code and position',
+};
+
+function refusals(statuses: readonly number[]): Record<string, unknown> {
+  const reply = (status: number) => ({ description: REFUSALS[status], content: { 'application/json': { schema: { $ref: '#/components/schemas/Error' } } } });
+  return Object.fromEntries(statuses.map((status) => [status, reply(status)]));
 }
 
 const ERROR: Schema = {
@@ -33,16 +61,18 @@ const ERROR: Schema = {
 
 function operation(route: Route): Record<string, unknown> {
   const parameters = [...parametersOf(route.params, 'path'), ...parametersOf(route.query, 'query')];
-  const errorReply = { description: 'what is wrong', content: { 'application/json': { schema: { $ref: '#/components/schemas/Error' } } } };
+  const open = route.open === true;
+  const statuses = [400, ...(open ? [] : [401]), 403, ...(route.params ? [404] : []), 409, ...(route.body ? [415] : []), ...(route.refusals ?? [])];
   return {
     summary: route.summary,
     tags: [route.tag],
     operationId: route.id,
+    ...(open && { security: [] }),
     ...(parameters.length > 0 && { parameters }),
     ...(route.body && { requestBody: { required: !isOptional(route.body), content: { 'application/json': { schema: route.body } } } }),
     responses: {
       200: { description: route.summary, content: { 'application/json': { schema: route.response } } },
-      '4XX': errorReply,
+      ...refusals(statuses),
     },
   };
 }

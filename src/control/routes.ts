@@ -1,11 +1,12 @@
-import type { CompiledProfile, CompiledUnit, PointValue, Runtime } from '../runtime/runtime.js';
+import { dirname } from 'node:path';
+import type { CompiledProfile, CompiledUnit, PointValue, ReloadResult, Runtime } from '../runtime/runtime.js';
 import { formatDiagnostic, ProfileError } from '../profile/diagnostics.js';
 import { ManualClock } from '../runtime/clock.js';
 import type { JournalFilter } from '../runtime/journal.js';
 
 import type { ControlContext, ControlledDevice } from './context.js';
-import { BadRequestError, ConflictError, NotFoundError } from '../errors.js';
-import { ControlError } from './errors.js';
+import { BadRequestError, ConflictError, ForbiddenError, NotFoundError } from '../errors.js';
+import { ControlError, statusOf } from './errors.js';
 
 /** JSON Schema (draft 7, as fastify's ajv and OpenAPI 3.0 read it). */
 export type Schema = Record<string, unknown>;
@@ -36,6 +37,10 @@ export interface Route {
   readonly body?: Schema;
   /** The 200 body, for the OpenAPI document (fastify does not filter replies with it). */
   readonly response: Schema;
+  /** Served without the token (guard.ts OPEN_ROUTES; the OpenAPI document says `security: []`). */
+  readonly open?: boolean;
+  /** Statuses this route answers beyond the common 4xx (422 for a profile or rule with problems). */
+  readonly refusals?: readonly number[];
   handler(request: RouteRequest, context: ControlContext): unknown;
 }
 
@@ -68,6 +73,7 @@ export const ROUTES: readonly Route[] = [
     url: '/health',
     summary: 'Is the emulator up',
     tag: 'emulator',
+    open: true,
     response: object({ status: { type: 'string', enum: ['ok'] }, devices: { type: 'integer' } }),
     handler: (_r, c) => ({ status: 'ok', devices: c.devices.length }),
   },
@@ -161,18 +167,22 @@ export const ROUTES: readonly Route[] = [
     id: 'reloadDevice',
     method: 'POST',
     url: '/devices/:device/reload',
-    summary: 'Reload the profile file (or serve the profile given); 422 with every diagnostic when it is invalid',
+    summary: "Reload the device's own profile file (or serve the profile object given, which may include only files in that file's folder); 422 with every diagnostic when it is invalid, 403 for another file or other server settings",
     tag: 'devices',
     params: DEVICE_PARAM,
-    body: { anyOf: [{ type: 'null' }, object({ profile: { description: 'a profile path, or a profile object', anyOf: [{ type: 'string' }, ANY_OBJECT] } })] },
+    body: { anyOf: [{ type: 'null' }, object({ profile: { description: "the device's own profile file (its path), or a profile object", anyOf: [{ type: 'string' }, ANY_OBJECT] } })] },
     response: object({ ok: { type: 'boolean' }, changes: ANY_OBJECT, handOver: ANY_OBJECT }),
+    refusals: [422],
     handler: async (r, c) => {
       const d = device(c, r.params.device!);
       const profile = (r.body as { profile?: string | object } | null | undefined)?.profile;
-      const result = await d.runtime.reload(profile);
+      const result = await reloadOverHttp(d, profile);
       if (result.ok) return { ok: true, changes: result.changes, handOver: result.handOver ?? null };
+      if (result.error && statusOf(result.error) !== undefined) throw result.error;
       const diagnostics = result.diagnostics.map((x) => ({ ...x, text: formatDiagnostic(x) }));
-      throw new ControlError(422, result.error?.message ?? `the profile has ${diagnostics.length} problem(s); the device served so far goes on`, diagnostics);
+      // No diagnostics: our own failure, which the runtime logged with its stack.
+      if (diagnostics.length === 0) throw new ControlError(500, result.error?.message ?? 'the reload failed; the device served so far goes on');
+      throw new ControlError(422, `the profile has ${diagnostics.length} problem(s); the device served so far goes on`, diagnostics);
     },
   },
   {
@@ -247,6 +257,7 @@ export const ROUTES: readonly Route[] = [
     params: DEVICE_PARAM,
     body: { ...ANY_OBJECT, required: ['name'], description: "a fault rule, e.g. { name: 'busy', match: { function: 3 }, do: { exception: 6 } }" },
     response: object({ name: { type: 'string' }, injected: { type: 'array', items: { type: 'string' } } }),
+    refusals: [422],
     handler: (r, c) => {
       const { runtime } = device(c, r.params.device!);
       const rule = r.body as { name: string };
@@ -313,6 +324,23 @@ export const ROUTES: readonly Route[] = [
     },
   },
 ];
+
+/**
+ * What a reload over HTTP may do (docs/security.md): read the device's own profile file again, or
+ * serve a posted profile object whose includes stay in that file's folder; never change where or
+ * how the device listens. A local edit of the file (the watcher) may do all of it.
+ */
+function reloadOverHttp({ id, runtime }: ControlledDevice, profile: string | object | undefined): Promise<ReloadResult> {
+  if (typeof profile === 'string') {
+    if (!runtime.isOwnProfile(profile)) {
+      throw new ForbiddenError(`over the control channel ${id} reloads only its own profile file (GET /devices/${id} names it): post no body to reload it, or post the profile as an object`);
+    }
+    return runtime.reload(runtime.profileFile, { keepServer: true });
+  }
+  if (profile === undefined) return runtime.reload(undefined, { keepServer: true });
+  const own = runtime.profileFile;
+  return runtime.reload(profile, { keepServer: true, ...(own === undefined ? { includeRoot: false } : { includeRoot: dirname(own), cwd: dirname(own) }) });
+}
 
 function device(c: ControlContext, id: string): ControlledDevice {
   const found = c.devices.find((d) => d.id === id);

@@ -2,7 +2,9 @@ import { fastify, type FastifyError, type FastifyInstance } from 'fastify';
 import { hostPort } from '../runtime/runtime.js';
 import type { Logger } from '../log.js';
 import type { ControlContext } from './context.js';
+import { BadRequestError } from '../errors.js';
 import { ControlError, statusOf } from './errors.js';
+import { checkRequest, isLoopbackAddress, tokenNeeded, type GuardOptions } from './guard.js';
 import { OPENAPI_PATH, openApiDocument } from './openapi.js';
 import { ROUTES, type Route } from './routes.js';
 
@@ -15,6 +17,13 @@ export interface ControlOptions extends ControlContext {
   version: string;
   /** Default: every route of the table (tests pass their own). */
   routes?: readonly Route[];
+  /** Every request but GET /health must carry `Authorization: Bearer <token>`; required beyond loopback. */
+  token?: string;
+  /**
+   * Answer only requests whose Host is a loopback name (DNS rebinding). startControl sets it from
+   * the address it listens on; default false.
+   */
+  loopback?: boolean;
 }
 
 export interface ControlServer {
@@ -31,7 +40,10 @@ export interface ControlServer {
  * /openapi.json. A bad request is a 4xx with `{ error, message }`; nothing a client sends crashes it.
  */
 export async function startControl(options: ControlOptions): Promise<ControlServer> {
-  const app = buildControl(options);
+  const loopback = isLoopbackAddress(options.host);
+  if (options.token === '') throw new BadRequestError('the control token is empty: give a token of some length (for example 32 random characters)');
+  if (!loopback && options.token === undefined) throw new BadRequestError(tokenNeeded(options.host, options.port));
+  const app = buildControl({ ...options, loopback });
   await app.listen({ host: options.host, port: options.port });
   const address = app.server.address() as { address: string; port: number };
   return { url: `http://${hostPort(address.address, address.port)}`, host: address.address, port: address.port, close: () => app.close() };
@@ -58,6 +70,15 @@ export function buildControl(options: Omit<ControlOptions, 'host' | 'port'>): Fa
     });
   }
   app.get(OPENAPI_PATH, async () => document);
+  // Bodies are JSON only: fastify's text/plain parser would let a web page elsewhere post a "simple" cross-site request.
+  app.removeContentTypeParser('text/plain');
+  const open = new Set(routes.filter((r) => r.open).map((r) => `${r.method} ${r.url}`));
+  const guard: GuardOptions = { loopback: options.loopback ?? false, open, ...(options.token !== undefined && { token: options.token }) };
+  app.addHook('onRequest', async (request) => {
+    const port = (app.server.address() as { port: number } | null)?.port;
+    const refused = checkRequest({ method: request.method, path: request.url.split('?')[0]!, headers: request.headers }, guard, port);
+    if (refused) throw refused;
+  });
   app.setNotFoundHandler((request, reply) => {
     void reply.code(404).send({ error: 'Not Found', message: `no route ${request.method} ${request.url} (GET ${OPENAPI_PATH} lists them)` });
   });
@@ -66,6 +87,10 @@ export function buildControl(options: Omit<ControlOptions, 'host' | 'port'>): Fa
     if (refused !== undefined) {
       const diagnostics = error instanceof ControlError ? error.diagnostics : undefined;
       void reply.code(refused).send({ error: statusText(refused), message: error.message, ...(diagnostics !== undefined && { diagnostics }) });
+      return;
+    }
+    if (error.code === 'FST_ERR_CTP_INVALID_MEDIA_TYPE') {
+      void reply.code(415).send({ error: statusText(415), message: `a request body must be JSON: send it with Content-Type: application/json (not ${request.headers['content-type'] ?? 'none'})` });
       return;
     }
     if (error.validation) {
