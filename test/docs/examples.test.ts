@@ -82,12 +82,12 @@ describe('docs/errors.md', () => {
   });
 
   it.each(codes)('%s has a section with an example', (code) => {
-    expect(page.text, `docs/errors.md has a "## ${code}" section`).toMatch(new RegExp(`^## ${code}$`, 'm'));
+    expect(page.text, `docs/errors.md has a "### ${code}" section`).toMatch(new RegExp(`^### ${code}$`, 'm'));
     expect(examples.filter((f) => f.heading === code).length, `docs/errors.md gives an example of ${code}`).toBeGreaterThan(0);
   });
 
   it('names no code that does not exist', () => {
-    const named = [...page.text.matchAll(/^## ([EW]_[A-Z0-9_]+)$/gm)].map((m) => m[1]!);
+    const named = [...page.text.matchAll(/^### ([EW]_[A-Z0-9_]+)$/gm)].map((m) => m[1]!);
     expect(named.filter((c) => !codes.includes(c))).toEqual([]);
   });
 

@@ -47,7 +47,7 @@ describe('no citation of documents outside the repository', () => {
     expect(files).toEqual(expect.arrayContaining(['src/index.ts', 'docs/protocol.md', 'test/architecture.test.ts']));
   });
 
-  it('no file names PROTOCOL.md or DESIGN.md', () => {
+  it('no file names the protocol or design notes kept outside the repository', () => {
     const citing = files.flatMap((f) => {
       const text = readFileSync(join(ROOT, f), 'utf8');
       return OUTSIDE.filter((name) => text.includes(name)).map((name) => `${f} cites ${name}`);

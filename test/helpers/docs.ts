@@ -29,7 +29,7 @@ export interface Fence {
   readonly lang: string;
   readonly attrs: ReadonlyMap<string, string | true>;
   readonly code: string;
-  /** The nearest `## ` heading above the fence (docs/errors.md names a code per heading). */
+  /** The nearest heading above the fence (docs/errors.md names a code per heading). */
   readonly heading: string;
 }
 
@@ -45,7 +45,7 @@ export function fences(page: DocPage): Fence[] {
   for (let i = 0; i < lines.length; i++) {
     const open = /^```(\S*)(.*)$/.exec(lines[i]!);
     if (!open) {
-      const h = /^## (.*)$/.exec(lines[i]!);
+      const h = /^#{2,6} (.*)$/.exec(lines[i]!);
       if (h) heading = h[1]!.trim();
       continue;
     }
