@@ -5,7 +5,7 @@ import ts from 'typescript';
 import { describe, expect, it } from 'vitest';
 
 /**
- * The dependency table (README, Architecture): each area of src/ may import only the areas listed
+ * The dependency table (docs/architecture.md): each area of src/ may import only the areas listed
  * for it, and the leaves (time.ts, log.ts, environment.ts, suggest.ts) that anything but the protocol may use:
  *
  *   protocol ← pipeline ← device ← model ← generators, faults ← compiler ← runtime ← watch ← cli
@@ -220,7 +220,7 @@ function sourceFiles(): SourceFile[] {
     .map((p) => ({ path: `src/${p}`, text: readFileSync(posix.join(ROOT, 'src', p), 'utf8') }));
 }
 
-describe('architecture: dependency direction (DESIGN.md)', () => {
+describe('architecture: dependency direction (docs/architecture.md)', () => {
   const files = sourceFiles();
 
   it('reads the real sources (not an empty list)', () => {
