@@ -20,8 +20,9 @@ describe('every fenced example is run, compiled, kept as a file, or marked not-r
   const SHOWN = new Set(['text']);
   const RUN = new Set(['ts', 'yaml']);
   it.each(all.map((f) => [where(f), f] as const))('%s', (_, f) => {
-    const handled = RUN.has(f.lang) || SHOWN.has(f.lang) || f.attrs.has('file') || f.attrs.has('not-run');
+    const handled = RUN.has(f.lang) || SHOWN.has(f.lang) || f.attrs.has('file') || f.attrs.has('not-run') || (f.lang === 'sh' && f.attrs.has('control'));
     expect(handled, `${where(f)}: a \`\`\`${f.lang} block must say file=PATH (a file the suite runs) or not-run`).toBe(true);
+    if (/^curl /m.test(f.code)) expect(f.attrs.has('control'), `${where(f)} calls the control channel: mark it \`\`\`sh control so the suite runs it`).toBe(true);
   });
 });
 

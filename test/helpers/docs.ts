@@ -10,6 +10,9 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
  * - ```yaml: loaded and compiled (a fragment is wrapped into the smallest profile around it);
  *   ```yaml error=E_CODE is loaded as it is and must produce that diagnostic (docs/errors.md);
  * - ```LANG file=PATH: must be the file PATH of this repository, which the suite runs;
+ * - ```sh control: a session with the control channel: its `curl` lines are sent in order to the
+ *   pump as the block starts it, and each reply must match the `# {...}` comment after it
+ *   (test/docs/http-examples.test.ts);
  * - ```LANG not-run: shown only (a shell session, a command's output);
  * - ```text: shown only (usage, diagrams).
  * Any other fence without `file=` or `not-run` fails the tests: an example is run or says why not.
