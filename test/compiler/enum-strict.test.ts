@@ -2,6 +2,7 @@ import { describe, expect, test } from 'vitest';
 import { startEmulator } from '../../src/index.js';
 import { connectClient } from '../helpers/modbus-client.js';
 import { compile, expectOne, pdu, send, status } from './helpers.js';
+import { BadRequestError } from '../../src/errors.js';
 
 /** `enumStrict: true`: the enum's values are the only ones a point takes; without it, enum only labels. */
 const f32 = (v: number): number[] => {
@@ -46,9 +47,9 @@ describe('enumStrict: client writes', () => {
 });
 
 describe('enumStrict: values from the profile and the API', () => {
-  test('the API write of another value is a RangeError listing the values', () => {
+  test('the API write of another value is a BadRequestError (a RangeError) listing the values', () => {
     const unit = compile(PROFILE).unit(1)!;
-    expect(() => unit.write('systemType', 2.5)).toThrow(new RangeError("systemType: 2.5 is not a value of systemType's enum (enumStrict): use one of 1 (1P2W), 2 (3P3W), 3 (3P4W)"));
+    expect(() => unit.write('systemType', 2.5)).toThrow(new BadRequestError("systemType: 2.5 is not a value of systemType's enum (enumStrict): use one of 1 (1P2W), 2 (3P3W), 3 (3P4W)"));
     unit.write('systemType', '3P3W');
     unit.write('loose', 9);
     expect([unit.read('systemType'), unit.read('loose')]).toEqual([2, 9]);

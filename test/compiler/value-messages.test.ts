@@ -1,5 +1,6 @@
 import { describe, expect, test } from 'vitest';
 import { compile, problems } from './helpers.js';
+import { BadRequestError } from '../../src/errors.js';
 
 /** A value of the wrong kind is told in one plain sentence: what came, and what the point takes. */
 describe('messages for values a number point cannot take', () => {
@@ -18,10 +19,10 @@ describe('messages for values a number point cannot take', () => {
     expect(ds.map((d) => [d.code, d.message])).toEqual([[code, message]]);
   });
 
-  test('the API says the same as a RangeError', () => {
+  test('the API says the same as a BadRequestError (a RangeError)', () => {
     const unit = compile(`
       points:
         p: { type: int16, address: 0 }`).unit(1)!;
-    expect(() => unit.write('p', 'hello')).toThrow(new RangeError('p: "hello" is not a number: int16 takes a number from -32768 to 32767'));
+    expect(() => unit.write('p', 'hello')).toThrow(new BadRequestError('p: "hello" is not a number: int16 takes a number from -32768 to 32767'));
   });
 });
