@@ -6,7 +6,7 @@ import { describe, expect, it } from 'vitest';
 
 /**
  * The dependency table (README, Architecture): each area of src/ may import only the areas listed
- * for it, and the leaves (time.ts, log.ts, environment.ts, suggest.ts) that anything but the protocol may use:
+ * for it, and the leaves (time.ts, log.ts, environment.ts, suggest.ts, chance.ts) that anything but the protocol may use:
  *
  *   protocol ← pipeline ← device ← model ← generators, faults ← compiler ← runtime ← watch ← cli
  *   profile (parse and validate) ← compiler; server ← runtime; the server sees protocol and pipeline only
@@ -46,6 +46,7 @@ const LEAVES: Readonly<Record<string, readonly string[]>> = {
   'src/log.ts': [],
   'src/environment.ts': ['src/time.ts', 'src/log.ts'],
   'src/suggest.ts': [],
+  'src/chance.ts': ['src/time.ts'],
 };
 /** The public entry re-exports the library; the CLI is reached through bin/ and its own subpath. */
 const ENTRY = 'src/index.ts';
@@ -58,7 +59,7 @@ interface SourceFile {
   readonly text: string;
 }
 
-type RuleId = 'dependency-table' | 'unknown-module' | 'node-net' | 'yaml-ajv' | 'commander' | 'chokidar' | 'jsep' | 'fastify' | 'time-chance' | 'one-server' | 'entry-without-cli';
+type RuleId = 'dependency-table' | 'unknown-module' | 'node-net' | 'yaml-ajv' | 'commander' | 'chokidar' | 'jsep' | 'fastify' | 'time-chance' | 'one-server' | 'entry-without-cli' | 'unit-internals';
 
 interface Violation {
   readonly rule: RuleId;
@@ -172,6 +173,7 @@ function checkArchitecture(files: readonly SourceFile[]): Violation[] {
       for (const call of forbiddenCalls(file)) violations.push({ rule: 'time-chance', file: file.path, detail: call });
     }
     if (file.path !== SERVER_OWNER && constructsServer(file)) violations.push({ rule: 'one-server', file: file.path, detail: `constructs ModbusTcpServer (only ${SERVER_OWNER} does)` });
+    if (!UNIT_INTERNALS_USERS.includes(from ?? '') && importsUnitInternals(file)) violations.push({ rule: 'unit-internals', file: file.path, detail: 'imports unitInternals: a unit\'s layout and storage are the model\'s (the compiled profile offers what others need, e.g. injectFault)' });
   }
   violations.push(...entryReachesCli(files));
   return violations;
@@ -186,6 +188,23 @@ function constructsServer(file: SourceFile): boolean {
   };
   visit(source);
   return found;
+}
+
+/**
+ * Who may read a unit's layout and storage behind its API (model/unit.ts `unitInternals`): the
+ * model itself, and the fault actions, which snapshot storage on the request path (`stale`). The
+ * compiler and the runtime go through the compiled profile (`injectFault`, `takeOver`, `reset`).
+ */
+const UNIT_INTERNALS_USERS: readonly string[] = ['model', 'faults'];
+
+/** Imports (or re-exports) `unitInternals` from model/unit.ts. */
+function importsUnitInternals(file: SourceFile): boolean {
+  const source = ts.createSourceFile(file.path, file.text, ts.ScriptTarget.Latest, true, ts.ScriptKind.TS);
+  return source.statements.some((st) => {
+    const specifier = (ts.isImportDeclaration(st) || ts.isExportDeclaration(st)) && st.moduleSpecifier && ts.isStringLiteral(st.moduleSpecifier) ? st.moduleSpecifier.text : undefined;
+    if (!specifier || resolve(file.path, specifier) !== 'src/model/unit.ts') return false;
+    return /\bunitInternals\b/.test(st.getText(source));
+  });
 }
 
 /** Everything the public entry loads, followed through src/: no CLI module, no commander. */
@@ -285,6 +304,8 @@ describe('architecture: every rule fails when violated', () => {
     ['Math.random( outside runtime', file('src/pipeline/faults/x.ts', 'export const p = Math.random() < 0.5;'), 'time-chance'],
     ['crypto.randomInt( outside runtime', file('src/model/x.ts', "import crypto from 'node:crypto';\nexport const n = crypto.randomInt(10);"), 'time-chance'],
     ['a second module constructing the server', file('src/runtime/other.ts', 'const s = new ModbusTcpServer({ handler, timer });'), 'one-server'],
+    ['the compiler reaching into a unit through unitInternals', file('src/compiler/x.ts', "import { unitInternals } from '../model/unit.js';"), 'unit-internals'],
+    ['the runtime re-exporting unitInternals', file('src/runtime/x.ts', "export { unitInternals as internals } from '../model/unit.js';"), 'unit-internals'],
   ])('%s', (_comment, synthetic, rule) => {
     expect(rulesOf(synthetic)).toContain(rule);
   });
@@ -302,6 +323,8 @@ describe('architecture: every rule fails when violated', () => {
     ['server importing node:net, protocol, pipeline, log and time', file('src/server/x.ts', "import { createServer } from 'node:net';\nimport { scanFrame } from '../protocol/mbap.js';\nimport { compose } from '../pipeline/compose.js';\nimport type { Logger } from '../log.js';\nimport type { Timer } from '../time.js';")],
     ['model importing the environment leaf', file('src/model/x.ts', "import type { Environment } from '../environment.js';")],
     ['the runtime constructing the server', file('src/runtime/runtime.ts', 'const s = new ModbusTcpServer({ handler, timer });')],
+    ['the model using unitInternals', file('src/model/hand-over.ts', "import { unitInternals } from './unit.js';")],
+    ['the compiler creating units', file('src/compiler/x.ts', "import { createUnit } from '../model/unit.js';")],
     ['profile importing yaml and ajv', file('src/profile/x.ts', "import { parseDocument } from 'yaml';\nimport Ajv from 'ajv/dist/2020.js';")],
     ['cli importing commander', file('src/cli/x.ts', "import { Command } from 'commander';")],
     ['watch importing chokidar', file('src/watch/x.ts', "import { watch } from 'chokidar';")],

@@ -190,7 +190,7 @@ class LiveUnit implements LivePoints {
     this.schedule();
   }
 
-  adopt(previous: LivePoints): void {
+  takeOver(previous: LivePoints): void {
     if (!(previous instanceof LiveUnit)) return;
     this.origin = previous.origin;
     const nowMs = this.env.clock.now() - this.origin;

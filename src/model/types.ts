@@ -70,7 +70,7 @@ export interface ServedDevice {
   summary(): string[];
 }
 
-/** What a recompile kept of the running device's state (handOver in model/hand-over.ts). */
+/** What a recompile kept of the running device's state (takeOverState in model/hand-over.ts). */
 export interface HandOver {
   /** Points whose client-written words carried over. */
   readonly keptPoints: number;
@@ -89,7 +89,7 @@ export interface FaultSet {
   /** Every rule's counters back to zero (`reset()`); the rules themselves stay. */
   reset(): void;
   /** Takes over the counters of rules of `previous` with the same name, match and trigger; returns their names. */
-  adopt(previous: FaultSet): string[];
+  takeOver(previous: FaultSet): string[];
 }
 
 export interface CompiledProfile extends ServedDevice {
@@ -115,11 +115,23 @@ export interface CompiledProfile extends ServedDevice {
    * Takes over what clients wrote to `previous` (the device this one replaces), by the rules in
    * model/hand-over.ts; call before this device serves its first request.
    */
-  adoptState(previous: CompiledProfile): HandOver;
+  takeOver(previous: CompiledProfile): HandOver;
+  /**
+   * Compiles a fault rule (the format of a profile's `faults:` entries) for this device and tries
+   * it before the profile's own rules, after those injected before; returns its remover. Throws
+   * the loader's ProfileError, with every diagnostic, for a rule the schema or the compiler refuses;
+   * warnings go to the device's logger. Read `handler` again afterwards.
+   */
+  injectFault(rule: object): () => void;
   /**
    * Back to the start: every unit's storage to its initial image (what clients and the API wrote
    * is gone), every generator to its initial state with time counted from now, so the device
    * replays exactly as after its start, random draws included.
    */
   reset(): void;
+}
+
+/** True for a compiled profile (compileProfile, loadDevice); false for any other served device, such as the CLI's in-memory one. */
+export function isCompiledProfile(device: ServedDevice): device is CompiledProfile {
+  return typeof (device as Partial<CompiledProfile>).takeOver === 'function';
 }

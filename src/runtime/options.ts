@@ -1,0 +1,62 @@
+import type { Environment } from '../environment.js';
+import type { ServedDevice } from '../model/types.js';
+import type { ConnectionPolicy } from '../pipeline/types.js';
+import type { SocketIoMode } from '../server/socket-io.js';
+import type { TrafficLevel } from '../server/trace.js';
+import { DEFAULT_JOURNAL_SIZE } from './journal.js';
+
+/**
+ * Listener settings given by the caller (CLI flags, API options). Each one given wins over the
+ * profile's `server:` setting; what neither gives takes the default.
+ */
+export interface ListenerSettings {
+  host?: string;
+  port?: number;
+  idleTimeoutMs?: number;
+  maxConnections?: number;
+  connectionPolicy?: ConnectionPolicy;
+}
+
+/** A profile to load: a path (relative to `cwd`), or a profile object. */
+export interface ProfileSource {
+  readonly profile: string | object;
+  readonly cwd?: string;
+}
+
+export interface RuntimeOptions extends ListenerSettings {
+  device: ServedDevice;
+  env: Environment;
+  /** Used when neither the caller nor the profile gives a port (the CLI: 5020; the API: 0). */
+  defaultPort?: number;
+  traffic?: TrafficLevel;
+  /** Socket I/O (server/socket-io.ts); default `MODBUS_EMU_IO_MODE` from the environment, else 'direct'. */
+  ioMode?: SocketIoMode;
+  /** The process's open-file limit (default: read from the system; tests set it). */
+  openFileLimit?: number;
+  /** How many runtimes of this process share that limit (the CLI's profiles; default 1). */
+  descriptorShare?: number;
+  /** Keep the last N requests in `journal` (default: no journal). */
+  journal?: number;
+  /** What `reload()` reads again: default the device's profile file. */
+  source?: ProfileSource;
+  /** Names the device in log lines (the CLI: the profile path). Default: the device's name. */
+  label?: string;
+}
+
+/** What a caller gives for a runtime; undefined means "not given", and `journal: true` the default size. */
+export type RuntimeSettings = Omit<RuntimeOptions, 'journal'> & { journal?: boolean | number };
+
+const KEYS = ['device', 'env', 'host', 'port', 'idleTimeoutMs', 'maxConnections', 'connectionPolicy', 'defaultPort', 'traffic', 'ioMode', 'openFileLimit', 'descriptorShare', 'source', 'label'] as const;
+
+/**
+ * The one place a runtime's options are assembled, for the CLI (from its flags) and startEmulator
+ * (from its options): the settings given, and nothing else (`settings` may carry a caller's other
+ * options); `journal: true` becomes the default size and `false` none.
+ */
+export function runtimeOptions(settings: RuntimeSettings): RuntimeOptions {
+  const options: Record<string, unknown> = {};
+  for (const key of KEYS) if (settings[key] !== undefined) options[key] = settings[key];
+  const { journal } = settings;
+  if (journal !== undefined && journal !== false) options.journal = journal === true ? DEFAULT_JOURNAL_SIZE : journal;
+  return options as unknown as RuntimeOptions;
+}
