@@ -48,8 +48,11 @@ const LEAVES: Readonly<Record<string, readonly string[]>> = {
   'src/suggest.ts': [],
   'src/chance.ts': ['src/time.ts'],
 };
-/** The public entry re-exports the library; the CLI is reached through bin/ and its own subpath. */
-const ENTRY = 'src/index.ts';
+/**
+ * The package's entries re-export the library: the public API (`modbus-emu`) and the unstable one
+ * (`modbus-emu/internal`); the CLI is reached through bin/ only.
+ */
+const ENTRIES: readonly string[] = ['src/index.ts', 'src/internal.ts'];
 /** The only module that constructs the server: the runtime. */
 const SERVER_OWNER = 'src/runtime/runtime.ts';
 
@@ -89,8 +92,8 @@ function forbiddenEdge(from: string, target: string): string | undefined {
   if (a === b) return undefined;
   if (b in LEAVES) return a === 'protocol' ? 'the protocol imports nothing outside itself' : undefined;
   if (a in LEAVES) return LEAVES[a]!.includes(target) ? undefined : `${a} is a leaf`;
-  if (b === ENTRY) return `nothing imports the public entry ${ENTRY}`;
-  if (a === ENTRY) return isArea(b) && b !== 'cli' && b !== 'control' ? undefined : 'the entry exports the library, not the CLI';
+  if (ENTRIES.includes(b)) return `nothing imports the package entry ${b}`;
+  if (ENTRIES.includes(a)) return isArea(b) && b !== 'cli' && b !== 'control' ? undefined : 'the entry exports the library, not the CLI';
   if (!isArea(a) || !isArea(b)) return `${isArea(a) ? b : a} is not in the dependency table`;
   return MAY_IMPORT[a].includes(b) ? undefined : `${a} may import ${MAY_IMPORT[a].join(', ') || 'nothing outside itself'}`;
 }
@@ -160,7 +163,7 @@ function checkArchitecture(files: readonly SourceFile[]): Violation[] {
       const edge = (rule: RuleId, why?: string) => violations.push({ rule, file: file.path, detail: `imports ${specifier}${why ? `: ${why}` : ''}` });
       if (to !== undefined) {
         const why = forbiddenEdge(file.path, target);
-        if (why) edge(!isArea(from) && !(file.path in LEAVES) && file.path !== ENTRY ? 'unknown-module' : 'dependency-table', why);
+        if (why) edge(!isArea(from) && !(file.path in LEAVES) && !ENTRIES.includes(file.path) ? 'unknown-module' : 'dependency-table', why);
         continue;
       }
       if (from === 'protocol' || (file.path in LEAVES)) edge('dependency-table', `${from} imports no package`);
@@ -207,23 +210,24 @@ function importsUnitInternals(file: SourceFile): boolean {
   });
 }
 
-/** Everything the public entry loads, followed through src/: no CLI module, no commander. */
+/** Everything a package entry loads, followed through src/: no CLI module, no commander. */
 function entryReachesCli(files: readonly SourceFile[]): Violation[] {
   const byPath = new Map(files.map((f) => [f.path, f]));
-  if (!byPath.has(ENTRY)) return [];
-  const seen = new Set<string>([ENTRY]);
-  const queue = [ENTRY];
   const violations: Violation[] = [];
-  while (queue.length > 0) {
-    const path = queue.shift()!;
-    for (const specifier of importsOf(byPath.get(path)!)) {
-      const target = resolve(path, specifier);
-      if (packageName(specifier) === 'commander' || area(target) === 'cli') {
-        violations.push({ rule: 'entry-without-cli', file: path, detail: `${ENTRY} loads ${specifier} through ${path}` });
-      }
-      if (byPath.has(target) && !seen.has(target)) {
-        seen.add(target);
-        queue.push(target);
+  for (const entry of ENTRIES.filter((e) => byPath.has(e))) {
+    const seen = new Set<string>([entry]);
+    const queue = [entry];
+    while (queue.length > 0) {
+      const path = queue.shift()!;
+      for (const specifier of importsOf(byPath.get(path)!)) {
+        const target = resolve(path, specifier);
+        if (packageName(specifier) === 'commander' || area(target) === 'cli') {
+          violations.push({ rule: 'entry-without-cli', file: path, detail: `${entry} loads ${specifier} through ${path}` });
+        }
+        if (byPath.has(target) && !seen.has(target)) {
+          seen.add(target);
+          queue.push(target);
+        }
       }
     }
   }
@@ -292,6 +296,8 @@ describe('architecture: every rule fails when violated', () => {
     ['jsep outside generators', file('src/compiler/x.ts', "import jsep from 'jsep';"), 'jsep'],
     ['fastify outside control', file('src/cli/x.ts', "import Fastify from 'fastify';"), 'fastify'],
     ['the entry re-exporting the control channel', file('src/index.ts', "export { startControl } from './control/server.js';"), 'dependency-table'],
+    ['the unstable entry re-exporting the CLI', file('src/internal.ts', "export { serve } from './cli/serve.js';"), 'dependency-table'],
+    ['an area importing the unstable entry', file('src/compiler/x.ts', "import { Runtime } from '../internal.js';"), 'dependency-table'],
     ['Date.now( outside runtime', file('src/device/x.ts', 'export const t = () => Date.now();'), 'time-chance'],
     ['Date.now passed around as a value', file('src/pipeline/x.ts', 'export const now = Date.now;'), 'time-chance'],
     ['new Date() outside runtime', file('src/model/x.ts', 'export const today = new Date();'), 'time-chance'],
@@ -310,8 +316,8 @@ describe('architecture: every rule fails when violated', () => {
     expect(rulesOf(synthetic)).toContain(rule);
   });
 
-  it('the public entry may not reach the CLI or commander through another module', () => {
-    const entry = file('src/index.ts', "export { startEmulator } from './runtime/emulator.js';");
+  it.each(ENTRIES)('the entry %s may not reach the CLI or commander through another module', (path) => {
+    const entry = file(path, "export { createEmulator } from './runtime/emulator.js';");
     const emulator = file('src/runtime/emulator.ts', "import { Command } from 'commander';");
     expect(rulesOf(entry, emulator)).toContain('entry-without-cli');
   });
