@@ -3,11 +3,12 @@ import type { PointModel } from '../model/point-model.js';
 import { isIntegerType, removeScaleFactor, TYPE_RANGES, unscale, writeRaw, IDENTITY_SCALING } from '../model/values.js';
 
 /**
- * Puts a generator's result into a point's registers (or bit), by the rules of the README
- * (Generators, "Values that do not fit"): NaN keeps the point's last value; an integer type
- * takes the nearest integer by the one rounding rule of model/values.ts (what an API write of the
- * same value stores); a value beyond the type's range (±Infinity included) takes the end of the
- * range. `problem` says which rule applied to the last put, for the once-per-point log.
+ * Puts a generator's result into a point's registers (or bit), by the rules of
+ * docs/generators.md (Evaluation, "Values that do not fit"): NaN keeps the point's last value; an
+ * integer type takes the nearest integer by the one rounding rule (docs/profiles.md, "Rounding";
+ * model/values.ts), so an API write of the same value stores the same words; a value beyond the
+ * type's range (±Infinity included) takes the end of the range. `problem` says which rule applied
+ * to the last put, for the once-per-point log.
  */
 export class PointWriter {
   problem: string | undefined;
