@@ -18,7 +18,7 @@ export { loadProfileFile, loadProfileObject, loadProfileText, getProfileSchema }
 export type { LoadedProfile, LoadResult } from './profile/loaded.js';
 export { compileProfile } from './compiler/compile.js';
 export type { CompileOptions, CompileResult } from './compiler/compile.js';
-export type { CompiledProfile, CompiledUnit, PointInfo, PointValue, Access, HandOver } from './model/types.js';
+export type { CompiledProfile, CompiledUnit, PointInfo, PointValue, Access, HandOver, ServerSettings } from './model/types.js';
 export type { TableName } from './model/table-names.js';
 
 // Errors and diagnostics.

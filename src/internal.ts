@@ -17,7 +17,7 @@ export type { ProfileWatcher, WatchOptions } from './watch/watcher.js';
 
 // What a runtime serves, and what a compiled profile is made of.
 export { isCompiledProfile } from './model/types.js';
-export type { ServedDevice, ServerSettings, FaultSet } from './model/types.js';
+export type { ServedDevice, FaultSet } from './model/types.js';
 
 // The request pipeline: handlers, middlewares and their outcomes.
 export { compose, exception, response, SILENCE } from './pipeline/compose.js';

@@ -101,19 +101,22 @@ export interface CompiledProfile extends ServedDevice {
    * Request-level behaviour in front of the units, outermost first: the fault rules, the gateway's
    * answers for unreachable units (`respond:`, `unknownUnits`) and unit 0 broadcast, then the
    * response delays (`responseDelay`).
+   * @internal The members marked so serve the runtime: they are left out of the published type
+   * declarations (tsconfig.build.json `stripInternal`), so they promise nothing (docs/api.md).
    */
   readonly middlewares: readonly Middleware[];
-  /** Routes each exchange to the device behind its unit id. */
+  /** Routes each exchange to the device behind its unit id. @internal */
   readonly router: Handler;
-  /** The fault rules (their middleware is the first of `middlewares`). */
+  /** The fault rules (their middleware is the first of `middlewares`). @internal */
   readonly faults: FaultSet;
-  /** Time, chance, wire timer and logger the device was compiled with. */
+  /** Time, chance, wire timer and logger the device was compiled with. @internal */
   readonly env: Environment;
   /** The unit answering `unitId`, or undefined when that id is unreachable / answered by no device. */
   unit(unitId: number): CompiledUnit | undefined;
   /**
    * Takes over what clients wrote to `previous` (the device this one replaces), by the rules in
    * model/hand-over.ts; call before this device serves its first request.
+   * @internal
    */
   takeOver(previous: CompiledProfile): HandOver;
   /**
@@ -121,6 +124,7 @@ export interface CompiledProfile extends ServedDevice {
    * it before the profile's own rules, after those injected before; returns its remover. Throws
    * the loader's ProfileError, with every diagnostic, for a rule the schema or the compiler refuses;
    * warnings go to the device's logger. Read `handler` again afterwards.
+   * @internal
    */
   injectFault(rule: object): () => void;
   /**
