@@ -46,7 +46,12 @@ export interface RuntimeOptions extends ListenerSettings {
 /** What a caller gives for a runtime; undefined means "not given", and `journal: true` the default size. */
 export type RuntimeSettings = Omit<RuntimeOptions, 'journal'> & { journal?: boolean | number };
 
-const KEYS = ['device', 'env', 'host', 'port', 'idleTimeoutMs', 'maxConnections', 'connectionPolicy', 'defaultPort', 'traffic', 'ioMode', 'openFileLimit', 'descriptorShare', 'source', 'label'] as const;
+/** Every option but the journal, taken as given: a record, so that a new option cannot be forgotten here. */
+const TAKEN: Readonly<Record<Exclude<keyof RuntimeOptions, 'journal'>, true>> = {
+  device: true, env: true, host: true, port: true, idleTimeoutMs: true, maxConnections: true, connectionPolicy: true,
+  defaultPort: true, traffic: true, ioMode: true, openFileLimit: true, descriptorShare: true, source: true, label: true,
+};
+const KEYS = Object.keys(TAKEN) as (keyof typeof TAKEN)[];
 
 /**
  * The one place a runtime's options are assembled, for the CLI (from its flags) and startEmulator
