@@ -9,7 +9,7 @@ import { DEFAULT_JOURNAL_SIZE } from '../runtime/journal.js';
 import { createJsonLogger } from '../runtime/json-logger.js';
 import { loadDevice } from '../runtime/load-device.js';
 import { memoryDevice } from '../runtime/memory-device.js';
-import { DEFAULT_HOST, hostPort, Runtime, type BoundAddress, type ConnectionPolicy, type ServedDevice, type TrafficLevel } from '../runtime/runtime.js';
+import { DEFAULT_HOST, hostPort, READ_ONLY_EXCEPTION, Runtime, type BoundAddress, type ConnectionPolicy, type ServedDevice, type TrafficLevel } from '../runtime/runtime.js';
 import { watchRuntime, type ProfileWatcher } from '../watch/watcher.js';
 import { describeListenError } from './errors.js';
 import type { CliIo } from './io.js';
@@ -37,6 +37,10 @@ export interface ServeFlags {
   /** `--journal [size]`: true for the default size. */
   journal?: number | true;
   clock?: 'real' | 'manual';
+  /** `--read-only`. */
+  readOnly?: boolean;
+  /** `--read-only-exception CODE` (implies --read-only). */
+  readOnlyException?: number;
 }
 
 interface Planned {
@@ -63,7 +67,8 @@ export async function serve(profiles: readonly string[], flags: ServeFlags, io: 
     return 2;
   }
   const env = createEnvironment({ seed: flags.seed, logger, ...(flags.clock === 'manual' ? { clock: new ManualClock() } : { timeScale: flags.timeScale }) });
-  const planned = profiles.length === 0 ? [{ label: 'in-memory', device: memoryDevice(logger), port: flags.port ?? DEFAULT_PORT, files: [], pinned: true }] : await plan(profiles, flags, io, env);
+  const readOnly = flags.readOnly || flags.readOnlyException !== undefined ? (flags.readOnlyException ?? READ_ONLY_EXCEPTION) : undefined;
+  const planned = profiles.length === 0 ? [{ label: 'in-memory', device: memoryDevice(logger, readOnly), port: flags.port ?? DEFAULT_PORT, files: [], pinned: true }] : await plan(profiles, flags, io, env);
   if (!planned) return 1;
 
   const clash = findPortClash(planned);
@@ -88,6 +93,7 @@ export async function serve(profiles: readonly string[], flags: ServeFlags, io: 
         ...(flags.maxConnections !== undefined && { maxConnections: flags.maxConnections }),
         ...(flags.whenFull !== undefined && { connectionPolicy: flags.whenFull }),
         descriptorShare: planned.length,
+        ...(readOnly !== undefined && { readOnly }),
         traffic,
       }),
   );
@@ -120,6 +126,7 @@ export async function serve(profiles: readonly string[], flags: ServeFlags, io: 
 
   const scale = flags.timeScale !== undefined && flags.timeScale !== 1 ? `; emulator time runs ×${flags.timeScale}` : flags.clock === 'manual' ? '; emulator clock: manual' : '';
   io.stderr(`seed ${env.random.seed} (replay this run with --seed ${env.random.seed})${scale}; socket I/O: ${runtimes[0]!.ioMode}\n`);
+  if (readOnly !== undefined) io.stderr(`read-only: every client write is answered with exception ${hex2(readOnly)} and changes nothing\n`);
   runtimes.forEach((r, i) => {
     const { label, device } = planned[i]!;
     const address = r.address!;
@@ -182,6 +189,8 @@ function findPortClash(planned: readonly Planned[]): string | null {
   }
   return null;
 }
+
+const hex2 = (code: number): string => code.toString(16).toUpperCase().padStart(2, '0');
 
 /** Resolves when `signal` aborts (never, without one). */
 function untilAborted(signal: AbortSignal | undefined): Promise<void> {

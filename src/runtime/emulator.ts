@@ -10,7 +10,7 @@ import type { Clock, Timer } from '../time.js';
 import { createEnvironment } from './environment.js';
 import { DEFAULT_JOURNAL_SIZE, type Journal } from './journal.js';
 import { loadDevice } from './load-device.js';
-import { Runtime, type ReloadResult, type RuntimeEvents } from './runtime.js';
+import { READ_ONLY_EXCEPTION, Runtime, type ReloadResult, type RuntimeEvents } from './runtime.js';
 
 export interface EmulatorOptions {
   /** A profile file path, or a profile as an object (same format, validated the same way). */
@@ -42,6 +42,11 @@ export interface EmulatorOptions {
   journal?: boolean | number;
   /** Reload the device when its profile file or an included file changes (default false). */
   watch?: boolean;
+  /**
+   * Read-only mode: every client write answers exception 01 (`true`) or the code given (1..255)
+   * and changes nothing. The handle's own writes (`write`, `writeTable`) still go through.
+   */
+  readOnly?: boolean | number;
 }
 
 /** Events of the handle: the runtime's, so `emulator.on('reload', ...)` is `emulator.runtime.on(...)`. */
@@ -123,6 +128,7 @@ export async function startEmulator(options: EmulatorOptions, startWatching?: St
     ...(options.connectionPolicy !== undefined && { connectionPolicy: options.connectionPolicy }),
     ...(options.ioMode !== undefined && { ioMode: options.ioMode }),
     traffic: options.traffic ?? 0,
+    ...(options.readOnly !== undefined && options.readOnly !== false && { readOnly: options.readOnly === true ? READ_ONLY_EXCEPTION : options.readOnly }),
   });
   const address = await runtime.listen();
   const watcher = options.watch ? startWatching!(runtime, result.files) : undefined;

@@ -3,6 +3,7 @@ import { compileInjectedRule } from '../compiler/fault-scopes.js';
 import type { Environment } from '../environment.js';
 import { FaultEngine } from '../faults/engine.js';
 import type { CompiledProfile, HandOver, ServedDevice } from '../model/types.js';
+import { refuseClientWrites } from '../model/switches.js';
 import type { ConnectionInfo, ConnectionPolicy, Handler } from '../pipeline/types.js';
 import { formatDiagnostic, ProfileError, type Diagnostic } from '../profile/diagnostics.js';
 import { DEFAULT_IDLE_TIMEOUT_MS, ModbusTcpServer, type BoundAddress } from '../server/server.js';
@@ -45,6 +46,11 @@ export interface RuntimeOptions extends ListenerSettings {
   source?: ProfileSource;
   /** Names the device in log lines (the CLI: the profile path). Default: the device's name. */
   label?: string;
+  /**
+   * Read-only mode: the exception code (1..255) every client write answers, changing nothing
+   * (model/switches.ts); the API's writes go through. Default: writes allowed.
+   */
+  readOnly?: number;
 }
 
 /** A profile to load: a path (relative to `cwd`), or a profile object. */
@@ -78,6 +84,8 @@ export interface RuntimeEvents {
 }
 
 export const DEFAULT_HOST = '127.0.0.1';
+/** What a client write answers in read-only mode unless told otherwise: 01, illegal function. */
+export const READ_ONLY_EXCEPTION = 1;
 // What the CLI needs of the layers below, so it talks to the runtime only.
 export { DEFAULT_IDLE_TIMEOUT_MS, hostPort };
 export type { BoundAddress, ConnectionPolicy, ServedDevice, TrafficLevel, RequestRecord };
@@ -117,6 +125,9 @@ export class Runtime extends EventEmitter<RuntimeEvents> {
     this.env = options.env;
     this.current = options.device;
     this.label = options.label ?? options.device.name;
+    const readOnly = options.readOnly;
+    if (readOnly !== undefined && (!Number.isInteger(readOnly) || readOnly < 1 || readOnly > 255)) throw new RangeError(`readOnly: ${String(readOnly)} is not an exception code 1..255`);
+    this.applySwitches(options.device);
     const file = (options.device as Partial<CompiledProfile>).file;
     this.source = options.source ?? (file !== undefined ? { profile: file } : undefined);
     if (options.journal !== undefined) this.journal = new Journal(options.journal);
@@ -182,6 +193,7 @@ export class Runtime extends EventEmitter<RuntimeEvents> {
       }
     }
     const handOver = isCompiled(previous) && isCompiled(next) ? next.adoptState(previous) : undefined;
+    this.applySwitches(next);
     this.current = next;
     this.server.setHandler(this.handlerOf(next));
     this.emit('swap', next, handOver);
@@ -370,6 +382,12 @@ export class Runtime extends EventEmitter<RuntimeEvents> {
       onDisconnect: (info) => this.emit('disconnect', info),
       onError: (error) => this.failed(error),
     });
+  }
+
+  /** What the runtime's options switch on a device's storage, set before it serves its first request. */
+  private applySwitches(device: ServedDevice): void {
+    if (!isCompiled(device)) return;
+    if (this.options.readOnly !== undefined) refuseClientWrites(device, this.options.readOnly);
   }
 
   /** The device's own handler, or wrapped to record each request while anyone records. */
