@@ -37,6 +37,8 @@ export interface ServeFlags {
   /** `--journal [size]`: true for the default size. */
   journal?: number | true;
   clock?: 'real' | 'manual';
+  /** `--allow CIDR`, repeated: replaces every profile's `server.allow`. */
+  allow?: string[];
   /** `--read-only`. */
   readOnly?: boolean;
   /** `--read-only-exception CODE` (implies --read-only). */
@@ -94,6 +96,7 @@ export async function serve(profiles: readonly string[], flags: ServeFlags, io: 
         ...(flags.whenFull !== undefined && { connectionPolicy: flags.whenFull }),
         descriptorShare: planned.length,
         ...(readOnly !== undefined && { readOnly }),
+        ...(flags.allow !== undefined && { allow: flags.allow }),
         traffic,
       }),
   );
@@ -131,6 +134,8 @@ export async function serve(profiles: readonly string[], flags: ServeFlags, io: 
     const { label, device } = planned[i]!;
     const address = r.address!;
     for (const line of device.summary()) io.stderr(`${line}\n`);
+    const allow = flags.allow ?? device.server.allow;
+    if (allow) io.stderr(`${label}: clients served from ${allow.join(', ')} only (others are closed at accept)\n`);
     io.stderr(`${label}: listening on ${hostPort(address.host, address.port)}\n`);
   });
   if (control) io.stderr(`control channel on ${control.url} (OpenAPI: ${control.url}/openapi.json)\n`);

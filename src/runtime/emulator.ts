@@ -47,6 +47,11 @@ export interface EmulatorOptions {
    * and changes nothing. The handle's own writes (`write`, `writeTable`) still go through.
    */
   readOnly?: boolean | number;
+  /**
+   * Client addresses served: IPv4/IPv6 addresses or CIDR ranges (`['127.0.0.1', '10.0.0.0/8']`),
+   * replacing the profile's `server.allow`; others are closed at accept. Default: every address.
+   */
+  allow?: readonly string[];
 }
 
 /** Events of the handle: the runtime's, so `emulator.on('reload', ...)` is `emulator.runtime.on(...)`. */
@@ -128,6 +133,7 @@ export async function startEmulator(options: EmulatorOptions, startWatching?: St
     ...(options.connectionPolicy !== undefined && { connectionPolicy: options.connectionPolicy }),
     ...(options.ioMode !== undefined && { ioMode: options.ioMode }),
     traffic: options.traffic ?? 0,
+    ...(options.allow !== undefined && { allow: options.allow }),
     ...(options.readOnly !== undefined && options.readOnly !== false && { readOnly: options.readOnly === true ? READ_ONLY_EXCEPTION : options.readOnly }),
   });
   const address = await runtime.listen();

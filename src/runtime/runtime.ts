@@ -9,6 +9,8 @@ import { formatDiagnostic, ProfileError, type Diagnostic } from '../profile/diag
 import { DEFAULT_IDLE_TIMEOUT_MS, ModbusTcpServer, type BoundAddress } from '../server/server.js';
 import { connectionCeiling, openFileLimit } from './descriptors.js';
 import { hostPort } from '../server/host-port.js';
+import { allowList } from '../server/allow-list.js';
+import { parseCidr } from '../cidr.js';
 import type { SocketIoMode } from '../server/socket-io.js';
 import type { TrafficLevel } from '../server/trace.js';
 import { describeChanges, formatChanges, type DeviceChanges } from './changes.js';
@@ -51,6 +53,11 @@ export interface RuntimeOptions extends ListenerSettings {
    * (model/switches.ts); the API's writes go through. Default: writes allowed.
    */
   readOnly?: number;
+  /**
+   * Client addresses served (`--allow`): IPv4/IPv6 addresses or CIDR ranges, replacing the
+   * profile's `server.allow`. Default: the profile's, else every address.
+   */
+  allow?: readonly string[];
 }
 
 /** A profile to load: a path (relative to `cwd`), or a profile object. */
@@ -125,6 +132,8 @@ export class Runtime extends EventEmitter<RuntimeEvents> {
     this.env = options.env;
     this.current = options.device;
     this.label = options.label ?? options.device.name;
+    // A bad --allow entry is the caller's mistake, found before anything listens.
+    if (options.allow) this.allowListOf(options.device);
     const readOnly = options.readOnly;
     if (readOnly !== undefined && (!Number.isInteger(readOnly) || readOnly < 1 || readOnly > 255)) throw new RangeError(`readOnly: ${String(readOnly)} is not an exception code 1..255`);
     this.applySwitches(options.device);
@@ -196,6 +205,7 @@ export class Runtime extends EventEmitter<RuntimeEvents> {
     this.applySwitches(next);
     this.current = next;
     this.server.setHandler(this.handlerOf(next));
+    this.server.setAllow(this.allowListOf(next));
     this.emit('swap', next, handOver);
     return handOver;
   }
@@ -378,10 +388,21 @@ export class Runtime extends EventEmitter<RuntimeEvents> {
       logger: options.env.logger,
       traffic: options.traffic ?? 0,
       ...(ioMode && { ioMode }),
+      allow: this.allowListOf(device),
       onConnection: (info) => this.emit('connection', info),
       onDisconnect: (info) => this.emit('disconnect', info),
       onError: (error) => this.failed(error),
     });
+  }
+
+  /** The client ranges served: the caller's (`allow`) win over the profile's `server.allow`. */
+  private allowListOf(device: ServedDevice): ReturnType<typeof allowList> {
+    const ranges = (this.options.allow ?? device.server.allow ?? []).map((text) => {
+      const range = parseCidr(text);
+      if ('error' in range) throw new RangeError(`allow: ${range.error}`);
+      return range;
+    });
+    return allowList(ranges);
   }
 
   /** What the runtime's options switch on a device's storage, set before it serves its first request. */
