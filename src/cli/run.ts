@@ -103,6 +103,7 @@ export async function run(argv: readonly string[], io: CliIo): Promise<number> {
     .option('--no-watch', 'do not reload a profile when it or a file it includes changes')
     .option('--control <host:port>', 'serve the HTTP control channel there (loopback unless a host is given; off by default)', parseControl)
     .option('--journal [size]', `keep the last requests (default ${DEFAULT_JOURNAL_SIZE}) for the control channel`, parseJournal)
+    .option('--state <file>', "keep what clients and the API write in this JSON file, saved within a second and at shutdown, loaded at start (one profile; replaces server.stateFile)")
     .option('--allow <cidr>', "serve only clients from this address or range (192.168.1.0/24, ::1); repeat for more; replaces the profile's server.allow", collectCidr)
     .option('--read-only', 'answer every client write (FC 5, 6, 15, 16, 22, 23) with an exception and change nothing')
     .option('--read-only-exception <code>', 'the exception code of --read-only (default 01, illegal function); implies --read-only', parseExceptionCode)

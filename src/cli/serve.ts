@@ -37,6 +37,8 @@ export interface ServeFlags {
   /** `--journal [size]`: true for the default size. */
   journal?: number | true;
   clock?: 'real' | 'manual';
+  /** `--state FILE`: replaces the profile's `server.stateFile` (one profile only). */
+  state?: string;
   /** `--allow CIDR`, repeated: replaces every profile's `server.allow`. */
   allow?: string[];
   /** `--read-only`. */
@@ -68,6 +70,10 @@ export async function serve(profiles: readonly string[], flags: ServeFlags, io: 
     io.stderr('modbus-emu: --clock manual and --time-scale exclude each other (a manual clock moves only when told)\n');
     return 2;
   }
+  if (flags.state !== undefined && profiles.length !== 1) {
+    io.stderr(`modbus-emu: --state keeps the points of one profile: ${profiles.length === 0 ? 'give a profile (the in-memory device has no points to keep)' : 'give each profile its own server.stateFile instead'}\n`);
+    return 2;
+  }
   const env = createEnvironment({ seed: flags.seed, logger, ...(flags.clock === 'manual' ? { clock: new ManualClock() } : { timeScale: flags.timeScale }) });
   const readOnly = flags.readOnly || flags.readOnlyException !== undefined ? (flags.readOnlyException ?? READ_ONLY_EXCEPTION) : undefined;
   const planned = profiles.length === 0 ? [{ label: 'in-memory', device: memoryDevice(logger, readOnly), port: flags.port ?? DEFAULT_PORT, files: [], pinned: true }] : await plan(profiles, flags, io, env);
@@ -97,10 +103,26 @@ export async function serve(profiles: readonly string[], flags: ServeFlags, io: 
         descriptorShare: planned.length,
         ...(readOnly !== undefined && { readOnly }),
         ...(flags.allow !== undefined && { allow: flags.allow }),
+        ...(flags.state !== undefined && { stateFile: flags.state }),
         traffic,
       }),
   );
   const closeAll = (): Promise<unknown> => Promise.all(runtimes.map((r) => r.close()));
+  const stateClash = findStateClash(runtimes);
+  if (stateClash) {
+    io.stderr(`modbus-emu: ${stateClash}\n`);
+    await closeAll();
+    return 1;
+  }
+  // State files are read before anything listens: one that is not a state file stops the start, and is not overwritten.
+  const loaded = await Promise.allSettled(runtimes.map((r) => r.loadState()));
+  const unreadable = loaded.flatMap((l) => (l.status === 'rejected' ? [(l.reason as Error).message] : []));
+  if (unreadable.length > 0) {
+    for (const message of unreadable) io.stderr(`modbus-emu: ${message}\n`);
+    await closeAll();
+    io.stderr('modbus-emu: not started: no device is listening\n');
+    return 1;
+  }
   const bound = await Promise.allSettled(runtimes.map((r) => r.listen()));
   const failures = bound.flatMap((b, i) => (b.status === 'rejected' ? [{ p: planned[i]!, error: b.reason as unknown }] : []));
   if (failures.length > 0) {
@@ -182,6 +204,18 @@ async function plan(files: readonly string[], flags: ServeFlags, io: CliIo, env:
     if (own === undefined && next !== 0) next++;
     return { label: files[i]!, device, port, files: (r as Extract<typeof r, { ok: true }>).files, pinned: flags.port !== undefined };
   });
+}
+
+function findStateClash(runtimes: readonly Runtime[]): string | null {
+  const seen = new Map<string, string>();
+  for (const r of runtimes) {
+    const file = r.stateFile;
+    if (file === undefined) continue;
+    const other = seen.get(file);
+    if (other) return `${other} and ${r.label} would both keep their state in ${file}: give each its own server.stateFile`;
+    seen.set(file, r.label);
+  }
+  return null;
 }
 
 function findPortClash(planned: readonly Planned[]): string | null {

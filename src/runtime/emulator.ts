@@ -52,6 +52,12 @@ export interface EmulatorOptions {
    * replacing the profile's `server.allow`; others are closed at accept. Default: every address.
    */
   allow?: readonly string[];
+  /**
+   * Keep what clients and the API write in this JSON file (relative to `cwd`), replacing the
+   * profile's `server.stateFile`: loaded before the device listens (a file that is not a state file
+   * rejects with a StateFileError), saved within a second of a write and by `close()`.
+   */
+  stateFile?: string;
 }
 
 /** Events of the handle: the runtime's, so `emulator.on('reload', ...)` is `emulator.runtime.on(...)`. */
@@ -134,9 +140,13 @@ export async function startEmulator(options: EmulatorOptions, startWatching?: St
     ...(options.ioMode !== undefined && { ioMode: options.ioMode }),
     traffic: options.traffic ?? 0,
     ...(options.allow !== undefined && { allow: options.allow }),
+    ...(options.stateFile !== undefined && { stateFile: options.stateFile }),
     ...(options.readOnly !== undefined && options.readOnly !== false && { readOnly: options.readOnly === true ? READ_ONLY_EXCEPTION : options.readOnly }),
   });
-  const address = await runtime.listen();
+  const address = await runtime.listen().catch(async (error: unknown) => {
+    await runtime.close();
+    throw error;
+  });
   const watcher = options.watch ? startWatching!(runtime, result.files) : undefined;
   // Edits made once startEmulator resolved are seen.
   await watcher?.ready;

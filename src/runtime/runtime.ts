@@ -16,6 +16,8 @@ import type { TrafficLevel } from '../server/trace.js';
 import { describeChanges, formatChanges, type DeviceChanges } from './changes.js';
 import { Journal } from './journal.js';
 import { ProfileLoader } from './off-thread-load.js';
+import { StateKeeper } from './state-keeper.js';
+import { dirname, resolve } from 'node:path';
 import { recordingHandler, type RequestRecord } from './request-record.js';
 
 /**
@@ -58,6 +60,12 @@ export interface RuntimeOptions extends ListenerSettings {
    * profile's `server.allow`. Default: the profile's, else every address.
    */
   allow?: readonly string[];
+  /**
+   * Keep what clients and the API write in this file (runtime/state-keeper.ts), resolved against
+   * `source.cwd`; replaces the profile's `server.stateFile` (resolved against the profile's folder).
+   * Read when the runtime first listens (or `loadState()`); a later reload does not change it.
+   */
+  stateFile?: string;
 }
 
 /** A profile to load: a path (relative to `cwd`), or a profile object. */
@@ -124,6 +132,8 @@ export class Runtime extends EventEmitter<RuntimeEvents> {
   /** Parses reloaded files on a worker thread (when running from the built package). */
   private readonly loader = new ProfileLoader();
   private seq = 0;
+  /** The state file, when one is kept. */
+  private readonly state: StateKeeper | undefined;
   private readonly recordContext = { now: () => this.env.clock.now(), wallNow: Date.now, nextSeq: () => ++this.seq };
 
   constructor(options: RuntimeOptions) {
@@ -139,6 +149,8 @@ export class Runtime extends EventEmitter<RuntimeEvents> {
     this.applySwitches(options.device);
     const file = (options.device as Partial<CompiledProfile>).file;
     this.source = options.source ?? (file !== undefined ? { profile: file } : undefined);
+    const stateFile = this.stateFileOf(options);
+    if (stateFile !== undefined) this.state = new StateKeeper(stateFile, this.env);
     if (options.journal !== undefined) this.journal = new Journal(options.journal);
     this.maxConnections = this.connectionLimit(options.maxConnections ?? options.device.server.maxConnections, options);
     this.listenOn = this.listenAddress(options.device);
@@ -171,8 +183,30 @@ export class Runtime extends EventEmitter<RuntimeEvents> {
     return this.server.connectionCount;
   }
 
+  /** The state file kept (absolute path), if any. */
+  get stateFile(): string | undefined {
+    return this.state?.file;
+  }
+
+  /**
+   * Reads the state file into the device and saves its changes from then on; `listen()` does it
+   * first if not done. Rejects with a StateFileError (the file cannot be read, is not a state file,
+   * or cannot be written), and nothing is overwritten. Once only.
+   */
+  async loadState(): Promise<void> {
+    if (!this.state) return;
+    if (!isCompiled(this.current)) throw new Error(`${this.label}: a state file keeps the points of a profile, and this device has none`);
+    await this.state.open(this.current);
+  }
+
+  /** Saves the state file now if anything changed (writes are otherwise saved within a second). */
+  saveState(): Promise<void> {
+    return this.state?.flush() ?? Promise.resolve();
+  }
+
   /** Binds (rejects with the listen error, e.g. EADDRINUSE) and resolves with the address. */
   async listen(): Promise<BoundAddress> {
+    await this.loadState();
     const address = await this.server.listen();
     this.emit('listening', address);
     return address;
@@ -203,6 +237,7 @@ export class Runtime extends EventEmitter<RuntimeEvents> {
     }
     const handOver = isCompiled(previous) && isCompiled(next) ? next.adoptState(previous) : undefined;
     this.applySwitches(next);
+    if (isCompiled(next)) this.state?.follow(next);
     this.current = next;
     this.server.setHandler(this.handlerOf(next));
     this.server.setAllow(this.allowListOf(next));
@@ -217,6 +252,7 @@ export class Runtime extends EventEmitter<RuntimeEvents> {
    */
   reset(): void {
     if (isCompiled(this.current)) this.current.reset();
+    this.state?.changed();
   }
 
   /**
@@ -284,6 +320,8 @@ export class Runtime extends EventEmitter<RuntimeEvents> {
   close(): Promise<void> {
     this.closing ??= this.reloading
       .then(() => Promise.all([this.server.close(), this.loader.close()]))
+      // The last save, once no client can write any more.
+      .then(() => this.state?.close())
       .then(() => {
         this.emit('close');
       });
@@ -393,6 +431,16 @@ export class Runtime extends EventEmitter<RuntimeEvents> {
       onDisconnect: (info) => this.emit('disconnect', info),
       onError: (error) => this.failed(error),
     });
+  }
+
+  /** `stateFile` against the caller's folder, else the profile's `server.stateFile` against the profile's folder. */
+  private stateFileOf(options: RuntimeOptions): string | undefined {
+    const cwd = this.source?.cwd ?? process.cwd();
+    if (options.stateFile !== undefined) return resolve(cwd, options.stateFile);
+    const own = options.device.server.stateFile;
+    if (own === undefined) return undefined;
+    const file = (options.device as Partial<CompiledProfile>).file;
+    return resolve(cwd, file === undefined ? '.' : dirname(file), own);
   }
 
   /** The client ranges served: the caller's (`allow`) win over the profile's `server.allow`. */
