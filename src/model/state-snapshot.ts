@@ -80,12 +80,12 @@ function snapshotUnit(unit: CompiledUnit): UnitState {
   const points: Record<string, PointState> = {};
   for (const p of layout.byName.values()) {
     if ('word' in p) continue; // a bit field travels with its word
-    const words = Array.from(store.array(p.table).subarray(p.address, p.address + p.size));
-    const declared = declarationOf(p, layout);
+    const data = store.array(p.table);
     const overridden = live?.overridden(p.table, p.address);
     if (overridden === false) continue; // its generator decides its words
-    if (overridden === undefined && sameWords(words, declared.initial)) continue;
-    points[p.name] = { ...declared, words, ...(overridden && { overridden: true as const }) };
+    // Most points still hold their declaration: compared in place, nothing allocated for them.
+    if (overridden === undefined && untouched(data, layout.tables[p.table].image!, p.address, p.size)) continue;
+    points[p.name] = { ...declarationOf(p, layout), words: Array.from(data.subarray(p.address, p.address + p.size)), ...(overridden && { overridden: true as const }) };
   }
   const blocks: BlockState[] = [];
   for (const table of blockTables(layout)) {
@@ -123,7 +123,7 @@ export function restoreState(device: CompiledProfile, doc: StateDocument): { res
   for (const [unitName, state] of Object.entries(doc.units)) {
     const unit = device.units.find((u) => u.name === unitName);
     if (!unit) {
-      skipped.push(`unit ${unitName}: no unit of that name in the profile (${Object.keys(state.points).length} point(s), ${state.blocks.length} block run(s) skipped)`);
+      skipped.push(`unit ${unitName} (${Object.keys(state.points).length} point(s), ${state.blocks.length} block run(s)): no unit of that name in the profile`);
       continue;
     }
     const { layout, store, live } = unitInternals(unit);
@@ -219,6 +219,11 @@ function pointCoverage(layout: DeviceLayout, table: Table): Uint8Array {
     byTable[table] = covered;
   }
   return covered;
+}
+
+function untouched(data: ArrayLike<number>, image: ArrayLike<number>, address: number, size: number): boolean {
+  for (let a = address; a < address + size; a++) if (data[a] !== image[a]) return false;
+  return true;
 }
 
 function sameWords(a: readonly number[], b: readonly number[]): boolean {

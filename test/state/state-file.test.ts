@@ -270,3 +270,30 @@ describe('a device with a state file', () => {
     await expect(start(dir, PROFILE, { stateFile: 'missing/s.json' })).rejects.toThrow(`cannot write the state file ${join(dir, 'missing/s.json')}: ENOENT`);
   });
 });
+
+describe('a gateway with a state file', () => {
+  const GATEWAY = `
+version: 1
+name: line
+server:
+  stateFile: boiler.state.json
+templates:
+  sensor: { points: { level: { type: uint16, address: 5, value: 1 } } }
+units:
+  - { unitId: [2, 3], name: sensor, use: sensor }
+  - { unitId: 7, name: pump, points: { speed: { type: uint16, address: 0 } } }
+`;
+
+  it('keeps each unit by name; a unit that is gone is named and skipped', async () => {
+    const dir = tempDir();
+    const first = await start(dir, GATEWAY);
+    first.emulator.write('level', 30, { unitId: 3 });
+    first.emulator.write('speed', 1450, { unitId: 7 });
+    await first.emulator.close();
+    expect(Object.keys(stateOf(dir).units).sort()).toEqual(['pump', 'sensor-3']);
+    const second = await start(dir, GATEWAY.replace(/ {2}- \{ unitId: 7.*\n/, ''));
+    const e = second.emulator;
+    expect([e.read('level', { unitId: 2 }), e.read('level', { unitId: 3 })]).toEqual([1, 30]);
+    expect(second.lines).toContain(`warn: state file ${join(dir, 'boiler.state.json')}: unit pump (1 point(s), 0 block run(s)): no unit of that name in the profile: skipped`);
+  });
+});
