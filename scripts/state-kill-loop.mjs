@@ -15,6 +15,7 @@ import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { seededRandom } from './fuzz-lib.mjs';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const args = process.argv.slice(2);
@@ -44,16 +45,9 @@ async function child(file, points) {
 
 async function parent() {
   const kills = Number(option('--kills', '100'));
-  let seed = Number(option('--seed', '1')) >>> 0;
   const points = Number(option('--points', '500'));
-  // mulberry32: the kill moments are a function of --seed.
-  const random = () => {
-    seed = (seed + 0x6d2b79f5) >>> 0;
-    let t = seed;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
+  // The kill moments are a function of --seed.
+  const { next: random } = seededRandom(Number(option('--seed', '1')));
   if (!existsSync(join(root, 'dist/index.js'))) fail('dist/ is missing: run npm run build first');
   const dir = mkdtempSync(join(tmpdir(), 'modbus-emu-kill-'));
   const file = join(dir, 'state.json');
