@@ -39,6 +39,19 @@ describe('read-only storage, request by request', () => {
     expect(registers(send(device, pdu.writeRegister(9999, 1)))).toBe(1);
   });
 
+  it('a gateway\'s broadcast write (unit 0) stays unanswered and changes nothing', () => {
+    const gateway = compile(`
+      version: 1
+      unitZero: broadcast
+      units:
+        - { unitId: [1, 2], name: meter, points: { level: { type: uint16, address: 0, value: 5 } } }
+    `);
+    refuseClientWrites(gateway, 1);
+    expect(send(gateway, pdu.writeRegister(0, 42), 0).kind).toBe('silence');
+    expect([1, 2].map((id) => gateway.unit(id)!.read('level'))).toEqual([5, 5]);
+    expect(registers(send(gateway, pdu.writeRegister(0, 42), 2))).toBe(1);
+  });
+
   it('the code is chosen, and 0 allows writes again', () => {
     const other = compile(PROFILE);
     refuseClientWrites(other, 0x0b);
