@@ -80,6 +80,8 @@ export class StateKeeper {
   }
 
   private text(): string {
-    return formatState({ ...snapshotState(this.device!), savedAt: new Date().toISOString() });
+    const { units, ...head } = snapshotState(this.device!);
+    // `savedAt` before `units`, where a person reading the file looks first.
+    return formatState({ ...head, savedAt: new Date().toISOString(), units });
   }
 }
