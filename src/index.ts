@@ -8,6 +8,7 @@
 export { startEmulator } from './watch/emulator.js';
 export type { Emulator, EmulatorOptions, EmulatorEvents, UnitSelector } from './runtime/emulator.js';
 export type { ReloadResult, ReloadSuccess, ReloadFailure } from './runtime/runtime.js';
+export type { StateDocument } from './model/state-snapshot.js';
 export type { DeviceChanges } from './runtime/changes.js';
 export type { Journal, JournalFilter } from './runtime/journal.js';
 export type { RequestRecord, RequestOutcome } from './runtime/request-record.js';
@@ -23,6 +24,7 @@ export type { TableName } from './model/table-names.js';
 
 // Errors and diagnostics.
 export { formatDiagnostic, ProfileError } from './profile/diagnostics.js';
+export { StateFileError } from './runtime/state-file.js';
 export type { Diagnostic, DiagnosticCode, SourceLocation } from './profile/diagnostics.js';
 export {
   ModbusError,

@@ -97,6 +97,8 @@ const PUBLIC: Record<string, Kind> = {
   ServerOptions: 'type',
   ServerSettings: 'type',
   SourceLocation: 'type',
+  StateDocument: 'type',
+  StateFileError: 'value',
   Table: 'type',
   TableName: 'type',
   Timer: 'type',

@@ -41,27 +41,51 @@ export interface RuntimeOptions extends ListenerSettings {
   source?: ProfileSource;
   /** Names the device in log lines (the CLI: the profile path). Default: the device's name. */
   label?: string;
+  /**
+   * Read-only mode: the exception code (1..255) every client write answers, changing nothing
+   * (model/switches.ts); the API's writes go through. Default: writes allowed.
+   */
+  readOnly?: number;
+  /**
+   * Client addresses served (`--allow`): IPv4/IPv6 addresses or CIDR ranges, replacing the
+   * profile's `server.allow`. Default: the profile's, else every address.
+   */
+  allow?: readonly string[];
+  /**
+   * Keep what clients and the API write in this file (runtime/state-keeper.ts), resolved against
+   * `source.cwd`; replaces the profile's `server.stateFile` (resolved against the profile's folder).
+   * Read when the runtime first listens (or `loadState()`); a later reload does not change it.
+   */
+  stateFile?: string;
 }
 
-/** What a caller gives for a runtime; undefined means "not given", and `journal: true` the default size. */
-export type RuntimeSettings = Omit<RuntimeOptions, 'journal'> & { journal?: boolean | number };
+/** What a client write answers in read-only mode unless told otherwise: 01, illegal function. */
+export const READ_ONLY_EXCEPTION = 1;
 
-/** Every option but the journal, taken as given: a record, so that a new option cannot be forgotten here. */
-const TAKEN: Readonly<Record<Exclude<keyof RuntimeOptions, 'journal'>, true>> = {
+/**
+ * What a caller gives for a runtime; undefined means "not given", `journal: true` the default
+ * size, and `readOnly: true` read-only with READ_ONLY_EXCEPTION (`false`: writes allowed).
+ */
+export type RuntimeSettings = Omit<RuntimeOptions, 'journal' | 'readOnly'> & { journal?: boolean | number; readOnly?: boolean | number };
+
+/** Every option but the journal and read-only mode, taken as given: a record, so that a new option cannot be forgotten here. */
+const TAKEN: Readonly<Record<Exclude<keyof RuntimeOptions, 'journal' | 'readOnly'>, true>> = {
   device: true, env: true, host: true, port: true, idleTimeoutMs: true, maxConnections: true, connectionPolicy: true,
   defaultPort: true, traffic: true, ioMode: true, openFileLimit: true, descriptorShare: true, source: true, label: true,
+  allow: true, stateFile: true,
 };
 const KEYS = Object.keys(TAKEN) as (keyof typeof TAKEN)[];
 
 /**
  * The one place a runtime's options are assembled, for the CLI (from its flags) and startEmulator
  * (from its options): the settings given, and nothing else (`settings` may carry a caller's other
- * options); `journal: true` becomes the default size and `false` none.
+ * options); `journal` and `readOnly` as RuntimeSettings says.
  */
 export function runtimeOptions(settings: RuntimeSettings): RuntimeOptions {
   const options: Record<string, unknown> = {};
   for (const key of KEYS) if (settings[key] !== undefined) options[key] = settings[key];
-  const { journal } = settings;
+  const { journal, readOnly } = settings;
   if (journal !== undefined && journal !== false) options.journal = journal === true ? DEFAULT_JOURNAL_SIZE : journal;
+  if (readOnly !== undefined && readOnly !== false) options.readOnly = readOnly === true ? READ_ONLY_EXCEPTION : readOnly;
   return options as unknown as RuntimeOptions;
 }
