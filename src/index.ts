@@ -25,6 +25,7 @@ export type { TableName } from './model/table-names.js';
 // Errors and diagnostics.
 export { formatDiagnostic, ProfileError } from './profile/diagnostics.js';
 export { StateFileError } from './runtime/state-file.js';
+export { BadRequestError, ConflictError, ForbiddenError, NotFoundError } from './errors.js';
 export type { Diagnostic, DiagnosticCode, SourceLocation } from './profile/diagnostics.js';
 export {
   ModbusError,

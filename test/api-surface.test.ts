@@ -33,6 +33,7 @@ function exportsOf(entries: readonly string[]): Record<string, Record<string, Ki
 
 const PUBLIC: Record<string, Kind> = {
   Access: 'type',
+  BadRequestError: 'value',
   BitValues: 'type',
   BoundAddress: 'type',
   Clock: 'type',
@@ -40,6 +41,7 @@ const PUBLIC: Record<string, Kind> = {
   CompileResult: 'type',
   CompiledProfile: 'type',
   CompiledUnit: 'type',
+  ConflictError: 'value',
   ConnectionPolicy: 'type',
   CustomModbusError: 'value',
   DEFAULT_IDENTITY_OPTIONS: 'value',
@@ -61,6 +63,7 @@ const PUBLIC: Record<string, Kind> = {
   FaultAction: 'type',
   FaultMatch: 'type',
   FaultTrigger: 'type',
+  ForbiddenError: 'value',
   FunctionCode: 'value',
   GatewayPathUnavailable: 'value',
   GatewayTargetDeviceFailedToRespond: 'value',
@@ -81,6 +84,7 @@ const PUBLIC: Record<string, Kind> = {
   MaybePromise: 'type',
   ModbusError: 'value',
   ModbusTcpServer: 'value',
+  NotFoundError: 'value',
   PointInfo: 'type',
   PointValue: 'type',
   ProfileError: 'value',
