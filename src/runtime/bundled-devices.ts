@@ -1,5 +1,6 @@
 import { readdirSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
+import { NotFoundError } from '../errors.js';
 
 // src/runtime/ and dist/runtime/ are both two levels below the package root, which holds devices/.
 const DEVICES = fileURLToPath(new URL('../../devices/', import.meta.url));
@@ -18,6 +19,6 @@ export function bundledDevices(): string[] {
  */
 export function bundledDevice(name: string): string {
   const names = bundledDevices();
-  if (!names.includes(name)) throw new Error(`${JSON.stringify(name)} is not a bundled device: use one of ${names.join(', ')}`);
+  if (!names.includes(name)) throw new NotFoundError(`${JSON.stringify(name)} is not a bundled device: use one of ${names.join(', ')}`);
   return `${DEVICES}${name}.yaml`;
 }

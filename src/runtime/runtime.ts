@@ -150,7 +150,7 @@ export class Runtime extends EventEmitter<RuntimeEvents> {
    */
   async loadState(): Promise<void> {
     if (!this.state) return;
-    if (!isCompiledProfile(this.current)) throw new Error(`${this.label}: a state file keeps the points of a profile, and this device has none`);
+    if (!isCompiledProfile(this.current)) throw new ConflictError(`${this.label}: a state file keeps the points of a profile, and this device has none`);
     await this.state.open(this.current);
   }
 
