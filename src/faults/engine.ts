@@ -1,5 +1,5 @@
 import type { Environment } from '../environment.js';
-import type { CompiledUnit, FaultSet } from '../model/types.js';
+import type { CompiledUnit, FaultRuleState, FaultSet } from '../model/types.js';
 import { compose, isPromiseLike } from '../pipeline/compose.js';
 import type { Exchange, Handler, Middleware, Outcome } from '../pipeline/types.js';
 import type { FaultAction } from '../profile/types.generated.js';
@@ -89,6 +89,11 @@ export class FaultEngine implements FaultSet {
 
   names(): string[] {
     return this.all().map((r) => r.name);
+  }
+
+  rules(): FaultRuleState[] {
+    const state = (injected: boolean) => (r: Rule): FaultRuleState => ({ name: r.name, injected, matched: r.counters.matched, fired: r.counters.fired });
+    return [...this.injected.map(state(true)), ...this.profileRules.map(state(false))];
   }
 
   /** Requests in flight on the device, counted while some rule has a load trigger. */

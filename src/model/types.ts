@@ -86,10 +86,23 @@ export interface HandOver {
 export interface FaultSet {
   /** Rule names in the order they are tried: injected rules first, then the profile's. */
   names(): string[];
+  /** Every rule in the order tried, with its counters (what the control channel's web view shows). */
+  rules(): FaultRuleState[];
   /** Every rule's counters back to zero (`reset()`); the rules themselves stay. */
   reset(): void;
   /** Takes over the counters of rules of `previous` with the same name, match and trigger; returns their names. */
   adopt(previous: FaultSet): string[];
+}
+
+/** One fault rule as it stands: where it came from and what it has counted since the last reset. */
+export interface FaultRuleState {
+  readonly name: string;
+  /** Added through the API or the control channel (tried before the profile's own rules). */
+  readonly injected: boolean;
+  /** Matching requests seen. */
+  readonly matched: number;
+  /** Requests it fired for. */
+  readonly fired: number;
 }
 
 export interface CompiledProfile extends ServedDevice {
