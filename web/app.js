@@ -183,6 +183,7 @@ function renderPoints() {
       const value = text('td', '…', 'value');
       const raw = text('td', '', 'mono');
       row.append(cell(pick), text('td', `${info.address} / ${modicon(table, info.address)}`, 'mono'), text('td', info.type), value, raw, text('td', info.access), text('td', info.description ?? '', 'muted'));
+      row.dataset.point = info.name;
       row.dataset.search = `${info.name} ${info.address} ${modicon(table, info.address)}`.toLowerCase();
       tbody.append(row);
       state.points.set(info.name, { info, value: undefined, raw: undefined, cells: { value, raw }, row });
