@@ -4,6 +4,8 @@ import type { Clock, Timer, TimerHandle } from '../time.js';
 import type { ControlledDevice } from './context.js';
 import { EventStream } from './replies.js';
 
+/** Live streams open at once per control channel: each samples every point, so they are few. */
+export const MAX_STREAMS = 16;
 /** At most this many updates a second per client: values are coalesced in between. */
 export const STREAM_INTERVAL_MS = 100;
 /** Journal records sent per update at most; a burst beyond it is reported as `skipped`. */
@@ -127,6 +129,9 @@ export function deviceStream(d: ControlledDevice, clock: Clock, timer: Timer): E
       handle = timer.setTimeout(tick, Math.max(STREAM_INTERVAL_MS, Math.ceil((pointCount() * 2 * 1000) / READS_PER_SECOND)));
     };
 
+    // Each open stream listens to the runtime: up to MAX_STREAMS of them is expected, not a leak.
+    const max = runtime.getMaxListeners();
+    if (max !== 0 && max < MAX_STREAMS + 10) runtime.setMaxListeners(MAX_STREAMS + 10);
     runtime.on('swap', onSwap);
     runtime.on('reloadError', onReloadError);
     runtime.on('close', end);

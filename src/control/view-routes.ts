@@ -7,11 +7,10 @@ import type { ControlContext } from './context.js';
 import { ControlError } from './errors.js';
 import { EventStream, RawReply } from './replies.js';
 import { device, type Route, type Schema } from './routes.js';
-import { deviceStream } from './stream.js';
-import { StreamTickets, TICKET_TTL_MS } from './tickets.js';
+import { MAX_STREAMS, deviceStream } from './stream.js';
 
-/** Live streams open at once per control channel: each samples every point, so they are few. */
-export const MAX_STREAMS = 16;
+export { MAX_STREAMS };
+import { StreamTickets, TICKET_TTL_MS } from './tickets.js';
 
 /** The page's files ship in the package's `web/` folder; uPlot comes from its installed package. */
 const WEB = new URL('../../web/', import.meta.url);
