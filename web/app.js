@@ -251,7 +251,7 @@ function renderSelected() {
   $('write-value').value = p.value === undefined ? '' : String(p.value);
   $('pin').disabled = state.pinned.includes(p.info.name) || state.pinned.length >= MAX_PINNED;
   plots.small?.destroy();
-  plots.small = makePlot($('small-plot'), [p.info.name], 140);
+  plots.small = makePlot($('small-plot'), [p.info.name], 180);
 }
 
 /** The text typed, as the JSON value the API expects: a number, true/false, else the string (enum labels, strings). */
@@ -310,14 +310,22 @@ const plots = { small: null, large: null };
 function makePlot(host, names, height) {
   host.replaceChildren();
   if (typeof uPlot !== 'function') return null;
-  const series = [{ label: 'emulator time (s)' }, ...names.map((n, i) => ({ label: n, stroke: COLOURS[i % COLOURS.length], width: 1.5, points: { show: false } }))];
-  const plot = new uPlot({ width: Math.max(200, host.clientWidth), height, scales: { x: { time: false } }, series, legend: { show: names.length > 1 }, axes: [{ label: 'emulator time (s)' }, {}] }, plotData(names), host);
+  // Each point on its own y scale (volts and hertz do not share one); the first two get an axis, left and right, in their colour.
+  const colour = (i) => COLOURS[i % COLOURS.length];
+  const series = [{ label: 'emulator time (s)' }, ...names.map((n, i) => ({ label: unitOf(n) ? `${n} (${unitOf(n)})` : n, scale: n, stroke: colour(i), width: 1.5, points: { show: false }, paths: stepped }))];
+  const scales = { x: { time: false } };
+  const axes = [{ label: 'emulator time (s)' }, ...names.slice(0, 2).map((n, i) => ({ scale: n, side: i === 0 ? 3 : 1, stroke: colour(i), grid: { show: i === 0 }, size: 60 }))];
+  const plot = new uPlot({ width: Math.max(200, host.clientWidth), height, scales, series, legend: { show: names.length > 1, live: false }, axes }, plotData(names), host);
   plot.names = names;
   return plot;
 }
-/** uPlot wants one x array: each point's samples are placed on the union of their times. */
+const unitOf = (name) => state.points.get(name)?.info.unit;
+/** A value holds until the stream reports a change: steps, not lines between samples. */
+const stepped = typeof uPlot === 'function' ? uPlot.paths.stepped({ align: 1 }) : undefined;
+/** uPlot wants one x array: each point's samples on the union of their times, held up to now. */
 function plotData(names) {
   const times = [...new Set(names.flatMap((n) => state.history.get(n)?.t ?? []))].sort((a, b) => a - b);
+  if (times.length > 0 && times[times.length - 1] < state.now / 1000) times.push(state.now / 1000);
   return [times, ...names.map((n) => {
     const h = state.history.get(n);
     const at = new Map(h ? h.t.map((t, i) => [t, h.v[i]]) : []);
@@ -518,6 +526,7 @@ async function connect() {
   });
   on('values', (data) => {
     state.now = data.time;
+    $('live').dataset.time = String(data.time); // the emulator time of the last update (scripts wait for it)
     $('clock-now').textContent = `${(data.time / 1000).toFixed(1)} s`;
     const mine = data.units.find((u) => u.unit === state.unit);
     if (mine) for (const [name, [value, raw]] of Object.entries(mine.values)) showValue(name, value, raw);

@@ -26,7 +26,7 @@ type Sample = [value: number | boolean | string, raw: number[]];
  * next update carries the latest values, and the journal resumes from where it stopped, reporting
  * the records it had to leave out. Events:
  *
- *   values   { time, units: [{ unit, values: { name: [value, raw] } }] }   (changed points only)
+ *   values   { time, units: [{ unit, values: { name: [value, raw] } }] }   (changed points only; when time moved)
  *   journal  { records, skipped }
  *   faults   { rules: [{ name, injected, matched, fired }] }
  *   device   { reason: 'reload' }       the device was replaced: fetch its points again
@@ -38,6 +38,7 @@ export function deviceStream(d: ControlledDevice, clock: Clock, timer: Timer): E
     const sent = new Map<string, string>();
     let faultsSent = '';
     let lastSeq = 0;
+    let lastTime = Number.NaN;
     let idleSince = timer.now();
     let handle: TimerHandle | undefined;
     let stopped = false;
@@ -95,7 +96,10 @@ export function deviceStream(d: ControlledDevice, clock: Clock, timer: Timer): E
         }
         if (changed) units.push({ unit: i, values });
       });
-      if (units.length > 0) send('values', { time: clock.now(), units });
+      // Sent when time moved even if no value did: the page's clock and plots follow emulator time.
+      const time = clock.now();
+      if (units.length > 0 || time !== lastTime) send('values', { time, units });
+      lastTime = time;
     };
     const sendJournal = (): void => {
       const journal = runtime.journal;
