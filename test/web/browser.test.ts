@@ -123,8 +123,11 @@ describe.skipIf(!chromium)(title, () => {
   it("the journal shows the client's requests, the rule that fired, and filters them", async () => {
     const rows = page.locator('#journal tr');
     await rows.filter({ hasText: 'busy' }).filter({ hasText: 'exception 06 Server device busy' }).waitFor();
+    expect((await client.readHoldingRegisters(3201, 1)).data).toHaveLength(1);
+    // The reads of the write test, of the fault test (answered 06), after the rule went, and this one.
+    await waitForText('#journal-state', '4 request(s), newest first.', 'every request in the journal tail');
     await page.locator('#jf-address').fill('8502');
-    // The reads of the write test, of the fault test (answered 06), and after the rule went.
+    await waitForText('#journal-state', '3 request(s), newest first.', 'the requests at 8502');
     await expect(rows.filter({ hasText: '3 readHoldingRegisters' }).count()).resolves.toBe(3);
     await page.locator('#jf-address').fill('1');
     await page.locator('#journal-state', { hasText: 'No requests yet' }).waitFor();
