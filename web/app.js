@@ -30,6 +30,7 @@ const state = {
   selected: null,
   pinned: [],
   journal: [],
+  rules: [],
   stream: null,
   retry: 0,
   now: 0,
@@ -136,6 +137,7 @@ async function openDevice(id, reason) {
     state.pinned = [];
     state.history.clear();
     state.journal = [];
+    state.rules = [];
   }
   $('device-address').textContent = `Modbus on ${device.host}:${device.port} · ${device.connections} connection(s)`;
   $('clock-seed').textContent = String(device.seed ?? '–');
@@ -182,21 +184,23 @@ function renderPoints() {
       pick.addEventListener('click', () => select(info.name));
       const value = text('td', '…', 'value');
       const raw = text('td', '', 'mono');
-      row.append(cell(pick), text('td', `${info.address} / ${modicon(table, info.address)}`, 'mono'), text('td', info.type), value, raw, text('td', info.access), text('td', info.description ?? '', 'muted'));
+      const touch = text('td', '');
+      row.append(cell(pick), text('td', `${info.address} / ${modicon(table, info.address)}`, 'mono'), text('td', info.type), value, raw, text('td', info.access), touch, text('td', info.description ?? '', 'muted'));
       row.dataset.point = info.name;
       row.dataset.search = `${info.name} ${info.address} ${modicon(table, info.address)}`.toLowerCase();
       tbody.append(row);
-      state.points.set(info.name, { info, value: undefined, raw: undefined, cells: { value, raw }, row });
+      state.points.set(info.name, { info, value: undefined, raw: undefined, cells: { value, raw, touch }, row });
     }
     const t = document.createElement('table');
     t.className = 'points';
     const caption = text('caption', `${title} (${points.length})`);
     const head = document.createElement('thead');
-    head.innerHTML = '<tr><th scope="col">Name</th><th scope="col">Address / Modicon</th><th scope="col">Type</th><th scope="col">Value</th><th scope="col">Raw (hex)</th><th scope="col">Access</th><th scope="col">Description</th></tr>';
+    head.innerHTML = '<tr><th scope="col">Name</th><th scope="col">Address / Modicon</th><th scope="col">Type</th><th scope="col">Value</th><th scope="col">Raw (hex)</th><th scope="col">Access</th><th scope="col">Touched by</th><th scope="col">Description</th></tr>';
     t.append(caption, head, tbody);
     parts.push(t);
   }
   host.replaceChildren(...(parts.length ? parts : [text('p', 'This unit has no points.', 'muted')]));
+  renderTouches();
   applyFilter();
 }
 
@@ -360,7 +364,18 @@ $('raw-form').addEventListener('submit', async (event) => {
 
 // ---- Fault rules ---------------------------------------------------------------------------------
 
+/** What acts on each point: its generator, its write rule, and the fault rules whose match reaches it. */
+function renderTouches() {
+  for (const { info, cells } of state.points.values()) {
+    const last = info.address + info.size - 1;
+    const faults = state.rules.filter((r) => (r.tables === null || r.tables.includes(info.table)) && (r.spans === null || r.spans.some((s) => (s.table === undefined || s.table === info.table) && s.from <= last && s.to >= info.address)));
+    cells.touch.textContent = [info.generated && 'generator', info.writeRule && 'write rule', ...faults.map((r) => `fault ${r.name}`)].filter(Boolean).join(', ');
+  }
+}
+
 function renderRules(rules) {
+  state.rules = rules;
+  renderTouches();
   $('rules-empty').hidden = rules.length > 0;
   $('rules').replaceChildren(
     ...rules.map((r) => {

@@ -246,7 +246,14 @@ export const ROUTES: readonly Route[] = [
     params: DEVICE_PARAM,
     response: object({
       injected: { type: 'array', items: { type: 'string' } },
-      rules: { type: 'array', description: "every rule in the order tried (injected, then the profile's), with its counters since the last reset", items: object({ name: { type: 'string' }, injected: { type: 'boolean' }, matched: { type: 'integer' }, fired: { type: 'integer' } }) },
+      rules: { type: 'array', description: "every rule in the order tried (injected, then the profile's), with its counters since the last reset", items: object({
+          name: { type: 'string' },
+          injected: { type: 'boolean' },
+          matched: { type: 'integer' },
+          fired: { type: 'integer' },
+          tables: { type: ['array', 'null'], items: { type: 'string' }, description: 'the tables its function codes reach; null: every function code' },
+          spans: { type: ['array', 'null'], items: ANY_OBJECT, description: 'address ranges { from, to (inclusive), table? } it matches; null: any address' },
+        }) },
     }),
     handler: (r, c) => {
       const { runtime } = device(c, r.params.device!);

@@ -30,6 +30,10 @@ export interface PointInfo {
   readonly access: Access;
   readonly unit?: string;
   readonly description?: string;
+  /** A generator computes its value (`generate:`); absent when none does. */
+  readonly generated?: true;
+  /** Client writes are checked against a rule first (min/max, an enum, 0/1); absent when not. */
+  readonly writeRule?: true;
 }
 
 /** One addressable device: a single-device profile, or one unit id behind a gateway. */
@@ -103,6 +107,10 @@ export interface FaultRuleState {
   readonly matched: number;
   /** Requests it fired for. */
   readonly fired: number;
+  /** The tables its function codes read or write; null when it matches every function code. */
+  readonly tables: readonly Table[] | null;
+  /** The address ranges (inclusive) it matches, in one table or any; null when it has no address condition. */
+  readonly spans: readonly { readonly from: number; readonly to: number; readonly table?: Table }[] | null;
 }
 
 export interface CompiledProfile extends ServedDevice {

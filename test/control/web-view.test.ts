@@ -86,6 +86,31 @@ describe('Journal.after', () => {
   });
 });
 
+describe('what the page marks on a point', () => {
+  it('points say whether a generator computes them and whether a rule checks client writes', async () => {
+    const { runtime } = await pump();
+    const points = (runtime.device as CompiledProfile).units[0]!.points;
+    const flags = (name: string) => ({ generated: points.get(name)!.generated, writeRule: points.get(name)!.writeRule });
+    expect(flags('lineVoltage')).toEqual({ generated: true, writeRule: undefined });
+    expect(flags('frequencyReference')).toEqual({ generated: undefined, writeRule: true });
+    expect(flags('controlWord.enableOperation')).toEqual({ generated: undefined, writeRule: undefined });
+    expect(flags('statusWord.fault')).toEqual({ generated: true, writeRule: undefined });
+  });
+
+  it("fault rules say which tables and addresses their match reaches", async () => {
+    const { runtime } = await pump();
+    runtime.inject({ name: 'reads', match: { function: [3, 4], address: { from: 8501, to: 8502 } }, do: { exception: 6 } });
+    runtime.inject({ name: 'voltage', match: { points: ['lineVoltage'] }, do: { exception: 4 } });
+    runtime.inject({ name: 'all', do: { delay: 10 } });
+    const rules = (runtime.device as CompiledProfile).faults.rules();
+    expect(rules.map(({ name, tables, spans }) => ({ name, tables, spans }))).toEqual([
+      { name: 'reads', tables: ['holdingRegisters', 'inputRegisters'], spans: [{ from: 8501, to: 8502 }] },
+      { name: 'voltage', tables: null, spans: [{ table: 'holdingRegisters', from: 3207, to: 3207 }] },
+      { name: 'all', tables: null, spans: null },
+    ]);
+  });
+});
+
 describe('the live stream of a device', () => {
   it('starts with every value, then sends what changed, at most once per interval', async () => {
     const { device, clock } = await pump();

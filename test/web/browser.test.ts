@@ -60,6 +60,7 @@ describe.skipIf(!chromium)(title, () => {
 
   /** The selector of a point's value cell in the points table. */
   const valueCell = (point: string) => `#points tr[data-point="${point}"] td.value`;
+  const touchedBy = (point: string) => `#points tr[data-point="${point}"] td:nth-child(7)`;
   /** Waits until the element `selector` reads `expected`; the error says what was missing and what it read. */
   const waitForText = async (selector: string, expected: string, what: string): Promise<void> => {
     // Runs in the page (through the DevTools protocol, which the page's CSP does not block), where
@@ -81,6 +82,9 @@ describe.skipIf(!chromium)(title, () => {
     await expect(page.locator('#points tr', { hasText: 'lineVoltage' }).locator('td').nth(1).textContent()).resolves.toBe('3207 / 43208');
     await expect(page.locator('#clock-mode').textContent()).resolves.toMatch(/^manual/);
     await expect(page.locator('#clock-seed').textContent()).resolves.toBe(String(runtime.env.random.seed));
+    // What acts on a point: the line voltage is generated; writes of the frequency reference meet its min/max.
+    await waitForText(touchedBy('lineVoltage'), 'generator', 'what touches lineVoltage');
+    await waitForText(touchedBy('frequencyReference'), 'write rule', 'what touches frequencyReference');
     expect(problems).toEqual([]);
   });
 
@@ -115,6 +119,7 @@ describe.skipIf(!chromium)(title, () => {
     await page.locator('#inject-result', { hasText: 'Injected busy' }).waitFor();
     await expect(client.readHoldingRegisters(8502, 1)).rejects.toMatchObject({ modbusCode: 6 });
     await waitForText('#rules tr td:nth-child(4)', '1', 'the rule fired once');
+    await waitForText(touchedBy('frequencyReference'), 'write rule, fault busy', 'the rule reaches every holding register');
     await page.getByRole('button', { name: 'Remove fault rule busy' }).click();
     await page.locator('#rules-empty').waitFor();
     expect((await client.readHoldingRegisters(8502, 1)).data).toEqual([300]);
