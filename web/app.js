@@ -558,15 +558,16 @@ async function connect() {
   };
 }
 
-function reconnectLater() {
-  live('reconnecting…', 'warn');
+/** Tries again after 1, 2, ... 5 s; `offline`: the channel did not answer (channelDown said so), keep saying it. */
+function reconnectLater(offline = false) {
+  if (!offline) live('reconnecting…', 'warn');
   state.retry = Math.min(state.retry + 1, 5);
   setTimeout(async () => {
     try {
       await api('GET', '/health');
       connect();
     } catch {
-      reconnectLater();
+      reconnectLater(true);
     }
   }, 1000 * state.retry);
 }

@@ -70,7 +70,7 @@ export function deviceStream(d: ControlledDevice, clock: Clock, timer: Timer): E
 
     const update = (): void => {
       const device = runtime.device as Partial<CompiledProfile>;
-      if (device.units) sendValues(device as CompiledProfile);
+      sendValues(device.units ?? []);
       sendJournal();
       const rules = device.faults?.rules() ?? [];
       const text = JSON.stringify(rules);
@@ -79,9 +79,9 @@ export function deviceStream(d: ControlledDevice, clock: Clock, timer: Timer): E
         send('faults', { rules });
       }
     };
-    const sendValues = (device: CompiledProfile): void => {
+    const sendValues = (served: CompiledProfile['units']): void => {
       const units: { unit: number; values: Record<string, Sample> }[] = [];
-      device.units.forEach((u, i) => {
+      served.forEach((u, i) => {
         const values: Record<string, Sample> = {};
         let changed = false;
         for (const p of u.points.values()) {

@@ -138,4 +138,12 @@ describe.skipIf(!chromium)(title, () => {
     await page.locator('#journal-state', { hasText: 'No requests yet' }).waitFor();
     expect(problems).toEqual([]);
   });
+
+  it('says when the device was reloaded, and when the control channel is gone', async () => {
+    expect(await runtime.reload()).toMatchObject({ ok: true });
+    await waitForText('#banner', 'The device was reloaded: points refreshed.', 'the reload banner');
+    await control.close();
+    await waitForText('#live', 'offline', 'the stream badge once the channel is gone');
+    await expect(page.locator('#banner').textContent()).resolves.toMatch(/^The control channel does not answer/);
+  });
 });
