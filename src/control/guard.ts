@@ -14,14 +14,17 @@ export interface GuardOptions {
   readonly token?: string;
   /** The channel listens on a loopback address: refuse a Host that is not a loopback name. */
   readonly loopback: boolean;
-  /** `GET /health`: the routes served without the token (Route.open), for probes and health checks. */
-  readonly open: ReadonlySet<string>;
 }
 
+/**
+ * Who may call a route once the channel has a token (Route.access): `token` (the default) callers
+ * that send it; `public` anyone (GET /health, the web view's files); `ticket` the live stream,
+ * which its handler lets in by a single-use ticket instead.
+ */
+export type Access = 'token' | 'public' | 'ticket';
+
 export interface GuardedRequest {
-  readonly method: string;
-  /** The path, without the query. */
-  readonly path: string;
+  readonly access: Access;
   readonly headers: Readonly<Record<string, string | string[] | undefined>>;
 }
 
@@ -34,7 +37,7 @@ export function checkRequest(request: GuardedRequest, options: GuardOptions, por
   if (origin !== undefined && !sameOrigin(origin, single(request.headers.host))) {
     return new ControlError(403, `a request from a web page of another origin (${origin}) is refused: the control channel is for test code and tools, not for browsers elsewhere`);
   }
-  if (options.token !== undefined && !options.open.has(`${request.method} ${request.path}`) && !sameToken(bearer(single(request.headers.authorization)), options.token)) {
+  if (options.token !== undefined && request.access === 'token' && !sameToken(bearer(single(request.headers.authorization)), options.token)) {
     return new ControlError(401, 'this control channel needs its token: send the header "Authorization: Bearer <token>" with the token given by --control-token or MODBUS_EMU_CONTROL_TOKEN');
   }
   return undefined;

@@ -19,7 +19,7 @@ export function openApiDocument(routes: readonly Route[], version: string): Sche
       title: 'modbus-emu control channel',
       version,
       description:
-        'Drive the devices of a running modbus-emu (started with --control HOST:PORT): points, tables, reload, journal, clock. ' +
+        'Drive the devices of a running modbus-emu (started with --control HOST:PORT): points, tables, reload, journal, clock; the web view at / and its live stream. ' +
         'Started with a token (--control-token or MODBUS_EMU_CONTROL_TOKEN; needed off loopback), every request but GET /health sends "Authorization: Bearer <token>". ' +
         'On a loopback address only requests to localhost, 127.0.0.1 or [::1] are answered; request bodies are application/json.',
     },
@@ -61,17 +61,18 @@ const ERROR: Schema = {
 
 function operation(route: Route): Record<string, unknown> {
   const parameters = [...parametersOf(route.params, 'path'), ...parametersOf(route.query, 'query')];
-  const open = route.open === true;
+  // A public route needs no token; the stream's ticket refusal is a 401 too.
+  const open = route.access === 'public';
   const statuses = [400, ...(open ? [] : [401]), 403, ...(route.params ? [404] : []), 409, ...(route.body ? [415] : []), ...(route.refusals ?? [])];
   return {
     summary: route.summary,
     tags: [route.tag],
     operationId: route.id,
-    ...(open && { security: [] }),
+    ...(route.access !== undefined && { security: [] }),
     ...(parameters.length > 0 && { parameters }),
     ...(route.body && { requestBody: { required: !isOptional(route.body), content: { 'application/json': { schema: route.body } } } }),
     responses: {
-      200: { description: route.summary, content: { 'application/json': { schema: route.response } } },
+      200: { description: route.summary, content: { [route.produces ?? 'application/json']: { schema: route.response } } },
       ...refusals(statuses),
     },
   };

@@ -154,6 +154,15 @@ describe('the bearer token', () => {
     expect((await call('GET', '/devices', undefined, { authorization: 'Bearer s3cret-token' })).status).toBe(200);
   });
 
+  it('the web view\'s files are public and its stream takes a ticket, which only a caller with the token gets', async () => {
+    app = build({ token: 's3cret-token' });
+    expect((await app.inject({ method: 'GET', url: '/' })).statusCode).toBe(200);
+    expect((await call('POST', '/stream-tickets', {})).status).toBe(401);
+    const ticket = await call('POST', '/stream-tickets', {}, { authorization: 'Bearer s3cret-token' });
+    expect(ticket.status).toBe(200);
+    expect((await call('GET', '/devices/pump/events?ticket=guessed')).status).toBe(401);
+  });
+
   it('a channel beyond loopback does not start without one, and says how to give one', async () => {
     await expect(startControl({ host: '0.0.0.0', port: 0, devices: [], clock: new ManualClock(), logger: silentLogger, version: '0' })).rejects.toThrow(/--control-token TOKEN or the environment variable MODBUS_EMU_CONTROL_TOKEN/);
     let err = '';
