@@ -59,6 +59,10 @@ export class Connection {
   /** Requests are waiting in `pending` for this connection's next turn (FRAMES_PER_TURN). */
   private nextTurn: TimerHandle | null = null;
   private idleTimer: TimerHandle | null = null;
+  /** The timer of the next timed wire chunk, while one waits. */
+  private wireTimer: TimerHandle | null = null;
+  /** What parked requests registered (ConnectionInfo.onClose): run once, at close. */
+  private readonly closeHooks = new Set<() => void>();
   // Replies waiting for the next write, kept in reusable parallel arrays (no object per reply).
   // Only the first `outCount` entries are live: truncating `length` would free and regrow them.
   private readonly outPdus: Uint8Array[] = [];
@@ -80,7 +84,7 @@ export class Connection {
     private readonly host: ConnectionHost,
     id: number,
   ) {
-    this.info = { id, remoteAddress: accepted.remoteAddress ?? '?', remotePort: accepted.remotePort ?? 0 };
+    this.info = { id, remoteAddress: accepted.remoteAddress ?? '?', remotePort: accepted.remotePort ?? 0, onClose: (fn) => this.onCloseHook(fn) };
     this.lastActivity = host.timer.now();
     const fallback = (reason: string): void => host.ioFallback(id, reason);
     const socket = startReading(accepted, (bytes, length) => this.onBytes(bytes, length), host.ioMode, fallback);
@@ -104,9 +108,7 @@ export class Connection {
       return;
     }
     this.flush();
-    this.closed = true;
-    this.idleTimer?.cancel();
-    this.nextTurn?.cancel();
+    this.release();
     if (how === 'reset') this.socket.resetAndDestroy();
     else if (how === 'destroy') this.socket.destroy();
     else {
@@ -126,10 +128,33 @@ export class Connection {
   }
 
   private onClose(): void {
+    if (!this.closed) this.release();
+    this.host.onClosed(this);
+  }
+
+  /**
+   * Marks the connection closed and lets go of everything waiting on it: its timers, and the
+   * requests parked behind a delay (their timers are cancelled, so nothing holds them any more).
+   */
+  private release(): void {
     this.closed = true;
     this.idleTimer?.cancel();
     this.nextTurn?.cancel();
-    this.host.onClosed(this);
+    this.wireTimer?.cancel();
+    this.wireTimer = null;
+    this.pending = null;
+    const hooks = [...this.closeHooks];
+    this.closeHooks.clear();
+    for (const hook of hooks) hook();
+  }
+
+  private onCloseHook(fn: () => void): () => void {
+    if (this.closed) {
+      fn();
+      return () => {};
+    }
+    this.closeHooks.add(fn);
+    return () => void this.closeHooks.delete(fn);
   }
 
   private armIdleTimer(): void {
@@ -310,7 +335,8 @@ export class Connection {
       const chunk = chunks[index]!;
       if (chunk.delayMs > 0) {
         const at = index;
-        this.host.timer.setTimeout(() => {
+        this.wireTimer = this.host.timer.setTimeout(() => {
+          this.wireTimer = null;
           if (this.closed) return;
           this.write(chunk.bytes);
           if (this.sendChunks(chunks, at + 1)) this.afterWire();
