@@ -51,6 +51,10 @@ const MAX_KEPT_REPLIES = 64;
 export class Connection {
   readonly info: ConnectionInfo;
   lastActivity: number;
+  /** When it was accepted (wire timer). */
+  readonly acceptedAt: number;
+  /** A complete request has arrived: until then a full server may close it first (server.ts). */
+  completedRequest = false;
   private pending: Uint8Array | null = null;
   private busy = false;
   private closed = false;
@@ -85,7 +89,7 @@ export class Connection {
     id: number,
   ) {
     this.info = { id, remoteAddress: accepted.remoteAddress ?? '?', remotePort: accepted.remotePort ?? 0, onClose: (fn) => this.onCloseHook(fn) };
-    this.lastActivity = host.timer.now();
+    this.lastActivity = this.acceptedAt = host.timer.now();
     const fallback = (reason: string): void => host.ioFallback(id, reason);
     const socket = startReading(accepted, (bytes, length) => this.onBytes(bytes, length), host.ioMode, fallback);
     this.socket = socket;
@@ -273,7 +277,10 @@ export class Connection {
         this.apply(exchange, outcome);
       }
     }
-    if (requests > 0) this.lastActivity = this.host.timer.now();
+    if (requests > 0) {
+      this.lastActivity = this.host.timer.now();
+      this.completedRequest = true;
+    }
     if (offset < end && !this.closed) this.pending = owned ? buf.subarray(offset, end) : buf.slice(offset, end);
     this.flush();
     this.updateFlow();
