@@ -17,7 +17,8 @@ import type { GeneratedPoint, GeneratorPlan } from './plan.js';
  * steps kept are the latest ones, every generator's from the same instant on (skipOldest).
  * Counted in steps, not time, so a seed and a manual clock replay a run exactly. It replaces a
  * bound of 100,000 steps per generator, under which `every: 0.001` with `--time-scale 1000000`
- * made every request compute 100,000 steps (the server fell from 56,000 to 20 requests/s).
+ * made every request compute 100,000 steps (the server fell from 56,000 to 20 requests/s). See
+ * docs/generators.md, Evaluation: "Catching up".
  */
 export const REQUEST_STEP_BUDGET = 10_000;
 
