@@ -1,5 +1,5 @@
 import { compileExpression, type Names } from '../generators/compile-expression.js';
-import { liveFactory, REQUEST_STEP_BUDGET } from '../generators/engine.js';
+import { liveFactory, POINT_STEP_BUDGET } from '../generators/engine.js';
 import type { GeneratedPoint, GeneratorPlan } from '../generators/plan.js';
 import type { LiveFactory } from '../model/live.js';
 import type { FieldModel, PointModel } from '../model/point-model.js';
@@ -71,11 +71,11 @@ export function compileGenerators(shaped: readonly Shaped[], byName: ReadonlyMap
 }
 
 /**
- * Steps per real second the device's stateful generators ask for together, above which a request
- * arriving 100 ms after the last would find more steps due than it may take (REQUEST_STEP_BUDGET):
- * generators then skip steps. A warning, at the finest generator's `every`.
+ * Steps per real second the device's stateful generators ask for together, above which requests
+ * 100 ms apart would find more steps due than a point may take (POINT_STEP_BUDGET): generators
+ * then skip steps, and every request pays for its budget. A warning, at the finest `every`.
  */
-const STEPS_PER_SECOND_WARNED = REQUEST_STEP_BUDGET * 10;
+const STEPS_PER_SECOND_WARNED = POINT_STEP_BUDGET * 10;
 
 function warnFineSteps(points: readonly GeneratedPoint[], nodes: ReadonlyMap<GeneratedPoint, Shaped>, ctx: DeviceContext): void {
   const stateful = points.filter((g) => g.expression.stateful);
@@ -98,7 +98,7 @@ function warnFineSteps(points: readonly GeneratedPoint[], nodes: ReadonlyMap<Gen
     node,
     key,
     `every: ${finest.everyMs / 1000} s ${under} asks for ${count(rate)} generator steps per second (this device's stateful generators together); ` +
-      `a request computes at most ${count(REQUEST_STEP_BUDGET)} and skips older ones, holding the state over them: use a coarser every or a smaller time scale`,
+      `a request computes at most ${count(POINT_STEP_BUDGET)} per point and skips older ones, holding the state over them: use a coarser every or a smaller time scale`,
   );
 }
 

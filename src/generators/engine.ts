@@ -11,16 +11,22 @@ import type { Evaluate, Frame } from './frame.js';
 import type { GeneratedPoint, GeneratorPlan } from './plan.js';
 
 /**
- * At most this many steps of all of a unit's stateful generators together are computed to catch
- * up with the clock in one evaluation (a read; a write makes one more): about a millisecond of
- * CPU. Past it, generators skip their oldest steps, holding their state over them, so that the
- * steps kept are the latest ones, every generator's from the same instant on (skipOldest).
- * Counted in steps, not time, so a seed and a manual clock replay a run exactly. It replaces a
- * bound of 100,000 steps per generator, under which `every: 0.001` with `--time-scale 1000000`
- * made every request compute 100,000 steps (the server fell from 56,000 to 20 requests/s). See
- * docs/generators.md, Evaluation: "Catching up".
+ * At most this many steps of one stateful generator are computed to catch up with the clock in
+ * one evaluation (a read; a write makes one more): 2.8 hours at `every: 1`. Older steps are
+ * skipped, the state held over them. It was 100,000, under which `every: 0.001` with
+ * `--time-scale 1000000` made every request compute 100,000 steps (the server fell from 56,000 to
+ * 20 requests/s). See docs/generators.md, Evaluation: "Catching up".
  */
-export const REQUEST_STEP_BUDGET = 10_000;
+export const POINT_STEP_BUDGET = 10_000;
+
+/**
+ * At most this many steps of all of a unit's stateful generators together are computed in one
+ * evaluation (tens of milliseconds, once after a long idle time). Past it, generators skip their
+ * oldest steps so that the steps kept are the latest ones, every generator's from the same
+ * instant on (skipOldest). Both budgets count steps, not time, so a seed and a manual clock
+ * replay a run exactly.
+ */
+export const REQUEST_STEP_BUDGET = 100_000;
 
 /** One generated point of one unit id: its frame, state and bookkeeping. */
 class Generator {
@@ -37,6 +43,8 @@ class Generator {
   busy = false;
   overridden = false;
   warned = false;
+  /** Steps a settling generator may still take in the current catch-up (POINT_STEP_BUDGET). */
+  budget = 0;
   /**
    * Its steps depend on its own state only: no `t`, no random draw, no generated point (static
    * inputs change only by writes, and every write lets the steps due before it happen first).
@@ -233,17 +241,23 @@ class LiveUnit implements LivePoints {
   }
 
   /**
-   * Takes every step due by `until` (ms since origin), all generators in time order, at most
-   * REQUEST_STEP_BUDGET of them: generators that do not settle skip their oldest steps to fit
-   * (skipOldest). One that settles stops at its first step that changes nothing, exactly; if the
-   * budget runs out first, every generator holds its state over the steps left.
+   * Takes every step due by `until` (ms since origin), all generators in time order: at most
+   * POINT_STEP_BUDGET of each (a generator further behind skips its oldest steps) and
+   * REQUEST_STEP_BUDGET of all together (generators that do not settle skip their oldest steps to
+   * fit: skipOldest). One that settles stops at its first step that changes nothing, exactly, or
+   * holds after its budget; if the request's runs out first, every generator holds its state over
+   * the steps left.
    */
   private advance(until: number): void {
     let pending = 0;
     for (const g of this.stateful) {
       const last = Math.floor(until / g.plan.everyMs);
       if (g.overridden) g.step = last;
-      else if (!g.settles) pending += last - g.step;
+      else if (g.settles) g.budget = POINT_STEP_BUDGET;
+      else {
+        if (last - g.step > POINT_STEP_BUDGET) g.step = last - POINT_STEP_BUDGET;
+        pending += last - g.step;
+      }
     }
     if (pending > REQUEST_STEP_BUDGET) this.skipOldest(until);
     let steps = 0;
@@ -269,7 +283,7 @@ class LiveUnit implements LivePoints {
       const previous = next.value;
       next.mark();
       this.takeStep(next, next.step + 1, due);
-      if (next.unchanged(previous)) next.step = Math.floor(until / next.plan.everyMs);
+      if (next.unchanged(previous) || --next.budget <= 0) next.step = Math.floor(until / next.plan.everyMs);
     }
     this.schedule();
   }

@@ -28,7 +28,7 @@ describe('every too fine for the time scale', () => {
   test('is a warning at the finest stateful generator, with the step rate asked for', async () => {
     expect(await warnings(FINE, 1_000_000)).toEqual([
       'W_GENERATOR_STEPS 3:85 points.level.generate.every: every: 0.001 s under time scale 1000000 asks for 1,002,000,000 generator steps per second ' +
-        "(this device's stateful generators together); a request computes at most 10,000 and skips older ones, holding the state over them: use a coarser every or a smaller time scale",
+        "(this device's stateful generators together); a request computes at most 10,000 per point and skips older ones, holding the state over them: use a coarser every or a smaller time scale",
     ]);
   });
 
