@@ -2,11 +2,11 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, onTestFinished, test } from 'vitest';
-import { run } from '../../src/cli/run.js';
 import { compileProfile } from '../../src/compiler/compile.js';
 import { loadProfileText } from '../../src/profile/load.js';
 import { createEnvironment } from '../../src/runtime/environment.js';
 import { silentLogger } from '../../src/log.js';
+import { serveUntilListening } from '../helpers/cli.js';
 
 /** `every` too fine for the time scale: more steps fall due than a request may take (REQUEST_STEP_BUDGET). */
 const FINE = `version: 1
@@ -40,20 +40,8 @@ describe('every too fine for the time scale', () => {
     const dir = mkdtempSync(join(tmpdir(), 'step-warning-'));
     onTestFinished(() => rmSync(dir, { recursive: true, force: true }));
     writeFileSync(join(dir, 'p.yaml'), FINE);
-    const controller = new AbortController();
-    let stdout = '';
-    let stderr = '';
-    let listening: () => void = () => {};
-    const ready = new Promise<void>((resolve) => (listening = resolve));
-    const exit = run(['p.yaml', '--port', '0', '--time-scale', '1000000'], {
-      stdout: (t) => ((stdout += t), /listening on/.test(stdout) && listening()),
-      stderr: (t) => (stderr += t),
-      signal: controller.signal,
-      cwd: dir,
-    });
-    await ready;
-    controller.abort();
-    expect(await exit).toBe(0);
+    const { code, stderr } = await serveUntilListening(['p.yaml', '--port', '0', '--time-scale', '1000000'], dir);
+    expect(code).toBe(0);
     expect(stderr).toContain('warning: p.yaml:3:85 points.level.generate.every: every: 0.001 s under time scale 1000000');
   });
 });
