@@ -22,7 +22,7 @@ export type DiagnosticCode =
   | 'E_SCALE_FACTOR_TYPE' | 'E_STRING_NOT_ASCII' | 'E_STRING_TOO_LONG' | 'E_TABLE_ALIASED' | 'E_TABLE_TYPE'
   | 'E_UNIT_BROADCAST' | 'E_UNIT_DUPLICATE' | 'E_UNIT_RANGE' | 'E_UNIT_SOURCE' | 'E_UNKNOWN_BIT'
   | 'E_UNKNOWN_REFERENCE' | 'E_UNKNOWN_TEMPLATE' | 'E_VALUE_CONFLICT' | 'E_VALUE_ENUM' | 'E_VALUE_RANGE' | 'E_VALUE_TYPE'
-  | 'E_ENUM_STRICT' | 'E_EXPRESSION' | 'E_GENERATE_CYCLE' | 'E_FAULT_DUPLICATE' | 'E_FAULT_POINT' | 'E_FAULT_RANGE'
+  | 'E_ENUM_STRICT' | 'E_EXPRESSION' | 'E_ALLOW_ADDRESS' | 'E_GENERATE_CYCLE' | 'E_FAULT_DUPLICATE' | 'E_FAULT_POINT' | 'E_FAULT_RANGE'
   /** A warning (Reporter.warn), never an error: a fault rule that can never match. */
   | 'W_FAULT_NEVER_MATCHES'
   /** A warning: generators whose steps outrun what a request may compute (`every` too fine for the time scale). */
