@@ -19,7 +19,7 @@ export function readPlainYaml(text: string, file: string, sourceMap: SourceMap):
   if (/\r(?!\n)/.test(text)) return undefined;
   let events: (Event | undefined)[];
   try {
-    events = parseEvents(text, {});
+    events = parseEvents(text, { maxDepth: MAX_FAST_DEPTH });
   } catch {
     return undefined;
   }
@@ -27,6 +27,12 @@ export function readPlainYaml(text: string, file: string, sourceMap: SourceMap):
   const reader = new EventReader(text, source, sourceMap);
   return reader.read(events) ? reader.result() : undefined;
 }
+
+/**
+ * Deeper documents are left to `yaml`, whose reading bounds the depth of a profile and reports a
+ * document past it with its position; profiles nest a handful of levels.
+ */
+const MAX_FAST_DEPTH = 32;
 
 function lineCounterOf(text: string): LineCounter {
   const counter = new LineCounter();

@@ -82,6 +82,7 @@ describe('the fast YAML reader', () => {
     ['a lone carriage return', 'a: 1\rb: 2\n'],
     ['a map as a key', '? { a: 1 }\n: 2\n'],
     ['an empty list item', 'a:\n  -\n  - 1\n'],
+    ['a document nested 40 deep', `a: ${'['.repeat(40)}${']'.repeat(40)}\n`],
   ])('leaves %s to yaml', (_name, text) => {
     expect(readPlainYaml(text, 'p.yaml', new SourceMap())).toBeUndefined();
   });
