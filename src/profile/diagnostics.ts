@@ -26,7 +26,9 @@ export type DiagnosticCode =
   /** Past a bound of limits.ts: nesting too deep, a file too large or not a regular file, an include outside the folder allowed. */
   | 'E_TOO_DEEP' | 'E_FILE_TOO_LARGE' | 'E_FILE_TYPE' | 'E_INCLUDE_OUTSIDE' | 'E_INCLUDE_INVALID'
   /** A warning (Reporter.warn), never an error: a fault rule that can never match. */
-  | 'W_FAULT_NEVER_MATCHES';
+  | 'W_FAULT_NEVER_MATCHES'
+  /** A warning: generators whose steps outrun what a request may compute (`every` too fine for the time scale). */
+  | 'W_GENERATOR_STEPS';
 
 /**
  * One problem found in a profile. `code` is stable (tests assert codes, not wording); `path` is
