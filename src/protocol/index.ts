@@ -2,5 +2,6 @@
 export * from './constants.js';
 export * from './mbap.js';
 export * from './request.js';
+export * from './functions.js';
 export * from './response.js';
 export * from './device-id.js';
