@@ -45,6 +45,8 @@ export interface FunctionDescriptor {
   /** FC 8 (diagnostics) and FC 43 (MEI type) carry a sub-function after the function code. */
   readonly subFunctions: boolean;
   readonly length: RequestLengthSpec;
+  /** Its normal reply has a byte count after the function code (reads, FC 17: AP 6.1-6.4, 6.13, 6.17). */
+  readonly replyByteCount: boolean;
   /**
    * The values a request carries (registers as 0..65535, coils as 0/1; FC 22: its two masks);
    * `written` when they are what the request stores (fault rules' `value:` matches those).
@@ -111,7 +113,7 @@ const FIVE = { fixed: 5 } as const;
 /** FC 1-4 and every code shaped like them: address, quantity (AP 6.1-6.4). */
 function tableRead(code: number, name: string, table: Table, max: number): FunctionDescriptor {
   return {
-    code, name, access: 'read', table, ranges: range('read', max), subFunctions: false, length: FIVE,
+    code, name, access: 'read', table, ranges: range('read', max), subFunctions: false, length: FIVE, replyByteCount: true,
     decode(pdu) {
       if (pdu.length !== 5) return invalidRequest(code, ExceptionCode.IllegalDataValue);
       const address = u16(pdu, 1);
@@ -130,7 +132,7 @@ function tableWrite(code: number, name: string, table: 'coils' | 'holdingRegiste
   const bits = table === 'coils';
   const byteCount = (quantity: number): number => (bits ? Math.ceil(quantity / 8) : quantity * 2);
   return {
-    code, name, access: 'write', table, ranges: range('write', max), subFunctions: false, length: { byteCountAt: 5 },
+    code, name, access: 'write', table, ranges: range('write', max), subFunctions: false, length: { byteCountAt: 5 }, replyByteCount: false,
     values: { of: (r) => (r as unknown as { values: ArrayLike<number> }).values, written: true },
     decode(pdu) {
       const n = pdu.length;
@@ -158,7 +160,7 @@ type Of<K extends Request['kind']> = Extract<Request, { kind: K }>;
 const as = <K extends Request['kind']>(r: Request): Of<K> => r as Of<K>;
 
 const writeSingleCoil: FunctionDescriptor = {
-  code: FunctionCode.WriteSingleCoil, name: 'writeSingleCoil', access: 'write', table: 'coils', ranges: range('write', 1, 1), subFunctions: false, length: FIVE,
+  code: FunctionCode.WriteSingleCoil, name: 'writeSingleCoil', access: 'write', table: 'coils', ranges: range('write', 1, 1), subFunctions: false, length: FIVE, replyByteCount: false,
   values: { of: (r) => [Number(as<'writeSingleCoil'>(r).value)], written: true },
   decode(pdu) {
     const fc = FunctionCode.WriteSingleCoil;
@@ -173,7 +175,7 @@ const writeSingleCoil: FunctionDescriptor = {
 };
 
 const writeSingleRegister: FunctionDescriptor = {
-  code: FunctionCode.WriteSingleRegister, name: 'writeSingleRegister', access: 'write', table: 'holdingRegisters', ranges: range('write', 1, 1), subFunctions: false, length: FIVE,
+  code: FunctionCode.WriteSingleRegister, name: 'writeSingleRegister', access: 'write', table: 'holdingRegisters', ranges: range('write', 1, 1), subFunctions: false, length: FIVE, replyByteCount: false,
   values: { of: (r) => [as<'writeSingleRegister'>(r).value], written: true },
   decode(pdu) {
     const fc = FunctionCode.WriteSingleRegister;
@@ -185,7 +187,7 @@ const writeSingleRegister: FunctionDescriptor = {
 };
 
 const maskWriteRegister: FunctionDescriptor = {
-  code: FunctionCode.MaskWriteRegister, name: 'maskWriteRegister', access: 'write', table: 'holdingRegisters', ranges: range('write', 1, 1), subFunctions: false, length: { fixed: 7 },
+  code: FunctionCode.MaskWriteRegister, name: 'maskWriteRegister', access: 'write', table: 'holdingRegisters', ranges: range('write', 1, 1), subFunctions: false, length: { fixed: 7 }, replyByteCount: false,
   // The masks are not the stored value (that depends on the register's current one).
   values: { of: (r) => [as<'maskWriteRegister'>(r).andMask, as<'maskWriteRegister'>(r).orMask], written: false },
   decode(pdu) {
@@ -211,6 +213,7 @@ const readWriteMultipleRegisters: FunctionDescriptor = {
   ],
   subFunctions: false,
   length: { byteCountAt: 9 },
+  replyByteCount: true,
   values: { of: (r) => as<'readWriteMultipleRegisters'>(r).values, written: true },
   decode(pdu) {
     const fc = FunctionCode.ReadWriteMultipleRegisters;
@@ -238,7 +241,7 @@ const readWriteMultipleRegisters: FunctionDescriptor = {
 };
 
 const reportServerId: FunctionDescriptor = {
-  code: FunctionCode.ReportServerId, name: 'reportServerId', access: 'none', table: undefined, ranges: [], subFunctions: false, length: { fixed: 1 },
+  code: FunctionCode.ReportServerId, name: 'reportServerId', access: 'none', table: undefined, ranges: [], subFunctions: false, length: { fixed: 1 }, replyByteCount: true,
   decode: (pdu) => (pdu.length !== 1 ? invalidRequest(FunctionCode.ReportServerId, ExceptionCode.IllegalDataValue) : { kind: 'reportServerId', functionCode: FunctionCode.ReportServerId }),
   encode: (r) => bytes([r.functionCode]),
   describe: () => '',
@@ -253,6 +256,7 @@ const readDeviceIdentification: FunctionDescriptor = {
   subFunctions: true,
   // MEI type 14, the only one served (other MEI types are answered 01; their length is their own).
   length: { fixed: 4 },
+  replyByteCount: false,
   decode(pdu) {
     const fc = FunctionCode.EncapsulatedInterface;
     const n = pdu.length;
@@ -276,6 +280,7 @@ const diagnostics: FunctionDescriptor = {
   subFunctions: true,
   // Sub-function and one data word: the serial-line form of every sub-function served (return query data).
   length: FIVE,
+  replyByteCount: false,
   decode(pdu) {
     if (pdu.length < 3) return invalidRequest(FunctionCode.Diagnostics, ExceptionCode.IllegalDataValue);
     return { kind: 'diagnostics', functionCode: FunctionCode.Diagnostics, subFunction: u16(pdu, 1), data: pdu.subarray(3) };

@@ -1,6 +1,6 @@
 import type { Socket } from 'node:net';
 import { ExceptionCode, Limits } from '../protocol/constants.js';
-import { scanFrame, writeAdu } from '../protocol/mbap.js';
+import type { Framing } from '../protocol/framing.js';
 import { decodeRequest } from '../protocol/request.js';
 import { encodeException } from '../protocol/response.js';
 import { copyBytes } from '../protocol/slab.js';
@@ -16,6 +16,8 @@ import type { WarnLimiter } from './warn-limit.js';
 export interface ConnectionHost {
   /** Read at the start of every exchange, so a swapped handler takes effect on live sockets. */
   readonly handler: Handler;
+  /** How this server's connections frame PDUs (MBAP, or a framing given to the server). */
+  readonly framing: Framing;
   readonly timer: Timer;
   readonly logger: Logger;
   readonly traffic: TrafficLevel;
@@ -59,6 +61,9 @@ export class Connection {
   /** Requests are waiting in `pending` for this connection's next turn (FRAMES_PER_TURN). */
   private nextTurn: TimerHandle | null = null;
   private idleTimer: TimerHandle | null = null;
+  /** Framings that end frames by a quiet line (RTU): due when the line has been quiet long enough. */
+  private silenceTimer: TimerHandle | null = null;
+  private readonly framing: Framing;
   // Replies waiting for the next write, kept in reusable parallel arrays (no object per reply).
   // Only the first `outCount` entries are live: truncating `length` would free and regrow them.
   private readonly outPdus: Uint8Array[] = [];
@@ -80,7 +85,8 @@ export class Connection {
     private readonly host: ConnectionHost,
     id: number,
   ) {
-    this.info = { id, remoteAddress: accepted.remoteAddress ?? '?', remotePort: accepted.remotePort ?? 0 };
+    this.framing = host.framing;
+    this.info = { id, remoteAddress: accepted.remoteAddress ?? '?', remotePort: accepted.remotePort ?? 0, framing: host.framing };
     this.lastActivity = host.timer.now();
     const fallback = (reason: string): void => host.ioFallback(id, reason);
     const socket = startReading(accepted, (bytes, length) => this.onBytes(bytes, length), host.ioMode, fallback);
@@ -107,6 +113,7 @@ export class Connection {
     this.closed = true;
     this.idleTimer?.cancel();
     this.nextTurn?.cancel();
+    this.silenceTimer?.cancel();
     if (how === 'reset') this.socket.resetAndDestroy();
     else if (how === 'destroy') this.socket.destroy();
     else {
@@ -129,6 +136,7 @@ export class Connection {
     this.closed = true;
     this.idleTimer?.cancel();
     this.nextTurn?.cancel();
+    this.silenceTimer?.cancel();
     this.host.onClosed(this);
   }
 
@@ -195,7 +203,8 @@ export class Connection {
    * may be the shared read buffer). Each request PDU is copied out of `buf`, because a handler that
    * answers later keeps its exchange.
    */
-  private drain(buf: Uint8Array, end: number, owned = false): void {
+  private drain(buf: Uint8Array, end: number, owned = false, silent = false): void {
+    const framing = this.framing;
     let offset = 0;
     let requests = 0;
     while (!this.closed && !this.busy) {
@@ -204,10 +213,10 @@ export class Connection {
         if (offset < end) this.nextTurn = this.host.timer.defer(() => this.takeTurn());
         break;
       }
-      const scan = scanFrame(buf, offset, end);
+      const scan = framing.scan(buf, offset, end, silent);
       if (scan.kind === 'need-more') break;
       if (scan.kind === 'bad-length') {
-        this.host.warnings.log('warn', 'bad frames', `#${this.info.id} MBAP length ${scan.length} outside 2..254: closing the connection`);
+        this.host.warnings.log('warn', 'bad frames', `#${this.info.id} ${framing.name} length ${scan.length} outside 2..254: closing the connection`);
         this.close('end');
         return;
       }
@@ -216,7 +225,12 @@ export class Connection {
         offset = scan.end;
         continue;
       }
-      const pdu = copyBytes(buf, scan.pduStart, scan.end);
+      if (scan.kind === 'garbage') {
+        this.host.warnings.log('info', 'skipped bytes', `#${this.info.id} ${scan.end - offset} bytes skipped: ${scan.reason}`);
+        offset = scan.end;
+        continue;
+      }
+      const pdu = copyBytes(buf, scan.pduStart, scan.end - framing.layout.trailer);
       offset = scan.end;
       requests++;
       const exchange: Exchange = {
@@ -250,8 +264,27 @@ export class Connection {
     }
     if (requests > 0) this.lastActivity = this.host.timer.now();
     if (offset < end && !this.closed) this.pending = owned ? buf.subarray(offset, end) : buf.slice(offset, end);
+    if (framing.silenceMs !== undefined) this.awaitSilence();
     this.flush();
     this.updateFlow();
+  }
+
+  /**
+   * A framing that ends frames by a quiet line (RTU) gets the partial frame again, `silent`, once
+   * no byte has come for its `silenceMs`: restarted by every drain (bytes arrived), on the
+   * injected timer. Bytes waiting for a turn or a reply are not a partial frame yet.
+   */
+  private awaitSilence(): void {
+    this.silenceTimer?.cancel();
+    this.silenceTimer = null;
+    if (this.pending === null || this.closed) return;
+    this.silenceTimer = this.host.timer.setTimeout(() => {
+      this.silenceTimer = null;
+      if (this.closed || this.busy || this.nextTurn !== null || this.pending === null) return;
+      const pending = this.pending;
+      this.pending = null;
+      this.drain(pending, pending.length, true, true);
+    }, this.framing.silenceMs!);
   }
 
   private resume(exchange: Exchange, outcome: Outcome): void {
@@ -339,7 +372,7 @@ export class Connection {
     this.outPdus[i] = pdu;
     this.outTids[i] = x.transactionId;
     this.outUnits[i] = x.unitId;
-    this.outBytes += 7 + pdu.length;
+    this.outBytes += this.framing.frameLength(pdu.length);
   }
 
   private flush(): void {
@@ -348,7 +381,7 @@ export class Connection {
     const out = Buffer.allocUnsafe(this.outBytes);
     let offset = 0;
     for (let i = 0; i < n; i++) {
-      offset = writeAdu(out, offset, this.outTids[i]!, this.outUnits[i]!, this.outPdus[i]!);
+      offset = this.framing.writeFrame(out, offset, this.outTids[i]!, this.outUnits[i]!, this.outPdus[i]!);
       this.outPdus[i] = NO_PDU; // do not keep the reply (and the chunk or slab under it) alive
     }
     // A long pipelined burst would leave long arrays behind on this connection: let them go.

@@ -1,6 +1,8 @@
 import { createServer, type AddressInfo, type Server, type Socket } from 'node:net';
 import type { ConnectionInfo, ConnectionPolicy, Handler } from '../pipeline/types.js';
 import { defaultLogger, type Logger } from '../log.js';
+import type { Framing } from '../protocol/framing.js';
+import { mbapFraming } from '../protocol/mbap.js';
 
 export type { ConnectionPolicy };
 import type { Timer, TimerHandle } from '../time.js';
@@ -13,6 +15,8 @@ import { WarnLimiter } from './warn-limit.js';
 
 export interface ServerOptions {
   handler: Handler;
+  /** How PDUs are framed on every connection: MBAP (the default), or another Framing (RTU over TCP). */
+  framing?: Framing;
   host?: string;
   /** 0 (the default here) picks a free port; `listen()` tells which. */
   port?: number;
@@ -58,6 +62,7 @@ export const ACCEPT_BACKOFF_MS = 1000;
  */
 export class ModbusTcpServer implements ConnectionHost {
   handler: Handler;
+  readonly framing: Framing;
   readonly timer: Timer;
   readonly logger: Logger;
   readonly traffic: TrafficLevel;
@@ -78,6 +83,7 @@ export class ModbusTcpServer implements ConnectionHost {
   constructor(options: ServerOptions) {
     this.options = options;
     this.handler = options.handler;
+    this.framing = options.framing ?? mbapFraming;
     this.timer = options.timer;
     this.logger = options.logger ?? defaultLogger;
     this.traffic = options.traffic ?? 0;
