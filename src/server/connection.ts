@@ -1,4 +1,3 @@
-import type { Socket } from 'node:net';
 import { ExceptionCode, Limits } from '../protocol/constants.js';
 import type { Framing } from '../protocol/framing.js';
 import { decodeRequest } from '../protocol/request.js';
@@ -9,7 +8,8 @@ import type { ConnectionInfo, Exchange, Handler, Outcome, WireChunk } from '../p
 import type { Logger } from '../log.js';
 import type { Timer, TimerHandle } from '../time.js';
 import { formatOutcome, formatRequest, formatResult, type TrafficLevel } from './trace.js';
-import { createSender, startReading, type Send, type SocketIoMode } from './socket-io.js';
+import type { Link } from './link.js';
+import type { Send } from './socket-io.js';
 import type { WarnLimiter } from './warn-limit.js';
 
 /** What a connection needs from its server. */
@@ -22,12 +22,8 @@ export interface ConnectionHost {
   readonly logger: Logger;
   readonly traffic: TrafficLevel;
   readonly idleTimeoutMs: number;
-  /** Read when a connection starts: 'stream' once any connection had to fall back. */
-  readonly ioMode: SocketIoMode;
   /** Lines a client (or a broken data source) could repeat per frame go through here (warn-limit.ts). */
   readonly warnings: WarnLimiter;
-  /** A connection asked for 'direct' I/O and uses the documented API instead (socket-io.ts). */
-  ioFallback(connectionId: number, reason: string): void;
   onClosed(connection: Connection): void;
 }
 
@@ -63,6 +59,8 @@ export class Connection {
   private idleTimer: TimerHandle | null = null;
   /** Framings that end frames by a quiet line (RTU): due when the line has been quiet long enough. */
   private silenceTimer: TimerHandle | null = null;
+  /** After our FIN: destroys the link if the peer's close never comes. */
+  private linger: TimerHandle | null = null;
   private readonly framing: Framing;
   // Replies waiting for the next write, kept in reusable parallel arrays (no object per reply).
   // Only the first `outCount` entries are live: truncating `length` would free and regrow them.
@@ -71,8 +69,8 @@ export class Connection {
   private readonly outUnits: number[] = [];
   private outCount = 0;
   private outBytes = 0;
-  private readonly socket: Socket;
-  /** Every write goes through here (socket-io.ts). */
+  private readonly link: Link;
+  /** Every write goes through here (the link's writer: socket-io.ts for TCP). */
   private readonly send: Send;
 
   /**
@@ -81,20 +79,20 @@ export class Connection {
    * count, so trickled bytes cannot hold a connection past the idle timeout.
    */
   constructor(
-    accepted: Socket,
+    link: Link,
     private readonly host: ConnectionHost,
     id: number,
   ) {
     this.framing = host.framing;
-    this.info = { id, remoteAddress: accepted.remoteAddress ?? '?', remotePort: accepted.remotePort ?? 0, framing: host.framing };
+    this.info = { id, remoteAddress: link.remoteAddress, remotePort: link.remotePort, framing: host.framing };
     this.lastActivity = host.timer.now();
-    const fallback = (reason: string): void => host.ioFallback(id, reason);
-    const socket = startReading(accepted, (bytes, length) => this.onBytes(bytes, length), host.ioMode, fallback);
-    this.socket = socket;
-    this.send = createSender(socket, () => this.onDrained(), host.ioMode, fallback);
-    socket.setNoDelay(true);
-    socket.on('error', (error: Error) => host.logger.log('debug', `#${id} socket error: ${error.message}`));
-    socket.on('close', () => this.onClose());
+    this.link = link;
+    this.send = link.start(
+      (bytes, length) => this.onBytes(bytes, length),
+      () => this.onDrained(),
+      () => this.onClose(),
+      (error) => host.logger.log('debug', `#${id} socket error: ${error.message}`),
+    );
     this.armIdleTimer();
   }
 
@@ -106,7 +104,7 @@ export class Connection {
   close(how: 'end' | 'reset' | 'destroy' = 'end'): void {
     if (this.closed) {
       // Already half-closed (our FIN is out): shutting down does not wait for the peer's FIN.
-      if (how === 'destroy') this.socket.destroy();
+      if (how === 'destroy') this.link.destroy();
       return;
     }
     this.flush();
@@ -114,14 +112,13 @@ export class Connection {
     this.idleTimer?.cancel();
     this.nextTurn?.cancel();
     this.silenceTimer?.cancel();
-    if (how === 'reset') this.socket.resetAndDestroy();
-    else if (how === 'destroy') this.socket.destroy();
+    if (how === 'reset') this.link.reset();
+    else if (how === 'destroy') this.link.destroy();
     else {
-      this.socket.end();
+      this.link.end();
       // A peer that never answers our FIN would keep the socket half-open forever. On the
       // injected timer (not socket.setTimeout, which a peer that keeps sending would postpone).
-      const linger = this.host.timer.setTimeout(() => this.socket.destroy(), HALF_CLOSE_GRACE_MS);
-      this.socket.once('close', () => linger.cancel());
+      this.linger = this.host.timer.setTimeout(() => this.link.destroy(), HALF_CLOSE_GRACE_MS);
     }
   }
 
@@ -133,6 +130,7 @@ export class Connection {
   }
 
   private onClose(): void {
+    this.linger?.cancel();
     this.closed = true;
     this.idleTimer?.cancel();
     this.nextTurn?.cancel();
@@ -178,8 +176,8 @@ export class Connection {
       this.writeBlocked || this.nextTurn !== null || (this.busy && (this.pending?.length ?? 0) > MAX_PENDING_INPUT);
     if (shouldPause === this.readPaused || this.closed) return;
     this.readPaused = shouldPause;
-    if (shouldPause) this.socket.pause();
-    else this.socket.resume();
+    if (shouldPause) this.link.pause();
+    else this.link.resume();
   }
 
   private drainPending(): void {
@@ -226,6 +224,12 @@ export class Connection {
         continue;
       }
       if (scan.kind === 'garbage') {
+        // A framing that skips nothing would loop here forever: a bug in it, not in the client.
+        if (scan.end <= offset) {
+          this.host.warnings.log('error', 'framing errors', `#${this.info.id} ${framing.name} framing skipped no bytes (${scan.reason}): closing the connection`);
+          this.close('end');
+          return;
+        }
         this.host.warnings.log('info', 'skipped bytes', `#${this.info.id} ${scan.end - offset} bytes skipped: ${scan.reason}`);
         offset = scan.end;
         continue;

@@ -8,6 +8,7 @@ export type { ConnectionPolicy };
 import type { Timer, TimerHandle } from '../time.js';
 import { Connection, type ConnectionHost } from './connection.js';
 import { hostPort } from './host-port.js';
+import { socketLink } from './link.js';
 import type { TrafficLevel } from './trace.js';
 import { directIoUnavailable, type SocketIoMode } from './socket-io.js';
 import { WarnLimiter } from './warn-limit.js';
@@ -217,7 +218,8 @@ export class ModbusTcpServer implements ConnectionHost {
         oldest.close('reset');
       }
     }
-    const connection = new Connection(socket, this, this.nextId++);
+    const id = this.nextId++;
+    const connection = new Connection(socketLink(socket, this.ioMode, (reason) => this.ioFallback(id, reason)), this, id);
     this.connections.add(connection);
     if (this.traffic) this.logger.log('info', `#${connection.info.id} connected from ${hostPort(connection.info.remoteAddress, connection.info.remotePort)}`);
     this.options.onConnection?.(connection.info);
