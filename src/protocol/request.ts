@@ -72,7 +72,7 @@ export interface ReadRequest {
 export type RequestKind = Request['kind'];
 
 /**
- * Decodes one request PDU, applying the order of checks of AP 7 (docs/protocol.md): 01 unsupported
+ * Decodes one request PDU, applying the order of checks of AP 6/7 (docs/protocol.md, "The order of checks"): 01 unsupported
  * function, then 03 quantity / byte count / PDU length, then 02 for a range running past 65535.
  * Whether a range is mapped is the data source's business (also 02), checked after this.
  * Each function code's own checks are its descriptor's (functions.ts). Never throws, for any bytes.
