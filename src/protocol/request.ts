@@ -75,7 +75,7 @@ export type RequestKind = Request['kind'];
  * Decodes one request PDU, applying the order of checks of AP 6/7 (docs/protocol.md, "The order of checks"): 01 unsupported
  * function, then 03 quantity / byte count / PDU length, then 02 for a range running past 65535.
  * Whether a range is mapped is the data source's business (also 02), checked after this.
- * Each function code's own checks are its descriptor's (functions.ts). Never throws, for any bytes.
+ * Each function code's own checks are its descriptor's (function-table.ts). Never throws, for any bytes.
  */
 export function decodeRequest(pdu: Uint8Array): Request {
   const fc = pdu.length > 0 ? pdu[0]! : 0;
