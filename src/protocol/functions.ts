@@ -1,4 +1,5 @@
-import { FUNCTIONS, requestField } from './function-table.js';
+import { ExceptionCode } from './constants.js';
+import { FUNCTIONS, invalidRequest, requestField } from './function-table.js';
 import type { Request } from './request.js';
 
 /** The four Modbus tables. */
@@ -82,11 +83,6 @@ export function functionNamed(name: string): FunctionDescriptor | undefined {
   return byCode.find((d) => d?.name === name);
 }
 
-/** Every descriptor served now, by code. */
-export function functionDescriptors(): FunctionDescriptor[] {
-  return byCode.filter((d): d is FunctionDescriptor => d !== undefined);
-}
-
 export { FUNCTIONS, invalidRequest, userDefinedFunction } from './function-table.js';
 
 /**
@@ -99,9 +95,21 @@ export function registerFunction(descriptor: FunctionDescriptor): () => void {
   if (!Number.isInteger(code) || code < 1 || code > 0x7f) throw new RangeError(`function code ${code} is not 1..127`);
   if (byCode[code]) throw new Error(`function code ${code} is served already (${byCode[code]!.name})`);
   if (functionNamed(descriptor.name)) throw new Error(`a function named ${descriptor.name} is served already`);
-  byCode[code] = descriptor;
+  // Decoding must never throw (a frame must not take down the server): a registered decoder
+  // that does answers 04, as a failing data source does.
+  const registered: FunctionDescriptor = {
+    ...descriptor,
+    decode(pdu) {
+      try {
+        return descriptor.decode(pdu);
+      } catch {
+        return invalidRequest(code, ExceptionCode.ServerDeviceFailure);
+      }
+    },
+  };
+  byCode[code] = registered;
   return () => {
-    if (byCode[code] === descriptor) byCode[code] = undefined;
+    if (byCode[code] === registered) byCode[code] = undefined;
   };
 }
 
@@ -121,20 +129,18 @@ export function requestName(r: Request): string {
   return r.kind === 'invalid' ? 'invalid' : (byCode[r.functionCode]?.name ?? r.kind);
 }
 
-export const NEED_MORE = 'need-more';
-export const UNKNOWN_LENGTH = 'unknown';
 /**
  * The length of the request PDU starting at `bytes[offset]` (its function code), from the first
  * bytes of it: a number, `need-more` when the bytes that tell have not all arrived, or `unknown`
  * for a code not served (a framing without a length field then waits for the line to go quiet).
  * Pure; reads nothing past `end`.
  */
-export function requestLength(bytes: Uint8Array, offset = 0, end = bytes.length): number | typeof NEED_MORE | typeof UNKNOWN_LENGTH {
-  if (end <= offset) return NEED_MORE;
+export function requestLength(bytes: Uint8Array, offset = 0, end = bytes.length): number | 'need-more' | 'unknown' {
+  if (end <= offset) return 'need-more';
   const d = byCode[bytes[offset]!];
-  if (!d) return UNKNOWN_LENGTH;
+  if (!d) return 'unknown';
   const spec = d.length;
   if ('fixed' in spec) return spec.fixed;
-  if (end - offset <= spec.byteCountAt) return NEED_MORE;
+  if (end - offset <= spec.byteCountAt) return 'need-more';
   return spec.byteCountAt + 1 + bytes[offset + spec.byteCountAt]!;
 }

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { ExceptionCode, exceptionCodeOf, exceptionText } from '../../src/protocol/constants.js';
-import { FUNCTIONS, functionDescriptor, requestLength } from '../../src/protocol/functions.js';
+import { FUNCTIONS, functionDescriptor, registerFunction, requestLength, userDefinedFunction } from '../../src/protocol/functions.js';
 import { decodeRequest } from '../../src/protocol/request.js';
 import { hex } from '../helpers/hex.js';
 
@@ -73,5 +73,24 @@ describe('exceptions: one list, by code, name and words', () => {
     expect(exceptionCodeOf('noSuchException')).toBeUndefined();
     expect(exceptionText(0x0b)).toBe('gateway target device failed to respond');
     expect(exceptionText(0x07)).toBeUndefined();
+  });
+});
+
+describe('registerFunction', () => {
+  it('a registered decoder that throws answers 04 instead of taking the server down', () => {
+    const remove = registerFunction({ ...userDefinedFunction({ code: 0x43, name: 'broken', access: 'read', table: 'inputRegisters' }), decode: () => { throw new Error('bug'); } });
+    try {
+      expect(decodeRequest(hex('43 00 00 00 01'))).toEqual({ kind: 'invalid', functionCode: 0x43, exception: 4 });
+    } finally {
+      remove();
+    }
+    expect(decodeRequest(hex('43 00 00 00 01'))).toEqual({ kind: 'invalid', functionCode: 0x43, exception: 1 });
+  });
+
+  it('refuses a code or a name served already, and codes outside 1..127', () => {
+    const toy = (code: number, name = 'toy') => userDefinedFunction({ code, name, access: 'read', table: 'coils' });
+    expect(() => registerFunction(toy(3))).toThrow('function code 3 is served already (readHoldingRegisters)');
+    expect(() => registerFunction(toy(0x44, 'readCoils'))).toThrow('a function named readCoils is served already');
+    expect(() => registerFunction(toy(0x80))).toThrow(RangeError);
   });
 });
