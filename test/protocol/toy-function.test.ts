@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, test } from 'vitest';
 import { createLogger } from '../../src/log.js';
 import { registerFunction, requestLength, userDefinedFunction } from '../../src/protocol/functions.js';
-import { startEmulator } from '../../src/runtime/emulator.js';
+import { startEmulator } from '../../src/index.js';
 import { RawClient, toHex } from '../helpers/socket.js';
 
 /*
