@@ -49,6 +49,10 @@ const MAX_KEPT_REPLIES = 64;
 export class Connection {
   readonly info: ConnectionInfo;
   lastActivity: number;
+  /** When it was accepted (wire timer). */
+  readonly acceptedAt: number;
+  /** A complete request has arrived: until then a full server may close it first (server.ts). */
+  completedRequest = false;
   private pending: Uint8Array | null = null;
   private busy = false;
   private closed = false;
@@ -62,6 +66,10 @@ export class Connection {
   /** After our FIN: destroys the link if the peer's close never comes. */
   private linger: TimerHandle | null = null;
   private readonly framing: Framing;
+  /** The timer of the next timed wire chunk, while one waits. */
+  private wireTimer: TimerHandle | null = null;
+  /** What parked requests registered (ConnectionInfo.onClose): run once, at close. */
+  private readonly closeHooks = new Set<() => void>();
   // Replies waiting for the next write, kept in reusable parallel arrays (no object per reply).
   // Only the first `outCount` entries are live: truncating `length` would free and regrow them.
   private readonly outPdus: Uint8Array[] = [];
@@ -84,8 +92,8 @@ export class Connection {
     id: number,
   ) {
     this.framing = host.framing;
-    this.info = { id, remoteAddress: link.remoteAddress, remotePort: link.remotePort, framing: host.framing };
-    this.lastActivity = host.timer.now();
+    this.info = { id, remoteAddress: link.remoteAddress, remotePort: link.remotePort, framing: host.framing, onClose: (fn) => this.onCloseHook(fn) };
+    this.lastActivity = this.acceptedAt = host.timer.now();
     this.link = link;
     this.send = link.start(
       (bytes, length) => this.onBytes(bytes, length),
@@ -108,10 +116,7 @@ export class Connection {
       return;
     }
     this.flush();
-    this.closed = true;
-    this.idleTimer?.cancel();
-    this.nextTurn?.cancel();
-    this.silenceTimer?.cancel();
+    this.release();
     if (how === 'reset') this.link.reset();
     else if (how === 'destroy') this.link.destroy();
     else {
@@ -131,11 +136,34 @@ export class Connection {
 
   private onClose(): void {
     this.linger?.cancel();
+    if (!this.closed) this.release();
+    this.host.onClosed(this);
+  }
+
+  /**
+   * Marks the connection closed and lets go of everything waiting on it: its timers, and the
+   * requests parked behind a delay (their timers are cancelled, so nothing holds them any more).
+   */
+  private release(): void {
     this.closed = true;
     this.idleTimer?.cancel();
     this.nextTurn?.cancel();
     this.silenceTimer?.cancel();
-    this.host.onClosed(this);
+    this.wireTimer?.cancel();
+    this.wireTimer = null;
+    this.pending = null;
+    const hooks = [...this.closeHooks];
+    this.closeHooks.clear();
+    for (const hook of hooks) hook();
+  }
+
+  private onCloseHook(fn: () => void): () => void {
+    if (this.closed) {
+      fn();
+      return () => {};
+    }
+    this.closeHooks.add(fn);
+    return () => void this.closeHooks.delete(fn);
   }
 
   private armIdleTimer(): void {
@@ -266,7 +294,10 @@ export class Connection {
         this.apply(exchange, outcome);
       }
     }
-    if (requests > 0) this.lastActivity = this.host.timer.now();
+    if (requests > 0) {
+      this.lastActivity = this.host.timer.now();
+      this.completedRequest = true;
+    }
     if (offset < end && !this.closed) this.pending = owned ? buf.subarray(offset, end) : buf.slice(offset, end);
     if (framing.silenceMs !== undefined) this.awaitSilence();
     this.flush();
@@ -347,7 +378,8 @@ export class Connection {
       const chunk = chunks[index]!;
       if (chunk.delayMs > 0) {
         const at = index;
-        this.host.timer.setTimeout(() => {
+        this.wireTimer = this.host.timer.setTimeout(() => {
+          this.wireTimer = null;
           if (this.closed) return;
           this.write(chunk.bytes);
           if (this.sendChunks(chunks, at + 1)) this.afterWire();
