@@ -10,7 +10,7 @@ import { expandUnitIds } from './unit-ids.js';
 import { warnNeverMatches } from './fault-warnings.js';
 
 /** Function codes by the request names a rule may use (`function: readHoldingRegisters`). */
-const FUNCTION_NAMES: Readonly<Record<string, number>> = {
+export const FUNCTION_NAMES: Readonly<Record<string, number>> = {
   readCoils: 1, readDiscreteInputs: 2, readHoldingRegisters: 3, readInputRegisters: 4, writeSingleCoil: 5,
   writeSingleRegister: 6, diagnostics: 8, writeMultipleCoils: 15, writeMultipleRegisters: 16, reportServerId: 17,
   maskWriteRegister: 22, readWriteMultipleRegisters: 23, readDeviceIdentification: 43,

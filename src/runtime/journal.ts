@@ -1,4 +1,9 @@
+import { FUNCTION_NAMES } from '../compiler/faults.js';
+import { suggest } from '../suggest.js';
 import type { RequestOutcome, RequestRecord } from './request-record.js';
+
+/** What a record's `function` can be: a request name, or `invalid` (answered 01 or 03 before decoding). */
+const RECORD_FUNCTIONS: ReadonlySet<string> = new Set([...Object.keys(FUNCTION_NAMES), 'invalid']);
 
 export const DEFAULT_JOURNAL_SIZE = 10_000;
 
@@ -44,8 +49,16 @@ export class Journal {
     if (this.count < this.size) this.count++;
   };
 
-  /** The records that match `filter`, oldest first. */
+  /**
+   * The records that match `filter`, oldest first. A function name that no record can have (a
+   * slip: `readHoldingRegister`) is an Error naming the valid ones, not an empty list that would
+   * let "no reads happened" pass unchecked.
+   */
   entries(filter: JournalFilter = {}): RequestRecord[] {
+    if (typeof filter.function === 'string' && !RECORD_FUNCTIONS.has(filter.function)) {
+      const guess = suggest(filter.function, RECORD_FUNCTIONS);
+      throw new Error(`${JSON.stringify(filter.function)} is not a function name${guess ? `; did you mean ${guess}?` : ''} (names: ${[...RECORD_FUNCTIONS].join(', ')}; or give the function code)`);
+    }
     const out: RequestRecord[] = [];
     const first = (this.next - this.count + this.size) % this.size;
     for (let i = 0; i < this.count; i++) {

@@ -82,6 +82,7 @@ export const DEFAULT_HOST = '127.0.0.1';
 export { DEFAULT_IDLE_TIMEOUT_MS, hostPort };
 export type { BoundAddress, ConnectionPolicy, ServedDevice, TrafficLevel, RequestRecord };
 export type { CompiledProfile, CompiledUnit, PointValue } from '../model/types.js';
+export { PROFILE_TABLE_NAME, tableOf } from '../model/table-names.js';
 
 /**
  * One served device: owns its listener (the only place in src/ that constructs the server),
