@@ -23,8 +23,8 @@ export type DiagnosticCode =
   | 'E_UNIT_BROADCAST' | 'E_UNIT_DUPLICATE' | 'E_UNIT_RANGE' | 'E_UNIT_SOURCE' | 'E_UNKNOWN_BIT'
   | 'E_UNKNOWN_REFERENCE' | 'E_UNKNOWN_TEMPLATE' | 'E_VALUE_CONFLICT' | 'E_VALUE_ENUM' | 'E_VALUE_RANGE' | 'E_VALUE_TYPE'
   | 'E_ENUM_STRICT' | 'E_EXPRESSION' | 'E_GENERATE_CYCLE' | 'E_FAULT_DUPLICATE' | 'E_FAULT_POINT' | 'E_FAULT_RANGE'
-  /** A warning (Reporter.warn), never an error: a fault rule that can never match. */
-  | 'W_FAULT_NEVER_MATCHES';
+  /** Warnings (Reporter.warn), never errors: a fault rule that can never match; a `value` no read can see. */
+  | 'W_FAULT_NEVER_MATCHES' | 'W_VALUE_NEVER_SERVED';
 
 /**
  * One problem found in a profile. `code` is stable (tests assert codes, not wording); `path` is
