@@ -5,7 +5,7 @@ import { afterAll, describe, expect, it, onTestFinished } from 'vitest';
 import { createLogger } from '../../src/log.js';
 import { ManualTimer } from '../../src/runtime/timers.js';
 import { loadDevice } from '../../src/runtime/load-device.js';
-import { Runtime } from '../../src/runtime/runtime.js';
+import { Runtime, type CompiledProfile } from '../../src/runtime/runtime.js';
 import { watchRuntime } from '../../src/watch/watcher.js';
 import { testEnv } from '../helpers/env.js';
 
@@ -67,7 +67,7 @@ describe('an empty watched file is a file being written', () => {
     const reloaded = event('reload');
     timer.advance(50);
     await reloaded;
-    expect((runtime.device as { units: { read(n: string): unknown }[] }).units[0]!.read('speed')).toBe(2);
+    expect((runtime.device as CompiledProfile).units[0]!.read('speed')).toBe(2);
     expect(log.join('')).not.toContain('E_EMPTY');
   });
 
