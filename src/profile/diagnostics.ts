@@ -23,7 +23,7 @@ export type DiagnosticCode =
   | 'E_UNIT_BROADCAST' | 'E_UNIT_DUPLICATE' | 'E_UNIT_RANGE' | 'E_UNIT_SOURCE' | 'E_UNKNOWN_BIT'
   | 'E_UNKNOWN_REFERENCE' | 'E_UNKNOWN_TEMPLATE' | 'E_VALUE_CONFLICT' | 'E_VALUE_ENUM' | 'E_VALUE_RANGE' | 'E_VALUE_TYPE'
   | 'E_ENUM_STRICT' | 'E_EXPRESSION' | 'E_GENERATE_CYCLE' | 'E_FAULT_DUPLICATE' | 'E_FAULT_POINT' | 'E_FAULT_RANGE'
-  /** Warnings (Reporter.warn), never errors: a fault rule that can never match; a `value` no read can see. */
+  /** Warnings (Reporter.warn), never errors: a fault rule that can never match, a `value` no read can see. */
   | 'W_FAULT_NEVER_MATCHES' | 'W_VALUE_NEVER_SERVED';
 
 /**
