@@ -45,13 +45,14 @@ const TITLE = available
 
 describe.skipIf(!available)(TITLE, () => {
   beforeAll(async () => {
-    const ports: [string, number][] = [];
-    for (const [label, action] of Object.entries(ROWS)) {
-      const emulator = await startEmulator({ profile: { ...PROFILE, faults: [{ name: 'f', match: { function: 3 }, when: { first: 1 }, do: action }] }, logger: silentLogger, port: 0 });
-      emulators.push(emulator);
-      ports.push([label, emulator.port]);
-    }
-    const { stdout } = await promisify(execFile)(PYTHON, [SCRIPT, JSON.stringify(ports)], { encoding: 'utf8', timeout: 15_000 });
+    const started = await Promise.all(
+      Object.entries(ROWS).map(async ([label, action]) => {
+        const emulator = await startEmulator({ profile: { ...PROFILE, faults: [{ name: 'f', match: { function: 3 }, when: { first: 1 }, do: action }] }, logger: silentLogger, port: 0 });
+        emulators.push(emulator);
+        return [label, emulator.port] as [string, number];
+      }),
+    );
+    const { stdout } = await promisify(execFile)(PYTHON, [SCRIPT, JSON.stringify(started)], { encoding: 'utf8', timeout: 15_000 });
     seen = JSON.parse(stdout) as typeof seen;
   });
   afterAll(() => Promise.all(emulators.map((e) => e.close())));
