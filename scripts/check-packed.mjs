@@ -1,8 +1,8 @@
 // The package as a user gets it (run by .ci/run): `npm pack`, then in a scratch folder
 // `npm install --engine-strict <tarball>` (every package of the tree must accept this Node, as
 // `engines` promises), `npx modbus-emu --version`, `npx modbus-emu --list-devices`, and a bundled
-// device by name: the installed `modbus-emu pump --port 0`, one register read over Modbus TCP,
-// then SIGTERM and exit 0.
+// device by name: `npx modbus-emu pump --port 0`, one register read over Modbus TCP, then
+// SIGTERM and a graceful shutdown.
 // Prints one line per check ("ok ..." / "FAILED ...") and the plain line "N passed, N failed";
 // exits 1 when a check failed.
 import { execFile, spawn } from 'node:child_process';
@@ -47,14 +47,17 @@ function readRegister(port, address) {
 }
 
 /**
- * Starts the installed `modbus-emu pump --port 0` (the bin npx runs, started directly: npx exits
- * on SIGTERM without waiting for its child), reads the pump's status word, stops it with SIGTERM.
+ * Starts `npx modbus-emu pump --port 0` in a process group of its own, reads the pump's status
+ * word, then sends SIGTERM to the group (npx exits on it without waiting for its child, so the
+ * emulator gets it directly) and waits until every process of it has closed its output: the
+ * emulator must say it is shutting down and leave nothing running.
  */
 async function serveBundledPump() {
-  const child = spawn(join(scratch, 'node_modules/.bin/modbus-emu'), ['pump', '--port', '0'], { cwd: scratch, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn('npx', ['--no-install', 'modbus-emu', 'pump', '--port', '0'], { cwd: scratch, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
   let stderr = '';
   child.stderr.setEncoding('utf8').on('data', (t) => (stderr += t));
-  const exited = new Promise((resolve) => child.on('exit', (code, signal) => resolve(code ?? signal)));
+  // 'close': stdout and stderr ended, so npx and the emulator, which share them, have both exited.
+  const closed = new Promise((resolve) => child.on('close', resolve));
   try {
     const port = await new Promise((resolve, reject) => {
       let out = '';
@@ -64,15 +67,19 @@ async function serveBundledPump() {
         const m = /^listening on \S+:(\d+) pump$/m.exec(out);
         if (m) (clearTimeout(timer), resolve(Number(m[1])));
       });
-      void exited.then((code) => (clearTimeout(timer), reject(new Error(`exited with ${code} before listening; stderr:\n${stderr}`))));
+      void closed.then(() => (clearTimeout(timer), reject(new Error(`ended before listening; stderr:\n${stderr}`))));
     });
     const status = await readRegister(port, 3201);
     if (status !== 0x0637) throw new Error(`statusWord (3201) read ${status}, not 0x0637`);
   } finally {
-    child.kill('SIGTERM');
+    process.kill(-child.pid, 'SIGTERM');
   }
-  const code = await Promise.race([exited, new Promise((resolve) => setTimeout(() => resolve('still running 10 s after SIGTERM'), 10_000))]);
-  if (code !== 0) throw new Error(`after SIGTERM: ${code}; stderr:\n${stderr}`);
+  const ended = await Promise.race([closed.then(() => true), new Promise((resolve) => setTimeout(() => resolve(false), 10_000))]);
+  if (!ended) {
+    process.kill(-child.pid, 'SIGKILL');
+    throw new Error(`still running 10 s after SIGTERM; stderr:\n${stderr}`);
+  }
+  if (!/^shutting down$/m.test(stderr)) throw new Error(`no graceful shutdown on SIGTERM; stderr:\n${stderr}`);
 }
 
 let tarball;
@@ -93,7 +100,7 @@ await check('npx modbus-emu --list-devices names the bundled pump', async () => 
   const { stdout } = await run('npx', ['--no-install', 'modbus-emu', '--list-devices'], scratch, 60_000);
   if (!/^pump\s/m.test(stdout)) throw new Error(`no pump in:\n${stdout}`);
 });
-await check('modbus-emu pump (installed) serves the bundled pump by name (statusWord 0x0637), and stops on SIGTERM', serveBundledPump);
+await check('npx modbus-emu pump serves the bundled pump by name (statusWord 0x0637), and shuts down on SIGTERM', serveBundledPump);
 
 rmSync(scratch, { recursive: true, force: true });
 const passed = results.filter(Boolean).length;
