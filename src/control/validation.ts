@@ -1,7 +1,9 @@
-import type { ErrorObject } from 'ajv';
 import { formatPath } from '../profile/diagnostics.js';
-import { explainError, type Locator } from '../profile/schema-error-message.js';
+import { explainError, type Located, type Locator } from '../profile/schema-error-message.js';
 import { describeValue, typesNoun } from '../profile/schema-messages.js';
+
+/** One ajv error (ajv itself is read only in profile/). */
+type ErrorObject = Located['error'];
 
 /** Nothing of a request has a source location; the schemas are inline (no $ref to resolve). */
 const REQUEST: Locator = {
