@@ -60,6 +60,17 @@ describe('control-channel shapes', () => {
   });
 });
 
+describe('times', () => {
+  it('the OpenAPI document says now and a record\'s time are fractional emulator milliseconds, wallTime whole ones', async () => {
+    const doc = (await call('GET', '/openapi.json')).body as { paths: Record<string, Record<string, { responses: { 200: { content: { 'application/json': { schema: { properties: Record<string, { properties?: Record<string, unknown>; items?: { properties: Record<string, { type: string; description: string }> } }> } } } } } }>> };
+    const schema = (path: string) => doc.paths[path]!.get!.responses[200].content['application/json'].schema;
+    expect(schema('/clock').properties.now).toEqual({ type: 'number', description: expect.stringMatching(/milliseconds since start, fractional/) });
+    const record = schema('/devices/{device}/journal').properties.records!.items!.properties;
+    expect(record.time).toEqual({ type: 'number', description: expect.stringMatching(/milliseconds since start, fractional/) });
+    expect(record.wallTime).toEqual({ type: 'integer', description: expect.stringMatching(/milliseconds since the epoch/) });
+  });
+});
+
 describe('writing a bit field as its profile writes it', () => {
   it('PUT statusWord {"value":{"fault":true}} sets the word from its named bits (bits not named are 0)', async () => {
     expect(await call('PUT', '/devices/pump/points/statusWord', { value: { fault: true, remote: true } })).toEqual({ status: 200, body: { name: 'statusWord', value: 0x0208 } });
