@@ -43,6 +43,8 @@ export type { JournalFilter } from './runtime/journal.js';
 export type { RequestRecord, RequestOutcome } from './runtime/request-record.js';
 export type { DeviceChanges } from './runtime/changes.js';
 export { Runtime } from './runtime/runtime.js';
+export { StateFileError } from './runtime/state-file.js';
+export type { StateDocument } from './model/state-snapshot.js';
 export type { RuntimeOptions, RuntimeEvents, ListenerSettings, ReloadResult, ReloadSuccess, ReloadFailure, ProfileSource } from './runtime/runtime.js';
 export type { Emulator, EmulatorOptions, EmulatorEvents, UnitSelector } from './runtime/emulator.js';
 export { loadDevice } from './runtime/load-device.js';

@@ -6,7 +6,7 @@ import { describe, expect, it } from 'vitest';
 
 /**
  * The dependency table (docs/architecture.md): each area of src/ may import only the areas listed
- * for it, and the leaves (time.ts, log.ts, environment.ts, suggest.ts) that anything but the protocol may use:
+ * for it, and the leaves (time.ts, log.ts, environment.ts, suggest.ts, cidr.ts) that anything but the protocol may use:
  *
  *   protocol ← pipeline ← device ← model ← generators, faults ← compiler ← runtime ← watch ← cli
  *   profile (parse and validate) ← compiler; server ← runtime; the server sees protocol and pipeline only
@@ -46,6 +46,7 @@ const LEAVES: Readonly<Record<string, readonly string[]>> = {
   'src/log.ts': [],
   'src/environment.ts': ['src/time.ts', 'src/log.ts'],
   'src/suggest.ts': [],
+  'src/cidr.ts': [],
 };
 /** The public entry re-exports the library; the CLI is reached through bin/ and its own subpath. */
 const ENTRY = 'src/index.ts';

@@ -148,5 +148,7 @@ function serverSettings(profile: DeviceProfile): ServerSettings {
     ...(s.idleTimeout !== undefined && { idleTimeoutMs: Math.round(s.idleTimeout * 1000) }),
     ...(s.maxConnections !== undefined && { maxConnections: s.maxConnections }),
     ...(s.whenFull !== undefined && { whenFull: s.whenFull }),
+    ...(s.allow !== undefined && { allow: s.allow }),
+    ...(s.stateFile !== undefined && { stateFile: s.stateFile }),
   };
 }

@@ -176,6 +176,11 @@ class LiveUnit implements LivePoints {
     this.dirty = true;
   }
 
+  overridden(table: Table, address: number): boolean | undefined {
+    const i = this.at[table]?.[address] ?? -1;
+    return i < 0 ? undefined : this.gens[i]!.overridden;
+  }
+
   reset(): void {
     this.origin = this.env.clock.now();
     for (const g of this.gens) {

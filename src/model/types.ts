@@ -16,6 +16,10 @@ export interface ServerSettings {
   readonly idleTimeoutMs?: number;
   readonly maxConnections?: number;
   readonly whenFull?: ConnectionPolicy;
+  /** Client address ranges served (`server.allow`), checked by the compiler; undefined: every address. */
+  readonly allow?: readonly string[];
+  /** `server.stateFile` as written (the runtime resolves it against the profile's folder). */
+  readonly stateFile?: string;
 }
 
 /** What the API and summaries know of a named point (bits of a bit field are `word.bit`). */

@@ -93,6 +93,7 @@ export function createUnit(name: string, unitIds: readonly number[], layout: Dev
         put(e, value);
       }
       live?.written(word.table, word.address, word.size, false);
+      store.changed();
     },
     readTable(name: TableName, address: number, quantity: number): number[] {
       const table = tableOf(name);
@@ -113,6 +114,7 @@ export function createUnit(name: string, unitIds: readonly number[], layout: Dev
       const data = store.own(table);
       values.forEach((v, i) => (data[address + i] = Number(v)));
       live?.written(table, address, values.length, false);
+      store.changed();
     },
   };
   internals.set(unit, { layout, store, live });

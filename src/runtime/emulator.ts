@@ -10,7 +10,7 @@ import type { Clock, Timer } from '../time.js';
 import { createEnvironment } from './environment.js';
 import { DEFAULT_JOURNAL_SIZE, type Journal } from './journal.js';
 import { loadDevice } from './load-device.js';
-import { Runtime, type ReloadResult, type RuntimeEvents } from './runtime.js';
+import { READ_ONLY_EXCEPTION, Runtime, type ReloadResult, type RuntimeEvents } from './runtime.js';
 
 export interface EmulatorOptions {
   /** A profile file path, or a profile as an object (same format, validated the same way). */
@@ -42,6 +42,22 @@ export interface EmulatorOptions {
   journal?: boolean | number;
   /** Reload the device when its profile file or an included file changes (default false). */
   watch?: boolean;
+  /**
+   * Read-only mode: every client write answers exception 01 (`true`) or the code given (1..255)
+   * and changes nothing. The handle's own writes (`write`, `writeTable`) still go through.
+   */
+  readOnly?: boolean | number;
+  /**
+   * Client addresses served: IPv4/IPv6 addresses or CIDR ranges (`['127.0.0.1', '10.0.0.0/8']`),
+   * replacing the profile's `server.allow`; others are closed at accept. Default: every address.
+   */
+  allow?: readonly string[];
+  /**
+   * Keep what clients and the API write in this JSON file (relative to `cwd`), replacing the
+   * profile's `server.stateFile`: loaded before the device listens (a file that is not a state file
+   * rejects with a StateFileError), saved within a second of a write and by `close()`.
+   */
+  stateFile?: string;
 }
 
 /** Events of the handle: the runtime's, so `emulator.on('reload', ...)` is `emulator.runtime.on(...)`. */
@@ -123,8 +139,14 @@ export async function startEmulator(options: EmulatorOptions, startWatching?: St
     ...(options.connectionPolicy !== undefined && { connectionPolicy: options.connectionPolicy }),
     ...(options.ioMode !== undefined && { ioMode: options.ioMode }),
     traffic: options.traffic ?? 0,
+    ...(options.allow !== undefined && { allow: options.allow }),
+    ...(options.stateFile !== undefined && { stateFile: options.stateFile }),
+    ...(options.readOnly !== undefined && options.readOnly !== false && { readOnly: options.readOnly === true ? READ_ONLY_EXCEPTION : options.readOnly }),
   });
-  const address = await runtime.listen();
+  const address = await runtime.listen().catch(async (error: unknown) => {
+    await runtime.close();
+    throw error;
+  });
   const watcher = options.watch ? startWatching!(runtime, result.files) : undefined;
   // Edits made once startEmulator resolved are seen.
   await watcher?.ready;

@@ -3,16 +3,21 @@ import { compileInjectedRule } from '../compiler/fault-scopes.js';
 import type { Environment } from '../environment.js';
 import { FaultEngine } from '../faults/engine.js';
 import type { CompiledProfile, HandOver, ServedDevice } from '../model/types.js';
+import { refuseClientWrites } from '../model/switches.js';
 import type { ConnectionInfo, ConnectionPolicy, Handler } from '../pipeline/types.js';
 import { formatDiagnostic, ProfileError, type Diagnostic } from '../profile/diagnostics.js';
 import { DEFAULT_IDLE_TIMEOUT_MS, ModbusTcpServer, type BoundAddress } from '../server/server.js';
 import { connectionCeiling, openFileLimit } from './descriptors.js';
 import { hostPort } from '../server/host-port.js';
+import { allowList } from '../server/allow-list.js';
+import { parseCidr } from '../cidr.js';
 import type { SocketIoMode } from '../server/socket-io.js';
 import type { TrafficLevel } from '../server/trace.js';
 import { describeChanges, formatChanges, type DeviceChanges } from './changes.js';
 import { Journal } from './journal.js';
 import { ProfileLoader } from './off-thread-load.js';
+import { StateKeeper } from './state-keeper.js';
+import { dirname, resolve } from 'node:path';
 import { recordingHandler, type RequestRecord } from './request-record.js';
 
 /**
@@ -45,6 +50,22 @@ export interface RuntimeOptions extends ListenerSettings {
   source?: ProfileSource;
   /** Names the device in log lines (the CLI: the profile path). Default: the device's name. */
   label?: string;
+  /**
+   * Read-only mode: the exception code (1..255) every client write answers, changing nothing
+   * (model/switches.ts); the API's writes go through. Default: writes allowed.
+   */
+  readOnly?: number;
+  /**
+   * Client addresses served (`--allow`): IPv4/IPv6 addresses or CIDR ranges, replacing the
+   * profile's `server.allow`. Default: the profile's, else every address.
+   */
+  allow?: readonly string[];
+  /**
+   * Keep what clients and the API write in this file (runtime/state-keeper.ts), resolved against
+   * `source.cwd`; replaces the profile's `server.stateFile` (resolved against the profile's folder).
+   * Read when the runtime first listens (or `loadState()`); a later reload does not change it.
+   */
+  stateFile?: string;
 }
 
 /** A profile to load: a path (relative to `cwd`), or a profile object. */
@@ -78,6 +99,8 @@ export interface RuntimeEvents {
 }
 
 export const DEFAULT_HOST = '127.0.0.1';
+/** What a client write answers in read-only mode unless told otherwise: 01, illegal function. */
+export const READ_ONLY_EXCEPTION = 1;
 // What the CLI needs of the layers below, so it talks to the runtime only.
 export { DEFAULT_IDLE_TIMEOUT_MS, hostPort };
 export type { BoundAddress, ConnectionPolicy, ServedDevice, TrafficLevel, RequestRecord };
@@ -110,6 +133,8 @@ export class Runtime extends EventEmitter<RuntimeEvents> {
   /** Parses reloaded files on a worker thread (when running from the built package). */
   private readonly loader = new ProfileLoader();
   private seq = 0;
+  /** The state file, when one is kept. */
+  private readonly state: StateKeeper | undefined;
   private readonly recordContext = { now: () => this.env.clock.now(), wallNow: Date.now, nextSeq: () => ++this.seq };
 
   constructor(options: RuntimeOptions) {
@@ -118,8 +143,15 @@ export class Runtime extends EventEmitter<RuntimeEvents> {
     this.env = options.env;
     this.current = options.device;
     this.label = options.label ?? options.device.name;
+    // A bad --allow entry is the caller's mistake, found before anything listens.
+    if (options.allow) this.allowListOf(options.device);
+    const readOnly = options.readOnly;
+    if (readOnly !== undefined && (!Number.isInteger(readOnly) || readOnly < 1 || readOnly > 255)) throw new RangeError(`readOnly: ${String(readOnly)} is not an exception code 1..255`);
+    this.applySwitches(options.device);
     const file = (options.device as Partial<CompiledProfile>).file;
     this.source = options.source ?? (file !== undefined ? { profile: file } : undefined);
+    const stateFile = this.stateFileOf(options);
+    if (stateFile !== undefined) this.state = new StateKeeper(stateFile, this.env);
     if (options.journal !== undefined) this.journal = new Journal(options.journal);
     this.maxConnections = this.connectionLimit(options.maxConnections ?? options.device.server.maxConnections, options);
     this.listenOn = this.listenAddress(options.device);
@@ -152,8 +184,30 @@ export class Runtime extends EventEmitter<RuntimeEvents> {
     return this.server.connectionCount;
   }
 
+  /** The state file kept (absolute path), if any. */
+  get stateFile(): string | undefined {
+    return this.state?.file;
+  }
+
+  /**
+   * Reads the state file into the device and saves its changes from then on; `listen()` does it
+   * first if not done. Rejects with a StateFileError (the file cannot be read, is not a state file,
+   * or cannot be written), and nothing is overwritten. Once only.
+   */
+  async loadState(): Promise<void> {
+    if (!this.state) return;
+    if (!isCompiled(this.current)) throw new Error(`${this.label}: a state file keeps the points of a profile, and this device has none`);
+    await this.state.open(this.current);
+  }
+
+  /** Saves the state file now if anything changed (writes are otherwise saved within a second). */
+  saveState(): Promise<void> {
+    return this.state?.flush() ?? Promise.resolve();
+  }
+
   /** Binds (rejects with the listen error, e.g. EADDRINUSE) and resolves with the address. */
   async listen(): Promise<BoundAddress> {
+    await this.loadState();
     const address = await this.server.listen();
     this.emit('listening', address);
     return address;
@@ -183,8 +237,11 @@ export class Runtime extends EventEmitter<RuntimeEvents> {
       }
     }
     const handOver = isCompiled(previous) && isCompiled(next) ? next.adoptState(previous) : undefined;
+    this.applySwitches(next);
+    if (isCompiled(next)) this.state?.follow(next);
     this.current = next;
     this.server.setHandler(this.handlerOf(next));
+    this.server.setAllow(this.allowListOf(next));
     this.emit('swap', next, handOver);
     return handOver;
   }
@@ -196,6 +253,7 @@ export class Runtime extends EventEmitter<RuntimeEvents> {
    */
   reset(): void {
     if (isCompiled(this.current)) this.current.reset();
+    this.state?.changed();
   }
 
   /**
@@ -263,6 +321,8 @@ export class Runtime extends EventEmitter<RuntimeEvents> {
   close(): Promise<void> {
     this.closing ??= this.reloading
       .then(() => Promise.all([this.server.close(), this.loader.close()]))
+      // The last save, once no client can write any more.
+      .then(() => this.state?.close())
       .then(() => {
         this.emit('close');
       });
@@ -367,10 +427,37 @@ export class Runtime extends EventEmitter<RuntimeEvents> {
       logger: options.env.logger,
       traffic: options.traffic ?? 0,
       ...(ioMode && { ioMode }),
+      allow: this.allowListOf(device),
       onConnection: (info) => this.emit('connection', info),
       onDisconnect: (info) => this.emit('disconnect', info),
       onError: (error) => this.failed(error),
     });
+  }
+
+  /** `stateFile` against the caller's folder, else the profile's `server.stateFile` against the profile's folder. */
+  private stateFileOf(options: RuntimeOptions): string | undefined {
+    const cwd = this.source?.cwd ?? process.cwd();
+    if (options.stateFile !== undefined) return resolve(cwd, options.stateFile);
+    const own = options.device.server.stateFile;
+    if (own === undefined) return undefined;
+    const file = (options.device as Partial<CompiledProfile>).file;
+    return resolve(cwd, file === undefined ? '.' : dirname(file), own);
+  }
+
+  /** The client ranges served: the caller's (`allow`) win over the profile's `server.allow`. */
+  private allowListOf(device: ServedDevice): ReturnType<typeof allowList> {
+    const ranges = (this.options.allow ?? device.server.allow ?? []).map((text) => {
+      const range = parseCidr(text);
+      if ('error' in range) throw new RangeError(`allow: ${range.error}`);
+      return range;
+    });
+    return allowList(ranges);
+  }
+
+  /** What the runtime's options switch on a device's storage, set before it serves its first request. */
+  private applySwitches(device: ServedDevice): void {
+    if (!isCompiled(device)) return;
+    if (this.options.readOnly !== undefined) refuseClientWrites(device, this.options.readOnly);
   }
 
   /** The device's own handler, or wrapped to record each request while anyone records. */
