@@ -5,11 +5,10 @@ import { createLogger } from '../log.js';
 import { formatDiagnostic } from '../profile/diagnostics.js';
 import { ManualClock } from '../runtime/clock.js';
 import { createEnvironment } from '../runtime/environment.js';
-import { DEFAULT_JOURNAL_SIZE } from '../runtime/journal.js';
 import { createJsonLogger, createTimedLogger } from '../runtime/json-logger.js';
 import { loadDevice } from '../runtime/load-device.js';
 import { memoryDevice } from '../runtime/memory-device.js';
-import { DEFAULT_HOST, hostPort, READ_ONLY_EXCEPTION, Runtime, type BoundAddress, type ConnectionPolicy, type ServedDevice, type TrafficLevel } from '../runtime/runtime.js';
+import { DEFAULT_HOST, hostPort, READ_ONLY_EXCEPTION, Runtime, runtimeOptions, type BoundAddress, type ConnectionPolicy, type ServedDevice, type TrafficLevel } from '../runtime/runtime.js';
 import { watchRuntime, type ProfileWatcher } from '../watch/watcher.js';
 import { resolveProfileArgument, withBundledHint } from './bundled.js';
 import { describeListenError } from './errors.js';
@@ -94,27 +93,28 @@ export async function serve(profiles: readonly string[], flags: ServeFlags, io: 
     return 1;
   }
 
-  const journal = flags.journal === true ? DEFAULT_JOURNAL_SIZE : flags.journal;
   const runtimes = planned.map(
     (p) =>
-      new Runtime({
-        device: p.device,
-        env,
-        label: p.label,
-        ...(p.files.length > 0 && { source: { profile: p.path, ...(io.cwd !== undefined && { cwd: io.cwd }) } }),
-        // A port from --port stays put; otherwise a reload may move the device to its profile's new port.
-        ...(p.pinned ? { port: p.port } : { defaultPort: p.device.server.port === undefined ? p.port : DEFAULT_PORT }),
-        ...(journal !== undefined && { journal }),
-        ...(flags.host !== undefined && { host: flags.host }),
-        ...(flags.idleTimeout !== undefined && { idleTimeoutMs: flags.idleTimeout * 1000 }),
-        ...(flags.maxConnections !== undefined && { maxConnections: flags.maxConnections }),
-        ...(flags.whenFull !== undefined && { connectionPolicy: flags.whenFull }),
-        descriptorShare: planned.length,
-        ...(readOnly !== undefined && { readOnly }),
-        ...(flags.allow !== undefined && { allow: flags.allow }),
-        ...(flags.state !== undefined && { stateFile: flags.state }),
-        traffic,
-      }),
+      new Runtime(
+        runtimeOptions({
+          device: p.device,
+          env,
+          label: p.label,
+          ...(p.files.length > 0 && { source: { profile: p.path, ...(io.cwd !== undefined && { cwd: io.cwd }) } }),
+          // A port from --port stays put; otherwise a reload may move the device to its profile's new port.
+          ...(p.pinned ? { port: p.port } : { defaultPort: p.device.server.port === undefined ? p.port : DEFAULT_PORT }),
+          journal: flags.journal,
+          host: flags.host,
+          idleTimeoutMs: flags.idleTimeout === undefined ? undefined : flags.idleTimeout * 1000,
+          maxConnections: flags.maxConnections,
+          connectionPolicy: flags.whenFull,
+          descriptorShare: planned.length,
+          readOnly,
+          allow: flags.allow,
+          stateFile: flags.state,
+          traffic,
+        }),
+      ),
   );
   const closeAll = (): Promise<unknown> => Promise.all(runtimes.map((r) => r.close()));
   const stateClash = findStateClash(runtimes);

@@ -2,12 +2,14 @@ import { createDeviceHandler } from '../device/handler.js';
 import type { Environment } from '../environment.js';
 import { compose } from '../pipeline/compose.js';
 import type { Handler, Middleware, Outcome } from '../pipeline/types.js';
+import { formatDiagnostic, ProfileError } from '../profile/diagnostics.js';
 import type { DeviceProfile } from '../profile/types.generated.js';
+import { compileInjectedRule, servedUnits } from './fault-scopes.js';
 import type { Entry, Plan, UnreachableEntry } from './plan.js';
 import { delaySampler, type DelaySampler } from '../faults/duration.js';
 import { FaultEngine, type RuleDefinition } from '../faults/engine.js';
 import { delayedAnswer, responseDelays } from '../faults/response-delay.js';
-import { handOverProfile, resetProfile } from '../model/hand-over.js';
+import { resetProfile, takeOverState } from '../model/hand-over.js';
 import { createBroadcast, createRouter, gatewayAnswers, notRouted, refusing, unreachable } from '../model/router.js';
 import { createUnit } from '../model/unit.js';
 import { describeTables } from './table-summary.js';
@@ -92,6 +94,7 @@ export function assembleProfile(
   const faulted: Middleware[] = [faults.middleware, ...plain];
   const handlers = { plain: compose(plain, router), faulted: compose(faulted, router) };
   const lines = summarize(plan, units, rules);
+  const served = servedUnits(plan);
   const compiled: CompiledProfile = {
     name,
     file,
@@ -108,7 +111,13 @@ export function assembleProfile(
     env,
     unit: (unitId) => byId[unitId],
     summary: () => [...lines],
-    adoptState: (previous) => handOverProfile(previous, compiled),
+    takeOver: (previous) => takeOverState(compiled, previous),
+    injectFault: (rule) => {
+      const result = compileInjectedRule(served, rule);
+      if (!result.ok) throw new ProfileError(result.diagnostics);
+      for (const w of result.warnings) logger.log('warn', formatDiagnostic(w));
+      return faults.inject(result.rule);
+    },
     reset: () => resetProfile(compiled),
   };
   return compiled;

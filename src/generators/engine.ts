@@ -1,12 +1,12 @@
 import type { Table } from '../device/data-source.js';
 import { IllegalDataValue } from '../device/errors.js';
-import { getBits } from '../device/values.js';
+import { getBits } from '../model/values.js';
 import type { Environment } from '../environment.js';
-import { decode } from '../model/codec.js';
+import { decode, scaleFactorOf } from '../model/codec.js';
 import type { LiveFactory, LivePoints } from '../model/live.js';
 import type { FieldModel, PointModel } from '../model/point-model.js';
 import type { DeviceStore } from '../model/store.js';
-import { PointWriter, scaleFactorOf } from './fit.js';
+import { PointWriter } from './fit.js';
 import type { Evaluate, Frame } from './frame.js';
 import type { GeneratedPoint, GeneratorPlan } from './plan.js';
 
@@ -109,7 +109,7 @@ class LiveUnit implements LivePoints {
     private readonly unitName: string,
     private readonly env: Environment,
   ) {
-    const storage = (p: PointModel) => store.array(p.table);
+    const tables = (table: Table) => store.array(table);
     const writable = (p: PointModel) => store.own(p.table);
     const point = (k: number): number => this.readers[k]!();
     const generatedNames = new Set(plan.points.map((g) => g.model.name));
@@ -126,7 +126,7 @@ class LiveUnit implements LivePoints {
         random: env.random,
         point,
       };
-      const sf = () => scaleFactorOf(g.model, storage);
+      const sf = () => scaleFactorOf(g.model, tables);
       const readsGenerated = [...g.expression.references].some((name) => generatedNames.has(name) || generatedNames.has(name.split('.')[0]!));
       const settles = g.expression.stateful && !g.expression.timed && g.expression.streams === 0 && !readsGenerated;
       return new Generator(g, this.stored(g.model), frame, new PointWriter(g.model, writable, sf), settles);
@@ -195,7 +195,7 @@ class LiveUnit implements LivePoints {
     this.schedule();
   }
 
-  adopt(previous: LivePoints): void {
+  takeOver(previous: LivePoints): void {
     if (!(previous instanceof LiveUnit)) return;
     this.origin = previous.origin;
     const nowMs = this.env.clock.now() - this.origin;
@@ -306,7 +306,7 @@ class LiveUnit implements LivePoints {
   private stored(p: PointModel): number {
     const data = this.store.array(p.table);
     if (p.kind === 'bit') return data[p.address]!;
-    const sf = p.scaleFactor ? scaleFactorOf(p, (q) => this.store.array(q.table)) : 0;
+    const sf = scaleFactorOf(p, (t) => this.store.array(t));
     return Number(decode(p, data, p.address, sf));
   }
 

@@ -17,7 +17,7 @@ import { unitInternals, type UnitInternals } from './unit.js';
  *   when its name, match and trigger are unchanged, whatever its actions.
  * Units are matched by unit id; the device answering unknown unit ids matches its predecessor.
  */
-export function handOverProfile(from: CompiledProfile, to: CompiledProfile): HandOver {
+export function takeOverState(to: CompiledProfile, from: CompiledProfile): HandOver {
   const resetPoints: string[] = [];
   let keptPoints = 0;
   let keptBlockWords = 0;
@@ -41,10 +41,10 @@ export function handOverProfile(from: CompiledProfile, to: CompiledProfile): Han
     }
     keptBlockWords += handOverBlocks(old, next);
     // Generators whose expression, step and point are unchanged continue where they were.
-    if (next.live && old.live) next.live.adopt(old.live);
+    if (next.live && old.live) next.live.takeOver(old.live);
   }
   // Fault rules are matched by name: a rule whose name, match and trigger are unchanged keeps its counters.
-  const keptFaultRules = to.faults.adopt(from.faults);
+  const keptFaultRules = to.faults.takeOver(from.faults);
   return { keptPoints, resetPoints, keptBlockWords, keptFaultRules };
 }
 

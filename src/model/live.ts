@@ -24,7 +24,7 @@ export interface LivePoints {
   /** Every generator back to its start; time counts from now. */
   reset(): void;
   /** Takes over the state of the unit this one replaces (a reload), where the generator is unchanged. */
-  adopt(previous: LivePoints): void;
+  takeOver(previous: LivePoints): void;
 }
 
 /** Made once per unit id from the compiled generators of its device definition. */

@@ -1,7 +1,7 @@
 import type { DataSource, Table } from '../device/data-source.js';
 import { IllegalDataAddress, IllegalDataValue } from '../device/errors.js';
 import { ExceptionCode } from '../protocol/constants.js';
-import { readRaw } from '../device/values.js';
+import { readRaw } from './values.js';
 import { engineering, inRange } from './codec.js';
 import type { DeviceLayout } from './device-layout.js';
 import { MAPPED, READ_ONLY, WRITE_ONLY, type TableLayout } from './table-layout.js';

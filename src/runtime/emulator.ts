@@ -8,9 +8,10 @@ import type { SocketIoMode } from '../server/socket-io.js';
 import type { TrafficLevel } from '../server/trace.js';
 import type { Clock, Timer } from '../time.js';
 import { createEnvironment } from './environment.js';
-import { DEFAULT_JOURNAL_SIZE, type Journal } from './journal.js';
+import type { Journal } from './journal.js';
 import { loadDevice } from './load-device.js';
-import { READ_ONLY_EXCEPTION, Runtime, type ReloadResult, type RuntimeEvents } from './runtime.js';
+import { runtimeOptions } from './options.js';
+import { Runtime, type ReloadResult, type RuntimeEvents } from './runtime.js';
 
 export interface EmulatorOptions {
   /** A profile file path, or a profile as an object (same format, validated the same way). */
@@ -116,38 +117,31 @@ export type StartWatching = (runtime: Runtime, files: readonly string[]) => { re
 /**
  * Starts a device from a profile on a real socket (port 0 by default) and returns a handle for
  * tests: the bound port, points by name, raw tables, close(). Rejects with a ProfileError that
- * carries every diagnostic when the profile is invalid.
+ * carries every diagnostic when the profile is invalid. The package's `startEmulator`
+ * (watch/emulator.ts) calls this with the file watcher, which the runtime may not import.
  */
-export async function startEmulator(options: EmulatorOptions, startWatching?: StartWatching): Promise<Emulator> {
-  if (options.watch && !startWatching) throw new Error("watch: true needs the package's startEmulator (import it from 'modbus-emu')");
+export async function createEmulator(options: EmulatorOptions, startWatching: StartWatching): Promise<Emulator> {
   const env = createEnvironment({ ...options, logger: options.logger ?? defaultLogger });
   const result = await loadDevice(options.profile, { cwd: options.cwd, env });
   if (!result.ok) throw new ProfileError(result.diagnostics);
   const device = result.profile;
   for (const w of result.warnings) env.logger.log('warn', formatDiagnostic(w));
-  const journal = options.journal ?? true;
-  const runtime = new Runtime({
-    device,
-    env,
-    source: { profile: options.profile, ...(options.cwd !== undefined && { cwd: options.cwd }) },
-    ...(journal !== false && { journal: journal === true ? DEFAULT_JOURNAL_SIZE : journal }),
-    // The profile's port is for the CLI: the API binds a free port unless told otherwise.
-    port: options.port ?? 0,
-    ...(options.host !== undefined && { host: options.host }),
-    ...(options.idleTimeoutMs !== undefined && { idleTimeoutMs: options.idleTimeoutMs }),
-    ...(options.maxConnections !== undefined && { maxConnections: options.maxConnections }),
-    ...(options.connectionPolicy !== undefined && { connectionPolicy: options.connectionPolicy }),
-    ...(options.ioMode !== undefined && { ioMode: options.ioMode }),
-    traffic: options.traffic ?? 0,
-    ...(options.allow !== undefined && { allow: options.allow }),
-    ...(options.stateFile !== undefined && { stateFile: options.stateFile }),
-    ...(options.readOnly !== undefined && options.readOnly !== false && { readOnly: options.readOnly === true ? READ_ONLY_EXCEPTION : options.readOnly }),
-  });
+  const runtime = new Runtime(
+    runtimeOptions({
+      ...options,
+      device,
+      env,
+      source: { profile: options.profile, ...(options.cwd !== undefined && { cwd: options.cwd }) },
+      journal: options.journal ?? true,
+      // The profile's port is for the CLI: the API binds a free port unless told otherwise.
+      port: options.port ?? 0,
+    }),
+  );
   const address = await runtime.listen().catch(async (error: unknown) => {
     await runtime.close();
     throw error;
   });
-  const watcher = options.watch ? startWatching!(runtime, result.files) : undefined;
+  const watcher = options.watch ? startWatching(runtime, result.files) : undefined;
   // Edits made once startEmulator resolved are seen.
   await watcher?.ready;
 

@@ -1,13 +1,13 @@
 import { EventEmitter } from 'node:events';
-import { compileInjectedRule } from '../compiler/fault-scopes.js';
 import type { Environment } from '../environment.js';
-import { FaultEngine } from '../faults/engine.js';
-import type { CompiledProfile, HandOver, ServedDevice } from '../model/types.js';
+import { isCompiledProfile, type CompiledProfile, type HandOver, type ServedDevice } from '../model/types.js';
 import { refuseClientWrites } from '../model/switches.js';
 import type { ConnectionInfo, ConnectionPolicy, Handler } from '../pipeline/types.js';
-import { formatDiagnostic, ProfileError, type Diagnostic } from '../profile/diagnostics.js';
+import { formatDiagnostic, type Diagnostic } from '../profile/diagnostics.js';
 import { DEFAULT_IDLE_TIMEOUT_MS, ModbusTcpServer, type BoundAddress } from '../server/server.js';
-import { connectionCeiling, openFileLimit } from './descriptors.js';
+import { connectionLimit } from './descriptors.js';
+import { InjectedRules } from './injected-rules.js';
+import type { ProfileSource, RuntimeOptions } from './options.js';
 import { hostPort } from '../server/host-port.js';
 import { allowList } from '../server/allow-list.js';
 import { parseCidr } from '../cidr.js';
@@ -19,60 +19,6 @@ import { ProfileLoader } from './off-thread-load.js';
 import { StateKeeper } from './state-keeper.js';
 import { dirname, resolve } from 'node:path';
 import { recordingHandler, type RequestRecord } from './request-record.js';
-
-/**
- * Listener settings given by the caller (CLI flags, API options). Each one given wins over the
- * profile's `server:` setting; what neither gives takes the default.
- */
-export interface ListenerSettings {
-  host?: string;
-  port?: number;
-  idleTimeoutMs?: number;
-  maxConnections?: number;
-  connectionPolicy?: ConnectionPolicy;
-}
-
-export interface RuntimeOptions extends ListenerSettings {
-  device: ServedDevice;
-  env: Environment;
-  /** Used when neither the caller nor the profile gives a port (the CLI: 5020; the API: 0). */
-  defaultPort?: number;
-  traffic?: TrafficLevel;
-  /** Socket I/O (server/socket-io.ts); default `MODBUS_EMU_IO_MODE` from the environment, else 'direct'. */
-  ioMode?: SocketIoMode;
-  /** The process's open-file limit (default: read from the system; tests set it). */
-  openFileLimit?: number;
-  /** How many runtimes of this process share that limit (the CLI's profiles; default 1). */
-  descriptorShare?: number;
-  /** Keep the last N requests in `journal` (default: no journal). */
-  journal?: number;
-  /** What `reload()` reads again: default the device's profile file. */
-  source?: ProfileSource;
-  /** Names the device in log lines (the CLI: the profile path). Default: the device's name. */
-  label?: string;
-  /**
-   * Read-only mode: the exception code (1..255) every client write answers, changing nothing
-   * (model/switches.ts); the API's writes go through. Default: writes allowed.
-   */
-  readOnly?: number;
-  /**
-   * Client addresses served (`--allow`): IPv4/IPv6 addresses or CIDR ranges, replacing the
-   * profile's `server.allow`. Default: the profile's, else every address.
-   */
-  allow?: readonly string[];
-  /**
-   * Keep what clients and the API write in this file (runtime/state-keeper.ts), resolved against
-   * `source.cwd`; replaces the profile's `server.stateFile` (resolved against the profile's folder).
-   * Read when the runtime first listens (or `loadState()`); a later reload does not change it.
-   */
-  stateFile?: string;
-}
-
-/** A profile to load: a path (relative to `cwd`), or a profile object. */
-export interface ProfileSource {
-  readonly profile: string | object;
-  readonly cwd?: string;
-}
 
 /** What a reload did: the new device and what changed, or every problem and the old device kept. */
 export type ReloadResult =
@@ -99,12 +45,13 @@ export interface RuntimeEvents {
 }
 
 export const DEFAULT_HOST = '127.0.0.1';
-/** What a client write answers in read-only mode unless told otherwise: 01, illegal function. */
-export const READ_ONLY_EXCEPTION = 1;
 // What the CLI needs of the layers below, so it talks to the runtime only.
 export { DEFAULT_IDLE_TIMEOUT_MS, hostPort };
 export type { BoundAddress, ConnectionPolicy, ServedDevice, TrafficLevel, RequestRecord };
 export type { CompiledProfile, CompiledUnit, PointValue } from '../model/types.js';
+export { isCompiledProfile };
+export type { ListenerSettings, ProfileSource, RuntimeOptions, RuntimeSettings } from './options.js';
+export { runtimeOptions, READ_ONLY_EXCEPTION } from './options.js';
 export { PROFILE_TABLE_NAME, tableOf } from '../model/table-names.js';
 
 /**
@@ -125,9 +72,9 @@ export class Runtime extends EventEmitter<RuntimeEvents> {
   private source: ProfileSource | undefined;
   private reloading: Promise<unknown> = Promise.resolve();
   private closing: Promise<void> | null = null;
-  /** Rules added through the API, by name, in order: they follow the device across a swap. */
-  private readonly injected = new Map<string, { readonly rule: object; remove: () => void }>();
-  /** The connection limit, below what the open-file limit allows (connectionLimit). */
+  /** Rules added through the API: they follow the device across a swap. */
+  private readonly injected: InjectedRules;
+  /** The connection limit, below what the open-file limit allows (descriptors.ts). */
   private readonly maxConnections: number | undefined;
   private recording = false;
   /** Parses reloaded files on a worker thread (when running from the built package). */
@@ -148,12 +95,13 @@ export class Runtime extends EventEmitter<RuntimeEvents> {
     const readOnly = options.readOnly;
     if (readOnly !== undefined && (!Number.isInteger(readOnly) || readOnly < 1 || readOnly > 255)) throw new RangeError(`readOnly: ${String(readOnly)} is not an exception code 1..255`);
     this.applySwitches(options.device);
-    const file = (options.device as Partial<CompiledProfile>).file;
+    const file = isCompiledProfile(options.device) ? options.device.file : undefined;
     this.source = options.source ?? (file !== undefined ? { profile: file } : undefined);
     const stateFile = this.stateFileOf(options);
     if (stateFile !== undefined) this.state = new StateKeeper(stateFile, this.env);
     if (options.journal !== undefined) this.journal = new Journal(options.journal);
-    this.maxConnections = this.connectionLimit(options.maxConnections ?? options.device.server.maxConnections, options);
+    this.injected = new InjectedRules(this.env.logger);
+    this.maxConnections = connectionLimit(options.maxConnections ?? options.device.server.maxConnections, this.env.logger, options.openFileLimit, options.descriptorShare);
     this.listenOn = this.listenAddress(options.device);
     this.server = this.createServer(this.listenOn);
     // The recording wrapper is installed only while a journal or a `request` listener wants it.
@@ -196,7 +144,7 @@ export class Runtime extends EventEmitter<RuntimeEvents> {
    */
   async loadState(): Promise<void> {
     if (!this.state) return;
-    if (!isCompiled(this.current)) throw new Error(`${this.label}: a state file keeps the points of a profile, and this device has none`);
+    if (!isCompiledProfile(this.current)) throw new Error(`${this.label}: a state file keeps the points of a profile, and this device has none`);
     await this.state.open(this.current);
   }
 
@@ -228,17 +176,10 @@ export class Runtime extends EventEmitter<RuntimeEvents> {
   swap(next: ServedDevice): HandOver | undefined {
     const previous = this.current;
     // Injected rules go on on the new device (before the hand-over, so they keep their counters).
-    for (const [name, entry] of this.injected) {
-      try {
-        entry.remove = this.addRule(next, entry.rule);
-      } catch (error) {
-        this.injected.delete(name);
-        this.env.logger.log('warn', `fault rule ${name} dropped: ${(error as Error).message}`);
-      }
-    }
-    const handOver = isCompiled(previous) && isCompiled(next) ? next.adoptState(previous) : undefined;
+    this.injected.moveTo(next);
+    const handOver = isCompiledProfile(previous) && isCompiledProfile(next) ? next.takeOver(previous) : undefined;
     this.applySwitches(next);
-    if (isCompiled(next)) this.state?.follow(next);
+    if (isCompiledProfile(next)) this.state?.follow(next);
     this.current = next;
     this.server.setHandler(this.handlerOf(next));
     this.server.setAllow(this.allowListOf(next));
@@ -252,7 +193,7 @@ export class Runtime extends EventEmitter<RuntimeEvents> {
    * that is not a compiled profile (the in-memory one) has nothing to reset.
    */
   reset(): void {
-    if (isCompiled(this.current)) this.current.reset();
+    if (isCompiledProfile(this.current)) this.current.reset();
     this.state?.changed();
   }
 
@@ -263,40 +204,24 @@ export class Runtime extends EventEmitter<RuntimeEvents> {
    * that exists already or a device that is not a compiled profile.
    */
   inject(rule: object): () => void {
-    const name = (rule as { name?: unknown }).name;
-    if (typeof name === 'string' && this.injected.has(name)) throw new Error(`a fault rule named ${name} exists already`);
-    const remove = this.addRule(this.current, rule);
-    const entry = { rule, remove };
-    this.injected.set(name as string, entry);
+    const remove = this.injected.add(this.current, rule);
     this.server.setHandler(this.handlerOf(this.current));
     return () => {
-      if (this.injected.get(name as string) === entry) this.eject(name as string);
+      remove();
+      this.server.setHandler(this.handlerOf(this.current));
     };
   }
 
   /** The names of the rules added with `inject`, in the order they are tried. */
   get injectedRules(): string[] {
-    return [...this.injected.keys()];
+    return this.injected.names();
   }
 
   /** Removes the injected rule `name`; false when there is none (the profile's own rules stay). */
   eject(name: string): boolean {
-    const entry = this.injected.get(name);
-    if (!entry) return false;
-    this.injected.delete(name);
-    entry.remove();
+    if (!this.injected.remove(name)) return false;
     this.server.setHandler(this.handlerOf(this.current));
     return true;
-  }
-
-
-  /** Compiles `rule` for `device` and adds it; returns the engine's remover. */
-  private addRule(device: ServedDevice, rule: object): () => void {
-    if (!isCompiled(device) || !(device.faults instanceof FaultEngine)) throw new Error(`${device.name} is not a compiled profile: fault rules need one`);
-    const compiled = compileInjectedRule(device, rule);
-    if (!compiled.ok) throw new ProfileError(compiled.diagnostics);
-    for (const w of compiled.warnings) this.env.logger.log('warn', formatDiagnostic(w));
-    return device.faults.inject(compiled.rule);
   }
 
   /**
@@ -327,24 +252,6 @@ export class Runtime extends EventEmitter<RuntimeEvents> {
         this.emit('close');
       });
     return this.closing;
-  }
-
-  /**
-   * The configured connection limit, lowered to what the open-file limit allows, so that the
-   * connection policy (refuse, or reset the least recently active) acts and logs before the
-   * process runs out of descriptors, where libuv would drop newcomers without a word.
-   */
-  private connectionLimit(configured: number | undefined, options: RuntimeOptions): number | undefined {
-    const limit = options.openFileLimit ?? openFileLimit();
-    const ceiling = connectionCeiling(limit, options.descriptorShare);
-    if (ceiling === undefined || (configured !== undefined && configured > 0 && configured <= ceiling)) return configured;
-    // An unlimited device under a generous limit needs no word; a lowered limit is said once.
-    if (configured !== undefined && configured > 0) {
-      this.env.logger.log('warn', `--max-connections ${configured} is above what the open-file limit (${limit}) allows: at most ${ceiling} connections (raise it with ulimit -n)`);
-    } else if (ceiling < 65_536) {
-      this.env.logger.log('info', `open-file limit ${limit}: at most ${ceiling} connections at once (raise it with ulimit -n)`);
-    }
-    return ceiling;
   }
 
   private async reloadNow(source: ProfileSource | undefined): Promise<ReloadResult> {
@@ -440,7 +347,7 @@ export class Runtime extends EventEmitter<RuntimeEvents> {
     if (options.stateFile !== undefined) return resolve(cwd, options.stateFile);
     const own = options.device.server.stateFile;
     if (own === undefined) return undefined;
-    const file = (options.device as Partial<CompiledProfile>).file;
+    const file = (isCompiledProfile(options.device) ? options.device.file : undefined);
     return resolve(cwd, file === undefined ? '.' : dirname(file), own);
   }
 
@@ -456,7 +363,7 @@ export class Runtime extends EventEmitter<RuntimeEvents> {
 
   /** What the runtime's options switch on a device's storage, set before it serves its first request. */
   private applySwitches(device: ServedDevice): void {
-    if (!isCompiled(device)) return;
+    if (!isCompiledProfile(device)) return;
     if (this.options.readOnly !== undefined) refuseClientWrites(device, this.options.readOnly);
   }
 
@@ -489,7 +396,6 @@ export class Runtime extends EventEmitter<RuntimeEvents> {
 /** Lets the event loop serve what is waiting (I/O included) before going on. */
 const turn = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
 
-const isCompiled = (d: ServedDevice): d is CompiledProfile => typeof (d as Partial<CompiledProfile>).adoptState === 'function';
 
 /**
  * `MODBUS_EMU_IO_MODE=stream` forces Node's documented socket API (troubleshooting, and the test

@@ -3,7 +3,7 @@ import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { silentLogger } from '../../src/log.js';
-import { startEmulator, type Emulator } from '../../src/runtime/emulator.js';
+import { startEmulator, type Emulator } from '../../src/index.js';
 
 /**
  * What pymodbus, the most used Python client, sees for each fault action (the docs' "what a

@@ -1,7 +1,7 @@
 import { describe, expect, it, onTestFinished } from 'vitest';
 import { connectionRandom, fuzzConnection, healthyClient } from '../../scripts/fuzz-lib.mjs';
 import { silentLogger } from '../../src/log.js';
-import { startEmulator } from '../../src/runtime/emulator.js';
+import { startEmulator } from '../../src/index.js';
 
 /**
  * `npm run fuzz -- devices/fault-noisy-link.yaml` must end: against a device that drops replies on
