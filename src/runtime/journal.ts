@@ -68,6 +68,21 @@ export class Journal {
     return out;
   }
 
+  /**
+   * The records after sequence number `seq`, oldest first, at most the newest `limit` of them:
+   * walks back from the newest record only as far as needed, so a reader that polls (the live
+   * stream) pays for what is new, not for the whole ring.
+   */
+  after(seq: number, limit: number): RequestRecord[] {
+    const out: RequestRecord[] = [];
+    for (let i = 1; i <= this.count && out.length < limit; i++) {
+      const r = this.ring[(this.next - i + this.size) % this.size]!;
+      if (r.seq <= seq) break;
+      out.push(r);
+    }
+    return out.reverse();
+  }
+
   clear(): void {
     this.ring.fill(undefined);
     this.next = 0;

@@ -115,3 +115,11 @@ describe('journal function names', () => {
     expect(journal.entries({ function: 'readHoldingRegisters' })).toEqual([]);
   });
 });
+
+describe('fault rules in the same vocabulary', () => {
+  it('GET /devices/pump/faults names the tables a rule reaches as routes take them', async () => {
+    await call('POST', '/devices/pump/faults', { name: 'voltage', match: { points: ['lineVoltage'] }, do: { exception: 4 } });
+    const { body } = await call('GET', '/devices/pump/faults');
+    expect((body.rules as { name: string }[]).find((r) => r.name === 'voltage')).toMatchObject({ tables: null, spans: [{ table: 'holding', from: 3207, to: 3207 }] });
+  });
+});
