@@ -24,7 +24,9 @@ export type DiagnosticCode =
   | 'E_UNKNOWN_REFERENCE' | 'E_UNKNOWN_TEMPLATE' | 'E_VALUE_CONFLICT' | 'E_VALUE_ENUM' | 'E_VALUE_RANGE' | 'E_VALUE_TYPE'
   | 'E_ENUM_STRICT' | 'E_EXPRESSION' | 'E_ALLOW_ADDRESS' | 'E_GENERATE_CYCLE' | 'E_FAULT_DUPLICATE' | 'E_FAULT_POINT' | 'E_FAULT_RANGE'
   /** Warnings (Reporter.warn), never errors: a fault rule that can never match, a `value` no read can see. */
-  | 'W_FAULT_NEVER_MATCHES' | 'W_VALUE_NEVER_SERVED';
+  | 'W_FAULT_NEVER_MATCHES' | 'W_VALUE_NEVER_SERVED'
+  /** A warning: generators whose steps outrun what a request may compute (`every` too fine for the time scale). */
+  | 'W_GENERATOR_STEPS';
 
 /**
  * One problem found in a profile. `code` is stable (tests assert codes, not wording); `path` is

@@ -39,3 +39,15 @@ export function cli(argv: string[], options: { cwd: string }) {
     });
   return { out, exit, until, abort: () => controller.abort() };
 }
+
+/**
+ * Runs `modbus-emu ARGS` in `cwd` until it prints that it listens, then stops it (as Ctrl-C
+ * would): its exit code, and what it printed on stderr meanwhile (start-up warnings).
+ */
+export async function serveUntilListening(args: readonly string[], cwd: string): Promise<{ code: number; stderr: string }> {
+  const c = cli([...args], { cwd });
+  // Listening, or ended without (a profile that does not load): whichever comes first.
+  await Promise.race([c.until(() => /listening on/.test(c.out.stdout)).catch(() => undefined), c.exit]);
+  c.abort();
+  return { code: await c.exit, stderr: c.out.stderr };
+}
