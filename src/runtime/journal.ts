@@ -1,9 +1,9 @@
-import { FUNCTION_NAMES } from '../compiler/faults.js';
+import { FUNCTIONS, functionNamed } from '../protocol/functions.js';
 import { suggest } from '../suggest.js';
 import type { RequestOutcome, RequestRecord } from './request-record.js';
 
-/** What a record's `function` can be: a request name, or `invalid` (answered 01 or 03 before decoding). */
-const RECORD_FUNCTIONS: ReadonlySet<string> = new Set([...Object.keys(FUNCTION_NAMES), 'invalid']);
+/** A record's `function`: a served request's name (the function table's), or `invalid` (answered 01 or 03 before decoding). */
+const isRecordFunction = (name: string): boolean => name === 'invalid' || functionNamed(name) !== undefined;
 
 export const DEFAULT_JOURNAL_SIZE = 10_000;
 
@@ -55,9 +55,10 @@ export class Journal {
    * let "no reads happened" pass unchecked.
    */
   entries(filter: JournalFilter = {}): RequestRecord[] {
-    if (typeof filter.function === 'string' && !RECORD_FUNCTIONS.has(filter.function)) {
-      const guess = suggest(filter.function, RECORD_FUNCTIONS);
-      throw new Error(`${JSON.stringify(filter.function)} is not a function name${guess ? `; did you mean ${guess}?` : ''} (names: ${[...RECORD_FUNCTIONS].join(', ')}; or give the function code)`);
+    if (typeof filter.function === 'string' && !isRecordFunction(filter.function)) {
+      const names = [...FUNCTIONS.map((d) => d.name), 'invalid'];
+      const guess = suggest(filter.function, names);
+      throw new Error(`${JSON.stringify(filter.function)} is not a function name${guess ? `; did you mean ${guess}?` : ''} (names: ${names.join(', ')}; or give the function code)`);
     }
     const out: RequestRecord[] = [];
     const first = (this.next - this.count + this.size) % this.size;
