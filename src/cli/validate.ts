@@ -1,5 +1,6 @@
 import { formatDiagnostic } from '../profile/diagnostics.js';
 import { loadDevice } from '../runtime/load-device.js';
+import { resolveProfileArgument, withBundledHint } from './bundled.js';
 import type { CliIo } from './io.js';
 
 /**
@@ -16,7 +17,7 @@ export async function validate(files: readonly string[], io: CliIo, maxFileBytes
       io.stderr(`stopped: ${bad} of the files checked so far had problems\n`);
       return 1;
     }
-    const result = await loadDevice(file, { cwd: io.cwd, ...(maxFileBytes !== undefined && { maxFileBytes }) });
+    const result = await loadDevice(resolveProfileArgument(file, io.cwd), { cwd: io.cwd, ...(maxFileBytes !== undefined && { maxFileBytes }) });
     if (result.ok) {
       // Warnings (a fault rule that can never match) are printed but do not fail the file.
       for (const w of result.warnings) io.stdout(`warning: ${formatDiagnostic(w)}\n`);
@@ -25,7 +26,7 @@ export async function validate(files: readonly string[], io: CliIo, maxFileBytes
     }
     bad++;
     problems += result.diagnostics.length;
-    for (const d of result.diagnostics) io.stdout(`${formatDiagnostic(d)}\n`);
+    for (const d of result.diagnostics) io.stdout(`${formatDiagnostic(withBundledHint(d))}\n`);
   }
   const plural = (n: number, word: string): string => `${n} ${word}${n === 1 ? '' : 's'}`;
   io.stderr(

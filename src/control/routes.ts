@@ -1,5 +1,5 @@
 import { dirname } from 'node:path';
-import { isCompiledProfile, type CompiledProfile, type CompiledUnit, type PointValue, type ReloadResult, type Runtime } from '../runtime/runtime.js';
+import { isCompiledProfile, PROFILE_TABLE_NAME, type CompiledProfile, type CompiledUnit, type PointValue, type ReloadResult, type Runtime } from '../runtime/runtime.js';
 import { formatDiagnostic, ProfileError } from '../profile/diagnostics.js';
 import { ManualClock } from '../runtime/clock.js';
 import type { JournalFilter } from '../runtime/journal.js';
@@ -7,6 +7,7 @@ import type { JournalFilter } from '../runtime/journal.js';
 import type { ControlContext, ControlledDevice } from './context.js';
 import { BadRequestError, ConflictError, ForbiddenError, NotFoundError } from '../errors.js';
 import { ControlError, statusOf } from './errors.js';
+import { channelFaultRules, tableName } from './vocabulary.js';
 
 /** JSON Schema (draft 7, as fastify's ajv and OpenAPI 3.0 read it). */
 export type Schema = Record<string, unknown>;
@@ -54,10 +55,24 @@ export interface Route {
 const object = (properties: Record<string, Schema>, required: string[] = []): Schema => ({ type: 'object', properties, required, additionalProperties: false });
 const integer = (minimum: number, maximum: number, description?: string): Schema => ({ type: 'integer', minimum, maximum, ...(description && { description }) });
 const ANY_OBJECT: Schema = { type: 'object', additionalProperties: true };
-const POINT_VALUE: Schema = { description: 'engineering value: number, boolean, string; 64-bit integers beyond 2^53 as decimal strings', anyOf: [{ type: 'number' }, { type: 'boolean' }, { type: 'string' }] };
+const POINT_VALUE: Schema = {
+  description: 'engineering value: number, boolean, string; 64-bit integers beyond 2^53 as decimal strings; a bit field also as { bitName: true, fieldName: 3 } (as in a profile: bits not named are 0)',
+  anyOf: [{ type: 'number' }, { type: 'boolean' }, { type: 'string' }, { type: 'object', additionalProperties: { anyOf: [{ type: 'boolean' }, { type: 'integer' }] } }],
+};
+/** Emulator time is kept to the fraction of a millisecond, and reported so: ordering and `since`/`until` see what the records hold. */
+const EMULATOR_MS = 'emulator time in milliseconds since start, fractional (sub-millisecond resolution)';
 const UNIT_ID = integer(0, 255, 'which unit of a gateway (a single-device profile needs none)');
 const DEVICE_PARAM = object({ device: { type: 'string', description: 'device id, from GET /devices' } }, ['device']);
-const TABLE: Schema = { type: 'string', enum: ['coil', 'discreteInput', 'holding', 'input', 'coils', 'discreteInputs', 'holdingRegisters', 'inputRegisters'] };
+const TABLE: Schema = {
+  type: 'string',
+  enum: ['coil', 'discreteInput', 'holding', 'input', 'coils', 'discreteInputs', 'holdingRegisters', 'inputRegisters'],
+  description: "the profile's table name (coil, discreteInput, holding, input), which replies use; the library's names (holdingRegisters, ...) are accepted too",
+};
+const UNIT_IDS: Schema = { description: 'the unit ids the unit answers, or "any": every unit id (not claimed by another unit of a gateway)', anyOf: [{ type: 'array', items: { type: 'integer' } }, { type: 'string', enum: ['any'] }] };
+const POINT_SUMMARY: Schema = {
+  type: 'object',
+  properties: { name: { type: 'string' }, table: { type: 'string', enum: ['coil', 'discreteInput', 'holding', 'input'] }, address: { type: 'integer' }, size: { type: 'integer' }, type: { type: 'string' }, access: { type: 'string' }, unit: { type: 'string' }, description: { type: 'string' } },
+};
 const OUTCOMES = ['response', 'exception', 'silence', 'close', 'wire'];
 
 const DEVICE_SUMMARY: Schema = {
@@ -102,10 +117,15 @@ export const ROUTES: readonly Route[] = [
     summary: 'One device: where it listens, its units and their points',
     tag: 'devices',
     params: DEVICE_PARAM,
-    response: { ...DEVICE_SUMMARY, properties: { ...(DEVICE_SUMMARY.properties as object), units: { type: 'array', items: ANY_OBJECT } } },
+    response: { ...DEVICE_SUMMARY, properties: { ...(DEVICE_SUMMARY.properties as object), units: { type: 'array', items: object({ name: { type: 'string' }, unitIds: UNIT_IDS, points: { type: 'array', items: POINT_SUMMARY } }) } } },
     handler: (r, c) => {
       const d = device(c, r.params.device!);
-      const units = compiled(d.runtime).units.map((u) => ({ name: u.name, unitIds: u.unitIds, points: [...u.points.values()] }));
+      const units = compiled(d.runtime).units.map((u) => ({
+        name: u.name,
+        // The library's [] means "every unit id"; a reader of JSON would take it for none.
+        unitIds: u.unitIds.length === 0 ? 'any' : u.unitIds,
+        points: [...u.points.values()].map((p) => ({ ...p, table: PROFILE_TABLE_NAME[p.table] })),
+      }));
       return { ...summary(d), units };
     },
   },
@@ -152,7 +172,7 @@ export const ROUTES: readonly Route[] = [
       const u = unit(c, r);
       const address = Number(r.params.address);
       const quantity = r.query.quantity as number;
-      return { table: r.params.table, address, values: u.readTable(r.params.table as never, address, quantity) };
+      return { table: tableName(r.params.table!), address, values: u.readTable(r.params.table as never, address, quantity) };
     },
   },
   {
@@ -169,7 +189,7 @@ export const ROUTES: readonly Route[] = [
       const address = Number(r.params.address);
       const { values } = r.body as { values: (number | boolean)[] };
       u.writeTable(r.params.table as never, address, values);
-      return { table: r.params.table, address, values: u.readTable(r.params.table as never, address, values.length) };
+      return { table: tableName(r.params.table!), address, values: u.readTable(r.params.table as never, address, values.length) };
     },
   },
   {
@@ -207,11 +227,11 @@ export const ROUTES: readonly Route[] = [
       address: integer(0, 65535, 'records whose range contains this address'),
       outcome: { type: 'string', enum: OUTCOMES },
       rule: { type: 'string', description: 'the fault rule that fired' },
-      since: { type: 'number', description: 'emulator time (ms), inclusive' },
-      until: { type: 'number', description: 'emulator time (ms), inclusive' },
+      since: { type: 'number', description: `${EMULATOR_MS}, inclusive` },
+      until: { type: 'number', description: `${EMULATOR_MS}, inclusive` },
       limit: { type: 'integer', minimum: 1, description: 'only the newest this many' },
     }),
-    response: object({ size: { type: 'integer' }, records: { type: 'array', items: ANY_OBJECT } }),
+    response: object({ size: { type: 'integer' }, records: { type: 'array', items: { ...ANY_OBJECT, properties: { time: { type: 'number', description: EMULATOR_MS }, wallTime: { type: 'integer', description: 'wall-clock milliseconds since the epoch' } } } } }),
     handler: (r, c) => {
       const journal = journalOf(device(c, r.params.device!));
       const { limit, ...filter } = r.query as JournalFilter & { limit?: number };
@@ -268,7 +288,7 @@ export const ROUTES: readonly Route[] = [
     handler: (r, c) => {
       const { runtime } = device(c, r.params.device!);
       const faults = (runtime.device as Partial<CompiledProfile>).faults;
-      return { injected: runtime.injectedRules, rules: faults ? faults.rules() : [] };
+      return { injected: runtime.injectedRules, rules: channelFaultRules(faults ? faults.rules() : []) };
     },
   },
   {
@@ -314,7 +334,7 @@ export const ROUTES: readonly Route[] = [
     url: '/clock',
     summary: 'Emulator time (ms since start), and whether it is manual or its time scale',
     tag: 'clock',
-    response: object({ now: { type: 'number' }, manual: { type: 'boolean' }, timeScale: { type: 'number' } }),
+    response: object({ now: { type: 'number', description: EMULATOR_MS }, manual: { type: 'boolean' }, timeScale: { type: 'number' } }),
     handler: (_r, c) => clockState(c),
   },
   {
@@ -411,6 +431,7 @@ function summary(d: ControlledDevice) {
     journal: journal ? { size: journal.size, length: journal.length } : null,
   };
 }
+
 
 function clockState(c: ControlContext) {
   const scale = (c.clock as Partial<{ timeScale: number }>).timeScale;

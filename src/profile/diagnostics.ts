@@ -25,8 +25,8 @@ export type DiagnosticCode =
   | 'E_ENUM_STRICT' | 'E_EXPRESSION' | 'E_ALLOW_ADDRESS' | 'E_GENERATE_CYCLE' | 'E_FAULT_DUPLICATE' | 'E_FAULT_POINT' | 'E_FAULT_RANGE'
   /** Past a bound of limits.ts: nesting too deep, a file too large or not a regular file, an include outside the folder allowed. */
   | 'E_TOO_DEEP' | 'E_FILE_TOO_LARGE' | 'E_FILE_TYPE' | 'E_INCLUDE_OUTSIDE' | 'E_INCLUDE_INVALID'
-  /** A warning (Reporter.warn), never an error: a fault rule that can never match. */
-  | 'W_FAULT_NEVER_MATCHES'
+  /** Warnings (Reporter.warn), never errors: a fault rule that can never match, a `value` no read can see. */
+  | 'W_FAULT_NEVER_MATCHES' | 'W_VALUE_NEVER_SERVED'
   /** A warning: generators whose steps outrun what a request may compute (`every` too fine for the time scale). */
   | 'W_GENERATOR_STEPS';
 

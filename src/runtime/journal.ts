@@ -1,4 +1,10 @@
+import { FUNCTIONS, functionNamed } from '../protocol/functions.js';
+import { suggest } from '../suggest.js';
 import type { RequestOutcome, RequestRecord } from './request-record.js';
+import { BadRequestError } from '../errors.js';
+
+/** A record's `function`: a served request's name (the function table's), or `invalid` (answered 01 or 03 before decoding). */
+const isRecordFunction = (name: string): boolean => name === 'invalid' || functionNamed(name) !== undefined;
 
 export const DEFAULT_JOURNAL_SIZE = 10_000;
 
@@ -44,8 +50,17 @@ export class Journal {
     if (this.count < this.size) this.count++;
   };
 
-  /** The records that match `filter`, oldest first. */
+  /**
+   * The records that match `filter`, oldest first. A function name that no record can have (a
+   * slip: `readHoldingRegister`) is an Error naming the valid ones, not an empty list that would
+   * let "no reads happened" pass unchecked.
+   */
   entries(filter: JournalFilter = {}): RequestRecord[] {
+    if (typeof filter.function === 'string' && !isRecordFunction(filter.function)) {
+      const names = [...FUNCTIONS.map((d) => d.name), 'invalid'];
+      const guess = suggest(filter.function, names);
+      throw new BadRequestError(`${JSON.stringify(filter.function)} is not a function name${guess ? `; did you mean ${guess}?` : ''} (names: ${names.join(', ')}; or give the function code)`);
+    }
     const out: RequestRecord[] = [];
     const first = (this.next - this.count + this.size) % this.size;
     for (let i = 0; i < this.count; i++) {
