@@ -23,8 +23,9 @@ export type DiagnosticCode =
   | 'E_UNIT_BROADCAST' | 'E_UNIT_DUPLICATE' | 'E_UNIT_RANGE' | 'E_UNIT_SOURCE' | 'E_UNKNOWN_BIT'
   | 'E_UNKNOWN_REFERENCE' | 'E_UNKNOWN_TEMPLATE' | 'E_VALUE_CONFLICT' | 'E_VALUE_ENUM' | 'E_VALUE_RANGE' | 'E_VALUE_TYPE'
   | 'E_ENUM_STRICT' | 'E_EXPRESSION' | 'E_GENERATE_CYCLE' | 'E_FAULT_DUPLICATE' | 'E_FAULT_POINT' | 'E_FAULT_RANGE'
-  /** A warning (Reporter.warn), never an error: a fault rule that can never match. */
-  | 'W_FAULT_NEVER_MATCHES';
+  | 'E_NAME_CONFLICT' | 'E_UNKNOWN_STATE' | 'E_SET_TARGET' | 'E_TRANSITION'
+  /** Warnings (Reporter.warn), never errors: a fault rule that can never match, a state no transition enters, a condition that never holds, a write rule no client write reaches. */
+  | 'W_FAULT_NEVER_MATCHES' | 'W_STATE_UNREACHABLE' | 'W_NEVER_TRUE' | 'W_RULE_UNCHECKED';
 
 /**
  * One problem found in a profile. `code` is stable (tests assert codes, not wording); `path` is

@@ -11,7 +11,8 @@ import { hostPort } from '../server/host-port.js';
 import type { SocketIoMode } from '../server/socket-io.js';
 import type { TrafficLevel } from '../server/trace.js';
 import { describeChanges, formatChanges, type DeviceChanges } from './changes.js';
-import { Journal } from './journal.js';
+import type { DeviceEvent } from '../model/events.js';
+import { Journal, type EventRecord } from './journal.js';
 import { ProfileLoader } from './off-thread-load.js';
 import { recordingHandler, type RequestRecord } from './request-record.js';
 
@@ -69,6 +70,8 @@ export interface RuntimeEvents {
   swap: [device: ServedDevice, handOver: HandOver | undefined];
   /** Every request answered, once its outcome is known (recording is on only while someone listens). */
   request: [record: RequestRecord];
+  /** Something the device did by itself: a state machine's transition (also in the journal). */
+  event: [record: EventRecord];
   /** A reload served a new device (after its `swap`). */
   reload: [result: ReloadSuccess];
   /** A reload found problems: the device served before goes on. */
@@ -116,6 +119,7 @@ export class Runtime extends EventEmitter<RuntimeEvents> {
     this.options = options;
     this.env = options.env;
     this.current = options.device;
+    if (isCompiled(this.current)) this.current.events.listen(this.deviceEvent);
     this.label = options.label ?? options.device.name;
     const file = (options.device as Partial<CompiledProfile>).file;
     this.source = options.source ?? (file !== undefined ? { profile: file } : undefined);
@@ -182,6 +186,8 @@ export class Runtime extends EventEmitter<RuntimeEvents> {
       }
     }
     const handOver = isCompiled(previous) && isCompiled(next) ? next.adoptState(previous) : undefined;
+    if (isCompiled(previous)) previous.events.listen(undefined);
+    if (isCompiled(next)) next.events.listen(this.deviceEvent);
     this.current = next;
     this.server.setHandler(this.handlerOf(next));
     this.emit('swap', next, handOver);
@@ -377,6 +383,13 @@ export class Runtime extends EventEmitter<RuntimeEvents> {
     if (!this.recording) return device.handler;
     return recordingHandler(device.handler, (record) => this.recorded(record), this.recordContext);
   }
+
+  /** A device event: numbered with the requests, kept in the journal, emitted. */
+  private readonly deviceEvent = (event: DeviceEvent): void => {
+    const record: EventRecord = { kind: 'event', seq: ++this.seq, wallTime: Date.now(), ...event };
+    this.journal?.add(record);
+    this.emit('event', record);
+  };
 
   private recorded(record: RequestRecord): void {
     this.journal?.add(record);
