@@ -3,7 +3,7 @@ import { buildControl } from '../../src/control/server.js';
 import { silentLogger } from '../../src/log.js';
 import { ManualClock } from '../../src/runtime/clock.js';
 import { loadDevice } from '../../src/runtime/load-device.js';
-import { Runtime } from '../../src/runtime/runtime.js';
+import { Runtime, type CompiledProfile } from '../../src/runtime/runtime.js';
 import { testEnv } from '../helpers/env.js';
 
 /** The control channel reads every machine's state, forces one, and shows transitions in the journal. */
@@ -43,7 +43,7 @@ describe('state machines on the control channel', () => {
   it('GET lists the machines; PUT forces one; the journal shows the transitions as events', async () => {
     const { runtime, clock, call } = await control();
     expect(await call('GET', '/devices/valve/machines')).toEqual({ status: 200, body: { machines: [{ name: 'valve', state: 'closed', value: 0, since: 0 }] } });
-    runtime.device.units[0]!.write('command', 1);
+    (runtime.device as CompiledProfile).units[0]!.write('command', 1);
     clock.set(2500);
     expect((await call('GET', '/devices/valve/machines')).body).toEqual({ machines: [{ name: 'valve', state: 'open', value: 2, since: 2000 }] });
     expect(await call('PUT', '/devices/valve/machines/valve', { state: 'closed' })).toEqual({ status: 200, body: { name: 'valve', state: 'closed', value: 0, since: 2500 } });

@@ -186,6 +186,16 @@ describe('state machines', () => {
     expect(log.map((e) => e.data.cause)).toEqual(['force', 'condition']);
   });
 
+  it('-v logs each transition', async () => {
+    const lines: string[] = [];
+    const env = { ...testEnv(), logger: { log: (level: string, message: string) => lines.push(`${level}: ${message}`) } };
+    const { device: d, clock } = await device(BREAKER, env);
+    write(d, 0, 1);
+    clock.set(80);
+    read(d, 'state');
+    expect(lines).toEqual(['debug: test: breaker: open → closing (write: write command: value == 1)', 'debug: test: breaker: closing → closed (after: after 0.08 s)']);
+  });
+
   it('reset() returns a machine to its initial state without running actions', async () => {
     const { device: d } = await device(BREAKER);
     d.units[0]!.forceState('breaker', 'tripped');
