@@ -151,12 +151,13 @@ export function compileCommands(
         report.error('E_TRANSITION', [...at, 'after'], t, 'after', 'write and after exclude each other: a write-triggered transition fires at the write');
         return;
       }
-      const when = t.when === undefined ? undefined : expression(t.when, t, 'when', [...at, 'when'], t.write !== undefined);
-      neverTrue(when, [...at, 'when'], t, 'when', `the condition of ${name}'s transition to ${t.to}`);
-      if (to === undefined || (from && from.some((f) => f === undefined)) || (t.when !== undefined && !when)) return;
+      const condition = t.when === undefined ? undefined : expression(t.when, t, 'when', [...at, 'when'], t.write !== undefined);
+      neverTrue(condition, [...at, 'when'], t, 'when', `the condition of ${name}'s transition to ${t.to}`);
+      if (to === undefined || (from && from.some((f) => f === undefined)) || (t.when !== undefined && !condition)) return;
       const afterMs = t.after === undefined ? undefined : Math.max(1, Math.round(t.after * 1000));
-      const label = t.write !== undefined ? `write ${list(t.write)!.join(', ')}${t.when ? `: ${t.when}` : ''}` : t.after !== undefined ? `after ${t.after} s${t.when ? ` and ${t.when}` : ''}` : t.when!;
-      transitions.push({ from: from && new Set(from as number[]), to, write, when, afterMs, label });
+      const when = t.when === undefined ? '' : ` when ${t.when}`;
+      const label = t.write !== undefined ? `write ${list(t.write)!.join(', ')}${when}` : t.after !== undefined ? `after ${t.after} s${when}` : when.trimStart();
+      transitions.push({ from: from && new Set(from as number[]), to, write, when: condition, afterMs, label });
     });
     if (initial === undefined) continue;
     for (const [i, s] of stateNames.entries()) {

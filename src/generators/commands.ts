@@ -196,7 +196,7 @@ class MachineRun {
     runAll(this.entry[to]!, host);
     host.at(host.now);
     const states = this.plan.states;
-    const message = `${host.unitName}: ${this.plan.name}: ${states[from]!.name} → ${states[to]!.name} (${cause}${cause === 'force' ? '' : `: ${trigger}`})`;
+    const message = `${host.unitName}: ${this.plan.name}: ${states[from]!.name} → ${states[to]!.name} (${cause === 'force' ? 'forced' : trigger})`;
     host.log(message);
     this.emit({
       time: host.origin + host.now,

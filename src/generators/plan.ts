@@ -59,7 +59,7 @@ export interface TransitionPlan {
   readonly when: CompiledExpression | undefined;
   /** Milliseconds in the state (undefined: no time). */
   readonly afterMs: number | undefined;
-  /** How the event record names the cause: the condition's text, `after 0.08 s`. */
+  /** How logs and event records name it: `write command when value == 1`, `after 0.08 s`, `when current > 100`. */
   readonly label: string;
 }
 

@@ -49,7 +49,7 @@ describe('state machines on the control channel', () => {
     expect(await call('PUT', '/devices/valve/machines/valve', { state: 'closed' })).toEqual({ status: 200, body: { name: 'valve', state: 'closed', value: 0, since: 2500 } });
     const events = (await call('GET', '/devices/valve/journal?kind=event')).body.records as { seq: number; time: number; kind: string; event: string; source: string; data: object }[];
     expect(events.map((e) => [e.seq, e.time, e.kind, e.event, e.source, e.data])).toEqual([
-      [1, 0, 'event', 'transition', 'valve', { from: 'closed', to: 'opening', cause: 'write', trigger: 'write command: value == 1' }],
+      [1, 0, 'event', 'transition', 'valve', { from: 'closed', to: 'opening', cause: 'write', trigger: 'write command when value == 1' }],
       [2, 2000, 'event', 'transition', 'valve', { from: 'opening', to: 'open', cause: 'after', trigger: 'after 2 s' }],
       [3, 2500, 'event', 'transition', 'valve', { from: 'open', to: 'closed', cause: 'force' }],
     ]);

@@ -135,7 +135,7 @@ describe('devices/pump.yaml obeys CiA 402', () => {
     expect(await command(0x0080)).toBe('switch on disabled');
     const transitions = emulator.journal!.entries({ kind: 'event' });
     expect(transitions.map((e) => [e.time, e.data.from, e.data.to, e.data.cause])).toEqual([[100, 'operationEnabled', 'fault', 'condition'], [expect.any(Number), 'fault', 'switchOnDisabled', 'write']]);
-    expect(transitions[0]!.message).toBe('pump: drive: operationEnabled → fault (condition: motorCurrent > 16.5)');
+    expect(transitions[0]!.message).toBe('pump: drive: operationEnabled → fault (when motorCurrent > 16.5)');
   });
 
   it('the API forces a state (a test that starts from Fault) and reads it; reset() returns the machine to its initial state', async () => {

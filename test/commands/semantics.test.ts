@@ -193,7 +193,7 @@ describe('state machines', () => {
     write(d, 0, 1);
     clock.set(80);
     read(d, 'state');
-    expect(lines).toEqual(['debug: test: breaker: open → closing (write: write command: value == 1)', 'debug: test: breaker: closing → closed (after: after 0.08 s)']);
+    expect(lines).toEqual(['debug: test: breaker: open → closing (write command when value == 1)', 'debug: test: breaker: closing → closed (after 0.08 s)']);
   });
 
   it('reset() returns a machine to its initial state without running actions', async () => {
