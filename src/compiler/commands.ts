@@ -17,6 +17,8 @@ export interface CompiledCommands {
   readonly plan: CommandPlan;
   /** Points whose client writes take the obeying path: reactions, write-triggered transitions, write rules. */
   readonly commanded: ReadonlySet<PointModel>;
+  /** Points a machine's entry or exit actions set: a machine may step between writes, so reads bring them up to now. */
+  readonly stepped: ReadonlySet<PointModel>;
 }
 
 /** Names for an expression: `written` adds `value` and `previous` (reactions, write-triggered transitions). */
@@ -192,5 +194,7 @@ export function compileCommands(
     for (const p of writable) commanded.add(p);
     rules.push({ name: r.name, points: writable, allow, exception: r.exception ?? DEFAULT_EXCEPTION });
   }
-  return { plan: { machines, reactions, rules }, commanded };
+  const stepped = new Set<PointModel>();
+  for (const m of machines) for (const s of m.states) for (const a of [...s.onEntry, ...s.onExit]) stepped.add(wordOf(a.target));
+  return { plan: { machines, reactions, rules }, commanded, stepped };
 }

@@ -38,7 +38,7 @@ export function compileDevice(body: { readonly points?: Points; readonly blocks?
     byName.set(p.name, p);
     for (const f of p.fields) byName.set(f.name, f);
   }
-  const { generated, commanded, live } = compileGenerators(shaped, byName, ctx, body);
+  const { refreshed, commanded, live } = compileGenerators(shaped, byName, ctx, body);
 
   // Aliases lay their initial values down last, over the point they alias.
   const ordered = [...shaped.filter((s) => !aliases.has(s.model)), ...shaped.filter((s) => aliases.has(s.model))].map((s) => s.model);
@@ -50,7 +50,7 @@ export function compileDevice(body: { readonly points?: Points; readonly blocks?
       blocks: blocks.filter((b) => b.table === t),
       points: ordered.filter((p) => p.table === t),
       initial,
-      generated,
+      generated: refreshed,
       commanded,
     });
   const holding = table('holdingRegisters');

@@ -11,6 +11,8 @@ import { compileCommands, type CommandBody } from './commands.js';
 
 export interface CompiledGenerators {
   readonly generated: ReadonlySet<PointModel>;
+  /** Points refreshed before they are read: the generated ones and those machine actions set. */
+  readonly refreshed: ReadonlySet<PointModel>;
   /** Points whose writes are obeyed: reactions, write-triggered transitions, write rules (compiler/commands.ts). */
   readonly commanded: ReadonlySet<PointModel>;
   readonly live: LiveFactory | undefined;
@@ -86,11 +88,12 @@ export function compileGenerators(shaped: readonly Shaped[], byName: ReadonlyMap
   }
   reportCycles(points, nodes, ctx);
   const generated = new Set(points.map((g) => g.model));
-  const { plan: commands, commanded } = compileCommands(body, shaped, byName, generated, namesFor, ctx);
+  const { plan: commands, commanded, stepped } = compileCommands(body, shaped, byName, generated, namesFor, ctx);
+  const refreshed = new Set([...generated, ...stepped]);
   const idle = points.length === 0 && commands.machines.length === 0 && commands.reactions.size === 0 && commands.rules.length === 0;
-  if (idle) return { generated, commanded, live: undefined };
+  if (idle) return { generated, refreshed, commanded, live: undefined };
   const plan: GeneratorPlan = { points, refs, commands };
-  return { generated, commanded, live: liveFactory(plan) };
+  return { generated, refreshed, commanded, live: liveFactory(plan) };
 }
 
 /**

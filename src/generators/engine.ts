@@ -149,6 +149,12 @@ class LiveUnit implements LivePoints {
       // inputRegisters: sameAsHolding reads the holding table's storage under the other name.
       if (p.table === 'holdingRegisters' && store.array('inputRegisters') === store.array('holdingRegisters')) this.at.inputRegisters = index;
     });
+    // Points machine actions set are read through refresh too (their table's layout says so), so
+    // a machine due before the read steps first: what a client reads never depends on when it reads.
+    for (const m of plan.commands.machines) {
+      for (const st of m.states) for (const a of [...st.onEntry, ...st.onExit]) this.at[('word' in a.target ? a.target.word : a.target).table] ??= new Int32Array(0x10000).fill(-1);
+    }
+    if (this.at.holdingRegisters && store.array('inputRegisters') === store.array('holdingRegisters')) this.at.inputRegisters = this.at.holdingRegisters;
     const byModel = new Map(this.gens.map((g) => [g.plan.model, g]));
     const unit = this;
     const host: CommandHost = {

@@ -8,7 +8,7 @@ export const WRITE_ONLY = 2;
 export const READ_ONLY = 4;
 /** Client writes are checked against a point's rule first (min/max, 0/1). */
 export const RULE = 8;
-/** A generated point's word or bit: refreshed before it is read (model/live.ts). */
+/** A generated point's word or bit, or one a state machine's actions set: refreshed before it is read (model/live.ts). */
 export const GENERATED = 32;
 /** A point whose writes are obeyed (reactions, write-triggered transitions, write rules): see LivePoints.obey. */
 export const COMMANDED = 64;

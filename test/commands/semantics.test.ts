@@ -186,6 +186,28 @@ describe('state machines', () => {
     expect(log.map((e) => e.data.cause)).toEqual(['force', 'condition']);
   });
 
+  it('a plain point an entry action sets reads the same whether or not anything steps the machine first', async () => {
+    const { device: d, clock } = await device(`
+      version: 1
+      inputRegisters: sameAsHolding
+      points:
+        command: { type: uint16, address: 0 }
+        lamp: { type: uint16, address: 1, access: readOnly }
+      machines:
+        timer:
+          initial: idle
+          states: { idle: {}, running: { onEntry: { lamp: 1 } }, done: { onEntry: { lamp: 2 } } }
+          transitions:
+            - { from: idle, to: running, write: command }
+            - { from: running, to: done, after: 2 }
+    `);
+    write(d, 0, 1);
+    clock.set(2000);
+    // Plain reads (FC 3 and, through the same storage, FC 4): nothing else has moved the clock's machines.
+    expect(Array.from(d.units[0]!.dataSource.readInputRegisters!(1, 1, 1) as Uint16Array)).toEqual([2]);
+    expect(Array.from(d.units[0]!.dataSource.readHoldingRegisters!(1, 0, 2) as Uint16Array)).toEqual([1, 2]);
+  });
+
   it('-v logs each transition', async () => {
     const lines: string[] = [];
     const env = { ...testEnv(), logger: { log: (level: string, message: string) => lines.push(`${level}: ${message}`) } };
