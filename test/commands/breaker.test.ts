@@ -4,6 +4,7 @@ import { silentLogger } from '../../src/log.js';
 import { ManualClock } from '../../src/runtime/clock.js';
 import { startEmulator } from '../../src/runtime/emulator.js';
 import { connectClient } from '../helpers/modbus-client.js';
+import { exceptionOf } from './helpers.js';
 
 /** devices/breaker.yaml obeys its commands as its header says: modbus-serial alone, on a manual clock. */
 const BREAKER = fileURLToPath(new URL('../../devices/breaker.yaml', import.meta.url));
@@ -23,15 +24,7 @@ async function breaker() {
     await client.writeRegister(0, c);
     return state();
   };
-  const refusal = async (write: () => Promise<unknown>): Promise<number | undefined> =>
-    write().then(
-      () => undefined,
-      (error: { modbusCode?: number }) => {
-        if (error.modbusCode === undefined) throw error;
-        return error.modbusCode;
-      },
-    );
-  return { emulator, client, read, state, command, refusal, at: (ms: number) => clock.set(ms) };
+  return { emulator, client, read, state, command, refusal: exceptionOf, at: (ms: number) => clock.set(ms) };
 }
 
 describe('devices/breaker.yaml obeys its commands', () => {

@@ -4,6 +4,7 @@ import { silentLogger } from '../../src/log.js';
 import { ManualClock } from '../../src/runtime/clock.js';
 import { startEmulator } from '../../src/runtime/emulator.js';
 import { connectClient } from '../helpers/modbus-client.js';
+import { exceptionOf } from './helpers.js';
 
 /**
  * devices/pump.yaml obeys CiA 402 as its header says: modbus-serial alone drives it through the
@@ -46,18 +47,7 @@ async function pump() {
     await client.writeRegister(CMD, word);
     return state();
   };
-  /** The exception code a write answers (undefined: accepted). */
-  const refusal = async (write: () => Promise<unknown>): Promise<number | undefined> => {
-    try {
-      await write();
-      return undefined;
-    } catch (error) {
-      const code = (error as { modbusCode?: number }).modbusCode;
-      if (code === undefined) throw error;
-      return code;
-    }
-  };
-  return { emulator, clock, client, read, state, command, refusal, at: (s: number) => clock.set(s * 1000) };
+  return { emulator, clock, client, read, state, command, refusal: exceptionOf, at: (s: number) => clock.set(s * 1000) };
 }
 
 describe('devices/pump.yaml obeys CiA 402', () => {
