@@ -57,7 +57,7 @@ export type Address = number;
  * A generator: the point's value is computed from emulator time and other points, every time it is read (or on steps of `every` seconds when the expression has state). Give the expression, or { expression, every, onWrite }. `value`/`raw` then give the value before the first read, and the start of `prev`, `lag` and `slew`.
  *
  * Language (numbers; true/false are 1/0): + - * / % **, comparisons == != < > <= >= (1 or 0), && || ! , a ? b : c, bit operations & | ^ ~ << >> >>> on 32-bit integers.
- * Names: t (seconds since start or reset), other points by name (engineering values; a bit as status.fault), prev (this point's value at the previous step), dt (seconds per step), PI, E.
+ * Names: t (seconds since start or reset), other points by name (engineering values; a bit as status.fault), prev (this point's value at the previous step), dt (seconds per step), PI, E; a state machine's state as its name (`drive`, the state's value) or `drive.fault` (1 while in state fault).
  * Functions: sin cos abs sqrt exp log floor ceil round(x[, decimals]) pow(x, y) min(a, b[, c]) max(a, b[, c]) clamp(x, lo, hi); waveforms of t: sine(period) -1..1, square(period[, duty]) 1 then 0, triangle(period) 0..1..0, sawtooth(period) 0..1; ramp(t0, t1) 0..1, step(t0), pulse(t0, width[, period]); random(a, b) uniform and noise(sigma) gaussian, a new draw each step; stateful: lag(target, tau) first-order lag, slew(target, rate) at most rate per second, integrate(x) ∫x dt, walk(sigma[, lo, hi]) random walk, count(condition) rising edges.
  * Example: `lag(setpoint, 120) + noise(0.1)`.
  *
@@ -71,7 +71,7 @@ export type Generate =
        * A generator: the point's value is computed from emulator time and other points, every time it is read (or on steps of `every` seconds when the expression has state). Give the expression, or { expression, every, onWrite }. `value`/`raw` then give the value before the first read, and the start of `prev`, `lag` and `slew`.
        *
        * Language (numbers; true/false are 1/0): + - * / % **, comparisons == != < > <= >= (1 or 0), && || ! , a ? b : c, bit operations & | ^ ~ << >> >>> on 32-bit integers.
-       * Names: t (seconds since start or reset), other points by name (engineering values; a bit as status.fault), prev (this point's value at the previous step), dt (seconds per step), PI, E.
+       * Names: t (seconds since start or reset), other points by name (engineering values; a bit as status.fault), prev (this point's value at the previous step), dt (seconds per step), PI, E; a state machine's state as its name (`drive`, the state's value) or `drive.fault` (1 while in state fault).
        * Functions: sin cos abs sqrt exp log floor ceil round(x[, decimals]) pow(x, y) min(a, b[, c]) max(a, b[, c]) clamp(x, lo, hi); waveforms of t: sine(period) -1..1, square(period[, duty]) 1 then 0, triangle(period) 0..1..0, sawtooth(period) 0..1; ramp(t0, t1) 0..1, step(t0), pulse(t0, width[, period]); random(a, b) uniform and noise(sigma) gaussian, a new draw each step; stateful: lag(target, tau) first-order lag, slew(target, rate) at most rate per second, integrate(x) ∫x dt, walk(sigma[, lo, hi]) random walk, count(condition) rising edges.
        * Example: `lag(setpoint, 120) + noise(0.1)`.
        */
@@ -277,6 +277,9 @@ export type MachineState = {
    * The state's number, read as `<machine>` in expressions (default: its position, 0, 1, ...). Example: `0x0250`, a CiA 402 status word.
    */
   value?: number;
+  /**
+   * What the state means, for people.
+   */
   description?: string;
   onEntry?: Assignments;
   onExit?: Assignments;
@@ -1090,6 +1093,9 @@ export interface Machines {
  * via the `definition` "Machine".
  */
 export interface Machine {
+  /**
+   * What the machine models, for people.
+   */
   description?: string;
   /**
    * The state at start and after reset(). Its entry actions do not run: the points' declared values are that state's. Example: `operationEnabled`.
@@ -1137,6 +1143,9 @@ export interface Transition {
    * Seconds of emulator time in the `from` state, counted from entering it. Example: `0.08`.
    */
   after?: number;
+  /**
+   * What the transition is, for people.
+   */
   description?: string;
 }
 /**
@@ -1150,6 +1159,9 @@ export interface WriteRule {
    * Names the rule in `-v` logs. Example: `speed limits`.
    */
   name: string;
+  /**
+   * What the rule is for, for people.
+   */
   description?: string;
   /**
    * The condition (nonzero allows). Expressions are the generators' language (see `Generate`), without state (no prev, dt, lag, slew...): they read points by name, a machine's state (`drive` is its state's value, `drive.fault` is 1 while it is in state fault), and t. Example: `lowSpeed <= highSpeed && highSpeed <= maxFrequency`.
