@@ -1,6 +1,6 @@
 // Frame generator and reply checker shared by the CI fuzz test (test/server/fuzz.test.ts) and
 // `npm run fuzz` (scripts/fuzz.mjs). Plain JavaScript so the script can run without a build step
-// of its own; types in fuzz-lib.d.mts. Facts from /work/shared/PROTOCOL.md (AP 6, IG 3.1).
+// of its own; types in fuzz-lib.d.mts. Facts from docs/protocol.md (AP 6, IG 3.1).
 import { connect } from 'node:net';
 
 /** A seeded PRNG (mulberry32): the same seed gives the same frames. */

@@ -3,7 +3,7 @@
 // malformed replies, crashes and how a parallel well-behaved client fared. A manual tool (the CI
 // suite runs a bounded version in test/server/fuzz.test.ts); it builds first.
 //
-//   npm run fuzz -- --frames 600000              what the README's figures use
+//   npm run fuzz -- --frames 600000              what the figures in docs/reliability.md use
 //
 // Connections are opened until --frames frames are planned (a noise connection's blob counts as
 // one), each drawing from its own seeded PRNG, so a seed and --frames give the same frames

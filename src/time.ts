@@ -1,6 +1,6 @@
 /**
  * Leaf interfaces for time and chance. Implementations live in runtime/ and are passed in,
- * so tests control both (DESIGN.md: two kinds of time).
+ * so tests control both (docs/architecture.md, "Time and chance": emulator time and wire time).
  */
 
 export interface TimerHandle {

@@ -1,11 +1,11 @@
-import { readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { posix } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import ts from 'typescript';
 import { describe, expect, it } from 'vitest';
 
 /**
- * The dependency table (README, Architecture): each area of src/ may import only the areas listed
+ * The dependency table (docs/architecture.md): each area of src/ may import only the areas listed
  * for it, and the leaves (time.ts, log.ts, environment.ts, suggest.ts) that anything but the protocol may use:
  *
  *   protocol ← pipeline ← device ← model ← generators, faults ← compiler ← runtime ← watch ← cli
@@ -188,7 +188,7 @@ function constructsServer(file: SourceFile): boolean {
   return found;
 }
 
-/** Everything the public entry loads, followed through src/: no CLI module, no commander. */
+/** Everything the public entry loads, followed through src/: no CLI or control-channel module, no commander or fastify. */
 function entryReachesCli(files: readonly SourceFile[]): Violation[] {
   const byPath = new Map(files.map((f) => [f.path, f]));
   if (!byPath.has(ENTRY)) return [];
@@ -199,7 +199,7 @@ function entryReachesCli(files: readonly SourceFile[]): Violation[] {
     const path = queue.shift()!;
     for (const specifier of importsOf(byPath.get(path)!)) {
       const target = resolve(path, specifier);
-      if (packageName(specifier) === 'commander' || area(target) === 'cli') {
+      if (['commander', 'fastify'].includes(packageName(specifier)) || area(target) === 'cli' || area(target) === 'control') {
         violations.push({ rule: 'entry-without-cli', file: path, detail: `${ENTRY} loads ${specifier} through ${path}` });
       }
       if (byPath.has(target) && !seen.has(target)) {
@@ -220,7 +220,7 @@ function sourceFiles(): SourceFile[] {
     .map((p) => ({ path: `src/${p}`, text: readFileSync(posix.join(ROOT, 'src', p), 'utf8') }));
 }
 
-describe('architecture: dependency direction (DESIGN.md)', () => {
+describe('architecture: dependency direction (docs/architecture.md)', () => {
   const files = sourceFiles();
 
   it('reads the real sources (not an empty list)', () => {
@@ -295,6 +295,13 @@ describe('architecture: every rule fails when violated', () => {
     expect(rulesOf(entry, emulator)).toContain('entry-without-cli');
   });
 
+  it('the public entry may not reach the control channel or fastify through another module', () => {
+    const entry = file('src/index.ts', "export { startEmulator } from './watch/emulator.js';");
+    const watch = file('src/watch/emulator.ts', "import { startControl } from '../control/server.js';");
+    const control = file('src/control/server.ts', "import Fastify from 'fastify';");
+    expect(checkArchitecture([entry, watch, control]).filter((v) => v.rule === 'entry-without-cli').map((v) => v.file)).toEqual(['src/watch/emulator.ts', 'src/control/server.ts']);
+  });
+
   it.each<[string, SourceFile]>([
     // [comment, synthetic file that must pass]
     ['protocol importing protocol', file('src/protocol/x.ts', "import { Limits } from './constants.js';")],
@@ -315,5 +322,46 @@ describe('architecture: every rule fails when violated', () => {
     ['comments and strings mentioning them', file('src/device/x.ts', "// never Date.now() or setTimeout( here\n/* Math.random() */\nconst s = \"import x from 'node:net'; setTimeout(\";")],
   ])('%s passes', (_comment, synthetic) => {
     expect(checkArchitecture([synthetic])).toEqual([]);
+  });
+});
+
+/**
+ * docs/architecture.md states the rules above in two tables and a list of modules; they must be
+ * the rules this test enforces and the folders src/ has, so the page cannot drift from the code.
+ */
+describe('architecture: docs/architecture.md says what this test checks', () => {
+  const page = readFileSync(posix.join(ROOT, 'docs/architecture.md'), 'utf8');
+  /** The rows of the Markdown table whose header row starts with `| first |`, as lists of `code` names per cell. */
+  const table = (first: string): string[][][] => {
+    const start = page.indexOf(`\n| ${first} |`);
+    expect(start, `docs/architecture.md has a table headed "${first}"`).toBeGreaterThanOrEqual(0);
+    const rows = page.slice(start + 1).split('\n');
+    const end = rows.findIndex((l) => !l.startsWith('|'));
+    return rows.slice(2, end).map((row) => row.split('|').slice(1, -1).map((cell) => [...cell.matchAll(/`([^`]+)`/g)].map((m) => m[1]!)));
+  };
+
+  it('the layering table is MAY_IMPORT, row for row', () => {
+    const rows = table('area').map(([[name], allowed]) => [name!, allowed!] as const);
+    expect(Object.fromEntries(rows)).toEqual(MAY_IMPORT);
+    expect(rows.map(([name]) => name)).toEqual(AREAS);
+  });
+
+  it('the package table is the packages each area owns', () => {
+    const rows = table('package').flatMap(([packages, [owner]]) => packages!.map((p) => [p, owner!] as const));
+    // Every package the page names belongs to the area it says, and every owned group is named.
+    const ownerOf = new Map(OWNED_PACKAGES.flatMap(([, packages, owner]) => packages.map((p) => [p, owner] as const)));
+    expect(rows.filter(([p, owner]) => ownerOf.get(p) !== owner)).toEqual([]);
+    expect(OWNED_PACKAGES.filter(([, packages]) => !rows.some(([p]) => packages.includes(p))).map(([rule]) => rule)).toEqual([]);
+  });
+
+  it('the module table has a row for every area and leaf, and each row names files that exist', () => {
+    const named = table('module').flatMap(([modules]) => modules!);
+    const folders = readdirSync(posix.join(ROOT, 'src'), { withFileTypes: true }).filter((d) => d.isDirectory()).map((d) => `src/${d.name}/`);
+    expect(named).toEqual(expect.arrayContaining([...folders, ...Object.keys(LEAVES), ENTRY]));
+    expect(named.filter((m) => !existsSync(posix.join(ROOT, m)))).toEqual([]);
+  });
+
+  it('the page names the one module that constructs the server', () => {
+    expect(page).toContain(`only \`${SERVER_OWNER}\` constructs the server`);
   });
 });

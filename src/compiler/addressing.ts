@@ -12,7 +12,7 @@ export const PROFILE_TABLE: Readonly<Record<Table, ProfileTable>> = {
   inputRegisters: 'input',
 };
 
-/** Modicon number ranges per table, [first, last]; `first` is protocol address 0 (PROTOCOL.md). */
+/** Modicon number ranges per table, [first, last]; `first` is protocol address 0 (docs/protocol.md, "Addressing conventions"). */
 const MODICON: Readonly<Record<Table, readonly (readonly [number, number])[]>> = {
   // 5-digit 00001-09999 and 6-digit 000001-065536 coincide: both are the address plus one.
   coils: [[1, 65536]],
@@ -87,7 +87,7 @@ function modicon(table: Table, address: number, sixDigit: boolean): string {
 
 /**
  * An address or range for messages, in the profile's convention with the protocol address beside
- * it (PROTOCOL.md: off-by-one confusion is the most common complaint, so print both forms).
+ * it (docs/protocol.md, "Addressing conventions": off-by-one confusion is the most common complaint, so print both forms).
  */
 export function describeAddress(mode: Addressing, table: Table, address: number, size = 1, sixDigit = false): string {
   const last = address + size - 1;

@@ -131,7 +131,7 @@ export function createDeviceHandler(options: DeviceHandlerOptions): Handler {
 
   function readWrite(x: Exchange, r: Extract<Request, { kind: 'readWriteMultipleRegisters' }>): Outcome | Promise<Outcome> {
     if (!ds.readHoldingRegisters || !ds.writeHoldingRegisters) return ILLEGAL_FUNCTION;
-    // Both ranges are validated before anything is written (PROTOCOL.md, FC 23).
+    // Both ranges are validated before anything is written (docs/protocol.md, "The order of checks": FC 23).
     const code =
       check(x.unitId, 'holdingRegisters', r.writeAddress, r.writeQuantity, 'write') ||
       check(x.unitId, 'holdingRegisters', r.readAddress, r.readQuantity, 'read');

@@ -1,5 +1,5 @@
 /**
- * Typed values in 16-bit registers (PROTOCOL.md, "Typed values in registers"): word and byte
+ * Typed values in 16-bit registers (docs/protocol.md, "Typed values in registers"): word and byte
  * orders, strings, scale/offset, SunSpec scale factors, bit fields and "not implemented" values.
  *
  * These run on the request path of the compiled device, so they are pure, allocation-free where
@@ -100,7 +100,7 @@ export function fitsRaw(type: NumericType, raw: RawValue): boolean {
 
 /**
  * Copies the big-endian scratch into `count` registers in `order`: CDAB reverses all the words
- * (for 64-bit too, PROTOCOL.md), BADC swaps the bytes of each word, DCBA does both. Reading a
+ * (for 64-bit too: docs/protocol.md, "Typed values in registers"), BADC swaps the bytes of each word, DCBA does both. Reading a
  * word little-endian from the scratch is the byte swap.
  */
 function scratchToWords(count: number, order: ByteOrder, words: Uint16Array, offset: number): void {
@@ -126,7 +126,7 @@ function wordsToScratch(
 }
 
 /**
- * Writes raw into words[offset .. offset+wordCount) in the given order (PROTOCOL.md). The caller
+ * Writes raw into words[offset .. offset+wordCount) in the given order (docs/protocol.md, "Typed values in registers"). The caller
  * checked fitsRaw. NaN is always written as the canonical quiet NaN (float32 0x7FC00000, float64
  * 0x7FF8000000000000, the SunSpec "not implemented" patterns), whatever its payload.
  */
@@ -216,7 +216,7 @@ export function readRaw(
 }
 
 // ---------------------------------------------------------------------------------------------
-// Strings (PROTOCOL.md: two ASCII bytes per register, first character in the high byte, NUL
+// Strings (docs/protocol.md: two ASCII bytes per register, first character in the high byte, NUL
 // padded; some devices byte-swap strings). Word order does not apply: a string is a sequence of
 // registers, not a number, so only the byte swap of BADC/DCBA matters.
 
@@ -442,7 +442,7 @@ export function setBits(value: number, bit: number, width: number, field: number
 }
 
 // ---------------------------------------------------------------------------------------------
-// SunSpec "not implemented" values (PROTOCOL.md). acc16/32/64, ipaddr: 0; strings: all NUL;
+// SunSpec "not implemented" values (docs/protocol.md, "Typed values in registers"). acc16/32/64, ipaddr: 0; strings: all NUL;
 // eui48: all ones; sunssf: as int16. Those are not numeric types here, so the compiler maps them.
 
 const NOT_IMPLEMENTED_INT64 = INT64_MIN;

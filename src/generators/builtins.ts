@@ -49,7 +49,7 @@ const timed = (min: number, max: number, impl: Impl): Builtin => ({ min, max, sl
 const random = (min: number, max: number, impl: Impl): Builtin => ({ min, max, slots: 0, random: true, impl });
 
 /**
- * The functions of the generator language (README, Generators). Arguments are numbers; booleans
+ * The functions of the generator language (docs/generators.md). Arguments are numbers; booleans
  * are 1 and 0. Stateful functions keep their state in the frame's slots and advance once per step.
  */
 export const BUILTINS: Readonly<Record<string, Builtin>> = {

@@ -15,7 +15,7 @@ import type { GeneratedPoint, GeneratorPlan, Ref } from './plan.js';
 
 /**
  * At most this many steps of one stateful generator are computed to catch up with the clock;
- * older steps are skipped, the state held (README, Generators: "Catching up").
+ * older steps are skipped, the state held (docs/generators.md, Evaluation: "Catching up").
  */
 export const MAX_CATCH_UP_STEPS = 100_000;
 

@@ -15,8 +15,8 @@ const RAW_RANGE: Readonly<Record<NumericType, readonly [number, number]>> = {
 };
 
 /**
- * Puts a generator's result into a point's registers (or bit), by the rules of the README
- * (Generators, "Values that do not fit"): NaN keeps the point's last value; an integer type
+ * Puts a generator's result into a point's registers (or bit), by the rules of
+ * docs/generators.md (Evaluation, "Values that do not fit"): NaN keeps the point's last value; an integer type
  * takes the nearest integer; a value beyond the type's range (±Infinity included) takes the end
  * of the range. `problem` says which rule applied to the last put, for the once-per-point log.
  */

@@ -31,7 +31,7 @@ export interface WireChunk {
   readonly delayMs: number;
 }
 
-/** Everything a handler can ask the server to do with an exchange (DESIGN.md, the request path). */
+/** Everything a handler can ask the server to do with an exchange (docs/architecture.md, "The request path"). */
 export type Outcome =
   | { readonly kind: 'response'; readonly pdu: Uint8Array }
   | { readonly kind: 'exception'; readonly code: number }

@@ -260,7 +260,7 @@ export type FunctionMatch =
       )[]
     ];
 /**
- * Fault rules: requests that misbehave on purpose (README, Faults and delays).
+ * Fault rules: requests that misbehave on purpose (docs/faults.md).
  *
  * This interface was referenced by `DeviceProfile`'s JSON-Schema
  * via the `definition` "Faults".

@@ -42,7 +42,7 @@ export function encodeDeviceIdentification(
     return reply(4, conformity, 0, 0, [object]);
   }
   // A request above the device's level is answered with the objects of the device's level
-  // (PROTOCOL.md); the reply's read-dev-id code echoes the request (AP 6.21: "same as request").
+  // (docs/protocol.md, FC 43); the reply's read-dev-id code echoes the request (AP 6.21: "same as request").
   const lastId = CATEGORY_LAST_ID[Math.min(readDeviceIdCode, level)]!;
   const inStream = objects.filter((o) => o.id <= lastId);
   let start = inStream.findIndex((o) => o.id === objectId);

@@ -69,7 +69,7 @@ const pastEnd = (address: number, quantity: number): boolean => address + quanti
 const READ_KINDS = ['', 'readCoils', 'readDiscreteInputs', 'readHoldingRegisters', 'readInputRegisters'] as const;
 
 /**
- * Decodes one request PDU, applying the order of checks of AP 7 / PROTOCOL.md: 01 unsupported
+ * Decodes one request PDU, applying the order of checks of AP 6/7 (docs/protocol.md, "The order of checks"): 01 unsupported
  * function, then 03 quantity / byte count / PDU length, then 02 for a range running past 65535.
  * Whether a range is mapped is the data source's business (also 02), checked after this.
  * Never throws, for any bytes.

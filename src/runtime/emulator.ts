@@ -37,7 +37,7 @@ export interface EmulatorOptions {
   clock?: Clock;
   /** Emulator time runs this many times faster than real time (default 1). */
   timeScale?: number;
-  /** 'direct' (default) or 'stream' socket I/O (see the README's Architecture). */
+  /** 'direct' (default) or 'stream' socket I/O (docs/architecture.md, "Why below the streams"). */
   ioMode?: SocketIoMode;
   /** Keep the last requests in `journal`: on by default (10,000); a number sets the size, `false` turns it off. */
   journal?: boolean | number;

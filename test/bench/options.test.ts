@@ -73,7 +73,7 @@ describe('--workload', () => {
     expect(() => parseWorkload(spec)).toThrow(message);
   });
 
-  it('describes a group in the words of the README table', () => {
+  it('describes a group in the words of the table in docs/performance.md', () => {
     expect(describeGroup(group({ conns: 16, depth: 8 }))).toBe('16 conn × 8 pipelined, FC3 read 100 at 0');
     expect(describeGroup(group({ conns: 16, fc: 16, qty: 50, unit: 2 }))).toBe('16 conn, FC16 write 50 at 0, unit 2');
   });

@@ -2,7 +2,7 @@ import { describe, expect, test } from 'vitest';
 import fc from 'fast-check';
 import { compile, pdu, registers, send } from './helpers.js';
 
-/** PROTOCOL.md golden vectors: the words a client reads for each word order. */
+/** docs/protocol.md's golden vectors: the words a client reads for each word order. */
 describe('typed values in all four word orders', () => {
   test.each([
     ['ABCD', [0x47f1, 0x2000], [0x0102, 0x0304, 0x0506, 0x0708]],

@@ -8,7 +8,7 @@ import { loadDevice } from '../../src/runtime/load-device.js';
 import { Runtime } from '../../src/runtime/runtime.js';
 import { testEnv } from '../helpers/env.js';
 
-/** The README's Python example (examples/control.py) against a real control channel, where python3 exists. */
+/** docs/control.md's Python example (examples/control.py) against a real control channel, where python3 exists. */
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const python = spawnSync('python3', ['--version']).status === 0;
 

@@ -48,7 +48,7 @@ function decode(type: NumericType, order: ByteOrder, words: readonly number[]): 
 const hex = (words: readonly number[]): string =>
   words.map((w) => w.toString(16).toUpperCase().padStart(4, '0')).join(' ');
 
-// type, value, order, registers on the wire (PROTOCOL.md "Typed values in registers")
+// type, value, order, registers on the wire (docs/protocol.md, "Typed values in registers")
 const VECTORS: ReadonlyArray<readonly [NumericType, RawValue, ByteOrder, string]> = [
   // Golden vector: 123456.0 as float32.
   ['float32', 123456, 'ABCD', '47F1 2000'],

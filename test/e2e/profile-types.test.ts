@@ -7,7 +7,7 @@ import { connectClient, type ModbusRTU } from '../helpers/modbus-client.js';
 /**
  * test/fixtures/profiles/all-types.yaml served on a real socket and read with modbus-serial:
  * every type, every byte order, holding and input registers. Each row states the exact words on
- * the wire (PROTOCOL.md's golden vectors among them) and the value; the words are decoded here
+ * the wire (docs/protocol.md's golden vectors among them) and the value; the words are decoded here
  * with Buffer, independently of the emulator's codec, and compared with `emulator.read(name)`.
  */
 const PROFILE = fileURLToPath(new URL('../fixtures/profiles/all-types.yaml', import.meta.url));
@@ -48,7 +48,7 @@ const ROWS: Row[] = [
   { name: 'h_readOnly', table: 'holding', address: 9, type: 'uint16', order: 'ABCD', words: [0x0309], raw: 777 },
   { name: 'h_bool', table: 'holding', address: 10, type: 'bool', order: 'ABCD', words: [0x0001], raw: true },
 
-  // Holding registers, 32-bit: float32 is PROTOCOL.md's golden vector.
+  // Holding registers, 32-bit: float32 is docs/protocol.md's golden vector.
   ...everyOrder('h_f32', 'holding', 100, 'float32', 123456.0, {
     ABCD: [0x47f1, 0x2000],
     CDAB: [0x2000, 0x47f1],
@@ -76,7 +76,7 @@ const ROWS: Row[] = [
   // No byteOrder of its own: the file's byteOrder (CDAB).
   { name: 'h_u32_default', table: 'holding', address: 140, type: 'uint32', order: 'CDAB', words: [0x0002, 0x0001], raw: 0x00010002 },
 
-  // Holding registers, 64-bit: uint64 is PROTOCOL.md's golden vector (word swap reverses all four words).
+  // Holding registers, 64-bit: uint64 is docs/protocol.md's golden vector (word swap reverses all four words).
   ...everyOrder('h_i64', 'holding', 200, 'int64', -1234567890123n, {
     ABCD: [0xffff, 0xfee0, 0x8e04, 0xfb35],
     CDAB: [0xfb35, 0x8e04, 0xfee0, 0xffff],

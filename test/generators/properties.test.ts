@@ -68,7 +68,7 @@ describe('generated expressions (fast-check, fixed seed)', () => {
           }
           // Without `prev` or draws (each point has its own random streams) every point computes
           // the same number, which float64 holds as it is: the integer points hold it rounded and
-          // clamped to their range (README, Generators).
+          // clamped to their range (docs/generators.md).
           const exact = unit.read('f64') as number;
           if (!/prev|walk|random|noise/.test(text) && Math.abs(exact) < Number.MAX_VALUE) {
             const clamp = (lo: number, hi: number) => Math.min(Math.max(Math.round(exact), lo), hi);

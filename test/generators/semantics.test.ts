@@ -193,7 +193,7 @@ describe('dependencies', () => {
   });
 });
 
-describe('values that do not fit the point (README: Generators)', () => {
+describe('values that do not fit the point (docs/generators.md)', () => {
   it('NaN keeps the last value, out of range takes the end of the range, ±Infinity too; each point logs once', async () => {
     const lines: string[] = [];
     const env = testEnv({ logger: createLogger((l) => lines.push(l), 'warn') });

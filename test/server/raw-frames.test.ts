@@ -9,8 +9,8 @@ const PROBE = '7f 7f 00 00 00 06 01 03 00 00 00 01';
 const PROBE_REPLY = '7f 7f 00 00 00 05 01 03 02 00 00';
 
 describe('frames no client library sends, over a real socket', () => {
-  // Each request is answered on the same connection, which stays open afterwards (PROTOCOL.md:
-  // a malformed request never closes the connection).
+  // Each request is answered on the same connection, which stays open afterwards (docs/protocol.md,
+  // "Framing a byte stream": a malformed request never closes the connection).
   const table: [string, string, string][] = [
     // tid  proto len   unit PDU                            →  reply
     ['FC 8 sub 0 return query data: echoed whole (AP 6.8.1)',
