@@ -169,7 +169,7 @@ class MachineRun {
       if (t.plan.write !== undefined || !t.leaves(this.state)) continue;
       if (t.plan.afterMs !== undefined) {
         // Exactly at its time: an `after` whose condition does not hold then does not fire later.
-        if (this.enteredAt + t.plan.afterMs === at && t.holds()) return this.enter(t.plan.to, t.plan.when ? 'condition' : 'after', t.plan.label);
+        if (this.enteredAt + t.plan.afterMs === at && t.holds()) return this.enter(t.plan.to, 'after', t.plan.label);
       } else if (this.rising[i]) {
         return this.enter(t.plan.to, 'condition', t.plan.label);
       }
