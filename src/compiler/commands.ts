@@ -26,6 +26,8 @@ export type NamesFor = (written: boolean) => Names;
 
 const DEFAULT_EVERY_MS = 100;
 const DEFAULT_EXCEPTION = 3;
+/** Names expressions give a meaning of their own: a machine may not take them. */
+const RESERVED = new Set(['t', 'dt', 'prev', 'PI', 'E', 'value', 'previous']);
 
 const reactionsOf = (s: Shaped): readonly Reaction[] | undefined => ('reactions' in s.node ? (s.node.reactions as readonly Reaction[] | undefined) : undefined);
 const list = (x: string | readonly string[] | undefined): readonly string[] | undefined => (x === undefined ? undefined : typeof x === 'string' ? [x] : x);
@@ -110,8 +112,9 @@ export function compileCommands(
   const machines: MachinePlan[] = [];
   for (const [name, m] of Object.entries(body.machines ?? {})) {
     const path = [...ctx.path, 'machines', name];
-    if (byName.has(name)) {
-      report.error('E_NAME_CONFLICT', path, body.machines!, name, `a point is named ${name} too: expressions would not know which one is meant`);
+    if (byName.has(name) || RESERVED.has(name)) {
+      const other = byName.has(name) ? `a point is named ${name} too` : `${name} is a name of the expression language`;
+      report.error('E_NAME_CONFLICT', path, body.machines!, name, `${other}: expressions would not know which one is meant`);
       continue;
     }
     const stateNames = Object.keys(m.states);

@@ -25,6 +25,7 @@ describe('load errors point at the line and the column', () => {
     ['a transition without a trigger', 'm: { initial: a, states: { a: {}, b: {} }, transitions: [{ to: b }] }', 'E_TRANSITION 7:60 a transition needs write (at a write), when (a condition turning true) or after (a time in the state)'],
     ['write and after', 'm: { initial: a, states: { a: {}, b: {} }, transitions: [{ to: b, write: command, after: 1 }] }', 'E_TRANSITION 7:92 write and after exclude each other: a write-triggered transition fires at the write'],
     ['a machine named like a point', 'command: { initial: a, states: { a: {} } }', 'E_NAME_CONFLICT 7:12 a point is named command too: expressions would not know which one is meant'],
+    ['a machine named like a variable', 't: { initial: a, states: { a: {} } }', 'E_NAME_CONFLICT 7:6 t is a name of the expression language: expressions would not know which one is meant'],
   ])('%s', async (_what, machine, diagnostic) => {
     expect(await errors(`${HEAD}  machines:\n    ${machine}\n`)).toEqual([diagnostic]);
   });

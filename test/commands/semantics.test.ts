@@ -218,6 +218,28 @@ describe('state machines', () => {
     expect(lines).toEqual(['debug: test: breaker: open → closing (write command when value == 1)', 'debug: test: breaker: closing → closed (after 0.08 s)']);
   });
 
+  it('in a gateway each unit id has its own machine, and its events carry its unit id', async () => {
+    const { device: d } = await device(`
+      version: 1
+      templates:
+        valve:
+          points:
+            command: { type: uint16, address: 0 }
+            state: { type: uint16, address: 1, generate: valve }
+          machines:
+            valve:
+              initial: closed
+              states: { closed: {}, open: {} }
+              transitions: [{ from: closed, to: open, write: command, when: "value == 1" }]
+      units:
+        - { unitId: [1, 2], use: valve }
+    `);
+    const log = events(d);
+    d.unit(2)!.dataSource.writeHoldingRegisters!(2, 0, Uint16Array.of(1));
+    expect([d.unit(1)!.read('state'), d.unit(2)!.read('state')]).toEqual([0, 1]);
+    expect(log.map((e) => [e.unit, e.unitId, e.data.to])).toEqual([['valve-2', 2, 'open']]);
+  });
+
   it('reset() returns a machine to its initial state without running actions', async () => {
     const { device: d } = await device(BREAKER);
     d.units[0]!.forceState('breaker', 'tripped');
