@@ -6,7 +6,7 @@ import { describe, expect, it } from 'vitest';
 
 /**
  * The dependency table (docs/architecture.md): each area of src/ may import only the areas listed
- * for it, and the leaves (time.ts, log.ts, environment.ts, suggest.ts) that anything but the protocol may use:
+ * for it, and the leaves (time.ts, log.ts, environment.ts, suggest.ts, cidr.ts, chance.ts) that anything but the protocol may use:
  *
  *   protocol ← pipeline ← device ← model ← generators, faults ← compiler ← runtime ← watch ← cli
  *   profile (parse and validate) ← compiler; server ← runtime; the server sees protocol and pipeline only
@@ -46,9 +46,14 @@ const LEAVES: Readonly<Record<string, readonly string[]>> = {
   'src/log.ts': [],
   'src/environment.ts': ['src/time.ts', 'src/log.ts'],
   'src/suggest.ts': [],
+  'src/cidr.ts': [],
+  'src/chance.ts': ['src/time.ts'],
 };
-/** The public entry re-exports the library; the CLI is reached through bin/ and its own subpath. */
-const ENTRY = 'src/index.ts';
+/**
+ * The package's entries re-export the library: the public API (`modbus-emu`) and the unstable one
+ * (`modbus-emu/internal`); the CLI is reached through bin/ only.
+ */
+const ENTRIES: readonly string[] = ['src/index.ts', 'src/internal.ts'];
 /** The only module that constructs the server: the runtime. */
 const SERVER_OWNER = 'src/runtime/runtime.ts';
 
@@ -58,7 +63,7 @@ interface SourceFile {
   readonly text: string;
 }
 
-type RuleId = 'dependency-table' | 'unknown-module' | 'node-net' | 'yaml-ajv' | 'commander' | 'chokidar' | 'jsep' | 'fastify' | 'time-chance' | 'one-server' | 'entry-without-cli';
+type RuleId = 'dependency-table' | 'unknown-module' | 'node-net' | 'yaml-ajv' | 'commander' | 'chokidar' | 'jsep' | 'fastify' | 'time-chance' | 'one-server' | 'entry-without-cli' | 'unit-internals';
 
 interface Violation {
   readonly rule: RuleId;
@@ -88,8 +93,8 @@ function forbiddenEdge(from: string, target: string): string | undefined {
   if (a === b) return undefined;
   if (b in LEAVES) return a === 'protocol' ? 'the protocol imports nothing outside itself' : undefined;
   if (a in LEAVES) return LEAVES[a]!.includes(target) ? undefined : `${a} is a leaf`;
-  if (b === ENTRY) return `nothing imports the public entry ${ENTRY}`;
-  if (a === ENTRY) return isArea(b) && b !== 'cli' && b !== 'control' ? undefined : 'the entry exports the library, not the CLI';
+  if (ENTRIES.includes(b)) return `nothing imports the package entry ${b}`;
+  if (ENTRIES.includes(a)) return isArea(b) && b !== 'cli' && b !== 'control' ? undefined : 'the entry exports the library, not the CLI';
   if (!isArea(a) || !isArea(b)) return `${isArea(a) ? b : a} is not in the dependency table`;
   return MAY_IMPORT[a].includes(b) ? undefined : `${a} may import ${MAY_IMPORT[a].join(', ') || 'nothing outside itself'}`;
 }
@@ -159,7 +164,7 @@ function checkArchitecture(files: readonly SourceFile[]): Violation[] {
       const edge = (rule: RuleId, why?: string) => violations.push({ rule, file: file.path, detail: `imports ${specifier}${why ? `: ${why}` : ''}` });
       if (to !== undefined) {
         const why = forbiddenEdge(file.path, target);
-        if (why) edge(!isArea(from) && !(file.path in LEAVES) && file.path !== ENTRY ? 'unknown-module' : 'dependency-table', why);
+        if (why) edge(!isArea(from) && !(file.path in LEAVES) && !ENTRIES.includes(file.path) ? 'unknown-module' : 'dependency-table', why);
         continue;
       }
       if (from === 'protocol' || (file.path in LEAVES)) edge('dependency-table', `${from} imports no package`);
@@ -172,6 +177,7 @@ function checkArchitecture(files: readonly SourceFile[]): Violation[] {
       for (const call of forbiddenCalls(file)) violations.push({ rule: 'time-chance', file: file.path, detail: call });
     }
     if (file.path !== SERVER_OWNER && constructsServer(file)) violations.push({ rule: 'one-server', file: file.path, detail: `constructs ModbusTcpServer (only ${SERVER_OWNER} does)` });
+    if (!UNIT_INTERNALS_USERS.includes(from ?? '') && importsUnitInternals(file)) violations.push({ rule: 'unit-internals', file: file.path, detail: 'imports unitInternals: a unit\'s layout and storage are the model\'s (the compiled profile offers what others need, e.g. injectFault)' });
   }
   violations.push(...entryReachesCli(files));
   return violations;
@@ -188,23 +194,41 @@ function constructsServer(file: SourceFile): boolean {
   return found;
 }
 
-/** Everything the public entry loads, followed through src/: no CLI or control-channel module, no commander or fastify. */
+/**
+ * Who may read a unit's layout and storage behind its API (model/unit.ts `unitInternals`): the
+ * model itself, and the fault actions, which snapshot storage on the request path (`stale`). The
+ * compiler and the runtime go through the compiled profile (`injectFault`, `takeOver`, `reset`).
+ */
+const UNIT_INTERNALS_USERS: readonly string[] = ['model', 'faults'];
+
+/** Imports (or re-exports) `unitInternals` from model/unit.ts. */
+function importsUnitInternals(file: SourceFile): boolean {
+  const source = ts.createSourceFile(file.path, file.text, ts.ScriptTarget.Latest, true, ts.ScriptKind.TS);
+  return source.statements.some((st) => {
+    const specifier = (ts.isImportDeclaration(st) || ts.isExportDeclaration(st)) && st.moduleSpecifier && ts.isStringLiteral(st.moduleSpecifier) ? st.moduleSpecifier.text : undefined;
+    if (!specifier || resolve(file.path, specifier) !== 'src/model/unit.ts') return false;
+    return /\bunitInternals\b/.test(st.getText(source));
+  });
+}
+
+/** Everything a package entry loads, followed through src/: no CLI or control-channel module, no commander or fastify. */
 function entryReachesCli(files: readonly SourceFile[]): Violation[] {
   const byPath = new Map(files.map((f) => [f.path, f]));
-  if (!byPath.has(ENTRY)) return [];
-  const seen = new Set<string>([ENTRY]);
-  const queue = [ENTRY];
   const violations: Violation[] = [];
-  while (queue.length > 0) {
-    const path = queue.shift()!;
-    for (const specifier of importsOf(byPath.get(path)!)) {
-      const target = resolve(path, specifier);
-      if (['commander', 'fastify'].includes(packageName(specifier)) || area(target) === 'cli' || area(target) === 'control') {
-        violations.push({ rule: 'entry-without-cli', file: path, detail: `${ENTRY} loads ${specifier} through ${path}` });
-      }
-      if (byPath.has(target) && !seen.has(target)) {
-        seen.add(target);
-        queue.push(target);
+  for (const entry of ENTRIES.filter((e) => byPath.has(e))) {
+    const seen = new Set<string>([entry]);
+    const queue = [entry];
+    while (queue.length > 0) {
+      const path = queue.shift()!;
+      for (const specifier of importsOf(byPath.get(path)!)) {
+        const target = resolve(path, specifier);
+        if (['commander', 'fastify'].includes(packageName(specifier)) || area(target) === 'cli' || area(target) === 'control') {
+          violations.push({ rule: 'entry-without-cli', file: path, detail: `${entry} loads ${specifier} through ${path}` });
+        }
+        if (byPath.has(target) && !seen.has(target)) {
+          seen.add(target);
+          queue.push(target);
+        }
       }
     }
   }
@@ -273,6 +297,8 @@ describe('architecture: every rule fails when violated', () => {
     ['jsep outside generators', file('src/compiler/x.ts', "import jsep from 'jsep';"), 'jsep'],
     ['fastify outside control', file('src/cli/x.ts', "import Fastify from 'fastify';"), 'fastify'],
     ['the entry re-exporting the control channel', file('src/index.ts', "export { startControl } from './control/server.js';"), 'dependency-table'],
+    ['the unstable entry re-exporting the CLI', file('src/internal.ts', "export { serve } from './cli/serve.js';"), 'dependency-table'],
+    ['an area importing the unstable entry', file('src/compiler/x.ts', "import { Runtime } from '../internal.js';"), 'dependency-table'],
     ['Date.now( outside runtime', file('src/device/x.ts', 'export const t = () => Date.now();'), 'time-chance'],
     ['Date.now passed around as a value', file('src/pipeline/x.ts', 'export const now = Date.now;'), 'time-chance'],
     ['new Date() outside runtime', file('src/model/x.ts', 'export const today = new Date();'), 'time-chance'],
@@ -285,12 +311,14 @@ describe('architecture: every rule fails when violated', () => {
     ['Math.random( outside runtime', file('src/pipeline/faults/x.ts', 'export const p = Math.random() < 0.5;'), 'time-chance'],
     ['crypto.randomInt( outside runtime', file('src/model/x.ts', "import crypto from 'node:crypto';\nexport const n = crypto.randomInt(10);"), 'time-chance'],
     ['a second module constructing the server', file('src/runtime/other.ts', 'const s = new ModbusTcpServer({ handler, timer });'), 'one-server'],
+    ['the compiler reaching into a unit through unitInternals', file('src/compiler/x.ts', "import { unitInternals } from '../model/unit.js';"), 'unit-internals'],
+    ['the runtime re-exporting unitInternals', file('src/runtime/x.ts', "export { unitInternals as internals } from '../model/unit.js';"), 'unit-internals'],
   ])('%s', (_comment, synthetic, rule) => {
     expect(rulesOf(synthetic)).toContain(rule);
   });
 
-  it('the public entry may not reach the CLI or commander through another module', () => {
-    const entry = file('src/index.ts', "export { startEmulator } from './runtime/emulator.js';");
+  it.each(ENTRIES)('the entry %s may not reach the CLI or commander through another module', (path) => {
+    const entry = file(path, "export { createEmulator } from './runtime/emulator.js';");
     const emulator = file('src/runtime/emulator.ts', "import { Command } from 'commander';");
     expect(rulesOf(entry, emulator)).toContain('entry-without-cli');
   });
@@ -309,6 +337,8 @@ describe('architecture: every rule fails when violated', () => {
     ['server importing node:net, protocol, pipeline, log and time', file('src/server/x.ts', "import { createServer } from 'node:net';\nimport { scanFrame } from '../protocol/mbap.js';\nimport { compose } from '../pipeline/compose.js';\nimport type { Logger } from '../log.js';\nimport type { Timer } from '../time.js';")],
     ['model importing the environment leaf', file('src/model/x.ts', "import type { Environment } from '../environment.js';")],
     ['the runtime constructing the server', file('src/runtime/runtime.ts', 'const s = new ModbusTcpServer({ handler, timer });')],
+    ['the model using unitInternals', file('src/model/hand-over.ts', "import { unitInternals } from './unit.js';")],
+    ['the compiler creating units', file('src/compiler/x.ts', "import { createUnit } from '../model/unit.js';")],
     ['profile importing yaml and ajv', file('src/profile/x.ts', "import { parseDocument } from 'yaml';\nimport Ajv from 'ajv/dist/2020.js';")],
     ['cli importing commander', file('src/cli/x.ts', "import { Command } from 'commander';")],
     ['watch importing chokidar', file('src/watch/x.ts', "import { watch } from 'chokidar';")],
@@ -357,7 +387,7 @@ describe('architecture: docs/architecture.md says what this test checks', () => 
   it('the module table has a row for every area and leaf, and each row names files that exist', () => {
     const named = table('module').flatMap(([modules]) => modules!);
     const folders = readdirSync(posix.join(ROOT, 'src'), { withFileTypes: true }).filter((d) => d.isDirectory()).map((d) => `src/${d.name}/`);
-    expect(named).toEqual(expect.arrayContaining([...folders, ...Object.keys(LEAVES), ENTRY]));
+    expect(named).toEqual(expect.arrayContaining([...folders, ...Object.keys(LEAVES), ...ENTRIES]));
     expect(named.filter((m) => !existsSync(posix.join(ROOT, m)))).toEqual([]);
   });
 

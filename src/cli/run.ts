@@ -1,4 +1,5 @@
 import { Command, CommanderError, InvalidArgumentError } from 'commander';
+import { parseCidr } from '../cidr.js';
 import { getProfileSchema } from '../profile/load.js';
 import { MAX_SEED } from '../runtime/random.js';
 import { DEFAULT_JOURNAL_SIZE } from '../runtime/journal.js';
@@ -56,6 +57,20 @@ function parseControl(value: string): ServeFlags['control'] {
   return { host: m[1] || m[2] || DEFAULT_HOST, port };
 }
 
+/** `--allow` is repeatable: each address or range is added to the list. */
+function collectCidr(value: string, previous: string[] | undefined): string[] {
+  const range = parseCidr(value);
+  if ('error' in range) throw new InvalidArgumentError(range.error);
+  return [...(previous ?? []), value];
+}
+
+/** An exception code 1..255: decimal (`1`, `01`, `6`) or hexadecimal with 0x (`0x0B`). */
+function parseExceptionCode(value: string): number {
+  const n = /^0x[0-9a-f]{1,2}$/i.test(value) ? Number.parseInt(value.slice(2), 16) : /^\d{1,3}$/.test(value) ? Number(value) : NaN;
+  if (!(n >= 1 && n <= 255)) throw new InvalidArgumentError('must be an exception code 1..255 (decimal, or hexadecimal as 0x0B)');
+  return n;
+}
+
 function parsePolicy(value: string): ServeFlags['whenFull'] {
   if (value !== 'refuse' && value !== 'closeLeastRecentlyActive') {
     throw new InvalidArgumentError('must be refuse or closeLeastRecentlyActive');
@@ -88,6 +103,10 @@ export async function run(argv: readonly string[], io: CliIo): Promise<number> {
     .option('--no-watch', 'do not reload a profile when it or a file it includes changes')
     .option('--control <host:port>', 'serve the HTTP control channel there (loopback unless a host is given; off by default)', parseControl)
     .option('--journal [size]', `keep the last requests (default ${DEFAULT_JOURNAL_SIZE}) for the control channel`, parseJournal)
+    .option('--state <file>', "keep what clients and the API write in this JSON file, saved within a second and at shutdown, loaded at start (one profile; replaces server.stateFile)")
+    .option('--allow <cidr>', "serve only clients from this address or range (192.168.1.0/24, ::1); repeat for more; replaces the profile's server.allow", collectCidr)
+    .option('--read-only', 'answer every client write (FC 5, 6, 15, 16, 22, 23) with an exception and change nothing')
+    .option('--read-only-exception <code>', 'the exception code of --read-only (default 01, illegal function); implies --read-only', parseExceptionCode)
     .option('--ready-json', 'print one JSON line per listener on stdout when ready (address, port, device, id, control)')
     .option('--log-format <format>', 'log lines as text (default) or json with timestamps', parseLogFormat)
     .action((profiles: string[], flags: ServeFlags) => {

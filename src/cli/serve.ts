@@ -5,11 +5,10 @@ import { createLogger } from '../log.js';
 import { formatDiagnostic } from '../profile/diagnostics.js';
 import { ManualClock } from '../runtime/clock.js';
 import { createEnvironment } from '../runtime/environment.js';
-import { DEFAULT_JOURNAL_SIZE } from '../runtime/journal.js';
 import { createJsonLogger } from '../runtime/json-logger.js';
 import { loadDevice } from '../runtime/load-device.js';
 import { memoryDevice } from '../runtime/memory-device.js';
-import { DEFAULT_HOST, hostPort, Runtime, type BoundAddress, type ConnectionPolicy, type ServedDevice, type TrafficLevel } from '../runtime/runtime.js';
+import { DEFAULT_HOST, hostPort, READ_ONLY_EXCEPTION, Runtime, runtimeOptions, type BoundAddress, type ConnectionPolicy, type ServedDevice, type TrafficLevel } from '../runtime/runtime.js';
 import { watchRuntime, type ProfileWatcher } from '../watch/watcher.js';
 import { describeListenError } from './errors.js';
 import type { CliIo } from './io.js';
@@ -37,6 +36,14 @@ export interface ServeFlags {
   /** `--journal [size]`: true for the default size. */
   journal?: number | true;
   clock?: 'real' | 'manual';
+  /** `--state FILE`: replaces the profile's `server.stateFile` (one profile only). */
+  state?: string;
+  /** `--allow CIDR`, repeated: replaces every profile's `server.allow`. */
+  allow?: string[];
+  /** `--read-only`. */
+  readOnly?: boolean;
+  /** `--read-only-exception CODE` (implies --read-only). */
+  readOnlyException?: number;
 }
 
 interface Planned {
@@ -62,8 +69,13 @@ export async function serve(profiles: readonly string[], flags: ServeFlags, io: 
     io.stderr('modbus-emu: --clock manual and --time-scale exclude each other (a manual clock moves only when told)\n');
     return 2;
   }
+  if (flags.state !== undefined && profiles.length !== 1) {
+    io.stderr(`modbus-emu: --state keeps the points of one profile: ${profiles.length === 0 ? 'give a profile (the in-memory device has no points to keep)' : 'give each profile its own server.stateFile instead'}\n`);
+    return 2;
+  }
   const env = createEnvironment({ seed: flags.seed, logger, ...(flags.clock === 'manual' ? { clock: new ManualClock() } : { timeScale: flags.timeScale }) });
-  const planned = profiles.length === 0 ? [{ label: 'in-memory', device: memoryDevice(logger), port: flags.port ?? DEFAULT_PORT, files: [], pinned: true }] : await plan(profiles, flags, io, env);
+  const readOnly = flags.readOnly || flags.readOnlyException !== undefined ? (flags.readOnlyException ?? READ_ONLY_EXCEPTION) : undefined;
+  const planned = profiles.length === 0 ? [{ label: 'in-memory', device: memoryDevice(logger, readOnly), port: flags.port ?? DEFAULT_PORT, files: [], pinned: true }] : await plan(profiles, flags, io, env);
   if (!planned) return 1;
 
   const clash = findPortClash(planned);
@@ -72,26 +84,45 @@ export async function serve(profiles: readonly string[], flags: ServeFlags, io: 
     return 1;
   }
 
-  const journal = flags.journal === true ? DEFAULT_JOURNAL_SIZE : flags.journal;
   const runtimes = planned.map(
     (p) =>
-      new Runtime({
-        device: p.device,
-        env,
-        label: p.label,
-        ...(p.files.length > 0 && { source: { profile: p.label, ...(io.cwd !== undefined && { cwd: io.cwd }) } }),
-        // A port from --port stays put; otherwise a reload may move the device to its profile's new port.
-        ...(p.pinned ? { port: p.port } : { defaultPort: p.device.server.port === undefined ? p.port : DEFAULT_PORT }),
-        ...(journal !== undefined && { journal }),
-        ...(flags.host !== undefined && { host: flags.host }),
-        ...(flags.idleTimeout !== undefined && { idleTimeoutMs: flags.idleTimeout * 1000 }),
-        ...(flags.maxConnections !== undefined && { maxConnections: flags.maxConnections }),
-        ...(flags.whenFull !== undefined && { connectionPolicy: flags.whenFull }),
-        descriptorShare: planned.length,
-        traffic,
-      }),
+      new Runtime(
+        runtimeOptions({
+          device: p.device,
+          env,
+          label: p.label,
+          ...(p.files.length > 0 && { source: { profile: p.label, ...(io.cwd !== undefined && { cwd: io.cwd }) } }),
+          // A port from --port stays put; otherwise a reload may move the device to its profile's new port.
+          ...(p.pinned ? { port: p.port } : { defaultPort: p.device.server.port === undefined ? p.port : DEFAULT_PORT }),
+          journal: flags.journal,
+          host: flags.host,
+          idleTimeoutMs: flags.idleTimeout === undefined ? undefined : flags.idleTimeout * 1000,
+          maxConnections: flags.maxConnections,
+          connectionPolicy: flags.whenFull,
+          descriptorShare: planned.length,
+          readOnly,
+          allow: flags.allow,
+          stateFile: flags.state,
+          traffic,
+        }),
+      ),
   );
   const closeAll = (): Promise<unknown> => Promise.all(runtimes.map((r) => r.close()));
+  const stateClash = findStateClash(runtimes);
+  if (stateClash) {
+    io.stderr(`modbus-emu: ${stateClash}\n`);
+    await closeAll();
+    return 1;
+  }
+  // State files are read before anything listens: one that is not a state file stops the start, and is not overwritten.
+  const loaded = await Promise.allSettled(runtimes.map((r) => r.loadState()));
+  const unreadable = loaded.flatMap((l) => (l.status === 'rejected' ? [(l.reason as Error).message] : []));
+  if (unreadable.length > 0) {
+    for (const message of unreadable) io.stderr(`modbus-emu: ${message}\n`);
+    await closeAll();
+    io.stderr('modbus-emu: not started: no device is listening\n');
+    return 1;
+  }
   const bound = await Promise.allSettled(runtimes.map((r) => r.listen()));
   const failures = bound.flatMap((b, i) => (b.status === 'rejected' ? [{ p: planned[i]!, error: b.reason as unknown }] : []));
   if (failures.length > 0) {
@@ -120,10 +151,13 @@ export async function serve(profiles: readonly string[], flags: ServeFlags, io: 
 
   const scale = flags.timeScale !== undefined && flags.timeScale !== 1 ? `; emulator time runs ×${flags.timeScale}` : flags.clock === 'manual' ? '; emulator clock: manual' : '';
   io.stderr(`seed ${env.random.seed} (replay this run with --seed ${env.random.seed})${scale}; socket I/O: ${runtimes[0]!.ioMode}\n`);
+  if (readOnly !== undefined) io.stderr(`read-only: every client write is answered with exception ${hex2(readOnly)} and changes nothing\n`);
   runtimes.forEach((r, i) => {
     const { label, device } = planned[i]!;
     const address = r.address!;
     for (const line of device.summary()) io.stderr(`${line}\n`);
+    const allow = flags.allow ?? device.server.allow;
+    if (allow) io.stderr(`${label}: clients served from ${allow.join(', ')} only (others are closed at accept)\n`);
     io.stderr(`${label}: listening on ${hostPort(address.host, address.port)}\n`);
   });
   if (control) io.stderr(`control channel on ${control.url} (OpenAPI: ${control.url}/openapi.json)\n`);
@@ -172,6 +206,18 @@ async function plan(files: readonly string[], flags: ServeFlags, io: CliIo, env:
   });
 }
 
+function findStateClash(runtimes: readonly Runtime[]): string | null {
+  const seen = new Map<string, string>();
+  for (const r of runtimes) {
+    const file = r.stateFile;
+    if (file === undefined) continue;
+    const other = seen.get(file);
+    if (other) return `${other} and ${r.label} would both keep their state in ${file}: give each its own server.stateFile`;
+    seen.set(file, r.label);
+  }
+  return null;
+}
+
 function findPortClash(planned: readonly Planned[]): string | null {
   const seen = new Map<number, string>();
   for (const p of planned) {
@@ -182,6 +228,8 @@ function findPortClash(planned: readonly Planned[]): string | null {
   }
   return null;
 }
+
+const hex2 = (code: number): string => code.toString(16).toUpperCase().padStart(2, '0');
 
 /** Resolves when `signal` aborts (never, without one). */
 function untilAborted(signal: AbortSignal | undefined): Promise<void> {

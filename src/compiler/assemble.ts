@@ -2,12 +2,14 @@ import { createDeviceHandler } from '../device/handler.js';
 import type { Environment } from '../environment.js';
 import { compose } from '../pipeline/compose.js';
 import type { Handler, Middleware, Outcome } from '../pipeline/types.js';
+import { formatDiagnostic, ProfileError } from '../profile/diagnostics.js';
 import type { DeviceProfile } from '../profile/types.generated.js';
+import { compileInjectedRule, servedUnits } from './fault-scopes.js';
 import type { Entry, Plan, UnreachableEntry } from './plan.js';
 import { delaySampler, type DelaySampler } from '../faults/duration.js';
 import { FaultEngine, type RuleDefinition } from '../faults/engine.js';
 import { delayedAnswer, responseDelays } from '../faults/response-delay.js';
-import { handOverProfile, resetProfile } from '../model/hand-over.js';
+import { resetProfile, takeOverState } from '../model/hand-over.js';
 import { createBroadcast, createRouter, gatewayAnswers, notRouted, refusing, unreachable } from '../model/router.js';
 import { EventHub } from '../model/events.js';
 import { createUnit } from '../model/unit.js';
@@ -94,6 +96,7 @@ export function assembleProfile(
   const faulted: Middleware[] = [faults.middleware, ...plain];
   const handlers = { plain: compose(plain, router), faulted: compose(faulted, router) };
   const lines = summarize(plan, units, rules);
+  const served = servedUnits(plan);
   const compiled: CompiledProfile = {
     name,
     file,
@@ -111,7 +114,13 @@ export function assembleProfile(
     env,
     unit: (unitId) => byId[unitId],
     summary: () => [...lines],
-    adoptState: (previous) => handOverProfile(previous, compiled),
+    takeOver: (previous) => takeOverState(compiled, previous),
+    injectFault: (rule) => {
+      const result = compileInjectedRule(served, rule);
+      if (!result.ok) throw new ProfileError(result.diagnostics);
+      for (const w of result.warnings) logger.log('warn', formatDiagnostic(w));
+      return faults.inject(result.rule);
+    },
     reset: () => resetProfile(compiled),
   };
   return compiled;
@@ -151,5 +160,7 @@ function serverSettings(profile: DeviceProfile): ServerSettings {
     ...(s.idleTimeout !== undefined && { idleTimeoutMs: Math.round(s.idleTimeout * 1000) }),
     ...(s.maxConnections !== undefined && { maxConnections: s.maxConnections }),
     ...(s.whenFull !== undefined && { whenFull: s.whenFull }),
+    ...(s.allow !== undefined && { allow: s.allow }),
+    ...(s.stateFile !== undefined && { stateFile: s.stateFile }),
   };
 }

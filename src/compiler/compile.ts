@@ -68,6 +68,7 @@ import { pointInfos } from './device.js';
 import { planFaultRules } from './fault-scopes.js';
 import { baseName, planProfile, type Plan } from './plan.js';
 import { Reporter } from './report.js';
+import { checkServerSettings } from './server-settings.js';
 
 export interface CompileOptions {
   /**
@@ -100,6 +101,7 @@ export interface CheckedProfile {
 export function checkProfile(loaded: LoadedProfile): CheckedProfile | { readonly ok: false; readonly diagnostics: readonly Diagnostic[] } {
   const report = new Reporter(loaded);
   const plan = planProfile(loaded, report);
+  checkServerSettings(loaded.profile, report);
   // Found device by device and check by check: in file, line and column order like the loader's.
   if (report.count > 0) return { ok: false, diagnostics: sortDiagnostics(report.diagnostics, loaded.files) };
   const rules = planFaultRules(plan, loaded.profile, report);

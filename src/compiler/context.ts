@@ -1,4 +1,4 @@
-import type { ByteOrder } from '../device/values.js';
+import type { ByteOrder } from '../model/values.js';
 import type { Addressing } from '../profile/types.generated.js';
 import type { Access } from '../model/types.js';
 import type { Path, Reporter } from './report.js';

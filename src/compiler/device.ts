@@ -1,5 +1,5 @@
 import type { Table } from '../device/data-source.js';
-import { readRaw } from '../device/values.js';
+import { readRaw } from '../model/values.js';
 import type { Blocks, Point, Points, UnmappedMode } from '../profile/types.generated.js';
 import { checkBlockOverlaps, shapeBlock } from './blocks.js';
 import { decode, encode, inRange } from '../model/codec.js';

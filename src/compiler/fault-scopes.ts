@@ -1,6 +1,4 @@
 import type { RuleDefinition } from '../faults/engine.js';
-import type { CompiledProfile } from '../model/types.js';
-import { unitInternals } from '../model/unit.js';
 import type { Diagnostic } from '../profile/diagnostics.js';
 import { checkFaultRule } from '../profile/fault-rule.js';
 import type { LoadedProfile } from '../profile/loaded.js';
@@ -26,42 +24,40 @@ function idsOf(plan: Plan): Map<Entry, number[]> {
 /** The fault rules of a planned profile: units' own lists first, then templates' and included devices', then the profile's. */
 export function planFaultRules(plan: Plan, profile: DeviceProfile, report: Reporter): RuleDefinition[] {
   const ids = idsOf(plan);
-  const devices = new Array<DeviceEntry | undefined>(256).fill(undefined);
   const scopes: RuleScope[] = [];
   for (const [entry, unitIds] of ids) {
     if (entry.kind !== 'device') continue;
-    for (const id of unitIds) devices[id] = entry;
     for (const source of entry.faults) scopes.push({ source, unitIds });
   }
   const rank = (s: RuleScope): number => (s.source.path[0] === 'units' ? 0 : 1);
   scopes.sort((a, b) => rank(a) - rank(b));
   if (profile.faults?.length) scopes.push({ source: { list: profile.faults, path: [] }, unitIds: [...Array(256).keys()] });
-  const served: ServedUnits = {
+  return compileFaultRules(scopes, servedUnits(plan, ids), report);
+}
+
+/** The device behind each unit id of a plan, as fault rules see it (its layout, the functions it refuses). */
+export function servedUnits(plan: Plan, ids = idsOf(plan)): ServedUnits {
+  const devices = new Array<DeviceEntry | undefined>(256).fill(undefined);
+  for (const [entry, unitIds] of ids) if (entry.kind === 'device') for (const id of unitIds) devices[id] = entry;
+  return {
     device: (id) => {
       const e = devices[id];
       return e && { layout: e.built.layout, refused: e.built.refused };
     },
   };
-  return compileFaultRules(scopes, served, report);
 }
 
 /**
- * A rule given through the API (`inject(rule)`) for a compiled device: checked against the
+ * A rule given through the API (`inject(rule)`) for the device of `served`: checked against the
  * schema, then compiled as a profile-level rule (every unit id). Its warnings are returned, not
  * logged: the caller decides.
  */
-export function compileInjectedRule(device: CompiledProfile, value: unknown): { ok: true; rule: RuleDefinition; warnings: readonly Diagnostic[] } | { ok: false; diagnostics: readonly Diagnostic[] } {
+export function compileInjectedRule(served: ServedUnits, value: unknown): { ok: true; rule: RuleDefinition; warnings: readonly Diagnostic[] } | { ok: false; diagnostics: readonly Diagnostic[] } {
   const checked = checkFaultRule(value);
   if (!checked.ok) return checked;
   const list = [checked.rule];
   const loaded: LoadedProfile = { file: '<inject>', files: [], profile: { version: 1, faults: list }, locate: () => undefined };
   const report = new Reporter(loaded);
-  const served: ServedUnits = {
-    device: (id) => {
-      const unit = device.unit(id);
-      return unit && { layout: unitInternals(unit).layout, refused: [] };
-    },
-  };
   const [rule] = compileFaultRules([{ source: { list, path: [] }, unitIds: [...Array(256).keys()] }], served, report);
   return report.count > 0 || !rule ? { ok: false, diagnostics: report.diagnostics } : { ok: true, rule, warnings: report.warnings };
 }

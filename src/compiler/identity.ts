@@ -1,5 +1,5 @@
 import { createIdentity, DEFAULT_IDENTITY_OPTIONS, type DeviceIdentity, type IdentityOptions } from '../device/identity.js';
-import { isAscii } from '../device/values.js';
+import { isAscii } from '../model/values.js';
 import { FunctionCode } from '../protocol/constants.js';
 import type { IdentificationSetting, ReportServerIdSetting } from '../profile/types.generated.js';
 import { DEVICE_ID_OBJECT_MAX_BYTES } from '../protocol/device-id.js';

@@ -1,5 +1,5 @@
 import type { Table } from '../device/data-source.js';
-import { fitsRaw, wordCount, type ByteOrder, type NumericType, type RawValue } from '../device/values.js';
+import { fitsRaw, wordCount, type ByteOrder, type NumericType, type RawValue } from '../model/values.js';
 import type { BitfieldPoint, NumberPoint, Point } from '../profile/types.generated.js';
 import { describeAddress, resolveAddress, TABLE_OF } from './addressing.js';
 import { enumValues } from '../model/enum-values.js';

@@ -1,4 +1,4 @@
-import { fitsRaw, writeRaw, type NumericType, type RawValue } from '../device/values.js';
+import { fitsRaw, writeRaw, type NumericType, type RawValue } from '../model/values.js';
 import type { Problem } from '../model/codec.js';
 import type { PointModel } from '../model/point-model.js';
 

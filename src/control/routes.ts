@@ -1,4 +1,4 @@
-import type { CompiledProfile, CompiledUnit, PointValue, Runtime } from '../runtime/runtime.js';
+import { isCompiledProfile, type CompiledProfile, type CompiledUnit, type PointValue, type Runtime } from '../runtime/runtime.js';
 import { formatDiagnostic, ProfileError } from '../profile/diagnostics.js';
 import { ManualClock } from '../runtime/clock.js';
 import type { EventFilter, JournalFilter, JournalKind } from '../runtime/journal.js';
@@ -360,9 +360,9 @@ function device(c: ControlContext, id: string): ControlledDevice {
 }
 
 function compiled(runtime: Runtime): CompiledProfile {
-  const d = runtime.device as Partial<CompiledProfile>;
-  if (!d.units) throw new ControlError(409, `${runtime.label} is not a profile (the in-memory device has no points; use its tables through Modbus)`);
-  return d as CompiledProfile;
+  const d = runtime.device;
+  if (!isCompiledProfile(d)) throw new ControlError(409, `${runtime.label} is not a profile (the in-memory device has no points; use its tables through Modbus)`);
+  return d;
 }
 
 /** The unit a request means: `unitId` from the query or body, else the device's only unit. */
@@ -386,7 +386,7 @@ function journalOf(d: ControlledDevice) {
 
 function summary(d: ControlledDevice) {
   const { runtime } = d;
-  const file = (runtime.device as Partial<CompiledProfile>).file;
+  const file = isCompiledProfile(runtime.device) ? runtime.device.file : undefined;
   const journal = runtime.journal;
   return {
     id: d.id,

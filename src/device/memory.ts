@@ -33,7 +33,7 @@ export class InMemoryDataSource implements DataSource {
   writeHoldingRegisters(_unitId: number, address: number, values: Uint16Array): void {
     this.tables.holdingRegisters.set(values, address);
   }
-  checkRange(): number {
+  checkRange(_unitId: number, _table: Table, _address: number, _quantity: number, _access: 'read' | 'write'): number {
     return 0;
   }
 }

@@ -1,3 +1,4 @@
+import { normalDraw } from '../chance.js';
 import type { Delay, Duration } from '../profile/types.generated.js';
 import type { RandomSource, Timer } from '../time.js';
 
@@ -32,16 +33,11 @@ export function delaySampler(spec: Delay, random: RandomSource, stream: string):
   if ('normal' in spec) {
     const mean = durationMs(spec.normal.mean);
     const sd = durationMs(spec.normal.sd);
-    return (i) => round(mean + sd * gaussian(u(i, 0), u(i, 1)));
+    return (i) => round(mean + sd * normalDraw(random, stream, i));
   }
   const median = durationMs(spec.logNormal.median);
   const sigma = spec.logNormal.sigma;
-  return (i) => round(median * Math.exp(sigma * gaussian(u(i, 0), u(i, 1))));
-}
-
-/** Box-Muller: a standard normal draw from two uniform draws in [0, 1). */
-function gaussian(u1: number, u2: number): number {
-  return Math.sqrt(-2 * Math.log(1 - u1)) * Math.cos(2 * Math.PI * u2);
+  return (i) => round(median * Math.exp(sigma * normalDraw(random, stream, i)));
 }
 
 /** Resolves with `value()` after `ms` real milliseconds on the wire timer (0: at once, still async). */

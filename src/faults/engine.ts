@@ -100,7 +100,7 @@ export class FaultEngine implements FaultSet {
     for (const r of this.all()) r.counters.reset();
   }
 
-  adopt(previous: FaultSet): string[] {
+  takeOver(previous: FaultSet): string[] {
     if (!(previous instanceof FaultEngine)) return [];
     const kept: string[] = [];
     for (const r of this.all()) {

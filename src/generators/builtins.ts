@@ -1,3 +1,4 @@
+import { normalDraw } from '../chance.js';
 import type { Frame, Site } from './frame.js';
 
 type Arg = number | undefined;
@@ -22,12 +23,8 @@ const TAU = 2 * Math.PI;
 const frac = (x: number): number => x - Math.floor(x);
 const phase = (f: Frame, period: number): number => frac(f.t / period);
 
-/** A standard normal draw from two uniform draws of one stream (Box-Muller). */
-function gaussian(f: Frame, stream: string, index: number): number {
-  const u1 = f.random.at(stream, 2 * index);
-  const u2 = f.random.at(stream, 2 * index + 1);
-  return Math.sqrt(-2 * Math.log(1 - u1)) * Math.cos(TAU * u2);
-}
+/** A standard normal draw of the frame's random source (chance.ts). */
+const gaussian = (f: Frame, stream: string, index: number): number => normalDraw(f.random, stream, index);
 
 const uniform = (f: Frame, stream: string, index: number): number => f.random.at(stream, index);
 

@@ -1,6 +1,6 @@
 import type { Table } from '../device/data-source.js';
 import { CustomModbusError } from '../device/errors.js';
-import { getBits, setBits } from '../device/values.js';
+import { getBits, setBits } from '../model/values.js';
 import type { EventSink } from '../model/events.js';
 import type { MachineHandOver, MachineStatus } from '../model/live.js';
 import type { FieldModel, PointModel } from '../model/point-model.js';
@@ -326,7 +326,7 @@ export class Commands {
     for (const m of this.machines) m.restart(0);
   }
 
-  adopt(previous: Commands, now: number): MachineHandOver {
+  takeOver(previous: Commands, now: number): MachineHandOver {
     const kept: string[] = [];
     const restarted: string[] = [];
     const before = new Map(previous.machines.map((m) => [m.plan.name, m]));

@@ -1,13 +1,13 @@
 import type { Table } from '../device/data-source.js';
 import { IllegalDataValue } from '../device/errors.js';
-import { getBits } from '../device/values.js';
+import { getBits } from '../model/values.js';
 import type { Environment } from '../environment.js';
-import { decode } from '../model/codec.js';
+import { decode, scaleFactorOf } from '../model/codec.js';
 import type { EventSink } from '../model/events.js';
 import type { LiveFactory, LivePoints, MachineHandOver, MachineStatus } from '../model/live.js';
 import type { PointModel } from '../model/point-model.js';
 import type { DeviceStore } from '../model/store.js';
-import { PointWriter, scaleFactorOf } from './fit.js';
+import { PointWriter } from './fit.js';
 import type { Evaluate, Frame } from './frame.js';
 import { Commands, type CommandHost } from './commands.js';
 import type { CompiledExpression } from './compile-expression.js';
@@ -117,7 +117,7 @@ class LiveUnit implements LivePoints {
     private readonly env: Environment,
     events: EventSink,
   ) {
-    const storage = (p: PointModel) => store.array(p.table);
+    const tables = (table: Table) => store.array(table);
     const writable = (p: PointModel) => store.own(p.table);
     const point = (k: number): number => this.readers[k]!();
     const frame = (expression: CompiledExpression, stream: string, everyMs: number): Frame => ({
@@ -136,7 +136,7 @@ class LiveUnit implements LivePoints {
     // A machine's entry actions change static points between writes: no generator may settle then.
     const machines = plan.commands.machines.length > 0;
     this.gens = plan.points.map((g) => {
-      const sf = () => scaleFactorOf(g.model, storage);
+      const sf = () => scaleFactorOf(g.model, tables);
       const readsGenerated = [...g.expression.references].some((name) => generatedNames.has(name) || generatedNames.has(name.split('.')[0]!));
       const settles = g.expression.stateful && !g.expression.timed && g.expression.streams === 0 && !readsGenerated && !machines;
       return new Generator(g, this.stored(g.model), frame(g.expression, `${unitName}/${g.model.name}`, g.everyMs), new PointWriter(g.model, writable, sf), settles);
@@ -175,7 +175,7 @@ class LiveUnit implements LivePoints {
         const g = byModel.get(p);
         return g ? this.valueOf(g) : this.stored(p);
       },
-      writer: (p) => new PointWriter(p, writable, () => scaleFactorOf(p, storage)),
+      writer: (p) => new PointWriter(p, writable, () => scaleFactorOf(p, tables)),
       log: (message) => env.logger.log('debug', message),
     };
     this.commands = new Commands(plan.commands, host, events);
@@ -238,6 +238,11 @@ class LiveUnit implements LivePoints {
     return status;
   }
 
+  overridden(table: Table, address: number): boolean | undefined {
+    const i = this.at[table]?.[address] ?? -1;
+    return i < 0 ? undefined : this.gens[i]!.overridden;
+  }
+
   reset(): void {
     this.origin = this.env.clock.now();
     this.now = 0;
@@ -254,12 +259,12 @@ class LiveUnit implements LivePoints {
     this.schedule();
   }
 
-  adopt(previous: LivePoints): MachineHandOver {
+  takeOver(previous: LivePoints): MachineHandOver {
     if (!(previous instanceof LiveUnit)) return { kept: [], restarted: [] };
     this.origin = previous.origin;
     const nowMs = this.env.clock.now() - this.origin;
     this.now = Math.floor(nowMs);
-    const machines = this.commands.adopt(previous.commands, this.now);
+    const machines = this.commands.takeOver(previous.commands, this.now);
     const before = new Map(previous.gens.map((g) => [g.plan.model.name, g]));
     for (const g of this.gens) {
       const old = before.get(g.plan.model.name);
@@ -389,7 +394,7 @@ class LiveUnit implements LivePoints {
   private stored(p: PointModel): number {
     const data = this.store.array(p.table);
     if (p.kind === 'bit') return data[p.address]!;
-    const sf = p.scaleFactor ? scaleFactorOf(p, (q) => this.store.array(q.table)) : 0;
+    const sf = scaleFactorOf(p, (t) => this.store.array(t));
     return Number(decode(p, data, p.address, sf));
   }
 

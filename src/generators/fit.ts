@@ -1,24 +1,14 @@
-import { readRaw, writeRaw, type NumericType } from '../device/values.js';
+import { engineering } from '../model/codec.js';
 import type { PointModel } from '../model/point-model.js';
-
-const F32_MAX = 3.4028234663852886e38;
-/** Raw range of each register type, as numbers (the 64-bit ends are the last doubles inside). */
-const RAW_RANGE: Readonly<Record<NumericType, readonly [number, number]>> = {
-  int16: [-32768, 32767],
-  uint16: [0, 65535],
-  int32: [-2147483648, 2147483647],
-  uint32: [0, 4294967295],
-  int64: [-9223372036854775808, 9223372036854774784],
-  uint64: [0, 18446744073709549568],
-  float32: [-F32_MAX, F32_MAX],
-  float64: [-Number.MAX_VALUE, Number.MAX_VALUE],
-};
+import { isIntegerType, removeScaleFactor, TYPE_RANGES, unscale, writeRaw, IDENTITY_SCALING } from '../model/values.js';
 
 /**
  * Puts a generator's result into a point's registers (or bit), by the rules of
- * docs/generators.md (Evaluation, "Values that do not fit"): NaN keeps the point's last value; an integer type
- * takes the nearest integer; a value beyond the type's range (±Infinity included) takes the end
- * of the range. `problem` says which rule applied to the last put, for the once-per-point log.
+ * docs/generators.md (Evaluation, "Values that do not fit"): NaN keeps the point's last value; an
+ * integer type takes the nearest integer by the one rounding rule (docs/profiles.md, "Rounding";
+ * model/values.ts), so an API write of the same value stores the same words; a value beyond the
+ * type's range (±Infinity included) takes the end of the range. `problem` says which rule applied
+ * to the last put, for the once-per-point log.
  */
 export class PointWriter {
   problem: string | undefined;
@@ -37,8 +27,9 @@ export class PointWriter {
     private readonly scaleFactor: () => number,
   ) {
     const numeric = p.kind === 'number' || p.kind === 'bitfield' ? p.numeric : 'uint16';
-    this.integer = numeric !== 'float32' && numeric !== 'float64';
-    [this.lo, this.hi] = p.kind === 'bit' || p.kind === 'boolRegister' ? [0, 1] : RAW_RANGE[numeric];
+    this.integer = isIntegerType(numeric);
+    const range = TYPE_RANGES[numeric];
+    [this.lo, this.hi] = p.kind === 'bit' || p.kind === 'boolRegister' ? [0, 1] : [range.min, range.max];
     this.word = (p.kind === 'number' || p.kind === 'bitfield') && (numeric === 'int16' || numeric === 'uint16') && !p.scaleFactor && (p.order === 'ABCD' || p.order === 'CDAB');
     this.data = storage(p);
   }
@@ -53,7 +44,7 @@ export class PointWriter {
     const p = this.p;
     const data = this.data;
     if (this.word) {
-      const raw = Math.round(p.scaling ? (v - p.scaling.offset) / p.scaling.scale : v);
+      const raw = unscale(v, p.scaling ?? IDENTITY_SCALING, true);
       if (raw >= this.lo && raw <= this.hi) {
         data[p.address] = raw & 0xffff;
         return p.kind === 'bitfield' ? raw : v;
@@ -64,30 +55,19 @@ export class PointWriter {
       data[p.address] = bit;
       return bit;
     }
-    let raw = v;
-    let sf = 0;
-    if (p.scaleFactor) {
-      sf = this.scaleFactor();
-      raw = v / 10 ** sf;
-    } else if (p.scaling) {
-      raw = (v - p.scaling.offset) / p.scaling.scale;
-    }
-    if (this.integer) raw = Math.round(raw);
+    const sf = p.scaleFactor ? this.scaleFactor() : 0;
+    let raw = p.scaleFactor ? removeScaleFactor(v, sf) : unscale(v, p.scaling ?? IDENTITY_SCALING, this.integer);
+    // A float32 holds what rounds to a finite float32 (as an API write); beyond, fround gives ±Infinity.
+    if (p.numeric === 'float32') raw = Math.fround(raw);
     let value = v;
     if (raw < this.lo || raw > this.hi) {
       this.problem = `${v} does not fit ${p.type}: the end of its range is used`;
       raw = raw < this.lo ? this.lo : this.hi;
-      value = p.scaleFactor ? raw * 10 ** sf : p.scaling ? raw * p.scaling.scale + p.scaling.offset : raw;
+      value = Number(engineering(p, raw, sf));
     } else if (p.kind === 'bitfield') {
       value = raw;
     }
     writeRaw(p.numeric, p.order, raw, data as Uint16Array, p.address);
     return value;
   }
-}
-
-/** The raw int16 exponent of a SunSpec scale-factor point. */
-export function scaleFactorOf(p: PointModel, storage: (p: PointModel) => Uint16Array | Uint8Array): number {
-  const f = p.scaleFactor!;
-  return readRaw('int16', f.order, storage(f), f.address) as number;
 }

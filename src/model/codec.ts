@@ -1,4 +1,5 @@
 import type { PointValue } from './types.js';
+import type { Table } from '../device/data-source.js';
 import type { PointModel } from './point-model.js';
 import {
   applyScaleFactor,
@@ -8,15 +9,15 @@ import {
   isAscii,
   readRaw,
   readString,
-  removeScaleFactor,
   setBits,
   toEngineering,
   toRaw,
+  toRawByScaleFactor,
+  TYPE_RANGES,
   writeRaw,
   writeString,
-  type NumericType,
   type RawValue,
-} from '../device/values.js';
+} from './values.js';
 import { describeEnum } from './enum-values.js';
 
 /**
@@ -34,16 +35,12 @@ export interface Problem {
   readonly sub?: string;
 }
 
-const RANGES: Readonly<Record<NumericType, string>> = {
-  int16: '-32768..32767',
-  uint16: '0..65535',
-  int32: '-2147483648..2147483647',
-  uint32: '0..4294967295',
-  int64: '-2^63..2^63-1',
-  uint64: '0..2^64-1',
-  float32: '±3.4e38',
-  float64: 'any number',
-};
+
+/** The current raw exponent of `p`'s scale-factor point, 0 when it has none; `array` gives a table's storage. */
+export function scaleFactorOf(p: PointModel, array: (table: Table) => ArrayLike<number>): number {
+  const f = p.scaleFactor;
+  return f ? (readRaw('int16', f.order, array(f.table), f.address) as number) : 0;
+}
 
 export function engineering(p: PointModel, raw: RawValue, sf: number): number | bigint {
   if (p.scaleFactor) return applyScaleFactor(Number(raw), sf);
@@ -106,7 +103,7 @@ function encodeBitfield(p: PointModel, value: unknown, out: Uint16Array, offset:
   const width = p.size * 16;
   let word = 0;
   if (typeof value === 'number') {
-    if (!fitsRaw(p.numeric, value)) return typeProblem(`${value} does not fit ${p.type} (${RANGES[p.numeric]})`);
+    if (!fitsRaw(p.numeric, value)) return typeProblem(`${value} does not fit ${p.type} (${TYPE_RANGES[p.numeric].text})`);
     word = value;
   } else if (typeof value === 'object' && value !== null) {
     for (const [key, v] of Object.entries(value)) {
@@ -142,15 +139,11 @@ function encodeNumber(p: PointModel, value: unknown, sf: number, out: Uint16Arra
   }
   if (typeof v !== 'number' && typeof v !== 'bigint') return typeProblem(`${show(value)} is not a number`);
   let raw: RawValue | undefined;
-  if (p.scaleFactor) {
-    const r = removeScaleFactor(Number(v), sf);
-    raw = fitsRaw(p.numeric, r) ? r : undefined;
-  } else {
-    raw = toRaw(p.numeric, v, p.scaling ?? IDENTITY_SCALING);
-  }
+  if (p.scaleFactor) raw = toRawByScaleFactor(p.numeric, Number(v), sf);
+  else raw = toRaw(p.numeric, v, p.scaling ?? IDENTITY_SCALING);
   if (raw === undefined) {
     const note = scalingNote(p, v, sf);
-    return typeProblem(`${show(value)}${note ? note + ', which' : ''} does not fit ${p.type} (${RANGES[p.numeric]})`);
+    return typeProblem(`${show(value)}${note ? note + ', which' : ''} does not fit ${p.type} (${TYPE_RANGES[p.numeric].text})`);
   }
   writeRaw(p.numeric, p.order, raw, out, offset);
   if (p.enumValues && !p.enumValues.has(readRaw(p.numeric, p.order, out, offset))) {
@@ -161,7 +154,7 @@ function encodeNumber(p: PointModel, value: unknown, sf: number, out: Uint16Arra
 
 /** What a number point takes, in one phrase: `int16 takes a number from -32768 to 32767`. */
 function takes(p: PointModel): string {
-  const range = RANGES[p.numeric];
+  const range = TYPE_RANGES[p.numeric].text;
   if (!range.includes('..')) return `${p.type} takes a number${range === 'any number' ? '' : ` (${range})`}`;
   const [lo, hi] = range.split('..');
   if (p.scaleFactor) return `${p.type} takes a number (raw ${lo} to ${hi} × 10^${p.scaleFactor.name})`;

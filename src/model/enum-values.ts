@@ -1,4 +1,4 @@
-import { readRaw, writeRaw, type NumericType, type RawValue } from '../device/values.js';
+import { readRaw, writeRaw, type NumericType, type RawValue } from './values.js';
 
 /**
  * The raw values an `enumStrict` point takes, as readRaw returns them from registers (a float32

@@ -19,7 +19,7 @@ import { unitInternals, type UnitInternals } from './unit.js';
  *   when its name, match and trigger are unchanged, whatever its actions.
  * Units are matched by unit id; the device answering unknown unit ids matches its predecessor.
  */
-export function handOverProfile(from: CompiledProfile, to: CompiledProfile): HandOver {
+export function takeOverState(to: CompiledProfile, from: CompiledProfile): HandOver {
   const resetPoints: string[] = [];
   let keptPoints = 0;
   let keptBlockWords = 0;
@@ -47,13 +47,13 @@ export function handOverProfile(from: CompiledProfile, to: CompiledProfile): Han
     // Generators whose expression, step and point are unchanged continue where they were; so do
     // state machines whose definition is unchanged (the others restart, and the reload says so).
     if (next.live && old.live) {
-      const machines = next.live.adopt(old.live);
+      const machines = next.live.takeOver(old.live);
       keptMachines.push(...machines.kept.map((m) => qualified(to, unit, m)));
       restartedMachines.push(...machines.restarted.map((m) => qualified(to, unit, m)));
     }
   }
   // Fault rules are matched by name: a rule whose name, match and trigger are unchanged keeps its counters.
-  const keptFaultRules = to.faults.adopt(from.faults);
+  const keptFaultRules = to.faults.takeOver(from.faults);
   return { keptPoints, resetPoints, keptBlockWords, keptFaultRules, keptMachines, restartedMachines };
 }
 

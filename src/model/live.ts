@@ -17,13 +17,18 @@ export interface LivePoints {
   checkClientWrite(table: Table, address: number, quantity: number): void;
   /** After a write: generated points there keep the written value until reset (client: not read-only ones). */
   written(table: Table, address: number, quantity: number, client: boolean): void;
+  /**
+   * Whether the point at `address` is generated and, if so, overridden by a write (it then keeps
+   * the written value until reset): undefined where nothing is generated. For the state file.
+   */
+  overridden(table: Table, address: number): boolean | undefined;
   /** Every generator back to its start; time counts from now. */
   reset(): void;
   /**
    * Takes over the state of the unit this one replaces (a reload), where the generator or the
    * machine is unchanged; says which machines kept their state and which restarted.
    */
-  adopt(previous: LivePoints): MachineHandOver;
+  takeOver(previous: LivePoints): MachineHandOver;
   /** Before a write over commanded points (table flag COMMANDED): remembers their values, what `previous` reads. */
   beforeObey(table: Table, address: number, quantity: number): void;
   /**

@@ -1,5 +1,5 @@
 import type { Table } from '../device/data-source.js';
-import type { ByteOrder, NumericType, RawValue, Scaling } from '../device/values.js';
+import type { ByteOrder, NumericType, RawValue, Scaling } from './values.js';
 import type { Access } from './types.js';
 
 /**

@@ -1,7 +1,7 @@
 import type { DataSource, Table } from '../device/data-source.js';
 import { IllegalDataAddress, IllegalDataValue } from '../device/errors.js';
 import { ExceptionCode } from '../protocol/constants.js';
-import { readRaw } from '../device/values.js';
+import { readRaw } from './values.js';
 import { engineering, inRange } from './codec.js';
 import type { DeviceLayout } from './device-layout.js';
 import { MAPPED, READ_ONLY, WRITE_ONLY, type TableLayout } from './table-layout.js';
@@ -30,6 +30,13 @@ export class DeviceStore implements DataSource {
   private readonly undo = new Uint16Array(2000);
   /** The unit's generated points, when it has any (attached once by createUnit). */
   private live: LivePoints | undefined;
+  /**
+   * Non-zero: the exception code every client write answers, before anything changes (read-only
+   * mode, model/switches.ts). Code writes (the API) are not client writes and go through.
+   */
+  writeRefusal = 0;
+  /** Told after every write that changed storage, client or code (the state file marks itself dirty). */
+  onWrite: (() => void) | undefined = undefined;
 
   constructor(layout: DeviceLayout) {
     this.tables = layout.tables;
@@ -72,9 +79,17 @@ export class DeviceStore implements DataSource {
     return copy;
   }
 
+  /** The handler asks before every client read or write (FC 22 and 23 both ranges first), so a refusal here changes nothing. */
   checkRange(_unitId: number, table: Table, address: number, quantity: number, access: 'read' | 'write'): number {
     const t = this.tables[table];
-    return (access === 'read' ? t.readRun : t.writeRun)[address]! >= quantity ? 0 : ExceptionCode.IllegalDataAddress;
+    if (access === 'read') return t.readRun[address]! >= quantity ? 0 : ExceptionCode.IllegalDataAddress;
+    if (this.writeRefusal !== 0) return this.writeRefusal;
+    return t.writeRun[address]! >= quantity ? 0 : ExceptionCode.IllegalDataAddress;
+  }
+
+  /** Code wrote storage (the by-name API, a restored state file). */
+  changed(): void {
+    this.onWrite?.();
   }
 
   readCoils(_unitId: number, address: number, quantity: number): Uint8Array {
@@ -118,6 +133,7 @@ export class DeviceStore implements DataSource {
     this.live?.beforeWrite();
     if (t.directRun[address]! >= n) {
       data.set(values, address);
+      this.onWrite?.();
       return;
     }
     if (t.writeRun[address]! < n) throw new IllegalDataAddress(); // the handler's checkRange normally said so
@@ -143,6 +159,7 @@ export class DeviceStore implements DataSource {
       }
     }
     if (t.viewRun !== undefined) this.live!.written(table, address, n, true);
+    this.onWrite?.();
   }
 
   /** Each ruled point touched is checked once, on its complete value after the write (03 if refused). */

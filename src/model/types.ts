@@ -18,6 +18,10 @@ export interface ServerSettings {
   readonly idleTimeoutMs?: number;
   readonly maxConnections?: number;
   readonly whenFull?: ConnectionPolicy;
+  /** Client address ranges served (`server.allow`), checked by the compiler; undefined: every address. */
+  readonly allow?: readonly string[];
+  /** `server.stateFile` as written (the runtime resolves it against the profile's folder). */
+  readonly stateFile?: string;
 }
 
 /** What the API and summaries know of a named point (bits of a bit field are `word.bit`). */
@@ -79,7 +83,7 @@ export interface ServedDevice {
   summary(): string[];
 }
 
-/** What a recompile kept of the running device's state (handOver in model/hand-over.ts). */
+/** What a recompile kept of the running device's state (takeOverState in model/hand-over.ts). */
 export interface HandOver {
   /** Points whose client-written words carried over. */
   readonly keptPoints: number;
@@ -101,7 +105,7 @@ export interface FaultSet {
   /** Every rule's counters back to zero (`reset()`); the rules themselves stay. */
   reset(): void;
   /** Takes over the counters of rules of `previous` with the same name, match and trigger; returns their names. */
-  adopt(previous: FaultSet): string[];
+  takeOver(previous: FaultSet): string[];
 }
 
 export interface CompiledProfile extends ServedDevice {
@@ -113,27 +117,43 @@ export interface CompiledProfile extends ServedDevice {
    * Request-level behaviour in front of the units, outermost first: the fault rules, the gateway's
    * answers for unreachable units (`respond:`, `unknownUnits`) and unit 0 broadcast, then the
    * response delays (`responseDelay`).
+   * @internal The members marked so serve the runtime: they are left out of the published type
+   * declarations (tsconfig.build.json `stripInternal`), so they promise nothing (docs/api.md).
    */
   readonly middlewares: readonly Middleware[];
-  /** Routes each exchange to the device behind its unit id. */
+  /** Routes each exchange to the device behind its unit id. @internal */
   readonly router: Handler;
-  /** The fault rules (their middleware is the first of `middlewares`). */
+  /** The fault rules (their middleware is the first of `middlewares`). @internal */
   readonly faults: FaultSet;
-  /** What the device does by itself (state machine transitions): the runtime listens and records them in the journal. */
+  /** What the device does by itself (state machine transitions): the runtime listens and records them in the journal. @internal */
   readonly events: EventHub;
-  /** Time, chance, wire timer and logger the device was compiled with. */
+  /** Time, chance, wire timer and logger the device was compiled with. @internal */
   readonly env: Environment;
   /** The unit answering `unitId`, or undefined when that id is unreachable / answered by no device. */
   unit(unitId: number): CompiledUnit | undefined;
   /**
    * Takes over what clients wrote to `previous` (the device this one replaces), by the rules in
    * model/hand-over.ts; call before this device serves its first request.
+   * @internal
    */
-  adoptState(previous: CompiledProfile): HandOver;
+  takeOver(previous: CompiledProfile): HandOver;
+  /**
+   * Compiles a fault rule (the format of a profile's `faults:` entries) for this device and tries
+   * it before the profile's own rules, after those injected before; returns its remover. Throws
+   * the loader's ProfileError, with every diagnostic, for a rule the schema or the compiler refuses;
+   * warnings go to the device's logger. Read `handler` again afterwards.
+   * @internal
+   */
+  injectFault(rule: object): () => void;
   /**
    * Back to the start: every unit's storage to its initial image (what clients and the API wrote
    * is gone), every generator to its initial state with time counted from now, so the device
    * replays exactly as after its start, random draws included.
    */
   reset(): void;
+}
+
+/** True for a compiled profile (compileProfile, loadDevice); false for any other served device, such as the CLI's in-memory one. */
+export function isCompiledProfile(device: ServedDevice): device is CompiledProfile {
+  return typeof (device as Partial<CompiledProfile>).takeOver === 'function';
 }

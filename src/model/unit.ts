@@ -1,6 +1,7 @@
+import type { Table } from '../device/data-source.js';
 import type { DeviceIdentity } from '../device/identity.js';
-import { getBits, readRaw, setBits } from '../device/values.js';
-import { decode, encode, engineering } from './codec.js';
+import { getBits, readRaw, setBits } from './values.js';
+import { decode, encode, engineering, scaleFactorOf } from './codec.js';
 import { shortestFloat32 } from './float-text.js';
 import type { DeviceLayout } from './device-layout.js';
 import type { Environment } from '../environment.js';
@@ -36,10 +37,7 @@ export function createUnit(name: string, unitIds: readonly number[], layout: Dev
   if (live) store.attach(live);
   const scratch = new Uint16Array(125);
 
-  const scaleFactorOf = (p: PointModel): number => {
-    const f = p.scaleFactor;
-    return f ? (readRaw('int16', f.order, store.array(f.table), f.address) as number) : 0;
-  };
+  const tables = (table: Table) => store.array(table);
   const find = (point: string) => {
     const e = layout.byName.get(point);
     if (!e) throw new Error(`${name} has no point named ${point}`);
@@ -47,7 +45,7 @@ export function createUnit(name: string, unitIds: readonly number[], layout: Dev
   };
   const wordOf = (p: PointModel): number => decode(p, store.array(p.table), p.address, 0) as number;
   const put = (p: PointModel, value: unknown): void => {
-    const problem = encode(p, value, scaleFactorOf(p), scratch, 0);
+    const problem = encode(p, value, scaleFactorOf(p, tables), scratch, 0);
     if (problem) throw new RangeError(`${p.name}: ${problem.message}`);
     store.own(p.table).set(scratch.subarray(0, p.size), p.address);
   };
@@ -75,8 +73,8 @@ export function createUnit(name: string, unitIds: readonly number[], layout: Dev
       const data = store.array(e.table);
       if (e.kind === 'bit') return data[e.address] !== 0;
       // A float32 reads as the decimal it was declared as (230.4), not its double expansion.
-      if (e.numeric === 'float32' && e.kind === 'number') return engineering(e, shortestFloat32(readRaw('float32', e.order, data, e.address) as number), scaleFactorOf(e));
-      return decode(e, data, e.address, scaleFactorOf(e));
+      if (e.numeric === 'float32' && e.kind === 'number') return engineering(e, shortestFloat32(readRaw('float32', e.order, data, e.address) as number), scaleFactorOf(e, tables));
+      return decode(e, data, e.address, scaleFactorOf(e, tables));
     },
     // A write from code to a generated point overrides its expression until reset().
     write(point: string, value: PointValue): void {
@@ -98,6 +96,7 @@ export function createUnit(name: string, unitIds: readonly number[], layout: Dev
       }
       live?.obey(word.table, word.address, word.size, false);
       live?.written(word.table, word.address, word.size, false);
+      store.changed();
     },
     readTable(name: TableName, address: number, quantity: number): number[] {
       const table = tableOf(name);
@@ -120,6 +119,7 @@ export function createUnit(name: string, unitIds: readonly number[], layout: Dev
       values.forEach((v, i) => (data[address + i] = Number(v)));
       live?.obey(table, address, values.length, false);
       live?.written(table, address, values.length, false);
+      store.changed();
     },
     machines(): MachineStatus[] {
       return live?.machines() ?? [];

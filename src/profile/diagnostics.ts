@@ -22,7 +22,7 @@ export type DiagnosticCode =
   | 'E_SCALE_FACTOR_TYPE' | 'E_STRING_NOT_ASCII' | 'E_STRING_TOO_LONG' | 'E_TABLE_ALIASED' | 'E_TABLE_TYPE'
   | 'E_UNIT_BROADCAST' | 'E_UNIT_DUPLICATE' | 'E_UNIT_RANGE' | 'E_UNIT_SOURCE' | 'E_UNKNOWN_BIT'
   | 'E_UNKNOWN_REFERENCE' | 'E_UNKNOWN_TEMPLATE' | 'E_VALUE_CONFLICT' | 'E_VALUE_ENUM' | 'E_VALUE_RANGE' | 'E_VALUE_TYPE'
-  | 'E_ENUM_STRICT' | 'E_EXPRESSION' | 'E_GENERATE_CYCLE' | 'E_FAULT_DUPLICATE' | 'E_FAULT_POINT' | 'E_FAULT_RANGE'
+  | 'E_ENUM_STRICT' | 'E_EXPRESSION' | 'E_ALLOW_ADDRESS' | 'E_GENERATE_CYCLE' | 'E_FAULT_DUPLICATE' | 'E_FAULT_POINT' | 'E_FAULT_RANGE'
   | 'E_NAME_CONFLICT' | 'E_UNKNOWN_STATE' | 'E_SET_TARGET' | 'E_TRANSITION'
   /** Warnings (Reporter.warn), never errors: a fault rule that can never match, a state no transition enters, a condition that never holds, a write rule no client write reaches. */
   | 'W_FAULT_NEVER_MATCHES' | 'W_STATE_UNREACHABLE' | 'W_NEVER_TRUE' | 'W_RULE_UNCHECKED';

@@ -453,6 +453,14 @@ export interface Server {
    * At `maxConnections`: refuse the newcomer (default), or close the connection that has been quiet longest.
    */
   whenFull?: 'refuse' | 'closeLeastRecentlyActive';
+  /**
+   * Client addresses served: IPv4 or IPv6 addresses or ranges (CIDR). A client from any other address is closed at once and logged (rate-limited). An IPv4 range also matches the IPv4-mapped IPv6 form of its addresses (`::ffff:10.0.0.7` on a `::` listener). `--allow` replaces this list. Default: every address.
+   */
+  allow?: string[];
+  /**
+   * Keep what clients and the API write in this JSON file (relative to the profile's folder): saved atomically within a second of a write and at shutdown, loaded at start. Generators, fault counters and time start afresh. `--state` replaces it. See docs/state-and-access.md.
+   */
+  stateFile?: string;
 }
 /**
  * Objects served by FC 43 / MEI 14 read device identification. ASCII, at most 244 bytes each. Defaults: vendorName modbus-emu, productCode MODBUS-EMU, revision 0.1.

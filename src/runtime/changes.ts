@@ -1,4 +1,4 @@
-import type { CompiledProfile, HandOver, PointInfo, ServedDevice, ServerSettings } from '../model/types.js';
+import { isCompiledProfile, type CompiledProfile, type HandOver, type PointInfo, type ServedDevice, type ServerSettings } from '../model/types.js';
 
 /** What a reload changed, for its one log line and the `reload` event. */
 export interface DeviceChanges {
@@ -53,7 +53,7 @@ export function formatChanges(c: DeviceChanges, handOver: HandOver | undefined):
 const plural = (n: number, word: string): string => `${n} ${word}${n === 1 ? '' : 's'}`;
 
 function pointsOf(device: ServedDevice): ReadonlyMap<string, PointInfo> {
-  const units = (device as Partial<CompiledProfile>).units ?? [];
+  const units = isCompiledProfile(device) ? device.units : [];
   if (units.length === 1) return units[0]!.points;
   const out = new Map<string, PointInfo>();
   for (const unit of units) {

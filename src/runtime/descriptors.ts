@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import type { Logger } from '../log.js';
 
 /**
  * Descriptors a process keeps for other things than client connections: the listeners, stdio,
@@ -33,4 +34,22 @@ export function connectionCeiling(limit: number | undefined, share = 1): number 
   if (limit === undefined) return undefined;
   const reserved = Math.max(RESERVED_DESCRIPTORS, Math.floor(limit / 4));
   return Math.max(1, Math.floor((limit - reserved) / Math.max(1, share)));
+}
+
+/**
+ * The connection limit a device runs with: the configured one (flag, option or profile), lowered
+ * to what the open-file limit allows (`limit`, default read from the system), so that the
+ * connection policy (refuse, or reset the least recently active) acts and logs before the process
+ * runs out of descriptors, where libuv would drop newcomers without a word.
+ */
+export function connectionLimit(configured: number | undefined, logger: Logger, limit = openFileLimit(), share?: number): number | undefined {
+  const ceiling = connectionCeiling(limit, share);
+  if (ceiling === undefined || (configured !== undefined && configured > 0 && configured <= ceiling)) return configured;
+  // An unlimited device under a generous limit needs no word; a lowered limit is said once.
+  if (configured !== undefined && configured > 0) {
+    logger.log('warn', `--max-connections ${configured} is above what the open-file limit (${limit}) allows: at most ${ceiling} connections (raise it with ulimit -n)`);
+  } else if (ceiling < 65_536) {
+    logger.log('info', `open-file limit ${limit}: at most ${ceiling} connections at once (raise it with ulimit -n)`);
+  }
+  return ceiling;
 }

@@ -9,8 +9,9 @@ import type { SocketIoMode } from '../server/socket-io.js';
 import type { TrafficLevel } from '../server/trace.js';
 import type { Clock, Timer } from '../time.js';
 import { createEnvironment } from './environment.js';
-import { DEFAULT_JOURNAL_SIZE, type Journal } from './journal.js';
+import type { Journal } from './journal.js';
 import { loadDevice } from './load-device.js';
+import { runtimeOptions } from './options.js';
 import { Runtime, type ReloadResult, type RuntimeEvents } from './runtime.js';
 
 export interface EmulatorOptions {
@@ -43,6 +44,22 @@ export interface EmulatorOptions {
   journal?: boolean | number;
   /** Reload the device when its profile file or an included file changes (default false). */
   watch?: boolean;
+  /**
+   * Read-only mode: every client write answers exception 01 (`true`) or the code given (1..255)
+   * and changes nothing. The handle's own writes (`write`, `writeTable`) still go through.
+   */
+  readOnly?: boolean | number;
+  /**
+   * Client addresses served: IPv4/IPv6 addresses or CIDR ranges (`['127.0.0.1', '10.0.0.0/8']`),
+   * replacing the profile's `server.allow`; others are closed at accept. Default: every address.
+   */
+  allow?: readonly string[];
+  /**
+   * Keep what clients and the API write in this JSON file (relative to `cwd`), replacing the
+   * profile's `server.stateFile`: loaded before the device listens (a file that is not a state file
+   * rejects with a StateFileError), saved within a second of a write and by `close()`.
+   */
+  stateFile?: string;
 }
 
 /** Events of the handle: the runtime's, so `emulator.on('reload', ...)` is `emulator.runtime.on(...)`. */
@@ -105,32 +122,31 @@ export type StartWatching = (runtime: Runtime, files: readonly string[]) => { re
 /**
  * Starts a device from a profile on a real socket (port 0 by default) and returns a handle for
  * tests: the bound port, points by name, raw tables, close(). Rejects with a ProfileError that
- * carries every diagnostic when the profile is invalid.
+ * carries every diagnostic when the profile is invalid. The package's `startEmulator`
+ * (watch/emulator.ts) calls this with the file watcher, which the runtime may not import.
  */
-export async function startEmulator(options: EmulatorOptions, startWatching?: StartWatching): Promise<Emulator> {
-  if (options.watch && !startWatching) throw new Error("watch: true needs the package's startEmulator (import it from 'modbus-emu')");
+export async function createEmulator(options: EmulatorOptions, startWatching: StartWatching): Promise<Emulator> {
   const env = createEnvironment({ ...options, logger: options.logger ?? defaultLogger });
   const result = await loadDevice(options.profile, { cwd: options.cwd, env });
   if (!result.ok) throw new ProfileError(result.diagnostics);
   const device = result.profile;
   for (const w of result.warnings) env.logger.log('warn', formatDiagnostic(w));
-  const journal = options.journal ?? true;
-  const runtime = new Runtime({
-    device,
-    env,
-    source: { profile: options.profile, ...(options.cwd !== undefined && { cwd: options.cwd }) },
-    ...(journal !== false && { journal: journal === true ? DEFAULT_JOURNAL_SIZE : journal }),
-    // The profile's port is for the CLI: the API binds a free port unless told otherwise.
-    port: options.port ?? 0,
-    ...(options.host !== undefined && { host: options.host }),
-    ...(options.idleTimeoutMs !== undefined && { idleTimeoutMs: options.idleTimeoutMs }),
-    ...(options.maxConnections !== undefined && { maxConnections: options.maxConnections }),
-    ...(options.connectionPolicy !== undefined && { connectionPolicy: options.connectionPolicy }),
-    ...(options.ioMode !== undefined && { ioMode: options.ioMode }),
-    traffic: options.traffic ?? 0,
+  const runtime = new Runtime(
+    runtimeOptions({
+      ...options,
+      device,
+      env,
+      source: { profile: options.profile, ...(options.cwd !== undefined && { cwd: options.cwd }) },
+      journal: options.journal ?? true,
+      // The profile's port is for the CLI: the API binds a free port unless told otherwise.
+      port: options.port ?? 0,
+    }),
+  );
+  const address = await runtime.listen().catch(async (error: unknown) => {
+    await runtime.close();
+    throw error;
   });
-  const address = await runtime.listen();
-  const watcher = options.watch ? startWatching!(runtime, result.files) : undefined;
+  const watcher = options.watch ? startWatching(runtime, result.files) : undefined;
   // Edits made once startEmulator resolved are seen.
   await watcher?.ready;
 

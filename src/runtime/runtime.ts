@@ -1,58 +1,25 @@
 import { EventEmitter } from 'node:events';
-import { compileInjectedRule } from '../compiler/fault-scopes.js';
 import type { Environment } from '../environment.js';
-import { FaultEngine } from '../faults/engine.js';
-import type { CompiledProfile, HandOver, ServedDevice } from '../model/types.js';
+import { isCompiledProfile, type CompiledProfile, type HandOver, type ServedDevice } from '../model/types.js';
+import { refuseClientWrites } from '../model/switches.js';
 import type { ConnectionInfo, ConnectionPolicy, Handler } from '../pipeline/types.js';
-import { formatDiagnostic, ProfileError, type Diagnostic } from '../profile/diagnostics.js';
+import { formatDiagnostic, type Diagnostic } from '../profile/diagnostics.js';
 import { DEFAULT_IDLE_TIMEOUT_MS, ModbusTcpServer, type BoundAddress } from '../server/server.js';
-import { connectionCeiling, openFileLimit } from './descriptors.js';
+import { connectionLimit } from './descriptors.js';
+import { InjectedRules } from './injected-rules.js';
+import type { ProfileSource, RuntimeOptions } from './options.js';
 import { hostPort } from '../server/host-port.js';
+import { allowList } from '../server/allow-list.js';
+import { parseCidr } from '../cidr.js';
 import type { SocketIoMode } from '../server/socket-io.js';
 import type { TrafficLevel } from '../server/trace.js';
 import { describeChanges, formatChanges, type DeviceChanges } from './changes.js';
 import type { DeviceEvent } from '../model/events.js';
 import { Journal, type EventRecord } from './journal.js';
 import { ProfileLoader } from './off-thread-load.js';
+import { StateKeeper } from './state-keeper.js';
+import { dirname, resolve } from 'node:path';
 import { recordingHandler, type RequestRecord } from './request-record.js';
-
-/**
- * Listener settings given by the caller (CLI flags, API options). Each one given wins over the
- * profile's `server:` setting; what neither gives takes the default.
- */
-export interface ListenerSettings {
-  host?: string;
-  port?: number;
-  idleTimeoutMs?: number;
-  maxConnections?: number;
-  connectionPolicy?: ConnectionPolicy;
-}
-
-export interface RuntimeOptions extends ListenerSettings {
-  device: ServedDevice;
-  env: Environment;
-  /** Used when neither the caller nor the profile gives a port (the CLI: 5020; the API: 0). */
-  defaultPort?: number;
-  traffic?: TrafficLevel;
-  /** Socket I/O (server/socket-io.ts); default `MODBUS_EMU_IO_MODE` from the environment, else 'direct'. */
-  ioMode?: SocketIoMode;
-  /** The process's open-file limit (default: read from the system; tests set it). */
-  openFileLimit?: number;
-  /** How many runtimes of this process share that limit (the CLI's profiles; default 1). */
-  descriptorShare?: number;
-  /** Keep the last N requests in `journal` (default: no journal). */
-  journal?: number;
-  /** What `reload()` reads again: default the device's profile file. */
-  source?: ProfileSource;
-  /** Names the device in log lines (the CLI: the profile path). Default: the device's name. */
-  label?: string;
-}
-
-/** A profile to load: a path (relative to `cwd`), or a profile object. */
-export interface ProfileSource {
-  readonly profile: string | object;
-  readonly cwd?: string;
-}
 
 /** What a reload did: the new device and what changed, or every problem and the old device kept. */
 export type ReloadResult =
@@ -85,6 +52,9 @@ export const DEFAULT_HOST = '127.0.0.1';
 export { DEFAULT_IDLE_TIMEOUT_MS, hostPort };
 export type { BoundAddress, ConnectionPolicy, ServedDevice, TrafficLevel, RequestRecord };
 export type { CompiledProfile, CompiledUnit, PointValue } from '../model/types.js';
+export { isCompiledProfile };
+export type { ListenerSettings, ProfileSource, RuntimeOptions, RuntimeSettings } from './options.js';
+export { runtimeOptions, READ_ONLY_EXCEPTION } from './options.js';
 
 /**
  * One served device: owns its listener (the only place in src/ that constructs the server),
@@ -104,14 +74,16 @@ export class Runtime extends EventEmitter<RuntimeEvents> {
   private source: ProfileSource | undefined;
   private reloading: Promise<unknown> = Promise.resolve();
   private closing: Promise<void> | null = null;
-  /** Rules added through the API, by name, in order: they follow the device across a swap. */
-  private readonly injected = new Map<string, { readonly rule: object; remove: () => void }>();
-  /** The connection limit, below what the open-file limit allows (connectionLimit). */
+  /** Rules added through the API: they follow the device across a swap. */
+  private readonly injected: InjectedRules;
+  /** The connection limit, below what the open-file limit allows (descriptors.ts). */
   private readonly maxConnections: number | undefined;
   private recording = false;
   /** Parses reloaded files on a worker thread (when running from the built package). */
   private readonly loader = new ProfileLoader();
   private seq = 0;
+  /** The state file, when one is kept. */
+  private readonly state: StateKeeper | undefined;
   private readonly recordContext = { now: () => this.env.clock.now(), wallNow: Date.now, nextSeq: () => ++this.seq };
 
   constructor(options: RuntimeOptions) {
@@ -119,12 +91,20 @@ export class Runtime extends EventEmitter<RuntimeEvents> {
     this.options = options;
     this.env = options.env;
     this.current = options.device;
-    if (isCompiled(this.current)) this.current.events.listen(this.deviceEvent);
+    if (isCompiledProfile(this.current)) this.current.events.listen(this.deviceEvent);
     this.label = options.label ?? options.device.name;
-    const file = (options.device as Partial<CompiledProfile>).file;
+    // A bad --allow entry is the caller's mistake, found before anything listens.
+    if (options.allow) this.allowListOf(options.device);
+    const readOnly = options.readOnly;
+    if (readOnly !== undefined && (!Number.isInteger(readOnly) || readOnly < 1 || readOnly > 255)) throw new RangeError(`readOnly: ${String(readOnly)} is not an exception code 1..255`);
+    this.applySwitches(options.device);
+    const file = isCompiledProfile(options.device) ? options.device.file : undefined;
     this.source = options.source ?? (file !== undefined ? { profile: file } : undefined);
+    const stateFile = this.stateFileOf(options);
+    if (stateFile !== undefined) this.state = new StateKeeper(stateFile, this.env);
     if (options.journal !== undefined) this.journal = new Journal(options.journal);
-    this.maxConnections = this.connectionLimit(options.maxConnections ?? options.device.server.maxConnections, options);
+    this.injected = new InjectedRules(this.env.logger);
+    this.maxConnections = connectionLimit(options.maxConnections ?? options.device.server.maxConnections, this.env.logger, options.openFileLimit, options.descriptorShare);
     this.listenOn = this.listenAddress(options.device);
     this.server = this.createServer(this.listenOn);
     // The recording wrapper is installed only while a journal or a `request` listener wants it.
@@ -155,8 +135,30 @@ export class Runtime extends EventEmitter<RuntimeEvents> {
     return this.server.connectionCount;
   }
 
+  /** The state file kept (absolute path), if any. */
+  get stateFile(): string | undefined {
+    return this.state?.file;
+  }
+
+  /**
+   * Reads the state file into the device and saves its changes from then on; `listen()` does it
+   * first if not done. Rejects with a StateFileError (the file cannot be read, is not a state file,
+   * or cannot be written), and nothing is overwritten. Once only.
+   */
+  async loadState(): Promise<void> {
+    if (!this.state) return;
+    if (!isCompiledProfile(this.current)) throw new Error(`${this.label}: a state file keeps the points of a profile, and this device has none`);
+    await this.state.open(this.current);
+  }
+
+  /** Saves the state file now if anything changed (writes are otherwise saved within a second). */
+  saveState(): Promise<void> {
+    return this.state?.flush() ?? Promise.resolve();
+  }
+
   /** Binds (rejects with the listen error, e.g. EADDRINUSE) and resolves with the address. */
   async listen(): Promise<BoundAddress> {
+    await this.loadState();
     const address = await this.server.listen();
     this.emit('listening', address);
     return address;
@@ -177,19 +179,15 @@ export class Runtime extends EventEmitter<RuntimeEvents> {
   swap(next: ServedDevice): HandOver | undefined {
     const previous = this.current;
     // Injected rules go on on the new device (before the hand-over, so they keep their counters).
-    for (const [name, entry] of this.injected) {
-      try {
-        entry.remove = this.addRule(next, entry.rule);
-      } catch (error) {
-        this.injected.delete(name);
-        this.env.logger.log('warn', `fault rule ${name} dropped: ${(error as Error).message}`);
-      }
-    }
-    const handOver = isCompiled(previous) && isCompiled(next) ? next.adoptState(previous) : undefined;
-    if (isCompiled(previous)) previous.events.listen(undefined);
-    if (isCompiled(next)) next.events.listen(this.deviceEvent);
+    this.injected.moveTo(next);
+    const handOver = isCompiledProfile(previous) && isCompiledProfile(next) ? next.takeOver(previous) : undefined;
+    this.applySwitches(next);
+    if (isCompiledProfile(next)) this.state?.follow(next);
+    if (isCompiledProfile(previous)) previous.events.listen(undefined);
+    if (isCompiledProfile(next)) next.events.listen(this.deviceEvent);
     this.current = next;
     this.server.setHandler(this.handlerOf(next));
+    this.server.setAllow(this.allowListOf(next));
     this.emit('swap', next, handOver);
     return handOver;
   }
@@ -200,7 +198,8 @@ export class Runtime extends EventEmitter<RuntimeEvents> {
    * that is not a compiled profile (the in-memory one) has nothing to reset.
    */
   reset(): void {
-    if (isCompiled(this.current)) this.current.reset();
+    if (isCompiledProfile(this.current)) this.current.reset();
+    this.state?.changed();
   }
 
   /**
@@ -210,40 +209,24 @@ export class Runtime extends EventEmitter<RuntimeEvents> {
    * that exists already or a device that is not a compiled profile.
    */
   inject(rule: object): () => void {
-    const name = (rule as { name?: unknown }).name;
-    if (typeof name === 'string' && this.injected.has(name)) throw new Error(`a fault rule named ${name} exists already`);
-    const remove = this.addRule(this.current, rule);
-    const entry = { rule, remove };
-    this.injected.set(name as string, entry);
+    const remove = this.injected.add(this.current, rule);
     this.server.setHandler(this.handlerOf(this.current));
     return () => {
-      if (this.injected.get(name as string) === entry) this.eject(name as string);
+      remove();
+      this.server.setHandler(this.handlerOf(this.current));
     };
   }
 
   /** The names of the rules added with `inject`, in the order they are tried. */
   get injectedRules(): string[] {
-    return [...this.injected.keys()];
+    return this.injected.names();
   }
 
   /** Removes the injected rule `name`; false when there is none (the profile's own rules stay). */
   eject(name: string): boolean {
-    const entry = this.injected.get(name);
-    if (!entry) return false;
-    this.injected.delete(name);
-    entry.remove();
+    if (!this.injected.remove(name)) return false;
     this.server.setHandler(this.handlerOf(this.current));
     return true;
-  }
-
-
-  /** Compiles `rule` for `device` and adds it; returns the engine's remover. */
-  private addRule(device: ServedDevice, rule: object): () => void {
-    if (!isCompiled(device) || !(device.faults instanceof FaultEngine)) throw new Error(`${device.name} is not a compiled profile: fault rules need one`);
-    const compiled = compileInjectedRule(device, rule);
-    if (!compiled.ok) throw new ProfileError(compiled.diagnostics);
-    for (const w of compiled.warnings) this.env.logger.log('warn', formatDiagnostic(w));
-    return device.faults.inject(compiled.rule);
   }
 
   /**
@@ -268,28 +251,12 @@ export class Runtime extends EventEmitter<RuntimeEvents> {
   close(): Promise<void> {
     this.closing ??= this.reloading
       .then(() => Promise.all([this.server.close(), this.loader.close()]))
+      // The last save, once no client can write any more.
+      .then(() => this.state?.close())
       .then(() => {
         this.emit('close');
       });
     return this.closing;
-  }
-
-  /**
-   * The configured connection limit, lowered to what the open-file limit allows, so that the
-   * connection policy (refuse, or reset the least recently active) acts and logs before the
-   * process runs out of descriptors, where libuv would drop newcomers without a word.
-   */
-  private connectionLimit(configured: number | undefined, options: RuntimeOptions): number | undefined {
-    const limit = options.openFileLimit ?? openFileLimit();
-    const ceiling = connectionCeiling(limit, options.descriptorShare);
-    if (ceiling === undefined || (configured !== undefined && configured > 0 && configured <= ceiling)) return configured;
-    // An unlimited device under a generous limit needs no word; a lowered limit is said once.
-    if (configured !== undefined && configured > 0) {
-      this.env.logger.log('warn', `--max-connections ${configured} is above what the open-file limit (${limit}) allows: at most ${ceiling} connections (raise it with ulimit -n)`);
-    } else if (ceiling < 65_536) {
-      this.env.logger.log('info', `open-file limit ${limit}: at most ${ceiling} connections at once (raise it with ulimit -n)`);
-    }
-    return ceiling;
   }
 
   private async reloadNow(source: ProfileSource | undefined): Promise<ReloadResult> {
@@ -372,10 +339,37 @@ export class Runtime extends EventEmitter<RuntimeEvents> {
       logger: options.env.logger,
       traffic: options.traffic ?? 0,
       ...(ioMode && { ioMode }),
+      allow: this.allowListOf(device),
       onConnection: (info) => this.emit('connection', info),
       onDisconnect: (info) => this.emit('disconnect', info),
       onError: (error) => this.failed(error),
     });
+  }
+
+  /** `stateFile` against the caller's folder, else the profile's `server.stateFile` against the profile's folder. */
+  private stateFileOf(options: RuntimeOptions): string | undefined {
+    const cwd = this.source?.cwd ?? process.cwd();
+    if (options.stateFile !== undefined) return resolve(cwd, options.stateFile);
+    const own = options.device.server.stateFile;
+    if (own === undefined) return undefined;
+    const file = (isCompiledProfile(options.device) ? options.device.file : undefined);
+    return resolve(cwd, file === undefined ? '.' : dirname(file), own);
+  }
+
+  /** The client ranges served: the caller's (`allow`) win over the profile's `server.allow`. */
+  private allowListOf(device: ServedDevice): ReturnType<typeof allowList> {
+    const ranges = (this.options.allow ?? device.server.allow ?? []).map((text) => {
+      const range = parseCidr(text);
+      if ('error' in range) throw new RangeError(`allow: ${range.error}`);
+      return range;
+    });
+    return allowList(ranges);
+  }
+
+  /** What the runtime's options switch on a device's storage, set before it serves its first request. */
+  private applySwitches(device: ServedDevice): void {
+    if (!isCompiledProfile(device)) return;
+    if (this.options.readOnly !== undefined) refuseClientWrites(device, this.options.readOnly);
   }
 
   /** The device's own handler, or wrapped to record each request while anyone records. */
@@ -414,7 +408,6 @@ export class Runtime extends EventEmitter<RuntimeEvents> {
 /** Lets the event loop serve what is waiting (I/O included) before going on. */
 const turn = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
 
-const isCompiled = (d: ServedDevice): d is CompiledProfile => typeof (d as Partial<CompiledProfile>).adoptState === 'function';
 
 /**
  * `MODBUS_EMU_IO_MODE=stream` forces Node's documented socket API (troubleshooting, and the test

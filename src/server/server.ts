@@ -1,4 +1,4 @@
-import { createServer, type AddressInfo, type Server, type Socket } from 'node:net';
+import { createServer, type AddressInfo, type BlockList, type Server, type Socket } from 'node:net';
 import type { ConnectionInfo, ConnectionPolicy, Handler } from '../pipeline/types.js';
 import { defaultLogger, type Logger } from '../log.js';
 
@@ -9,6 +9,7 @@ import { hostPort } from './host-port.js';
 import type { TrafficLevel } from './trace.js';
 import { directIoUnavailable, type SocketIoMode } from './socket-io.js';
 import { WarnLimiter } from './warn-limit.js';
+import { isAllowed } from './allow-list.js';
 
 
 export interface ServerOptions {
@@ -35,6 +36,8 @@ export interface ServerOptions {
    * the same; 'direct' takes less CPU per request.
    */
   ioMode?: SocketIoMode;
+  /** Only clients whose address is in this list are served (server/allow-list.ts); default: everyone. */
+  allow?: BlockList;
   /** Told of every accepted connection, and of its end. */
   onConnection?: (info: ConnectionInfo) => void;
   onDisconnect?: (info: ConnectionInfo) => void;
@@ -72,6 +75,8 @@ export class ModbusTcpServer implements ConnectionHost {
   private nextId = 1;
   private closing: Promise<void> | null = null;
   private bound: BoundAddress | null = null;
+  /** Client addresses served; undefined: everyone. */
+  private allow: BlockList | undefined;
   /** Set while backing off after EMFILE/ENFILE: accepted sockets are reset at once. */
   private acceptBackoff: TimerHandle | null = null;
 
@@ -83,6 +88,7 @@ export class ModbusTcpServer implements ConnectionHost {
     this.traffic = options.traffic ?? 0;
     this.idleTimeoutMs = options.idleTimeoutMs ?? DEFAULT_IDLE_TIMEOUT_MS;
     this.warnings = new WarnLimiter(this.logger, this.timer, this.traffic >= 2);
+    this.allow = options.allow;
     if ((options.ioMode ?? 'direct') === 'direct') this.ioFallbackReason = directIoUnavailable();
     // Accepted sockets start paused so the connection chooses how they are read (socket-io.ts).
     this.server = createServer({ noDelay: true, pauseOnConnect: true }, (socket) => this.accept(socket));
@@ -111,6 +117,11 @@ export class ModbusTcpServer implements ConnectionHost {
   /** Replaces the handler; every later exchange, on live connections too, uses the new one. */
   setHandler(handler: Handler): void {
     this.handler = handler;
+  }
+
+  /** Serves only clients in `list` from the next connection on (connections already open stay). */
+  setAllow(list: BlockList | undefined): void {
+    this.allow = list;
   }
 
   get address(): BoundAddress | null {
@@ -181,6 +192,13 @@ export class ModbusTcpServer implements ConnectionHost {
 
   private accept(socket: Socket): void {
     if (this.closing) {
+      socket.destroy();
+      return;
+    }
+    if (this.allow && !isAllowed(this.allow, socket.remoteAddress, socket.remoteFamily)) {
+      // Closed before a byte is read: the client sees its connection end at once.
+      this.warnings.log('warn', 'connections from addresses not allowed', `connection from ${hostPort(socket.remoteAddress ?? '?', socket.remotePort ?? 0)} closed: its address is not allowed (--allow, server.allow)`);
+      socket.on('error', () => {});
       socket.destroy();
       return;
     }

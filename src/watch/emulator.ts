@@ -1,10 +1,10 @@
-import { startEmulator as start, type Emulator, type EmulatorOptions } from '../runtime/emulator.js';
+import { createEmulator, type Emulator, type EmulatorOptions } from '../runtime/emulator.js';
 import { watchRuntime } from './watcher.js';
 
 /**
- * Starts a device from a profile (see runtime/emulator.ts); with `watch: true` it reloads the
+ * Starts a device from a profile (runtime/emulator.ts, createEmulator); with `watch: true` it reloads the
  * profile whenever the file, or a file it includes, changes. The package's entry exports this one.
  */
 export function startEmulator(options: EmulatorOptions): Promise<Emulator> {
-  return start(options, (runtime, files) => watchRuntime(runtime, files));
+  return createEmulator(options, (runtime, files) => watchRuntime(runtime, files));
 }

@@ -2,7 +2,7 @@ import { fileURLToPath } from 'node:url';
 import { describe, expect, it, onTestFinished } from 'vitest';
 import { silentLogger } from '../../src/log.js';
 import { ManualClock } from '../../src/runtime/clock.js';
-import { startEmulator } from '../../src/runtime/emulator.js';
+import { startEmulator } from '../../src/index.js';
 import { connectClient } from '../helpers/modbus-client.js';
 import { exceptionOf } from './helpers.js';
 

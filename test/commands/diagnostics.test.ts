@@ -91,7 +91,7 @@ describe('a reload keeps a machine whose definition is unchanged, and restarts (
     const { device: before } = await device(PROFILE(5), env);
     before.units[0]!.write('command', 1);
     const { device: after } = await device(PROFILE(6), env);
-    const handOver = after.adoptState(before);
+    const handOver = after.takeOver(before);
     expect(after.units[0]!.machines().map((m) => [m.name, m.state])).toEqual([['kept', 'b'], ['changed', 'a']]);
     expect([handOver.keptMachines, handOver.restartedMachines]).toEqual([['kept'], ['changed']]);
     expect(formatChanges(describeChanges(before, after, handOver), handOver)).toMatch(/; 1 state machine changed and restarted in the initial state \(changed\)$/);

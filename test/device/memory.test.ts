@@ -54,7 +54,7 @@ describe('InMemoryDataSource', () => {
 
   it('every range is allowed', () => {
     const ds = new InMemoryDataSource();
-    expect(ds.checkRange()).toBe(0);
+    expect(ds.checkRange(1, 'holdingRegisters', 0, 1, 'write')).toBe(0);
   });
 
   it('instances do not share storage', () => {

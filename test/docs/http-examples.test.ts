@@ -96,7 +96,7 @@ describe('control channel examples (curl)', () => {
     const env = { ...testEnv(), clock };
     const loaded = await loadDevice(`${ROOT}devices/pump.yaml`, { env });
     if (!loaded.ok) throw new Error('devices/pump.yaml does not load');
-    const runtime = new Runtime({ device: loaded.profile, env, port: 0, ...(/--journal/.test(fence.code) && { journal: 10_000 }) });
+    const runtime = new Runtime({ device: loaded.profile, env, port: 0, journal: /--journal/.test(fence.code) ? 10_000 : undefined });
     onTestFinished(() => runtime.close());
     const app = buildControl({ devices: [{ id: 'pump', runtime }], clock, logger: silentLogger, version: '0' });
     onTestFinished(() => app.close());

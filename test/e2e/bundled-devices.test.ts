@@ -6,7 +6,7 @@ import type { Table } from '../../src/device/data-source.js';
 import type { CompiledUnit } from '../../src/model/types.js';
 import { ManualClock } from '../../src/runtime/clock.js';
 import { loadDevice } from '../../src/runtime/load-device.js';
-import { startEmulator, type Emulator } from '../../src/runtime/emulator.js';
+import { startEmulator, type Emulator } from '../../src/index.js';
 import { connectClient as connect, type ModbusRTU } from '../helpers/modbus-client.js';
 
 /**

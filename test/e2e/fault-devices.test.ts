@@ -3,7 +3,7 @@ import { describe, expect, onTestFinished, test } from 'vitest';
 import type { FaultEngine } from '../../src/faults/engine.js';
 import { silentLogger } from '../../src/log.js';
 import { ManualClock } from '../../src/runtime/clock.js';
-import { startEmulator, type Emulator, type EmulatorOptions } from '../../src/runtime/emulator.js';
+import { startEmulator, type Emulator, type EmulatorOptions } from '../../src/index.js';
 import { seededRandom } from '../../src/runtime/random.js';
 import { ManualTimer } from '../../src/runtime/timers.js';
 import { connectClient } from '../helpers/modbus-client.js';

@@ -1,6 +1,6 @@
 import { describe, expect, test } from 'vitest';
 import { silentLogger } from '../../src/log.js';
-import { startEmulator, type Emulator } from '../../src/runtime/emulator.js';
+import { startEmulator, type Emulator } from '../../src/index.js';
 import { connectClient, type ModbusRTU } from '../helpers/modbus-client.js';
 import { onTestFinished } from 'vitest';
 

@@ -1,6 +1,6 @@
 import { describe, expect, onTestFinished, test } from 'vitest';
 import { createLogger, silentLogger } from '../../src/log.js';
-import { startEmulator } from '../../src/runtime/emulator.js';
+import { startEmulator } from '../../src/index.js';
 import { RawClient, toHex } from '../helpers/socket.js';
 
 /** Where a client library hides the behaviour: raw bytes and their timing, measured on the client side. */

@@ -109,7 +109,7 @@ describe('state hand-over on a recompile, under a live client', () => {
     const before = await compile(BEFORE);
     before.units[0]!.write('kept', 5);
     const after = await compile(AFTER);
-    const report = after.adoptState(before);
+    const report = after.takeOver(before);
     expect(report.keptPoints).toBe(3); // kept, keptWide, status
     expect([...report.resetPoints].sort()).toEqual(['added', 'moved', 'reinitialised', 'renamedToo', 'reordered', 'rescaled', 'retyped']);
     expect(report.keptBlockWords).toBe(4);
@@ -129,7 +129,7 @@ describe('state hand-over on a recompile, under a live client', () => {
     before.unit(2)!.write('level', 20);
     before.unit(3)!.write('level', 30);
     const after = await compile(gateway(5));
-    after.adoptState(before);
+    after.takeOver(before);
     expect(after.unit(2)!.read('level')).toBe(20);
     expect(after.unit(3)!.read('level')).toBe(5);
   });

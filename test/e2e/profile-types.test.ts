@@ -1,7 +1,7 @@
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it, onTestFinished } from 'vitest';
 import type { PointValue } from '../../src/model/types.js';
-import { startEmulator, type Emulator } from '../../src/runtime/emulator.js';
+import { startEmulator, type Emulator } from '../../src/index.js';
 import { connectClient, type ModbusRTU } from '../helpers/modbus-client.js';
 
 /**

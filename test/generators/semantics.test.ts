@@ -285,7 +285,7 @@ describe('state hand-over on reload', () => {
     clock.set(30_000);
     expect([read(before, 'kept'), read(before, 'changed')]).toEqual([30, 30]);
     const after = (await device(v1.replace('changed: { type: float64, address: 4, generate: "integrate(1)"', 'changed: { type: float64, address: 4, generate: "integrate(2)"'), env)).device;
-    after.adoptState(before);
+    after.takeOver(before);
     clock.set(40_000);
     expect([read(after, 'kept'), read(after, 'changed')]).toEqual([40, 20]);
   });

@@ -16,8 +16,8 @@ import {
   wordCount,
   writeRaw,
   writeString,
-} from '../../src/device/values.js';
-import type { ByteOrder, NumericType, RawValue, Scaling } from '../../src/device/values.js';
+} from '../../src/model/values.js';
+import type { ByteOrder, NumericType, RawValue, Scaling } from '../../src/model/values.js';
 
 const ORDERS: readonly ByteOrder[] = ['ABCD', 'CDAB', 'BADC', 'DCBA'];
 const TYPES: readonly NumericType[] = [

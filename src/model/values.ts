@@ -39,7 +39,7 @@ export function wordCount(type: NumericType): 1 | 2 | 4 {
 }
 
 /** True for the integer types (raw values are rounded to integers by toRaw). */
-function isIntegerType(type: NumericType): boolean {
+export function isIntegerType(type: NumericType): boolean {
   return type !== 'float32' && type !== 'float64';
 }
 
@@ -47,6 +47,29 @@ function isIntegerType(type: NumericType): boolean {
 export function is64BitInteger(type: NumericType): boolean {
   return type === 'int64' || type === 'uint64';
 }
+
+/** float32's largest finite value. */
+const F32_MAX = 3.4028234663852886e38;
+
+/** What a numeric type holds: its raw range as doubles, and as people read it in messages. */
+export interface TypeRange {
+  /** The ends as doubles; for int64/uint64 the last doubles inside the range (2^63 − 1 is no double). */
+  readonly min: number;
+  readonly max: number;
+  readonly text: string;
+}
+
+/** The one table of type ranges: fitsRaw, the compiler's messages and the generators' clamping read it. */
+export const TYPE_RANGES: Readonly<Record<NumericType, TypeRange>> = {
+  int16: { min: -32768, max: 32767, text: '-32768..32767' },
+  uint16: { min: 0, max: 0xffff, text: '0..65535' },
+  int32: { min: -2147483648, max: 2147483647, text: '-2147483648..2147483647' },
+  uint32: { min: 0, max: 0xffffffff, text: '0..4294967295' },
+  int64: { min: -9223372036854775808, max: 9223372036854774784, text: '-2^63..2^63-1' },
+  uint64: { min: 0, max: 18446744073709549568, text: '0..2^64-1' },
+  float32: { min: -F32_MAX, max: F32_MAX, text: '±3.4e38' },
+  float64: { min: -Number.MAX_VALUE, max: Number.MAX_VALUE, text: 'any number' },
+};
 
 /**
  * True when `raw` is representable in `type`.
@@ -61,14 +84,6 @@ export function is64BitInteger(type: NumericType): boolean {
 export function fitsRaw(type: NumericType, raw: RawValue): boolean {
   if (typeof raw === 'bigint') {
     switch (type) {
-      case 'int16':
-        return raw >= -32768n && raw <= 32767n;
-      case 'uint16':
-        return raw >= 0n && raw <= 0xffffn;
-      case 'int32':
-        return raw >= -2147483648n && raw <= 2147483647n;
-      case 'uint32':
-        return raw >= 0n && raw <= 0xffffffffn;
       case 'int64':
         return raw >= INT64_MIN && raw <= INT64_MAX;
       case 'uint64':
@@ -76,17 +91,11 @@ export function fitsRaw(type: NumericType, raw: RawValue): boolean {
       case 'float32':
       case 'float64':
         return false;
+      default:
+        return raw >= BigInt(TYPE_RANGES[type].min) && raw <= BigInt(TYPE_RANGES[type].max);
     }
   }
   switch (type) {
-    case 'int16':
-      return Number.isInteger(raw) && raw >= -32768 && raw <= 32767;
-    case 'uint16':
-      return Number.isInteger(raw) && raw >= 0 && raw <= 0xffff;
-    case 'int32':
-      return Number.isInteger(raw) && raw >= -2147483648 && raw <= 2147483647;
-    case 'uint32':
-      return Number.isInteger(raw) && raw >= 0 && raw <= 0xffffffff;
     case 'int64':
       return Number.isSafeInteger(raw);
     case 'uint64':
@@ -95,6 +104,8 @@ export function fitsRaw(type: NumericType, raw: RawValue): boolean {
       return !Number.isFinite(raw) || Number.isFinite(Math.fround(raw));
     case 'float64':
       return true;
+    default:
+      return Number.isInteger(raw) && raw >= TYPE_RANGES[type].min && raw <= TYPE_RANGES[type].max;
   }
 }
 
@@ -307,7 +318,9 @@ export function toEngineering(raw: RawValue, scaling: Scaling): number | bigint 
 }
 
 /**
- * Rounds to the nearest integer, ties away from zero (−2.5 → −3, 2.5 → 3: symmetric, unlike
+ * The rounding rule (docs/profiles.md, "Rounding"), the one every path from an engineering value
+ * to an integer register takes (profile values, API and control-channel writes, generators):
+ * to the nearest integer, ties away from zero (−2.5 → −3, 2.5 → 3: symmetric, unlike
  * Math.round). `noise` is the error bound of the computation that produced `q`: a value within it
  * below a tie is taken as the tie (0.15 / 0.1 is 1.4999999999999998, meant as 1.5). −0 becomes 0.
  */
@@ -323,36 +336,50 @@ function roundHalfAwayFromZero(q: number, noise: number): number {
 const NOISE = 4 * Number.EPSILON;
 
 /**
- * Raw value for an engineering value: (engineering − offset) / scale, rounded to the nearest
- * integer (ties away from zero, decimal noise ignored) for integer types, so 50.1 with scale 0.1
- * gives 501. Undefined when the result does not fit the type (fitsRaw) or, for integer types, is
- * not finite. int64/uint64 results are bigint (like readRaw); float32 results are the float32
- * actually stored (Math.fround). A bigint engineering value is used exactly with the identity
- * scaling, else converted to number.
+ * (engineering − offset) / scale, the raw value before any range check: rounded by the rounding
+ * rule when `integer` (and finite), as it is for floats. Decimal scales (0.1, 0.001) divide by
+ * multiplying with their integer reciprocal, the inverse of toEngineering.
+ */
+export function unscale(engineering: number, scaling: Scaling, integer: boolean): number {
+  const { scale, offset } = scaling;
+  let q = engineering;
+  if (scale !== 1 || offset !== 0) {
+    const inverse = 1 / scale;
+    q = Number.isInteger(inverse) ? (engineering - offset) * inverse : (engineering - offset) / scale;
+  }
+  if (!integer || !Number.isFinite(q)) return q;
+  return roundHalfAwayFromZero(q, ((Math.abs(engineering) + Math.abs(offset)) / Math.abs(scale)) * NOISE);
+}
+
+/**
+ * Raw value for an engineering value: unscale, so 50.1 with scale 0.1 gives 501. Undefined when
+ * the result does not fit the type (fitsRaw) or, for integer types, is not finite. int64/uint64
+ * results are bigint (like readRaw); float32 results are the float32 actually stored
+ * (Math.fround). A bigint engineering value is used exactly with the identity scaling, else
+ * converted to number.
  */
 export function toRaw(
   type: NumericType,
   engineering: number | bigint,
   scaling: Scaling,
 ): RawValue | undefined {
-  const { scale, offset } = scaling;
-  const identity = scale === 1 && offset === 0;
   if (typeof engineering === 'bigint') {
-    if (identity && isIntegerType(type)) {
+    if (scaling.scale === 1 && scaling.offset === 0 && isIntegerType(type)) {
       if (!fitsRaw(type, engineering)) return undefined;
       return is64BitInteger(type) ? engineering : Number(engineering);
     }
     engineering = Number(engineering);
   }
-  let q: number;
-  if (identity) {
-    q = engineering;
-  } else {
-    const inverse = 1 / scale;
-    q = Number.isInteger(inverse)
-      ? (engineering - offset) * inverse
-      : (engineering - offset) / scale;
-  }
+  return fitted(type, unscale(engineering, scaling, isIntegerType(type)), engineering);
+}
+
+/**
+ * `q`, an unscaled raw value (unscale, removeScaleFactor), as the raw value of `type`, or
+ * undefined when it does not fit: beyond the type, not finite for an integer type, or not finite
+ * although the engineering value was (a finite value never becomes ±Infinity in registers).
+ */
+function fitted(type: NumericType, q: number, engineering: number): RawValue | undefined {
+  if (!Number.isFinite(q) && Number.isFinite(engineering)) return undefined;
   switch (type) {
     case 'float64':
       return q;
@@ -360,14 +387,12 @@ export function toRaw(
       return fitsRaw(type, q) ? Math.fround(q) : undefined;
     default: {
       if (!Number.isFinite(q)) return undefined;
-      const noise = ((Math.abs(engineering) + Math.abs(offset)) / Math.abs(scale)) * NOISE;
-      const raw = roundHalfAwayFromZero(q, noise);
       if (is64BitInteger(type)) {
         // Any integer double converts exactly; the range check is on the bigint.
-        const big = BigInt(raw);
+        const big = BigInt(q);
         return fitsRaw(type, big) ? big : undefined;
       }
-      return fitsRaw(type, raw) ? raw : undefined;
+      return fitsRaw(type, q) ? q : undefined;
     }
   }
 }
@@ -412,14 +437,19 @@ export function applyScaleFactor(raw: number, sf: number): number {
 }
 
 /**
- * Inverse: raw = round(engineering / 10^sf), ties away from zero with decimal noise ignored
- * (12.345, −2 → 1235 although 12.345 × 100 is 1234.4999999999998). The caller checks the
- * result fits the point's type; NaN and ±Infinity are returned as they are.
+ * Inverse: raw = engineering / 10^sf by the rounding rule (12.345, −2 → 1235 although
+ * 12.345 × 100 is 1234.4999999999998). The caller checks the result fits the point's type; NaN
+ * and ±Infinity are returned as they are.
  */
 export function removeScaleFactor(engineering: number, sf: number): number {
   if (!Number.isFinite(engineering)) return engineering;
   const q = scaleByPowerOfTen(engineering, -sf);
   return roundHalfAwayFromZero(q, Math.abs(q) * NOISE);
+}
+
+/** The raw value of `type` for an engineering value under scale factor `sf` (removeScaleFactor), or undefined when it does not fit (as toRaw). */
+export function toRawByScaleFactor(type: NumericType, engineering: number, sf: number): RawValue | undefined {
+  return fitted(type, removeScaleFactor(engineering, sf), engineering);
 }
 
 // ---------------------------------------------------------------------------------------------
