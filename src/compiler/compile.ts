@@ -113,7 +113,7 @@ export function checkProfile(loaded: LoadedProfile): CheckedProfile | { readonly
 
 /** The second half: storage per unit, the router and the middlewares, with the environment. */
 export function assembleChecked(checked: CheckedProfile, options: CompileOptions): CompiledProfile {
-  for (const layout of layoutsOf(checked.plan)) if (layout.info === undefined) (layout as { info: DeviceLayout['info'] }).info = pointInfos(layout.byName);
+  for (const layout of layoutsOf(checked.plan)) if (layout.info === undefined) (layout as { info: DeviceLayout['info'] }).info = pointInfos(layout.byName, layout.tables);
   return assembleProfile(checked.plan, checked.rules, checked.profile, checked.name, checked.file, options.env);
 }
 

@@ -15,6 +15,7 @@ import { shortestFloat32 } from '../model/float-text.js';
 import { encodeRaw } from './raw.js';
 import { linkPoints, type Shaped } from './references.js';
 import type { PointInfo } from '../model/types.js';
+import { GENERATED, RULE } from '../model/table-layout.js';
 
 export interface TableSettings {
   readonly writeToReadOnly: 'reject' | 'ignore';
@@ -60,21 +61,26 @@ export function compileDevice(body: { readonly points?: Points; readonly blocks?
   for (const { model: p } of shaped) pointCounts[p.table]++;
   const blockCounts = { coils: 0, discreteInputs: 0, holdingRegisters: 0, inputRegisters: 0 };
   for (const b of blocks) blockCounts[b.table]++;
-  return { tables, sameAsHolding: ctx.sameAsHolding, byName, info: pointInfos(byName), pointCounts, blockCounts, live };
+  return { tables, sameAsHolding: ctx.sameAsHolding, byName, info: pointInfos(byName, tables), pointCounts, blockCounts, live };
 }
 
 /**
  * What the API tells of each point (and each bit of a bit field), derived from the models. Also
  * used to rebuild `info` of a layout that crossed threads without it (compile.ts, packChecked).
  */
-export function pointInfos(byName: ReadonlyMap<string, PointModel | FieldModel>): Map<string, PointInfo> {
+export function pointInfos(byName: ReadonlyMap<string, PointModel | FieldModel>, tables: DeviceLayout['tables']): Map<string, PointInfo> {
   const info = new Map<string, PointInfo>();
+  // What the table layout flags at the point's first address: generated, or writes checked by a rule.
+  const touched = (p: PointModel) => {
+    const f = tables[p.table].flags[p.address] ?? 0;
+    return { ...(f & GENERATED && { generated: true as const }), ...(f & RULE && { writeRule: true as const }) };
+  };
   for (const [name, m] of byName) {
     if ('word' in m) {
       const p = m.word;
-      info.set(name, { name, table: p.table, address: p.address, size: p.size, type: m.width === 1 ? 'bit' : 'field', access: p.access, description: m.description });
+      info.set(name, { name, table: p.table, address: p.address, size: p.size, type: m.width === 1 ? 'bit' : 'field', access: p.access, description: m.description, ...touched(p) });
     } else {
-      info.set(name, { name, table: m.table, address: m.address, size: m.size, type: m.type, access: m.access, unit: m.unit, description: m.description });
+      info.set(name, { name, table: m.table, address: m.address, size: m.size, type: m.type, access: m.access, unit: m.unit, description: m.description, ...touched(m) });
     }
   }
   return info;

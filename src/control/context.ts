@@ -1,4 +1,4 @@
-import type { Clock } from '../time.js';
+import type { Clock, Timer } from '../time.js';
 import type { Runtime } from '../runtime/runtime.js';
 
 /** One device the control channel drives, named in routes by `id`. */
@@ -11,6 +11,8 @@ export interface ControlledDevice {
 export interface ControlContext {
   readonly devices: readonly ControlledDevice[];
   readonly clock: Clock;
+  /** Real (wire) time for the live stream's sampling and ticket expiry; default the real timer. */
+  readonly timer?: Timer;
 }
 
 /**

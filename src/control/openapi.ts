@@ -15,7 +15,7 @@ export function openApiDocument(routes: readonly Route[], version: string): Sche
   paths[OPENAPI_PATH] = { get: { summary: 'This document', tags: ['emulator'], operationId: 'getOpenApi', responses: { 200: { description: 'OpenAPI 3.1', content: { 'application/json': { schema: { type: 'object' } } } } } } };
   return {
     openapi: '3.1.0',
-    info: { title: 'modbus-emu control channel', version, description: 'Drive the devices of a running modbus-emu (started with --control HOST:PORT): points, tables, reload, journal, clock.' },
+    info: { title: 'modbus-emu control channel', version, description: 'Drive the devices of a running modbus-emu (started with --control HOST:PORT): points, tables, reload, journal, clock; the web view at / and its live stream.' },
     paths,
     components: { schemas: { Error: ERROR } },
   };
@@ -41,7 +41,7 @@ function operation(route: Route): Record<string, unknown> {
     ...(parameters.length > 0 && { parameters }),
     ...(route.body && { requestBody: { required: !isOptional(route.body), content: { 'application/json': { schema: route.body } } } }),
     responses: {
-      200: { description: route.summary, content: { 'application/json': { schema: route.response } } },
+      200: { description: route.summary, content: { [route.produces ?? 'application/json']: { schema: route.response } } },
       '4XX': errorReply,
     },
   };

@@ -30,6 +30,15 @@ export interface Route {
   readonly url: string;
   readonly summary: string;
   readonly tag: string;
+  /**
+   * Who may call it once the channel has a token: by default only callers that send it; 'public'
+   * for the web view's files (no device data; the page loads before it asks for the token);
+   * 'ticket' for the live stream, authenticated by a single-use ticket in its query instead.
+   * Also the fastify route's `config.access`, for the channel's request hooks.
+   */
+  readonly access?: 'public' | 'ticket';
+  /** The 200 reply's content type (default application/json): the handler returns a RawReply or an EventStream for others. */
+  readonly produces?: string;
   readonly params?: Schema;
   readonly query?: Schema;
   readonly body?: Schema;
@@ -63,6 +72,7 @@ const DEVICE_SUMMARY: Schema = {
     host: { type: 'string' },
     port: { type: 'integer' },
     connections: { type: 'integer' },
+    seed: { type: 'integer', description: 'the seed of its random draws (replay with --seed)' },
     journal: { type: ['object', 'null'], properties: { size: { type: 'integer' }, length: { type: 'integer' } } },
   },
 };
@@ -272,8 +282,22 @@ export const ROUTES: readonly Route[] = [
     summary: 'The fault rules added through the channel or the API, in the order they are tried (before the profile\'s own)',
     tag: 'faults',
     params: DEVICE_PARAM,
-    response: object({ injected: { type: 'array', items: { type: 'string' } } }),
-    handler: (r, c) => ({ injected: device(c, r.params.device!).runtime.injectedRules }),
+    response: object({
+      injected: { type: 'array', items: { type: 'string' } },
+      rules: { type: 'array', description: "every rule in the order tried (injected, then the profile's), with its counters since the last reset", items: object({
+          name: { type: 'string' },
+          injected: { type: 'boolean' },
+          matched: { type: 'integer' },
+          fired: { type: 'integer' },
+          tables: { type: ['array', 'null'], items: { type: 'string' }, description: 'the tables its function codes reach; null: every function code' },
+          spans: { type: ['array', 'null'], items: ANY_OBJECT, description: 'address ranges { from, to (inclusive), table? } it matches; null: any address' },
+        }) },
+    }),
+    handler: (r, c) => {
+      const { runtime } = device(c, r.params.device!);
+      const faults = (runtime.device as Partial<CompiledProfile>).faults;
+      return { injected: runtime.injectedRules, rules: faults ? faults.rules() : [] };
+    },
   },
   {
     id: 'injectFaultRule',
@@ -353,7 +377,7 @@ export const ROUTES: readonly Route[] = [
   },
 ];
 
-function device(c: ControlContext, id: string): ControlledDevice {
+export function device(c: ControlContext, id: string): ControlledDevice {
   const found = c.devices.find((d) => d.id === id);
   if (!found) throw new ControlError(404, `no device "${id}"; devices: ${c.devices.map((d) => d.id).join(', ')}`);
   return found;
@@ -395,6 +419,7 @@ function summary(d: ControlledDevice) {
     host: runtime.address?.host,
     port: runtime.address?.port,
     connections: runtime.connectionCount,
+    seed: runtime.env.random.seed,
     journal: journal ? { size: journal.size, length: journal.length } : null,
   };
 }

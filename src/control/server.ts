@@ -1,10 +1,12 @@
-import { fastify, type FastifyError, type FastifyInstance } from 'fastify';
+import { fastify, type FastifyError, type FastifyInstance, type FastifyReply } from 'fastify';
 import { hostPort } from '../runtime/runtime.js';
 import type { Logger } from '../log.js';
 import type { ControlContext } from './context.js';
 import { ControlError } from './errors.js';
 import { OPENAPI_PATH, openApiDocument } from './openapi.js';
+import { EventStream, RawReply, type EventSink } from './replies.js';
 import { ROUTES, type Route } from './routes.js';
+import { VIEW_ROUTES } from './view-routes.js';
 
 export interface ControlOptions extends ControlContext {
   host: string;
@@ -13,7 +15,7 @@ export interface ControlOptions extends ControlContext {
   logger: Logger;
   /** The package version, for the OpenAPI document. */
   version: string;
-  /** Default: every route of the table (tests pass their own). */
+  /** Default: every route of the table and the web view's (tests pass their own). */
   routes?: readonly Route[];
 }
 
@@ -39,10 +41,10 @@ export async function startControl(options: ControlOptions): Promise<ControlServ
 
 /** The fastify app without listening (tests use `inject`). */
 export function buildControl(options: Omit<ControlOptions, 'host' | 'port'>): FastifyInstance {
-  const routes = options.routes ?? ROUTES;
+  const routes = options.routes ?? [...ROUTES, ...VIEW_ROUTES];
   // Unknown keys are mistakes to report, not to drop silently (fastify's default removes them).
   const app = fastify({ logger: false, exposeHeadRoutes: false, ajv: { customOptions: { removeAdditional: false, coerceTypes: true, allErrors: false } } });
-  const context: ControlContext = { devices: options.devices, clock: options.clock };
+  const context: ControlContext = { devices: options.devices, clock: options.clock, ...(options.timer && { timer: options.timer }) };
   const document = openApiDocument(routes, options.version);
   const served: { method: string; url: string }[] = [];
   servedRoutes.set(app, served);
@@ -54,9 +56,20 @@ export function buildControl(options: Omit<ControlOptions, 'host' | 'port'>): Fa
       method: route.method,
       url: route.url,
       schema: { ...(route.params && { params: route.params }), ...(route.query && { querystring: route.query }), ...(route.body && { body: route.body }) },
-      handler: async (request) => route.handler({ params: request.params as Record<string, string>, query: (request.query ?? {}) as Record<string, unknown>, body: request.body }, context),
+      config: { access: route.access ?? 'token' },
+      handler: async (request, reply) => {
+        const result: unknown = await route.handler({ params: request.params as Record<string, string>, query: (request.query ?? {}) as Record<string, unknown>, body: request.body }, context);
+        if (result instanceof RawReply) return reply.type(result.type).headers(result.headers).send(result.body);
+        if (result instanceof EventStream) return openStream(reply, result, streams);
+        return result;
+      },
     });
   }
+  // Open streams never end by themselves: close() ends them, or the server would wait for them.
+  const streams = new Set<() => void>();
+  app.addHook('preClose', async () => {
+    for (const end of [...streams]) end();
+  });
   app.get(OPENAPI_PATH, async () => document);
   app.setNotFoundHandler((request, reply) => {
     void reply.code(404).send({ error: 'Not Found', message: `no route ${request.method} ${request.url} (GET ${OPENAPI_PATH} lists them)` });
@@ -81,10 +94,36 @@ export function buildControl(options: Omit<ControlOptions, 'host' | 'port'>): Fa
   return app;
 }
 
+/** Takes the reply over for a text/event-stream response; `streams` holds what ends it. */
+function openStream(reply: FastifyReply, stream: EventStream, streams: Set<() => void>): FastifyReply {
+  reply.hijack();
+  const res = reply.raw;
+  res.writeHead(200, { 'content-type': 'text/event-stream; charset=utf-8', 'cache-control': 'no-store', 'x-content-type-options': 'nosniff', connection: 'keep-alive' });
+  const sink: EventSink = {
+    send: (event, data) => res.write(`event: ${event}\ndata: ${JSON.stringify(data)}\n\n`),
+    comment: (text) => res.write(`: ${text}\n\n`),
+    get stalled() {
+      return res.writableNeedDrain;
+    },
+    end: () => res.end(),
+  };
+  const stop = stream.open(sink);
+  const end = (): void => {
+    stop();
+    res.end();
+  };
+  streams.add(end);
+  res.on('close', () => {
+    streams.delete(end);
+    stop();
+  });
+  return reply;
+}
+
 const servedRoutes = new WeakMap<FastifyInstance, readonly { method: string; url: string }[]>();
 /** Every method and URL the app serves (what the OpenAPI document must list). */
 export const routesOf = (app: FastifyInstance): readonly { method: string; url: string }[] => servedRoutes.get(app) ?? [];
 
 function statusText(status: number): string {
-  return ({ 400: 'Bad Request', 404: 'Not Found', 405: 'Method Not Allowed', 409: 'Conflict', 413: 'Payload Too Large', 415: 'Unsupported Media Type', 422: 'Unprocessable Entity' } as Record<number, string>)[status] ?? 'Error';
+  return ({ 400: 'Bad Request', 401: 'Unauthorized', 503: 'Service Unavailable', 404: 'Not Found', 405: 'Method Not Allowed', 409: 'Conflict', 413: 'Payload Too Large', 415: 'Unsupported Media Type', 422: 'Unprocessable Entity' } as Record<number, string>)[status] ?? 'Error';
 }

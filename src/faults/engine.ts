@@ -1,11 +1,12 @@
 import type { Environment } from '../environment.js';
-import type { CompiledUnit, FaultSet } from '../model/types.js';
+import type { CompiledUnit, FaultRuleState, FaultSet } from '../model/types.js';
 import { compose, isPromiseLike } from '../pipeline/compose.js';
 import type { Exchange, Handler, Middleware, Outcome } from '../pipeline/types.js';
 import type { FaultAction } from '../profile/types.generated.js';
 import type { ActionContext } from './action.js';
 import { candidates, createBucket, type Bucket } from './buckets.js';
-import type { Matcher } from './match.js';
+import { tableOf, type Matcher } from './match.js';
+import type { Table } from '../device/data-source.js';
 import { ACTIONS } from './registry.js';
 import { fires, RuleCounters, type TriggerEnv, type TriggerSpec } from './trigger.js';
 
@@ -89,6 +90,11 @@ export class FaultEngine implements FaultSet {
 
   names(): string[] {
     return this.all().map((r) => r.name);
+  }
+
+  rules(): FaultRuleState[] {
+    const state = (injected: boolean) => (r: Rule): FaultRuleState => ({ name: r.name, injected, matched: r.counters.matched, fired: r.counters.fired, ...reach(r.matcher) });
+    return [...this.injected.map(state(true)), ...this.profileRules.map(state(false))];
   }
 
   /** Requests in flight on the device, counted while some rule has a load trigger. */
@@ -187,6 +193,18 @@ export class FaultEngine implements FaultSet {
     }
     return Promise.resolve(o).finally(() => this.inFlightCount--);
   }
+}
+
+/** Which tables and addresses a rule's match can reach (what the web view marks on the points). */
+function reach(m: Matcher): Pick<FaultRuleState, 'tables' | 'spans'> {
+  const tables = new Set<Table>();
+  let every = true;
+  for (let fc = 0; fc < 256; fc++) {
+    if (!m.functionCodes[fc]) every = false;
+    else if (tableOf(fc)) tables.add(tableOf(fc)!);
+  }
+  const spans = m.spans ?? m.starts?.map((a) => ({ from: a, to: a })) ?? null;
+  return { tables: every ? null : [...tables], spans };
 }
 
 const notReady: Handler = () => {

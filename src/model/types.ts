@@ -36,6 +36,10 @@ export interface PointInfo {
   readonly access: Access;
   readonly unit?: string;
   readonly description?: string;
+  /** A generator computes its value (`generate:`); absent when none does. */
+  readonly generated?: true;
+  /** Client writes are checked against a rule first (min/max, an enum, 0/1); absent when not. */
+  readonly writeRule?: true;
 }
 
 /** One addressable device: a single-device profile, or one unit id behind a gateway. */
@@ -102,10 +106,27 @@ export interface HandOver {
 export interface FaultSet {
   /** Rule names in the order they are tried: injected rules first, then the profile's. */
   names(): string[];
+  /** Every rule in the order tried, with its counters (what the control channel's web view shows). */
+  rules(): FaultRuleState[];
   /** Every rule's counters back to zero (`reset()`); the rules themselves stay. */
   reset(): void;
   /** Takes over the counters of rules of `previous` with the same name, match and trigger; returns their names. */
   takeOver(previous: FaultSet): string[];
+}
+
+/** One fault rule as it stands: where it came from and what it has counted since the last reset. */
+export interface FaultRuleState {
+  readonly name: string;
+  /** Added through the API or the control channel (tried before the profile's own rules). */
+  readonly injected: boolean;
+  /** Matching requests seen. */
+  readonly matched: number;
+  /** Requests it fired for. */
+  readonly fired: number;
+  /** The tables its function codes read or write; null when it matches every function code. */
+  readonly tables: readonly Table[] | null;
+  /** The address ranges (inclusive) it matches, in one table or any; null when it has no address condition. */
+  readonly spans: readonly { readonly from: number; readonly to: number; readonly table?: Table }[] | null;
 }
 
 export interface CompiledProfile extends ServedDevice {

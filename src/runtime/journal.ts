@@ -90,6 +90,21 @@ export class Journal {
     return out;
   }
 
+  /**
+   * The request records after sequence number `seq` (events are left out), oldest first, at most the newest `limit` of them:
+   * walks back from the newest record only as far as needed, so a reader that polls (the live
+   * stream) pays for what is new, not for the whole ring.
+   */
+  after(seq: number, limit: number): RequestRecord[] {
+    const out: RequestRecord[] = [];
+    for (let i = 1; i <= this.count && out.length < limit; i++) {
+      const r = this.ring[(this.next - i + this.size) % this.size]!;
+      if (r.seq <= seq) break;
+      if (!isEventRecord(r)) out.push(r);
+    }
+    return out.reverse();
+  }
+
   clear(): void {
     this.ring.fill(undefined);
     this.next = 0;

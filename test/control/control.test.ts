@@ -83,7 +83,7 @@ describe('control channel routes', () => {
   it('GET /devices lists every device with its address and journal', async () => {
     const { body } = await call('GET', '/devices');
     expect(body!.devices).toEqual([
-      { id: 'pump-p-101', name: 'Pump P-101', file, host: '127.0.0.1', port: pump.address!.port, connections: 0, journal: { size: 100, length: 0 } },
+      { id: 'pump-p-101', name: 'Pump P-101', file, host: '127.0.0.1', port: pump.address!.port, connections: 0, seed: pump.env.random.seed, journal: { size: 100, length: 0 } },
       expect.objectContaining({ id: 'line', name: 'line', journal: null }),
     ]);
   });
@@ -158,11 +158,12 @@ describe('control channel routes', () => {
   it('injects a fault rule a Modbus client then meets, lists it, removes it; the journal names the rule', async () => {
     const rule = { name: 'busy', match: { function: 3 }, do: { exception: 6 } };
     expect(await call('POST', '/devices/pump-p-101/faults', rule)).toEqual({ status: 200, body: { name: 'busy', injected: ['busy'] } });
-    expect(await call('GET', '/devices/pump-p-101/faults')).toEqual({ status: 200, body: { injected: ['busy'] } });
+    expect(await call('GET', '/devices/pump-p-101/faults')).toEqual({ status: 200, body: { injected: ['busy'], rules: [{ name: 'busy', injected: true, matched: 0, fired: 0, tables: ['holdingRegisters'], spans: null }] } });
     const client = await connectClient(pump.address!.port);
     await expect(client.readHoldingRegisters(0, 1)).rejects.toMatchObject({ modbusCode: 6 });
     const journal = await call('GET', '/devices/pump-p-101/journal?rule=busy');
     expect((journal.body!.records as unknown[]).length).toBe(1);
+    expect((await call('GET', '/devices/pump-p-101/faults')).body!.rules).toEqual([{ name: 'busy', injected: true, matched: 1, fired: 1, tables: ['holdingRegisters'], spans: null }]);
     expect(await call('DELETE', '/devices/pump-p-101/faults/busy')).toEqual({ status: 200, body: { removed: 'busy', injected: [] } });
     expect((await client.readHoldingRegisters(0, 1)).data).toEqual([100]);
   });
