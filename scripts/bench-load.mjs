@@ -1,7 +1,9 @@
 // npm run bench:load [-- sizes...]: how long loading a large profile takes, and its peak memory.
 // For each size (default 5000 50000 100000 points) it writes a profile into a temporary folder
 // and loads, validates and compiles it in a child process of its own, so that each size's peak
-// RSS is its own. Needs the build (npm run build). A manual measurement, not a test.
+// RSS is its own; then, in another child, reads the same file with js-yaml's plain `load` (no
+// positions, no validation), the yardstick for the ratio column. Needs the build (npm run build).
+// A manual measurement, not a test.
 //
 //   npm run bench:load                      5k, 50k and 100k points
 //   npm run bench:load -- 20000 45581       other sizes
@@ -15,6 +17,8 @@ const root = fileURLToPath(new URL('..', import.meta.url));
 
 if (process.argv[2] === '--child') {
   await child(process.argv[3]);
+} else if (process.argv[2] === '--js-yaml') {
+  await jsYamlChild(process.argv[3]);
 } else {
   parent(process.argv.slice(2).map(Number));
 }
@@ -25,27 +29,38 @@ function parent(requested) {
   try {
     // Wall time suffers when other processes share the cores; CPU time (all threads, the garbage
     // collector's included) is the steadier figure for comparing sizes.
-    console.log('| points | file | load + validate | compile | total | CPU | CPU ms per 1,000 points | peak RSS |');
-    console.log('|---:|---:|---:|---:|---:|---:|---:|---:|');
+    console.log('| points | file | load + validate | compile | total | CPU | CPU ms per 1,000 points | peak RSS | js-yaml `load` | total ÷ js-yaml |');
+    console.log('|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|');
     for (const size of sizes) {
       const file = join(dir, `profile-${size}.yaml`);
       writeFileSync(file, profileText(size));
-      const run = spawnSync(process.execPath, [fileURLToPath(import.meta.url), '--child', file], {
-        encoding: 'utf8',
-        cwd: root,
-      });
-      if (run.status !== 0) throw new Error(`the run with ${size} points failed:\n${run.stderr}`);
-      const r = JSON.parse(run.stdout);
+      const r = measure('--child', file, size);
+      const y = measure('--js-yaml', file, size);
       const total = r.loadMs + r.compileMs;
       console.log(
         `| ${size.toLocaleString('en')} | ${(statSync(file).size / 1e6).toFixed(1)} MB | ${seconds(r.loadMs)} | ` +
           `${seconds(r.compileMs)} | ${seconds(total)} | ${seconds(r.cpuMs)} | ${((r.cpuMs / size) * 1000).toFixed(0)} | ` +
-          `${(r.maxRssKb / 1024).toFixed(0)} MiB |`,
+          `${(r.maxRssKb / 1024).toFixed(0)} MiB | ${seconds(y.loadMs)} | ${(total / y.loadMs).toFixed(1)}× |`,
       );
     }
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
+}
+
+function measure(mode, file, size) {
+  const run = spawnSync(process.execPath, [fileURLToPath(import.meta.url), mode, file], { encoding: 'utf8', cwd: root });
+  if (run.status !== 0) throw new Error(`the run ${mode} with ${size} points failed:\n${run.stderr}`);
+  return JSON.parse(run.stdout);
+}
+
+/** js-yaml's plain `load` of the same file: the time a fast YAML reader needs, nothing else. */
+async function jsYamlChild(file) {
+  const { load } = await import('js-yaml');
+  const { readFile } = await import('node:fs/promises');
+  const start = performance.now();
+  load(await readFile(file, 'utf8'));
+  process.stdout.write(JSON.stringify({ loadMs: performance.now() - start }));
 }
 
 async function child(file) {

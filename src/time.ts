@@ -26,6 +26,8 @@ export interface Timer {
 export interface Clock {
   /** Milliseconds of emulator time since the emulator started. */
   now(): number;
+  /** How many times faster than real time it runs, for a clock on real time (`--time-scale`). */
+  readonly timeScale?: number;
 }
 
 /** A sequence of draws: a float in [0, 1) each. */

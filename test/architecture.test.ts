@@ -12,7 +12,7 @@ import { describe, expect, it } from 'vitest';
  *   profile (parse and validate) ← compiler; server ← runtime; the server sees protocol and pipeline only
  *   runtime ← control (the HTTP control channel) ← cli
  *
- * Packages belong to one area each (node:net to the server, yaml and ajv to profile, commander to
+ * Packages belong to one area each (node:net to the server, yaml, js-yaml and ajv to profile, commander to
  * the CLI, chokidar to watch, jsep to generators, fastify to control); real time and chance are
  * read only in runtime/; one module builds the server; the library's main entry never reaches the
  * CLI (it may reach watch: `startEmulator({ watch: true })`). The TypeScript parser reads the
@@ -110,7 +110,7 @@ const isBuiltin = (specifier: string) => specifier.startsWith('node:');
 /** Packages (or builtins) only one area may import. */
 const OWNED_PACKAGES: readonly [RuleId, readonly string[], string][] = [
   ['node-net', ['node:net', 'net'], 'server'],
-  ['yaml-ajv', ['yaml', 'ajv', 'ajv-formats'], 'profile'],
+  ['yaml-ajv', ['yaml', 'js-yaml', 'ajv', 'ajv-formats'], 'profile'],
   ['commander', ['commander'], 'cli'],
   ['chokidar', ['chokidar'], 'watch'],
   ['jsep', ['jsep'], 'generators'],

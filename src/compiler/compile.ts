@@ -79,7 +79,7 @@ export interface CompileOptions {
 }
 
 export function compileProfile(loaded: LoadedProfile, options: CompileOptions): CompileResult {
-  const checked = checkProfile(loaded);
+  const checked = checkProfile(loaded, options.env.clock.timeScale);
   return checked.ok ? { ok: true, profile: assembleChecked(checked, options), warnings: checked.warnings } : checked;
 }
 
@@ -97,9 +97,12 @@ export interface CheckedProfile {
   readonly warnings: readonly Diagnostic[];
 }
 
-/** The first half of compileProfile: every check and the layouts, no storage or closures yet. */
-export function checkProfile(loaded: LoadedProfile): CheckedProfile | { readonly ok: false; readonly diagnostics: readonly Diagnostic[] } {
-  const report = new Reporter(loaded);
+/**
+ * The first half of compileProfile: every check and the layouts, no storage or closures yet.
+ * `timeScale` is the one the device will run under (warnings only; see Reporter).
+ */
+export function checkProfile(loaded: LoadedProfile, timeScale = 1): CheckedProfile | { readonly ok: false; readonly diagnostics: readonly Diagnostic[] } {
+  const report = new Reporter(loaded, timeScale);
   const plan = planProfile(loaded, report);
   checkServerSettings(loaded.profile, report);
   // Found device by device and check by check: in file, line and column order like the loader's.

@@ -26,7 +26,9 @@ export interface TableSettings {
 export function compileDevice(body: { readonly points?: Points; readonly blocks?: Blocks } & CommandBody, ctx: DeviceContext, settings: TableSettings): DeviceLayout {
   const points = body.points ?? {};
   const shaped: Shaped[] = [];
-  for (const [name, node] of Object.entries(points)) {
+  // By key rather than Object.entries: no pair array per point (a device may have 100,000).
+  for (const name of Object.keys(points)) {
+    const node = points[name]!;
     const model = shapePoint(name, node, ctx);
     if (model) shaped.push({ model, node });
   }
@@ -75,14 +77,14 @@ export function pointInfos(byName: ReadonlyMap<string, PointModel | FieldModel>,
     const f = tables[p.table].flags[p.address] ?? 0;
     return { ...(f & GENERATED && { generated: true as const }), ...(f & RULE && { writeRule: true as const }) };
   };
-  for (const [name, m] of byName) {
+  byName.forEach((m, name) => {
     if ('word' in m) {
       const p = m.word;
       info.set(name, { name, table: p.table, address: p.address, size: p.size, type: m.width === 1 ? 'bit' : 'field', access: p.access, description: m.description, ...touched(p) });
     } else {
       info.set(name, { name, table: m.table, address: m.address, size: m.size, type: m.type, access: m.access, unit: m.unit, description: m.description, ...touched(m) });
     }
-  }
+  });
   return info;
 }
 
@@ -119,27 +121,28 @@ function initialValues(shaped: readonly Shaped[], aliases: ReadonlySet<PointMode
       continue;
     }
     if (raw !== undefined) {
-      const path = [...ctx.path, 'points', p.name, 'raw'];
-      if (explicit) ctx.report.error('E_VALUE_CONFLICT', path, node, 'raw', 'value and raw both give the initial value: keep one (raw is the register contents, value the engineering value)');
+      const path = (): (string | number)[] => [...ctx.path, 'points', p.name, 'raw'];
+      if (explicit) ctx.report.error('E_VALUE_CONFLICT', path(), node, 'raw', 'value and raw both give the initial value: keep one (raw is the register contents, value the engineering value)');
       const problem = explicit ? undefined : encodeRaw(p, raw, words, 0);
-      if (problem) ctx.report.error(problem.code, path, node, 'raw', problem.message);
+      if (problem) ctx.report.error(problem.code, path(), node, 'raw', problem.message);
       continue;
     }
     const sfWords = p.scaleFactor && initial.get(p.scaleFactor);
     const sf = sfWords ? (readRaw('int16', p.scaleFactor!.order, sfWords, 0) as number) : 0;
     const problem = encode(p, value, sf, words, 0);
-    const path = [...ctx.path, 'points', p.name, 'value'];
+    // Built only for a problem: this loop runs once per point of a device.
+    const path = (): (string | number)[] => [...ctx.path, 'points', p.name, 'value'];
     if (problem) {
       words.fill(0);
       if (!explicit) continue;
-      if (problem.sub === undefined) ctx.report.error(problem.code, path, node, 'value', problem.message);
-      else ctx.report.error(problem.code, [...path, problem.sub], node.value as object, problem.sub, problem.message);
+      if (problem.sub === undefined) ctx.report.error(problem.code, path(), node, 'value', problem.message);
+      else ctx.report.error(problem.code, [...path(), problem.sub], node.value as object, problem.sub, problem.message);
     } else if (explicit && p.kind === 'number') {
       const v = decode(p, words, 0, sf) as number | bigint;
       // An initial `.nan` is "no value" (SunSpec's float "not implemented"), not a number outside
       // min..max, which only bound what clients write.
       if (!inRange(p, v) && !Number.isNaN(v)) {
-        ctx.report.error('E_VALUE_RANGE', path, node, 'value', `${String(node.value)} is outside the allowed range ${boundText(p, p.min, '-∞')}..${boundText(p, p.max, '∞')}`);
+        ctx.report.error('E_VALUE_RANGE', path(), node, 'value', `${String(node.value)} is outside the allowed range ${boundText(p, p.min, '-∞')}..${boundText(p, p.max, '∞')}`);
       }
     }
   }

@@ -1,6 +1,6 @@
 import { compileExpression, type Names } from '../generators/compile-expression.js';
 import type { Evaluate } from '../generators/frame.js';
-import { liveFactory } from '../generators/engine.js';
+import { liveFactory, POINT_STEP_BUDGET } from '../generators/engine.js';
 import type { GeneratedPoint, GeneratorPlan, Ref } from '../generators/plan.js';
 import type { LiveFactory } from '../model/live.js';
 import type { FieldModel, PointModel } from '../model/point-model.js';
@@ -87,6 +87,7 @@ export function compileGenerators(shaped: readonly Shaped[], byName: ReadonlyMap
     nodes.set(g, s);
   }
   reportCycles(points, nodes, ctx);
+  warnFineSteps(points, nodes, ctx);
   const generated = new Set(points.map((g) => g.model));
   const { plan: commands, commanded, stepped } = compileCommands(body, shaped, byName, generated, namesFor, ctx);
   const refreshed = new Set([...generated, ...stepped]);
@@ -94,6 +95,38 @@ export function compileGenerators(shaped: readonly Shaped[], byName: ReadonlyMap
   if (idle) return { generated, refreshed, commanded, live: undefined };
   const plan: GeneratorPlan = { points, refs, commands };
   return { generated, refreshed, commanded, live: liveFactory(plan) };
+}
+
+/**
+ * Steps per real second the device's stateful generators ask for together, above which requests
+ * 100 ms apart would find more steps due than a point may take (POINT_STEP_BUDGET): generators
+ * then skip steps, and every request pays for its budget. A warning, at the finest `every`.
+ */
+const STEPS_PER_SECOND_WARNED = POINT_STEP_BUDGET * 10;
+
+function warnFineSteps(points: readonly GeneratedPoint[], nodes: ReadonlyMap<GeneratedPoint, Shaped>, ctx: DeviceContext): void {
+  const stateful = points.filter((g) => g.expression.stateful);
+  if (stateful.length === 0) return;
+  const scale = ctx.report.timeScale;
+  const rate = stateful.reduce((sum, g) => sum + (1000 / g.everyMs) * scale, 0);
+  if (rate <= STEPS_PER_SECOND_WARNED) return;
+  const finest = stateful.reduce((a, b) => (b.everyMs < a.everyMs ? b : a));
+  const s = nodes.get(finest)!;
+  const spec = generateOf(s);
+  const [node, key, path] =
+    typeof spec === 'object' && spec.every !== undefined
+      ? [spec as object, 'every', [...ctx.path, 'points', s.model.name, 'generate', 'every']]
+      : [s.node as object, 'generate', [...ctx.path, 'points', s.model.name, 'generate']];
+  const under = scale === 1 ? 'in real time' : `under time scale ${scale}`;
+  const count = (n: number): string => Math.round(n).toLocaleString('en');
+  ctx.report.warn(
+    'W_GENERATOR_STEPS',
+    path,
+    node,
+    key,
+    `every: ${finest.everyMs / 1000} s ${under} asks for ${count(rate)} generator steps per second (this device's stateful generators together); ` +
+      `a request computes at most ${count(POINT_STEP_BUDGET)} per point and skips older ones, holding the state over them: use a coarser every or a smaller time scale`,
+  );
 }
 
 /**

@@ -63,10 +63,14 @@ const span = (p: PointModel, ctx: DeviceContext): string => describeAddress(ctx.
 /** Sweep by address per table: each overlapping pair outside one alias group is reported once, on the later-declared point. */
 function reportOverlaps(shaped: readonly Shaped[], root: (p: PointModel) => PointModel, skip: ReadonlySet<PointModel>, ctx: DeviceContext): void {
   const order = new Map(shaped.map((s, i) => [s.model, i]));
-  const sorted = shaped.map((s) => s.model).sort((a, b) => a.table.localeCompare(b.table) || a.address - b.address || order.get(a)! - order.get(b)!);
-  let active: PointModel[] = [];
+  // Plain comparisons: this sort and sweep run once per point (the tables' names are ASCII).
+  const byTable = (a: PointModel, b: PointModel): number => (a.table < b.table ? -1 : a.table > b.table ? 1 : 0);
+  const sorted = shaped.map((s) => s.model).sort((a, b) => byTable(a, b) || a.address - b.address || order.get(a)! - order.get(b)!);
+  const active: PointModel[] = [];
   for (const p of sorted) {
-    active = active.filter((q) => q.table === p.table && q.address + q.size > p.address);
+    let kept = 0;
+    for (const q of active) if (q.table === p.table && q.address + q.size > p.address) active[kept++] = q;
+    active.length = kept;
     for (const q of active) {
       if (root(p) === root(q) || skip.has(p) || skip.has(q)) continue;
       const [first, later] = order.get(q)! < order.get(p)! ? [q, p] : [p, q];

@@ -19,7 +19,14 @@ export class Reporter {
   private readonly withdrawnPaths = new Set<string>();
   private readonly withdrawnItems = new Map<string, number[]>();
 
-  constructor(private readonly loaded: LoadedProfile) {
+  /**
+   * @param timeScale how much faster than real time the device will run (`--time-scale`; 1 for
+   *   `validate`): generators whose steps would outrun the request step budget are warned about.
+   */
+  constructor(
+    private readonly loaded: LoadedProfile,
+    readonly timeScale = 1,
+  ) {
     for (const path of loaded.withdrawn ?? []) {
       this.withdrawnPaths.add(formatPath(path));
       const last = path[path.length - 1];

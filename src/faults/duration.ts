@@ -1,3 +1,4 @@
+import type { ConnectionInfo } from '../pipeline/types.js';
 import { normalDraw } from '../chance.js';
 import type { Delay, Duration } from '../profile/types.generated.js';
 import type { RandomSource, Timer } from '../time.js';
@@ -40,15 +41,21 @@ export function delaySampler(spec: Delay, random: RandomSource, stream: string):
   return (i) => round(median * Math.exp(sigma * normalDraw(random, stream, i)));
 }
 
-/** Resolves with `value()` after `ms` real milliseconds on the wire timer (0: at once, still async). */
-export function after<T>(timer: Timer, ms: number, value: () => T | PromiseLike<T>): Promise<T> {
+/**
+ * Resolves with `value()` after `ms` real milliseconds on the wire timer (0: at once, still async).
+ * If `connection` closes first, the timer is cancelled and the promise never settles: nothing
+ * refers to it then, so the exchange waiting on it is collected with it (no one is left to answer).
+ */
+export function after<T>(timer: Timer, ms: number, connection: ConnectionInfo | undefined, value: () => T | PromiseLike<T>): Promise<T> {
   return new Promise<T>((resolve, reject) => {
-    timer.setTimeout(() => {
+    const handle = timer.setTimeout(() => {
+      forget?.();
       try {
         resolve(value());
       } catch (error) {
         reject(error);
       }
     }, ms);
+    const forget = connection?.onClose?.(() => handle.cancel());
   });
 }

@@ -13,12 +13,12 @@ export function responseDelays(samplers: readonly (DelaySampler | undefined)[], 
   return (next) => (x) => {
     const sample = samplers[x.unitId];
     if (sample === undefined) return next(x);
-    return after(timer, sample(draws[x.unitId]++), () => next(x));
+    return after(timer, sample(draws[x.unitId]++), x.connection, () => next(x));
   };
 }
 
 /** A gateway's answer for an unreachable unit that comes only after its delay (`{ answer, delay }`). */
 export function delayedAnswer(outcome: Outcome, sample: DelaySampler, timer: Timer): Handler {
   let draws = 0;
-  return () => after(timer, sample(draws++), () => outcome);
+  return (x) => after(timer, sample(draws++), x.connection, () => outcome);
 }

@@ -14,10 +14,22 @@ import type { CompiledExpression } from './compile-expression.js';
 import type { GeneratedPoint, GeneratorPlan, Ref } from './plan.js';
 
 /**
- * At most this many steps of one stateful generator are computed to catch up with the clock;
- * older steps are skipped, the state held (docs/generators.md, Evaluation: "Catching up").
+ * At most this many steps of one stateful generator are computed to catch up with the clock in
+ * one evaluation (a read; a write makes one more): 2.8 hours at `every: 1`. Older steps are
+ * skipped, the state held over them. It was 100,000, under which `every: 0.001` with
+ * `--time-scale 1000000` made every request compute 100,000 steps (the server fell from 56,000 to
+ * 20 requests/s). See docs/generators.md, Evaluation: "Catching up".
  */
-export const MAX_CATCH_UP_STEPS = 100_000;
+export const POINT_STEP_BUDGET = 10_000;
+
+/**
+ * At most this many steps of all of a unit's stateful generators together are computed in one
+ * evaluation (tens of milliseconds, once after a long idle time). Past it, generators skip their
+ * oldest steps so that the steps kept are the latest ones, every generator's from the same
+ * instant on (skipOldest). Both budgets count steps, not time, so a seed and a manual clock
+ * replay a run exactly.
+ */
+export const REQUEST_STEP_BUDGET = 100_000;
 
 /** One generated point of one unit id: its frame, state and bookkeeping. */
 class Generator {
@@ -34,7 +46,7 @@ class Generator {
   busy = false;
   overridden = false;
   warned = false;
-  /** Steps a settling generator may still take in the current catch-up. */
+  /** Steps a settling generator may still take in the current catch-up (POINT_STEP_BUDGET). */
   budget = 0;
   /**
    * Its steps depend on its own state only: no `t`, no random draw, no generated point (static
@@ -301,19 +313,29 @@ class LiveUnit implements LivePoints {
   }
 
   /**
-   * Takes every step due by `until` (ms since origin), all generators in time order. A generator
-   * more than MAX_CATCH_UP_STEPS behind holds its state over the oldest steps; one that settles
-   * stops at its first step that changes nothing (or holds after MAX_CATCH_UP_STEPS steps).
+   * Takes every step due by `until` (ms since origin), all generators in time order: at most
+   * POINT_STEP_BUDGET of each (a generator further behind skips its oldest steps) and
+   * REQUEST_STEP_BUDGET of all together (generators that do not settle skip their oldest steps to
+   * fit: skipOldest). One that settles stops at its first step that changes nothing, exactly, or
+   * holds after its budget; if the request's runs out first, every generator holds its state over
+   * the steps left.
    */
   private advance(until: number): void {
+    let pending = 0;
     for (const g of this.stateful) {
       const last = Math.floor(until / g.plan.everyMs);
       if (g.overridden) g.step = last;
-      else if (last - g.step > MAX_CATCH_UP_STEPS && !g.settles) g.step = last - MAX_CATCH_UP_STEPS;
-      g.budget = MAX_CATCH_UP_STEPS;
+      else if (g.settles) g.budget = POINT_STEP_BUDGET;
+      else {
+        if (last - g.step > POINT_STEP_BUDGET) g.step = last - POINT_STEP_BUDGET;
+        pending += last - g.step;
+      }
     }
+    // A machine catches up at most a point's budget of steps, as a generator does.
     const machines = this.commands.machines;
-    for (const m of machines) m.limit(until, MAX_CATCH_UP_STEPS);
+    for (const m of machines) m.limit(until, POINT_STEP_BUDGET);
+    if (pending > REQUEST_STEP_BUDGET) this.skipOldest(until);
+    let steps = 0;
     for (;;) {
       let next: Generator | undefined;
       let due = Infinity;
@@ -344,6 +366,10 @@ class LiveUnit implements LivePoints {
         }
       }
       if (!next || due > until) break;
+      if (++steps > REQUEST_STEP_BUDGET) {
+        for (const g of this.stateful) if (!g.overridden) g.step = Math.max(g.step, Math.floor(until / g.plan.everyMs));
+        break;
+      }
       if (!next.settles) {
         this.takeStep(next, next.step + 1, due);
         continue;
@@ -354,6 +380,28 @@ class LiveUnit implements LivePoints {
       if (next.unchanged(previous) || --next.budget <= 0) next.step = Math.floor(until / next.plan.everyMs);
     }
     this.schedule();
+  }
+
+  /**
+   * Moves every non-settling generator past its oldest pending steps so that those left, from the
+   * latest instant `from` on, number at most REQUEST_STEP_BUDGET together: a binary search over
+   * whole milliseconds (the count only falls as `from` grows).
+   */
+  private skipOldest(until: number): void {
+    const moving = this.stateful.filter((g) => !g.overridden && !g.settles);
+    const left = (from: number): number => {
+      let n = 0;
+      for (const g of moving) n += Math.floor(until / g.plan.everyMs) - Math.max(g.step, Math.floor(from / g.plan.everyMs));
+      return n;
+    };
+    let low = 0;
+    let high = until;
+    while (low < high) {
+      const mid = Math.floor((low + high) / 2);
+      if (left(mid) <= REQUEST_STEP_BUDGET) high = mid;
+      else low = mid + 1;
+    }
+    for (const g of moving) g.step = Math.max(g.step, Math.floor(low / g.plan.everyMs));
   }
 
   private takeStep(g: Generator, step: number, at: number): void {

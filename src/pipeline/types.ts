@@ -5,6 +5,12 @@ export interface ConnectionInfo {
   readonly id: number;
   readonly remoteAddress: string;
   readonly remotePort: number;
+  /**
+   * Runs `fn` once, when the connection closes; returns what unregisters it. Work parked for a
+   * request (a delay's timer) registers here, so that a closed connection's pending exchanges and
+   * timers go with it instead of living until they fire. Absent outside a server (tests, API).
+   */
+  readonly onClose?: (fn: () => void) => () => void;
 }
 
 /** What a server does with a newcomer when its connection limit is reached. */

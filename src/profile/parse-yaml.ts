@@ -1,6 +1,7 @@
 import { LineCounter, parseDocument } from 'yaml';
 import type { YAMLError } from 'yaml';
 import type { Diagnostic, SourceLocation } from './diagnostics.js';
+import { readPlainYaml } from './fast-yaml.js';
 import { toLocation, type SourceMap, type SourceText } from './source-map.js';
 import { YamlToJs } from './yaml-to-js.js';
 
@@ -14,11 +15,19 @@ export interface ParsedYaml {
 }
 
 /**
- * Parses one file. Syntax errors stop here: whatever the parser recovered would only produce
+ * Parses one file: with the fast reader when the file is in its plain subset (a large profile
+ * usually is), else with `yaml`'s Document, which also reports every syntax problem.
+ */
+export function parseYaml(text: string, file: string, sourceMap: SourceMap): ParsedYaml {
+  return readPlainYaml(text, file, sourceMap) ?? parseYamlDocument(text, file, sourceMap);
+}
+
+/**
+ * Parses one file with `yaml`. Syntax errors stop here: whatever the parser recovered would only produce
  * schema errors that are echoes of the syntax error. Duplicate keys leave a well-formed
  * document, so the converter reports them (it can name them) and loading goes on.
  */
-export function parseYaml(text: string, file: string, sourceMap: SourceMap): ParsedYaml {
+export function parseYamlDocument(text: string, file: string, sourceMap: SourceMap): ParsedYaml {
   const lineCounter = new LineCounter();
   const doc = parseDocument(text, {
     lineCounter,

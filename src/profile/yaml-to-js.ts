@@ -94,7 +94,7 @@ export class YamlToJs {
   private valueAnchor(node: unknown): Anchor | undefined {
     if (isScalar(node) && node.value === null && node.range && node.range[0] === node.range[1]) return undefined;
     // A quoted string's text starts after its quote (generator expressions locate characters in it).
-    if (isScalar(node) && node.range && (node.type === 'QUOTE_DOUBLE' || node.type === 'QUOTE_SINGLE')) return { ...this.anchorOf(node)!, content: node.range[0] + 1 };
+    if (isScalar(node) && node.range && (node.type === 'QUOTE_DOUBLE' || node.type === 'QUOTE_SINGLE')) return { ...this.anchorOf(node)!, quoted: true };
     return this.anchorOf(node);
   }
 

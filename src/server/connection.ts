@@ -51,6 +51,10 @@ const MAX_KEPT_REPLIES = 64;
 export class Connection {
   readonly info: ConnectionInfo;
   lastActivity: number;
+  /** When it was accepted (wire timer). */
+  readonly acceptedAt: number;
+  /** A complete request has arrived: until then a full server may close it first (server.ts). */
+  completedRequest = false;
   private pending: Uint8Array | null = null;
   private busy = false;
   private closed = false;
@@ -59,6 +63,10 @@ export class Connection {
   /** Requests are waiting in `pending` for this connection's next turn (FRAMES_PER_TURN). */
   private nextTurn: TimerHandle | null = null;
   private idleTimer: TimerHandle | null = null;
+  /** The timer of the next timed wire chunk, while one waits. */
+  private wireTimer: TimerHandle | null = null;
+  /** What parked requests registered (ConnectionInfo.onClose): run once, at close. */
+  private readonly closeHooks = new Set<() => void>();
   // Replies waiting for the next write, kept in reusable parallel arrays (no object per reply).
   // Only the first `outCount` entries are live: truncating `length` would free and regrow them.
   private readonly outPdus: Uint8Array[] = [];
@@ -80,8 +88,8 @@ export class Connection {
     private readonly host: ConnectionHost,
     id: number,
   ) {
-    this.info = { id, remoteAddress: accepted.remoteAddress ?? '?', remotePort: accepted.remotePort ?? 0 };
-    this.lastActivity = host.timer.now();
+    this.info = { id, remoteAddress: accepted.remoteAddress ?? '?', remotePort: accepted.remotePort ?? 0, onClose: (fn) => this.onCloseHook(fn) };
+    this.lastActivity = this.acceptedAt = host.timer.now();
     const fallback = (reason: string): void => host.ioFallback(id, reason);
     const socket = startReading(accepted, (bytes, length) => this.onBytes(bytes, length), host.ioMode, fallback);
     this.socket = socket;
@@ -104,9 +112,7 @@ export class Connection {
       return;
     }
     this.flush();
-    this.closed = true;
-    this.idleTimer?.cancel();
-    this.nextTurn?.cancel();
+    this.release();
     if (how === 'reset') this.socket.resetAndDestroy();
     else if (how === 'destroy') this.socket.destroy();
     else {
@@ -126,10 +132,33 @@ export class Connection {
   }
 
   private onClose(): void {
+    if (!this.closed) this.release();
+    this.host.onClosed(this);
+  }
+
+  /**
+   * Marks the connection closed and lets go of everything waiting on it: its timers, and the
+   * requests parked behind a delay (their timers are cancelled, so nothing holds them any more).
+   */
+  private release(): void {
     this.closed = true;
     this.idleTimer?.cancel();
     this.nextTurn?.cancel();
-    this.host.onClosed(this);
+    this.wireTimer?.cancel();
+    this.wireTimer = null;
+    this.pending = null;
+    const hooks = [...this.closeHooks];
+    this.closeHooks.clear();
+    for (const hook of hooks) hook();
+  }
+
+  private onCloseHook(fn: () => void): () => void {
+    if (this.closed) {
+      fn();
+      return () => {};
+    }
+    this.closeHooks.add(fn);
+    return () => void this.closeHooks.delete(fn);
   }
 
   private armIdleTimer(): void {
@@ -248,7 +277,10 @@ export class Connection {
         this.apply(exchange, outcome);
       }
     }
-    if (requests > 0) this.lastActivity = this.host.timer.now();
+    if (requests > 0) {
+      this.lastActivity = this.host.timer.now();
+      this.completedRequest = true;
+    }
     if (offset < end && !this.closed) this.pending = owned ? buf.subarray(offset, end) : buf.slice(offset, end);
     this.flush();
     this.updateFlow();
@@ -310,7 +342,8 @@ export class Connection {
       const chunk = chunks[index]!;
       if (chunk.delayMs > 0) {
         const at = index;
-        this.host.timer.setTimeout(() => {
+        this.wireTimer = this.host.timer.setTimeout(() => {
+          this.wireTimer = null;
           if (this.closed) return;
           this.write(chunk.bytes);
           if (this.sendChunks(chunks, at + 1)) this.afterWire();

@@ -52,6 +52,13 @@ export interface BoundAddress {
 }
 
 export const DEFAULT_IDLE_TIMEOUT_MS = 60_000;
+/**
+ * When the server is full, a connection that has been open this long without completing a
+ * request is closed to make room, under either policy: a client that trickles bytes or sends
+ * nothing cannot lock others out. Younger ones are spared: a client that has just connected has
+ * its first request on the way.
+ */
+export const INCOMPLETE_GRACE_MS = 500;
 /** After an accept failed for want of descriptors, newcomers are turned away this long. */
 export const ACCEPT_BACKOFF_MS = 1000;
 
@@ -190,6 +197,35 @@ export class ModbusTcpServer implements ConnectionHost {
     }, ACCEPT_BACKOFF_MS);
   }
 
+  /** The open connection longest without a complete request, once past INCOMPLETE_GRACE_MS. */
+  private stalled(): Connection | undefined {
+    const before = this.timer.now() - INCOMPLETE_GRACE_MS;
+    let found: Connection | undefined;
+    for (const c of this.connections) {
+      if (!c.isClosed && !c.completedRequest && c.acceptedAt <= before && (!found || c.acceptedAt < found.acceptedAt)) found = c;
+    }
+    return found;
+  }
+
+  /**
+   * closeLeastRecentlyActive: the connection whose last complete request is oldest, among those
+   * that completed one; then the oldest of those still within their grace (a burst of newcomers
+   * larger than the limit, none of which has sent a request yet).
+   */
+  private leastRecentlyActive(): Connection | undefined {
+    let served: Connection | undefined;
+    let young: Connection | undefined;
+    for (const c of this.connections) {
+      if (c.isClosed) continue;
+      if (c.completedRequest) {
+        if (!served || c.lastActivity < served.lastActivity) served = c;
+      } else if (!young || c.acceptedAt < young.acceptedAt) {
+        young = c;
+      }
+    }
+    return served ?? young;
+  }
+
   private accept(socket: Socket): void {
     if (this.closing) {
       socket.destroy();
@@ -213,21 +249,20 @@ export class ModbusTcpServer implements ConnectionHost {
       return;
     }
     if (max > 0 && open >= max) {
-      if ((this.options.connectionPolicy ?? 'refuse') === 'refuse') {
+      const refuse = (this.options.connectionPolicy ?? 'refuse') === 'refuse';
+      const evict = this.stalled() ?? (refuse ? undefined : this.leastRecentlyActive());
+      if (!evict) {
         this.warnings.log('warn', 'refused connections', `connection from ${hostPort(socket.remoteAddress ?? '?', socket.remotePort ?? 0)} refused: ${max} connections open`);
         socket.on('error', () => {});
         socket.destroy();
         return;
       }
-      let oldest: Connection | undefined;
-      for (const c of this.connections) if (!c.isClosed && (!oldest || c.lastActivity < oldest.lastActivity)) oldest = c;
-      if (oldest) {
-        this.warnings.log('warn', 'connections closed to make room', `#${oldest.info.id} closed to make room: ${max} connections open`);
-        // A reset, not a FIN: a graceful close keeps the descriptor for up to the half-close grace
-        // (5 s), and descriptors are what a full server may be short of. The peer being evicted
-        // learns it at once either way. It stays in `connections` until its socket closes.
-        oldest.close('reset');
-      }
+      const why = evict.completedRequest ? '' : ' (no complete request yet)';
+      this.warnings.log('warn', 'connections closed to make room', `#${evict.info.id} closed to make room${why}: ${max} connections open`);
+      // A reset, not a FIN: a graceful close keeps the descriptor for up to the half-close grace
+      // (5 s), and descriptors are what a full server may be short of. The peer being evicted
+      // learns it at once either way. It stays in `connections` until its socket closes.
+      evict.close('reset');
     }
     const connection = new Connection(socket, this, this.nextId++);
     this.connections.add(connection);

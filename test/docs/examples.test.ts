@@ -43,10 +43,11 @@ describe('TypeScript examples', () => {
 });
 
 /** Loads and compiles YAML text as a profile beside the bundled devices (`include: lib/...` finds devices/lib/). */
-async function diagnose(yaml: string): Promise<{ errors: readonly Diagnostic[]; warnings: readonly Diagnostic[] }> {
+/** `timeScale`: a fence's `time-scale=K`, the `--time-scale` the example is served under. */
+async function diagnose(yaml: string, timeScale?: number): Promise<{ errors: readonly Diagnostic[]; warnings: readonly Diagnostic[] }> {
   const loaded = await loadProfileText(yaml, join(ROOT, 'devices', 'docs-example.yaml'));
   if (!loaded.ok) return { errors: loaded.diagnostics, warnings: [] };
-  const compiled = compileProfile(loaded.loaded, { env: testEnv() });
+  const compiled = compileProfile(loaded.loaded, { env: timeScale === undefined ? testEnv() : testEnv({ timeScale }) });
   return compiled.ok ? { errors: [], warnings: compiled.warnings } : { errors: compiled.diagnostics, warnings: [] };
 }
 
@@ -95,7 +96,8 @@ describe('docs/errors.md', () => {
   const profiles = examples.filter((f) => f.attrs.has('error'));
   it.each(profiles.map((f) => [where(f), f.attrs.get('error') as string, f] as const))('%s produces %s', async (_, code, f) => {
     expect(f.heading, `${where(f)} illustrates the code of its section`).toBe(code);
-    const { errors, warnings } = await diagnose(f.code);
+    const scale = f.attrs.get('time-scale');
+    const { errors, warnings } = await diagnose(f.code, typeof scale === 'string' ? Number(scale) : undefined);
     expect([...errors, ...warnings].map((d) => d.code)).toContain(code);
   });
 });

@@ -6,6 +6,7 @@ import { run } from '../../src/cli/run.js';
 import { compileProfile } from '../../src/compiler/compile.js';
 import { loadDevice } from '../../src/runtime/load-device.js';
 import { loadYaml } from '../compiler/helpers.js';
+import { serveUntilListening } from '../helpers/cli.js';
 import { testEnv } from '../helpers/env.js';
 
 const compileText = (text: string) => compileProfile(loadYaml(text), { env: testEnv() });
@@ -67,20 +68,8 @@ describe('rules that can never match: warnings, not errors', () => {
 describe('serving a profile with a rule that can never match', () => {
   test('the CLI prints the warning on stderr and serves anyway', async () => {
     const dir = folderWith({ 'p.yaml': NEVER_MATCHES });
-    const controller = new AbortController();
-    let stdout = '';
-    let stderr = '';
-    let listening: () => void = () => {};
-    const ready = new Promise<void>((resolve) => (listening = resolve));
-    const exit = run(['p.yaml', '--port', '0'], {
-      stdout: (t) => ((stdout += t), /listening on/.test(stdout) && listening()),
-      stderr: (t) => (stderr += t),
-      signal: controller.signal,
-      cwd: dir,
-    });
-    await ready;
-    controller.abort();
-    expect(await exit).toBe(0);
+    const { code, stderr } = await serveUntilListening(['p.yaml', '--port', '0'], dir);
+    expect(code).toBe(0);
     expect(stderr).toContain('warning: p.yaml:11:22 faults[0].match.unitId: the fault rule r can never match: no device serves unit 7 [W_FAULT_NEVER_MATCHES]\n');
   });
 });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { MAX_CATCH_UP_STEPS } from '../../src/generators/engine.js';
+import { POINT_STEP_BUDGET, REQUEST_STEP_BUDGET } from '../../src/generators/engine.js';
 import type { CompiledProfile } from '../../src/model/types.js';
 import { ManualClock } from '../../src/runtime/clock.js';
 import { seededRandom } from '../../src/runtime/random.js';
@@ -133,14 +133,38 @@ describe('stateful: advances on steps of `every`, whatever the reads', () => {
     expect(read(b.device, 'slewed')).toBe(4);
   });
 
-  it(`catching up after a long idle time is bounded: at most ${MAX_CATCH_UP_STEPS} steps, older ones are skipped`, async () => {
+  it(`catching up after a long idle time is bounded: at most ${POINT_STEP_BUDGET} steps, older ones are skipped`, async () => {
     const { device: d, clock } = await device(`
       version: 1
       points:
         ms: { type: float64, address: 0, generate: { expression: "integrate(1000)", every: 0.001 } }
     `);
     clock.set(7 * 24 * 3600 * 1000); // a week of 1 ms steps
-    expect(read(d, 'ms')).toBe(MAX_CATCH_UP_STEPS);
+    expect(read(d, 'ms')).toBe(POINT_STEP_BUDGET);
+  });
+
+  it(`all points of a unit take at most ${REQUEST_STEP_BUDGET} steps per request together: each keeps the latest, from one instant on`, async () => {
+    // Twelve points 10,000 steps behind each would make 120,000: each keeps its last 8,333.
+    // (`t` keeps them from settling: see the next test.)
+    const points = Array.from({ length: 12 }, (_, i) => `  p${i}: { type: float64, address: ${i * 4}, generate: { expression: "prev + 1 + 0 * t", every: 0.001 } }`);
+    const { device: d, clock } = await device(`version: 1\npoints:\n${points.join('\n')}\n`);
+    clock.set(1_000_000);
+    expect(Array.from({ length: 12 }, (_, i) => read(d, `p${i}`))).toEqual(Array(12).fill(8333));
+    // A read within the budgets takes every step due: nothing is skipped.
+    clock.set(1_002_000);
+    expect(Array.from({ length: 12 }, (_, i) => read(d, `p${i}`))).toEqual(Array(12).fill(10333));
+  });
+
+  it('points that settle take their steps in time order up to the budget, then hold', async () => {
+    const { device: d, clock } = await device(`
+      version: 1
+      points:
+        count: { type: float64, address: 0, generate: { expression: "min(prev + 1, 50000)", every: 0.001 } }
+    `);
+    clock.set(1_000_000);
+    expect(read(d, 'count')).toBe(POINT_STEP_BUDGET);
+    clock.set(1_000_001);
+    expect(read(d, 'count')).toBe(POINT_STEP_BUDGET + 1);
   });
 });
 

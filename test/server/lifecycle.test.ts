@@ -5,6 +5,10 @@ import type { Handler } from '../../src/pipeline/types.js';
 import { encodeAdu } from '../../src/protocol/mbap.js';
 import { ManualTimer, realTimer } from '../../src/runtime/timers.js';
 import { ModbusTcpServer } from '../../src/server/server.js';
+import { silentLogger } from '../../src/log.js';
+import { ManualClock } from '../../src/runtime/clock.js';
+import { createEnvironment } from '../../src/runtime/environment.js';
+import { loadDevice } from '../../src/runtime/load-device.js';
 import { startServer } from '../helpers/server.js';
 import { hex, RawClient, toHex } from '../helpers/socket.js';
 
@@ -124,5 +128,42 @@ describe('a port in use elsewhere', () => {
     expect(other.listening).toBe(true);
     await server.close();
     await new Promise((resolve) => other.close(resolve));
+  });
+});
+
+describe('a request parked behind a delay when its client goes', () => {
+  /** A one-point device behind a rule delaying every request by an hour (manual wire timer), and a client whose read waits on it. */
+  async function delayed() {
+    const timer = new ManualTimer();
+    const env = createEnvironment({ seed: 1, clock: new ManualClock(), timer, logger: silentLogger });
+    const loaded = await loadDevice(
+      { version: 1, points: { p: { type: 'uint16', address: 0, value: 7 } }, faults: [{ name: 'slow', do: { delay: '60m' } }] },
+      { env },
+    );
+    if (!loaded.ok) throw new Error(JSON.stringify(loaded.diagnostics));
+    const t = await startServer({ timer, handler: loaded.profile.handler, idleTimeoutMs: 0 });
+    const client = await t.connect();
+    const side = await t.serverSide(client);
+    await client.send(read(1));
+    await side.received(12);
+    return { timer, client, side };
+  }
+
+  // 20,000 clients that each left a request behind a long injected delay kept ~74 MiB until the
+  // delays ran out: the timer held the exchange, the connection and its buffers.
+  it('takes its delay timer with it: nothing waits on the wire timer once the connection closed', { timeout: 2000 }, async () => {
+    const { timer, client, side } = await delayed();
+    expect(timer.size).toBe(1); // the delay
+    client.socket.destroy();
+    await side.closed();
+    expect(timer.size).toBe(0);
+    timer.advance(3_600_000); // had it stayed, it would fire now, into a closed connection
+    expect(client.totalReceived).toBe(0);
+  });
+
+  it('a delay still answers a client that stays', { timeout: 2000 }, async () => {
+    const { timer, client } = await delayed();
+    timer.advance(3_600_000);
+    expect(toHex(await client.read(11))).toBe('00 01 00 00 00 05 01 03 02 00 07');
   });
 });

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { encodeAdu } from '../../src/protocol/mbap.js';
 import { ManualTimer } from '../../src/runtime/timers.js';
+import { INCOMPLETE_GRACE_MS } from '../../src/server/server.js';
 import { startServer } from '../helpers/server.js';
 import { hex, type RawClient } from '../helpers/socket.js';
 
@@ -168,7 +169,7 @@ describe('a peer that never answers our FIN', () => {
 
 describe('maxConnections', () => {
   it("policy 'refuse': the newcomer is closed at once, the others keep working", async () => {
-    const t = await startServer({ maxConnections: 2, connectionPolicy: 'refuse' });
+    const t = await startServer({ maxConnections: 2, connectionPolicy: 'refuse', timer: new ManualTimer() });
     const a = await t.connect();
     const b = await t.connect();
     await Promise.all([t.serverSide(a), t.serverSide(b)]);
@@ -213,6 +214,53 @@ describe('maxConnections', () => {
     const b = await t.connect();
     expect(await answers(a, 1)).toBe(true);
     expect(await answers(b, 2)).toBe(true);
+  });
+
+  // Ten clients trickling a byte a second and reconnecting 50 ms after each idle close let a
+  // well-behaved newcomer through on 1 attempt in 80 (scripts/lockout.mjs measures it now).
+  it.each(['refuse', 'closeLeastRecentlyActive'] as const)(
+    "policy '%s': a connection that has not completed a request gives way first, once past its grace",
+    async (connectionPolicy) => {
+      const timer = new ManualTimer();
+      const t = await startServer({ maxConnections: 2, connectionPolicy, timer });
+      const trickler = await t.connect();
+      const tricklerSide = await t.serverSide(trickler);
+      await trickler.send(read(1).subarray(0, 1));
+      await tricklerSide.received(1);
+      const client = await t.connect();
+      expect(await answers(client, 1)).toBe(true);
+      timer.advance(INCOMPLETE_GRACE_MS);
+      const newcomer = await t.connect();
+      expect(await answers(newcomer, 2)).toBe(true);
+      expect(await trickler.closed).toEqual({ sawEnd: false, errorCode: 'ECONNRESET' });
+      expect(await answers(client, 3)).toBe(true);
+    },
+  );
+
+  it('within its grace a connection without a request is spared: under refuse, the newcomer is refused', async () => {
+    const timer = new ManualTimer();
+    const t = await startServer({ maxConnections: 1, connectionPolicy: 'refuse', timer });
+    const early = await t.connect();
+    await t.serverSide(early);
+    timer.advance(INCOMPLETE_GRACE_MS - 1);
+    const newcomer = await t.connect();
+    expect(await newcomer.closed).toEqual({ sawEnd: true, errorCode: undefined });
+    expect(await answers(early, 1)).toBe(true);
+  });
+
+  it('closeLeastRecentlyActive closes a served connection before one still within its grace', async () => {
+    const timer = new ManualTimer();
+    const t = await startServer({ maxConnections: 2, connectionPolicy: 'closeLeastRecentlyActive', timer });
+    // A burst: young was accepted first but its request is not in yet; served's was, later.
+    const young = await t.connect();
+    await t.serverSide(young);
+    timer.advance(10);
+    const served = await t.connect();
+    expect(await answers(served, 1)).toBe(true);
+    const newcomer = await t.connect();
+    expect(await answers(newcomer, 2)).toBe(true);
+    expect(await served.closed).toEqual({ sawEnd: false, errorCode: 'ECONNRESET' });
+    expect(await answers(young, 3)).toBe(true);
   });
 
   it('unlimited when 0', async () => {

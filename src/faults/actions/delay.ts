@@ -8,5 +8,5 @@ import { firing, type ActionFactory } from '../action.js';
  */
 export const delayAction: ActionFactory<Delay> = (spec, ctx) => {
   const sample = delaySampler(spec, ctx.env.random, `${ctx.rule}/delay`);
-  return (next) => (x) => after(ctx.env.timer, sample(firing(ctx)), () => next(x));
+  return (next) => (x) => after(ctx.env.timer, sample(firing(ctx)), x.connection, () => next(x));
 };
