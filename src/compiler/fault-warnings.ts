@@ -1,13 +1,11 @@
 import type { Table } from '../device/data-source.js';
-import { tableOf, type MatchParts } from '../faults/match.js';
+import type { MatchParts } from '../faults/match.js';
+import { functionDescriptor } from '../protocol/functions.js';
 import { MAPPED } from '../model/table-layout.js';
 import type { Fault } from '../profile/types.generated.js';
 import type { ServedUnits } from './faults.js';
 import type { Path, Reporter } from './report.js';
 import { formatUnitIds } from './unit-ids.js';
-
-/** Function codes a compiled device answers with something other than 01. */
-const SERVED = [1, 2, 3, 4, 5, 6, 8, 15, 16, 17, 22, 23, 43];
 
 /** `validate` warns about a rule whose match no request can meet. */
 export function warnNeverMatches(fault: Fault, parts: MatchParts, path: Path, served: ServedUnits, report: Reporter): void {
@@ -21,9 +19,9 @@ export function warnNeverMatches(fault: Fault, parts: MatchParts, path: Path, se
     return;
   }
   const fcs = [...parts.functionCodes.keys()].filter((fc) => parts.functionCodes[fc]);
-  const servedFcs = fcs.filter((fc) => SERVED.includes(fc) && devices.some((d) => !d.refused.includes(fc)));
+  const servedFcs = fcs.filter((fc) => functionDescriptor(fc) !== undefined && devices.some((d) => !d.refused.includes(fc)));
   if (servedFcs.length === 0) return warn(m.function !== undefined ? 'function' : 'access', 'the device does not serve its function codes (they are answered with exception 01)');
-  const tables = [...new Set(servedFcs.map(tableOf).filter((t): t is Table => t !== undefined))];
+  const tables = [...new Set(servedFcs.map((fc) => functionDescriptor(fc)!.table).filter((t): t is Table => t !== undefined))];
   const spans = parts.address ? [parts.address] : parts.starts?.map((s) => ({ from: s, to: s }));
   if (!spans) return;
   const mapped = devices.some((d) => tables.some((t) => { const layout = d.layout.tables[t]; return layout.zero || spans.some((s) => anyMapped(layout.flags, s.from, s.to)); }));

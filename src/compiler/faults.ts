@@ -3,20 +3,13 @@ import type { RuleDefinition } from '../faults/engine.js';
 import { durationMs } from '../faults/duration.js';
 import type { TriggerSpec } from '../faults/trigger.js';
 import type { DeviceLayout } from '../model/device-layout.js';
+import { functionDoes, functionNamed } from '../protocol/functions.js';
 import type { Fault, FaultAction, FunctionMatch } from '../profile/types.generated.js';
 import type { FaultSource } from './plan.js';
 import type { Path, Reporter } from './report.js';
 import { expandUnitIds } from './unit-ids.js';
 import { warnNeverMatches } from './fault-warnings.js';
 
-/** Function codes by the request names a rule may use (`function: readHoldingRegisters`). */
-const FUNCTION_NAMES: Readonly<Record<string, number>> = {
-  readCoils: 1, readDiscreteInputs: 2, readHoldingRegisters: 3, readInputRegisters: 4, writeSingleCoil: 5,
-  writeSingleRegister: 6, diagnostics: 8, writeMultipleCoils: 15, writeMultipleRegisters: 16, reportServerId: 17,
-  maskWriteRegister: 22, readWriteMultipleRegisters: 23, readDeviceIdentification: 43,
-};
-const READS = [1, 2, 3, 4, 23];
-const WRITES = [5, 6, 15, 16, 22, 23];
 
 /** What a rule's declaring place gives it: the unit ids it may apply to, and the devices there. */
 export interface RuleScope {
@@ -75,11 +68,11 @@ function compileRule(fault: Fault, path: Path, scope: readonly number[], served:
   const functionCodes = new Uint8Array(256).fill(1);
   if (m.function !== undefined) {
     functionCodes.fill(0);
-    for (const f of listOf<number | string>(m.function as FunctionMatch)) functionCodes[typeof f === 'number' ? f : FUNCTION_NAMES[f]!] = 1;
+    for (const f of listOf<number | string>(m.function as FunctionMatch)) functionCodes[typeof f === 'number' ? f : functionNamed(f)!.code] = 1;
   }
   if (m.access !== undefined) {
-    const allowed = m.access === 'read' ? READS : WRITES;
-    for (let fc = 0; fc < 256; fc++) if (!allowed.includes(fc)) functionCodes[fc] = 0;
+    // FC 23 both reads and writes; codes touching no table (8, 17, 43) and codes not served do neither.
+    for (let fc = 0; fc < 256; fc++) if (!functionDoes(fc, m.access)) functionCodes[fc] = 0;
   }
   const range = (r: { from: number; to: number }, key: string) => {
     if (r.from > r.to) report.error('E_FAULT_RANGE', [...mpath, key], m, key, `the range ${r.from}..${r.to} is empty: from must not be above to`);

@@ -1,5 +1,7 @@
-/** The four Modbus tables. */
-export type Table = 'coils' | 'discreteInputs' | 'holdingRegisters' | 'inputRegisters';
+import type { Table } from '../protocol/functions.js';
+
+/** The four Modbus tables (protocol/functions.ts: the function codes name them). */
+export type { Table };
 
 export type MaybePromise<T> = T | PromiseLike<T>;
 

@@ -6,7 +6,8 @@ import {
   encodeReportServerIdResponse,
   encodeWriteMultipleResponse,
 } from '../protocol/response.js';
-import type { Request } from '../protocol/request.js';
+import { functionDescriptor } from '../protocol/functions.js';
+import type { Request, UserDefinedRequest } from '../protocol/request.js';
 import { exception, isPromiseLike, response } from '../pipeline/compose.js';
 import type { Exchange, Handler, Outcome } from '../pipeline/types.js';
 import type { Logger } from '../log.js';
@@ -143,24 +144,23 @@ export function createDeviceHandler(options: DeviceHandlerOptions): Handler {
   return function deviceHandler(x: Exchange): Outcome | Promise<Outcome> {
     const r = x.request;
     switch (r.kind) {
+      // Tables come from the function codes' descriptors (protocol/functions.ts).
       case 'readCoils':
-        return read(x, r.functionCode, 'coils', r.address, r.quantity);
       case 'readDiscreteInputs':
-        return read(x, r.functionCode, 'discreteInputs', r.address, r.quantity);
       case 'readHoldingRegisters':
-        return read(x, r.functionCode, 'holdingRegisters', r.address, r.quantity);
       case 'readInputRegisters':
-        return read(x, r.functionCode, 'inputRegisters', r.address, r.quantity);
+        return read(x, r.functionCode, tableOf(r.functionCode), r.address, r.quantity);
       case 'writeSingleCoil':
-        return write(x, 'coils', r.address, Uint8Array.of(r.value ? 1 : 0), () => response(x.pdu));
-      case 'writeSingleRegister':
-        return write(x, 'holdingRegisters', r.address, Uint16Array.of(r.value), () => response(x.pdu));
+      case 'writeSingleRegister': {
+        const table = writable(r.functionCode);
+        const value = table === 'coils' ? Uint8Array.of(r.value ? 1 : 0) : Uint16Array.of(Number(r.value));
+        return write(x, table, r.address, value, () => response(x.pdu));
+      }
       case 'writeMultipleCoils':
-        return write(x, 'coils', r.address, r.values, () => response(encodeWriteMultipleResponse(r.functionCode, r.address, r.quantity)));
       case 'writeMultipleRegisters':
-        return write(x, 'holdingRegisters', r.address, r.values, () =>
-          response(encodeWriteMultipleResponse(r.functionCode, r.address, r.quantity)),
-        );
+        return write(x, writable(r.functionCode), r.address, r.values, () => response(encodeWriteMultipleResponse(r.functionCode, r.address, r.quantity)));
+      case 'userDefined':
+        return userDefined(x, r);
       case 'maskWriteRegister':
         return maskWrite(x, r);
       case 'readWriteMultipleRegisters':
@@ -178,7 +178,20 @@ export function createDeviceHandler(options: DeviceHandlerOptions): Handler {
         return exception(r.exception);
     }
   };
+
+  /** A user-defined code (registerFunction): a read or a write of its descriptor's table, answered as FC 3 / FC 16 are. */
+  function userDefined(x: Exchange, r: UserDefinedRequest): Outcome | Promise<Outcome> {
+    const table = functionDescriptor(r.functionCode)?.table;
+    if (table === undefined) return ILLEGAL_FUNCTION;
+    if (r.values === undefined) return read(x, r.functionCode, table, r.address, r.quantity);
+    if (table !== 'coils' && table !== 'holdingRegisters') return ILLEGAL_FUNCTION;
+    return write(x, table, r.address, r.values, () => response(encodeWriteMultipleResponse(r.functionCode, r.address, r.quantity)));
+  }
 }
+
+/** The table of a built-in function code that has one (its descriptor says which). */
+const tableOf = (functionCode: number): Table => functionDescriptor(functionCode)!.table!;
+const writable = (functionCode: number): 'coils' | 'holdingRegisters' => tableOf(functionCode) as 'coils' | 'holdingRegisters';
 
 const WRITERS = {
   coils: 'writeCoils',

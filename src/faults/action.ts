@@ -1,7 +1,8 @@
 import type { Table } from '../device/data-source.js';
 import type { Environment } from '../environment.js';
 import type { CompiledUnit } from '../model/types.js';
-import { encodeAdu } from '../protocol/mbap.js';
+import { encodeFrame, type Framing } from '../protocol/framing.js';
+import { mbapFraming } from '../protocol/mbap.js';
 import { encodeException } from '../protocol/response.js';
 import { isPromiseLike } from '../pipeline/compose.js';
 import type { Exchange, Middleware, Outcome } from '../pipeline/types.js';
@@ -34,10 +35,16 @@ export function mapOutcome(o: Outcome | Promise<Outcome>, f: (o: Outcome) => Out
   return isPromiseLike(o) ? Promise.resolve(o).then(f) : f(o);
 }
 
-/** The whole ADU the server would send for `o`; undefined for outcomes without one (silence, close, wire). */
-export function replyAdu(x: Exchange, o: Outcome): Uint8Array | undefined {
-  if (o.kind === 'response') return encodeAdu(x.transactionId, x.unitId, o.pdu);
-  if (o.kind === 'exception') return encodeAdu(x.transactionId, x.unitId, encodeException(x.request.functionCode, o.code));
+/** The framing of the exchange's connection (MBAP when it names none). */
+export const framingOf = (x: Exchange): Framing => x.connection.framing ?? mbapFraming;
+
+/**
+ * The whole frame the server would send for `o`, framed as the exchange's connection frames
+ * (MBAP, RTU, ...); undefined for outcomes without one (silence, close, wire).
+ */
+export function replyFrame(x: Exchange, o: Outcome): Uint8Array | undefined {
+  if (o.kind === 'response') return encodeFrame(framingOf(x), x.transactionId, x.unitId, o.pdu);
+  if (o.kind === 'exception') return encodeFrame(framingOf(x), x.transactionId, x.unitId, encodeException(x.request.functionCode, o.code));
   return undefined;
 }
 

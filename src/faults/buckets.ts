@@ -1,3 +1,4 @@
+import { rangeAddress, rangeQuantity, rangesOf } from '../protocol/functions.js';
 import type { Request } from '../protocol/request.js';
 import type { Rule } from './engine.js';
 import { startOf } from './match.js';
@@ -44,12 +45,8 @@ export function candidates(b: Bucket, r: Request): readonly Rule[] {
     if (start >= 0 && b.startPages[start >> PAGE_SHIFT]) return b.all;
   }
   if (b.spanPages !== undefined) {
-    const pages = b.spanPages;
-    if (r.kind === 'readWriteMultipleRegisters') {
-      if (touches(pages, r.readAddress, r.readQuantity) || touches(pages, r.writeAddress, r.writeQuantity)) return b.all;
-    } else if ('address' in r && touches(pages, r.address, 'quantity' in r ? r.quantity : 1)) {
-      return b.all;
-    }
+    const ranges = rangesOf(r);
+    for (let i = 0; i < ranges.length; i++) if (touches(b.spanPages, rangeAddress(r, ranges[i]!), rangeQuantity(r, ranges[i]!))) return b.all;
   }
   return b.plain;
 }

@@ -5,7 +5,8 @@ import type { Exchange, Handler, Middleware, Outcome } from '../pipeline/types.j
 import type { FaultAction } from '../profile/types.generated.js';
 import type { ActionContext } from './action.js';
 import { candidates, createBucket, type Bucket } from './buckets.js';
-import { tableOf, type Matcher } from './match.js';
+import type { Matcher } from './match.js';
+import { functionDescriptor } from '../protocol/functions.js';
 import type { Table } from '../device/data-source.js';
 import { ACTIONS } from './registry.js';
 import { fires, RuleCounters, type TriggerEnv, type TriggerSpec } from './trigger.js';
@@ -201,7 +202,10 @@ function reach(m: Matcher): Pick<FaultRuleState, 'tables' | 'spans'> {
   let every = true;
   for (let fc = 0; fc < 256; fc++) {
     if (!m.functionCodes[fc]) every = false;
-    else if (tableOf(fc)) tables.add(tableOf(fc)!);
+    else {
+      const table = functionDescriptor(fc)?.table;
+      if (table) tables.add(table);
+    }
   }
   const spans = m.spans ?? m.starts?.map((a) => ({ from: a, to: a })) ?? null;
   return { tables: every ? null : [...tables], spans };

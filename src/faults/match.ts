@@ -1,5 +1,6 @@
 import type { Table } from '../device/data-source.js';
 import type { Exchange } from '../pipeline/types.js';
+import { functionDescriptor, rangeAddress, rangeQuantity, rangesOf } from '../protocol/functions.js';
 import type { Request } from '../protocol/request.js';
 
 /** A table range a rule's `points` resolved to, `to` included. */
@@ -68,54 +69,38 @@ function overlapsAny(r: Request, points: readonly TableRange[]): boolean {
   return false;
 }
 
-/** -1 for requests without an address (FC 8, 17, 43, invalid ones). */
+/** The first address of a request's first range (FC 23: the read range); -1 for requests without one (FC 8, 17, 43, invalid ones). */
 export function startOf(r: Request): number {
-  if (r.kind === 'readWriteMultipleRegisters') return r.readAddress;
-  return 'address' in r ? r.address : -1;
+  const ranges = rangesOf(r);
+  return ranges.length > 0 ? rangeAddress(r, ranges[0]!) : -1;
 }
 
 function quantityOf(r: Request): number {
-  if (r.kind === 'readWriteMultipleRegisters') return r.readQuantity;
-  if ('quantity' in r) return r.quantity;
-  return 'address' in r ? 1 : 0;
+  const ranges = rangesOf(r);
+  return ranges.length > 0 ? rangeQuantity(r, ranges[0]!) : 0;
 }
 
-/** The table a function code reads or writes (FC 23: holding registers, both ways). */
-export function tableOf(functionCode: number): Table | undefined {
-  switch (functionCode) {
-    case 1: case 5: case 15: return 'coils';
-    case 2: return 'discreteInputs';
-    case 3: case 6: case 16: case 22: case 23: return 'holdingRegisters';
-    case 4: return 'inputRegisters';
-    default: return undefined;
-  }
-}
-
-/** Whether the request's address range (FC 23: either range) overlaps [from, to] of `table` (undefined: any). */
+/** Whether any of the request's ranges (FC 23: either) overlaps [from, to] of `table` (undefined: any). */
 function overlaps(r: Request, table: Table | undefined, from: number, to: number): boolean {
-  if (table !== undefined && tableOf(r.functionCode) !== table) return false;
-  if (r.kind === 'readWriteMultipleRegisters') {
-    return span(r.readAddress, r.readQuantity, from, to) || span(r.writeAddress, r.writeQuantity, from, to);
+  const ranges = rangesOf(r);
+  if (ranges.length === 0) return false;
+  if (table !== undefined && functionDescriptor(r.functionCode)?.table !== table) return false;
+  for (let i = 0; i < ranges.length; i++) {
+    if (span(rangeAddress(r, ranges[i]!), rangeQuantity(r, ranges[i]!), from, to)) return true;
   }
-  if (!('address' in r)) return false;
-  return span(r.address, 'quantity' in r ? r.quantity : 1, from, to);
+  return false;
 }
 
 const span = (address: number, quantity: number, from: number, to: number): boolean => address <= to && address + quantity - 1 >= from;
 
+/** Whether the request stores one of the values (its descriptor's `values`, when written). */
 function writesValue(r: Request, v: NonNullable<MatchParts['values']>): boolean {
-  const ok = (n: number): boolean => (v.set ? v.set.has(n) : n >= v.min && n <= v.max);
-  switch (r.kind) {
-    case 'writeSingleCoil':
-      return ok(r.value ? 1 : 0);
-    case 'writeSingleRegister':
-      return ok(r.value);
-    case 'writeMultipleCoils':
-    case 'writeMultipleRegisters':
-    case 'readWriteMultipleRegisters':
-      for (let i = 0; i < r.values.length; i++) if (ok(r.values[i]!)) return true;
-      return false;
-    default:
-      return false;
+  const carried = r.kind === 'invalid' ? undefined : functionDescriptor(r.functionCode)?.values;
+  if (!carried?.written) return false;
+  const values = carried.of(r);
+  for (let i = 0; i < values.length; i++) {
+    const n = values[i]!;
+    if (v.set ? v.set.has(n) : n >= v.min && n <= v.max) return true;
   }
+  return false;
 }

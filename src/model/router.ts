@@ -1,15 +1,15 @@
 import { exception, isPromiseLike, SILENCE } from '../pipeline/compose.js';
 import type { Exchange, Handler, Middleware, Outcome } from '../pipeline/types.js';
-import { ExceptionCode } from '../protocol/constants.js';
-import type { Request } from '../protocol/request.js';
+import { ExceptionCode, exceptionCodeOf, type ExceptionName } from '../protocol/constants.js';
+import { functionDoes } from '../protocol/functions.js';
 
 /** How a gateway answers for a unit it cannot reach (the profile's `respond:` / `unknownUnits`). */
-export type UnreachableBehaviour = 'gatewayPathUnavailable' | 'gatewayTargetFailedToRespond' | 'silence';
+export type UnreachableBehaviour = Extract<ExceptionName, 'gatewayPathUnavailable' | 'gatewayTargetFailedToRespond'> | 'silence';
 
 /** The outcome an unreachable unit id gets (a gateway's answer for a device it cannot reach). */
 export function unreachable(respond: UnreachableBehaviour): Outcome {
   if (respond === 'silence') return SILENCE;
-  return exception(respond === 'gatewayPathUnavailable' ? ExceptionCode.GatewayPathUnavailable : ExceptionCode.GatewayTargetDeviceFailedToRespond);
+  return exception(exceptionCodeOf(respond)!);
 }
 
 const ILLEGAL_FUNCTION = exception(ExceptionCode.IllegalFunction);
@@ -53,14 +53,6 @@ export const notRouted: Handler = (x) => {
   throw new Error(`unit ${x.unitId} reached the router, but the gateway answers it`);
 };
 
-const WRITES: ReadonlySet<Request['kind']> = new Set([
-  'writeSingleCoil',
-  'writeSingleRegister',
-  'writeMultipleCoils',
-  'writeMultipleRegisters',
-  'maskWriteRegister',
-  'readWriteMultipleRegisters',
-]);
 
 /**
  * Unit 0 as broadcast (IG 4.4.1.2): a write reaches every device and nothing is answered; reads
@@ -69,7 +61,7 @@ const WRITES: ReadonlySet<Request['kind']> = new Set([
 export function createBroadcast(targets: readonly Handler[]): Handler {
   return (x: Exchange) => {
     const r = x.request;
-    if (!WRITES.has(r.kind)) return SILENCE;
+    if (r.kind === 'invalid' || !functionDoes(r.functionCode, 'write')) return SILENCE;
     const exchange: Exchange =
       r.kind === 'readWriteMultipleRegisters'
         ? { ...x, request: { kind: 'writeMultipleRegisters', functionCode: 0x10, address: r.writeAddress, quantity: r.writeQuantity, values: r.values } }

@@ -1,3 +1,4 @@
+import type { Framing } from '../protocol/framing.js';
 import type { Request } from '../protocol/request.js';
 
 /** What the server needs to know about the peer of an exchange. */
@@ -5,6 +6,8 @@ export interface ConnectionInfo {
   readonly id: number;
   readonly remoteAddress: string;
   readonly remotePort: number;
+  /** How the connection frames PDUs (replies that fault actions corrupt are framed so); undefined: MBAP. */
+  readonly framing?: Framing;
   /**
    * Runs `fn` once, when the connection closes; returns what unregisters it. Work parked for a
    * request (a delay's timer) registers here, so that a closed connection's pending exchanges and

@@ -16,20 +16,51 @@ export const FunctionCode = {
 } as const;
 export type FunctionCode = (typeof FunctionCode)[keyof typeof FunctionCode];
 
-/** Exception codes (AP 7). Any value 1..255 may travel on the wire. */
-export const ExceptionCode = {
-  IllegalFunction: 0x01,
-  IllegalDataAddress: 0x02,
-  IllegalDataValue: 0x03,
-  ServerDeviceFailure: 0x04,
-  Acknowledge: 0x05,
-  ServerDeviceBusy: 0x06,
-  MemoryParityError: 0x08,
-  GatewayPathUnavailable: 0x0a,
-  GatewayTargetDeviceFailedToRespond: 0x0b,
-} as const;
+/**
+ * The named exception codes (AP 7), the one list: `name` is how profiles write them
+ * (`exception: serverDeviceBusy`), `text` how logs say them (the spec's words). Any other code
+ * 1..255 may travel on the wire too, given as a number.
+ */
+export const EXCEPTIONS = [
+  { code: 0x01, name: 'illegalFunction', text: 'illegal function' },
+  { code: 0x02, name: 'illegalDataAddress', text: 'illegal data address' },
+  { code: 0x03, name: 'illegalDataValue', text: 'illegal data value' },
+  { code: 0x04, name: 'serverDeviceFailure', text: 'server device failure' },
+  { code: 0x05, name: 'acknowledge', text: 'acknowledge' },
+  { code: 0x06, name: 'serverDeviceBusy', text: 'server device busy' },
+  { code: 0x08, name: 'memoryParityError', text: 'memory parity error' },
+  { code: 0x0a, name: 'gatewayPathUnavailable', text: 'gateway path unavailable' },
+  { code: 0x0b, name: 'gatewayTargetFailedToRespond', text: 'gateway target device failed to respond' },
+] as const;
+
+type NamedException = (typeof EXCEPTIONS)[number];
+/** An exception's name in profiles: `serverDeviceBusy`. */
+export type ExceptionName = NamedException['name'];
+/** `server device busy` → `ServerDeviceBusy`. */
+type Pascal<S extends string> = S extends `${infer Head} ${infer Tail}` ? `${Capitalize<Head>}${Pascal<Tail>}` : Capitalize<S>;
+
+/** Exception codes by constant name (`ExceptionCode.ServerDeviceBusy`), from EXCEPTIONS' spec words. */
+export const ExceptionCode = Object.fromEntries(
+  EXCEPTIONS.map((e) => [e.text.replace(/(^| )(\w)/g, (_m, _s: string, c: string) => c.toUpperCase()), e.code]),
+) as { readonly [E in NamedException as Pascal<E['text']>]: E['code'] };
 /** A named exception code; custom codes 1..255 (CustomModbusError, fault rules) stay plain numbers. */
-export type ExceptionCode = (typeof ExceptionCode)[keyof typeof ExceptionCode];
+export type ExceptionCode = NamedException['code'];
+
+const EXCEPTION_BY_NAME: ReadonlyMap<string, number> = new Map(EXCEPTIONS.map((e) => [e.name, e.code]));
+const EXCEPTION_TEXT: readonly (string | undefined)[] = EXCEPTIONS.reduce<(string | undefined)[]>((texts, e) => {
+  texts[e.code] = e.text;
+  return texts;
+}, []);
+
+/** The code of an exception name (`serverDeviceBusy` → 6); undefined for a name not in EXCEPTIONS. */
+export function exceptionCodeOf(name: string): number | undefined {
+  return EXCEPTION_BY_NAME.get(name);
+}
+
+/** The spec's words for a code (6 → `server device busy`); undefined for a custom code. */
+export function exceptionText(code: number): string | undefined {
+  return EXCEPTION_TEXT[code];
+}
 
 /** MEI type of FC 43 read device identification. */
 export const MEI_READ_DEVICE_ID = 0x0e;

@@ -1,4 +1,5 @@
 import { Limits } from './constants.js';
+import type { Framing } from './framing.js';
 
 /**
  * Incremental MBAP framing (IG 3.1). Pure: the caller owns the byte buffer and calls
@@ -76,3 +77,19 @@ export function encodeAdu(transactionId: number, unitId: number, pdu: Uint8Array
   writeAdu(out, 0, transactionId, unitId, pdu);
   return out;
 }
+
+/**
+ * MBAP (IG 3.1) as a Framing: the length field delimits frames, replies carry the request's
+ * transaction id, nothing checks itself. `scan` is `scanFrame` itself (its fourth argument,
+ * `silent`, does not concern MBAP), so the request path pays no wrapper.
+ */
+export const mbapFraming: Framing = {
+  name: 'MBAP',
+  transactionIds: true,
+  silenceMs: undefined,
+  layout: { transactionIdAt: 0, lengthAt: 4, unitIdAt: 6, pduAt: Limits.mbapHeaderBytes, trailer: 0 },
+  scan: scanFrame,
+  frameLength: aduLength,
+  writeFrame: writeAdu,
+  seal: (frame) => frame,
+};

@@ -1,4 +1,5 @@
 import { FunctionCode, Limits } from './constants.js';
+import { functionDescriptor } from './functions.js';
 import type { Request } from './request.js';
 import { allocBytes } from './slab.js';
 
@@ -72,54 +73,7 @@ export const REPORT_SERVER_ID_MAX_BYTES = Limits.pduMax - 2;
 
 /** Encodes any request PDU (clients and tests; the inverse of decodeRequest for valid requests). */
 export function encodeRequest(request: Exclude<Request, { kind: 'invalid' }>): Uint8Array {
-  switch (request.kind) {
-    case 'readCoils':
-    case 'readDiscreteInputs':
-    case 'readHoldingRegisters':
-    case 'readInputRegisters':
-      return bytes(request.functionCode, w(request.address), w(request.quantity));
-    case 'writeSingleCoil':
-      return bytes(request.functionCode, w(request.address), w(request.value ? 0xff00 : 0));
-    case 'writeSingleRegister':
-      return bytes(request.functionCode, w(request.address), w(request.value));
-    case 'writeMultipleCoils': {
-      const packed = new Uint8Array((request.quantity + 7) >>> 3);
-      for (let i = 0; i < request.quantity; i++) if (request.values[i]) packed[i >>> 3]! |= 1 << (i & 7);
-      return bytes(request.functionCode, w(request.address), w(request.quantity), [packed.length], packed);
-    }
-    case 'writeMultipleRegisters':
-      return bytes(request.functionCode, w(request.address), w(request.quantity), [request.quantity * 2], words(request.values));
-    case 'maskWriteRegister':
-      return bytes(request.functionCode, w(request.address), w(request.andMask), w(request.orMask));
-    case 'readWriteMultipleRegisters':
-      return bytes(
-        request.functionCode,
-        w(request.readAddress),
-        w(request.readQuantity),
-        w(request.writeAddress),
-        w(request.writeQuantity),
-        [request.writeQuantity * 2],
-        words(request.values),
-      );
-    case 'reportServerId':
-      return bytes(request.functionCode);
-    case 'readDeviceIdentification':
-      return bytes(request.functionCode, [0x0e, request.readDeviceIdCode, request.objectId]);
-    case 'diagnostics':
-      return bytes(request.functionCode, w(request.subFunction), request.data);
-  }
-}
-
-const w = (v: number): number[] => [(v >>> 8) & 0xff, v & 0xff];
-
-function words(values: ArrayLike<number>): number[] {
-  const out: number[] = [];
-  for (let i = 0; i < values.length; i++) out.push(...w(values[i]!));
-  return out;
-}
-
-function bytes(functionCode: number, ...parts: ArrayLike<number>[]): Uint8Array {
-  const out: number[] = [functionCode];
-  for (const part of parts) for (let i = 0; i < part.length; i++) out.push(part[i]!);
-  return Uint8Array.from(out);
+  const d = functionDescriptor(request.functionCode);
+  if (!d) throw new RangeError(`function code ${request.functionCode} is not served: no descriptor to encode it`);
+  return d.encode(request);
 }

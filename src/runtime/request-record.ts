@@ -1,6 +1,7 @@
 import { isPromiseLike } from '../pipeline/compose.js';
 import type { Exchange, Handler, Outcome } from '../pipeline/types.js';
-import type { Request, RequestKind } from '../protocol/request.js';
+import { functionDescriptor, rangeAddress, rangeQuantity, rangesOf, requestName } from '../protocol/functions.js';
+import type { Request } from '../protocol/request.js';
 
 /** What became of a request: the outcome's kind (`wire` = raw bytes, e.g. a corrupted reply). */
 export type RequestOutcome = Outcome['kind'];
@@ -17,8 +18,11 @@ export interface RequestRecord {
   readonly transactionId: number;
   readonly unitId: number;
   readonly functionCode: number;
-  /** `readHoldingRegisters`, `writeSingleCoil`, ..., or `invalid` for a request answered 01/03. */
-  readonly function: RequestKind;
+  /**
+   * `readHoldingRegisters`, `writeSingleCoil`, ... (the name of the function code's descriptor,
+   * protocol/functions.ts), or `invalid` for a request answered 01/03.
+   */
+  readonly function: string;
   /** First address and quantity read or written (FC 23: the write range; `read` has the read range). */
   readonly address?: number;
   readonly quantity?: number;
@@ -75,7 +79,7 @@ function describe(x: Exchange, o: Outcome, context: RecordContext): RequestRecor
     transactionId: x.transactionId,
     unitId: x.unitId,
     functionCode: x.request.functionCode,
-    function: x.request.kind,
+    function: requestName(x.request),
     outcome: o.kind,
   };
   addRange(r, x.request);
@@ -84,40 +88,19 @@ function describe(x: Exchange, o: Outcome, context: RecordContext): RequestRecor
   return r;
 }
 
+/**
+ * The request's ranges and values, from its function code's descriptor: `address`/`quantity` is
+ * the range written when there is one (FC 23), else the one read; a read range beside it is `read`.
+ */
 function addRange(out: Draft, r: Request): void {
-  switch (r.kind) {
-    case 'readCoils':
-    case 'readDiscreteInputs':
-    case 'readHoldingRegisters':
-    case 'readInputRegisters':
-      out.address = r.address;
-      out.quantity = r.quantity;
-      return;
-    case 'writeSingleCoil':
-    case 'writeSingleRegister':
-      out.address = r.address;
-      out.quantity = 1;
-      out.values = [Number(r.value)];
-      return;
-    case 'writeMultipleCoils':
-    case 'writeMultipleRegisters':
-      out.address = r.address;
-      out.quantity = r.quantity;
-      // Copied: the request's arrays are views of shared slabs that later requests reuse.
-      out.values = Array.from(r.values);
-      return;
-    case 'maskWriteRegister':
-      out.address = r.address;
-      out.quantity = 1;
-      out.values = [r.andMask, r.orMask];
-      return;
-    case 'readWriteMultipleRegisters':
-      out.address = r.writeAddress;
-      out.quantity = r.writeQuantity;
-      out.read = { address: r.readAddress, quantity: r.readQuantity };
-      out.values = Array.from(r.values);
-      return;
-    default:
-      return;
-  }
+  const ranges = rangesOf(r);
+  const main = ranges.find((s) => s.access === 'write') ?? ranges[0];
+  if (main === undefined) return;
+  out.address = rangeAddress(r, main);
+  out.quantity = rangeQuantity(r, main);
+  const read = ranges.find((s) => s !== main && s.access === 'read');
+  if (read) out.read = { address: rangeAddress(r, read), quantity: rangeQuantity(r, read) };
+  const carried = functionDescriptor(r.functionCode)?.values;
+  // Copied: the request's arrays are views of shared slabs that later requests reuse.
+  if (carried) out.values = Array.from(carried.of(r));
 }

@@ -9,6 +9,7 @@ import { connectionLimit } from './descriptors.js';
 import { InjectedRules } from './injected-rules.js';
 import type { ProfileSource, RuntimeOptions } from './options.js';
 import { hostPort } from '../server/host-port.js';
+import { sameTransport, tcpTransport, type Transport } from '../server/transport.js';
 import { allowList } from '../server/allow-list.js';
 import { parseCidr } from '../cidr.js';
 import type { SocketIoMode } from '../server/socket-io.js';
@@ -69,8 +70,8 @@ export class Runtime extends EventEmitter<RuntimeEvents> {
   private current: ServedDevice;
   private server: ModbusTcpServer;
   private readonly options: RuntimeOptions;
-  /** Where the server was told to listen (port 0 stays 0): a reload that changes it rebinds. */
-  private listenOn: { host: string; port: number };
+  /** Where and how the server was told to listen (port 0 stays 0): a reload that changes it rebinds. */
+  private listenOn: Transport;
   private source: ProfileSource | undefined;
   private reloading: Promise<unknown> = Promise.resolve();
   private closing: Promise<void> | null = null;
@@ -273,7 +274,7 @@ export class Runtime extends EventEmitter<RuntimeEvents> {
     const next = loaded.profile;
     const previous = this.current;
     const where = this.listenAddress(next);
-    if (where.host !== this.listenOn.host || where.port !== this.listenOn.port) {
+    if (!sameTransport(where, this.listenOn)) {
       const error = await this.rebind(where, next);
       if (error) return this.reloadFailed({ ok: false, diagnostics: [], files: loaded.files, error });
     }
@@ -300,7 +301,7 @@ export class Runtime extends EventEmitter<RuntimeEvents> {
    * Moves the listener to `where` for `next`: binds the new address first, so a failure leaves the
    * old listener (and its clients) as they were; then the old one closes its connections.
    */
-  private async rebind(where: { host: string; port: number }, next: ServedDevice): Promise<Error | undefined> {
+  private async rebind(where: Transport, next: ServedDevice): Promise<Error | undefined> {
     const server = this.createServer(where, next);
     try {
       await server.listen();
@@ -317,14 +318,15 @@ export class Runtime extends EventEmitter<RuntimeEvents> {
   }
 
   /** The caller's settings win over the profile's (what the CLI pinned stays put), then the defaults. */
-  private listenAddress(device: ServedDevice): { host: string; port: number } {
-    return {
-      host: this.options.host ?? device.server.host ?? DEFAULT_HOST,
-      port: this.options.port ?? device.server.port ?? this.options.defaultPort ?? 0,
-    };
+  private listenAddress(device: ServedDevice): Transport {
+    return tcpTransport(
+      this.options.host ?? device.server.host ?? DEFAULT_HOST,
+      this.options.port ?? device.server.port ?? this.options.defaultPort ?? 0,
+    );
   }
 
-  private createServer(where: { host: string; port: number }, device = this.current): ModbusTcpServer {
+  /** The server for a transport: the one place a listener is built. */
+  private createServer(where: Transport, device = this.current): ModbusTcpServer {
     const options = this.options;
     const settings = device.server;
     const ioMode = options.ioMode ?? ioModeFromEnvironment();
@@ -332,6 +334,7 @@ export class Runtime extends EventEmitter<RuntimeEvents> {
       handler: this.handlerOf(device),
       host: where.host,
       port: where.port,
+      framing: where.framing,
       idleTimeoutMs: options.idleTimeoutMs ?? settings.idleTimeoutMs ?? DEFAULT_IDLE_TIMEOUT_MS,
       maxConnections: this.maxConnections,
       connectionPolicy: options.connectionPolicy ?? settings.whenFull,

@@ -1,6 +1,5 @@
-import type { Socket } from 'node:net';
 import { ExceptionCode, Limits } from '../protocol/constants.js';
-import { scanFrame, writeAdu } from '../protocol/mbap.js';
+import type { Framing } from '../protocol/framing.js';
 import { decodeRequest } from '../protocol/request.js';
 import { encodeException } from '../protocol/response.js';
 import { copyBytes } from '../protocol/slab.js';
@@ -9,23 +8,22 @@ import type { ConnectionInfo, Exchange, Handler, Outcome, WireChunk } from '../p
 import type { Logger } from '../log.js';
 import type { Timer, TimerHandle } from '../time.js';
 import { formatOutcome, formatRequest, formatResult, type TrafficLevel } from './trace.js';
-import { createSender, startReading, type Send, type SocketIoMode } from './socket-io.js';
+import type { Link } from './link.js';
+import type { Send } from './socket-io.js';
 import type { WarnLimiter } from './warn-limit.js';
 
 /** What a connection needs from its server. */
 export interface ConnectionHost {
   /** Read at the start of every exchange, so a swapped handler takes effect on live sockets. */
   readonly handler: Handler;
+  /** How this server's connections frame PDUs (MBAP, or a framing given to the server). */
+  readonly framing: Framing;
   readonly timer: Timer;
   readonly logger: Logger;
   readonly traffic: TrafficLevel;
   readonly idleTimeoutMs: number;
-  /** Read when a connection starts: 'stream' once any connection had to fall back. */
-  readonly ioMode: SocketIoMode;
   /** Lines a client (or a broken data source) could repeat per frame go through here (warn-limit.ts). */
   readonly warnings: WarnLimiter;
-  /** A connection asked for 'direct' I/O and uses the documented API instead (socket-io.ts). */
-  ioFallback(connectionId: number, reason: string): void;
   onClosed(connection: Connection): void;
 }
 
@@ -63,6 +61,11 @@ export class Connection {
   /** Requests are waiting in `pending` for this connection's next turn (FRAMES_PER_TURN). */
   private nextTurn: TimerHandle | null = null;
   private idleTimer: TimerHandle | null = null;
+  /** Framings that end frames by a quiet line (RTU): due when the line has been quiet long enough. */
+  private silenceTimer: TimerHandle | null = null;
+  /** After our FIN: destroys the link if the peer's close never comes. */
+  private linger: TimerHandle | null = null;
+  private readonly framing: Framing;
   /** The timer of the next timed wire chunk, while one waits. */
   private wireTimer: TimerHandle | null = null;
   /** What parked requests registered (ConnectionInfo.onClose): run once, at close. */
@@ -74,8 +77,8 @@ export class Connection {
   private readonly outUnits: number[] = [];
   private outCount = 0;
   private outBytes = 0;
-  private readonly socket: Socket;
-  /** Every write goes through here (socket-io.ts). */
+  private readonly link: Link;
+  /** Every write goes through here (the link's writer: socket-io.ts for TCP). */
   private readonly send: Send;
 
   /**
@@ -84,19 +87,20 @@ export class Connection {
    * count, so trickled bytes cannot hold a connection past the idle timeout.
    */
   constructor(
-    accepted: Socket,
+    link: Link,
     private readonly host: ConnectionHost,
     id: number,
   ) {
-    this.info = { id, remoteAddress: accepted.remoteAddress ?? '?', remotePort: accepted.remotePort ?? 0, onClose: (fn) => this.onCloseHook(fn) };
+    this.framing = host.framing;
+    this.info = { id, remoteAddress: link.remoteAddress, remotePort: link.remotePort, framing: host.framing, onClose: (fn) => this.onCloseHook(fn) };
     this.lastActivity = this.acceptedAt = host.timer.now();
-    const fallback = (reason: string): void => host.ioFallback(id, reason);
-    const socket = startReading(accepted, (bytes, length) => this.onBytes(bytes, length), host.ioMode, fallback);
-    this.socket = socket;
-    this.send = createSender(socket, () => this.onDrained(), host.ioMode, fallback);
-    socket.setNoDelay(true);
-    socket.on('error', (error: Error) => host.logger.log('debug', `#${id} socket error: ${error.message}`));
-    socket.on('close', () => this.onClose());
+    this.link = link;
+    this.send = link.start(
+      (bytes, length) => this.onBytes(bytes, length),
+      () => this.onDrained(),
+      () => this.onClose(),
+      (error) => host.logger.log('debug', `#${id} socket error: ${error.message}`),
+    );
     this.armIdleTimer();
   }
 
@@ -108,19 +112,18 @@ export class Connection {
   close(how: 'end' | 'reset' | 'destroy' = 'end'): void {
     if (this.closed) {
       // Already half-closed (our FIN is out): shutting down does not wait for the peer's FIN.
-      if (how === 'destroy') this.socket.destroy();
+      if (how === 'destroy') this.link.destroy();
       return;
     }
     this.flush();
     this.release();
-    if (how === 'reset') this.socket.resetAndDestroy();
-    else if (how === 'destroy') this.socket.destroy();
+    if (how === 'reset') this.link.reset();
+    else if (how === 'destroy') this.link.destroy();
     else {
-      this.socket.end();
+      this.link.end();
       // A peer that never answers our FIN would keep the socket half-open forever. On the
       // injected timer (not socket.setTimeout, which a peer that keeps sending would postpone).
-      const linger = this.host.timer.setTimeout(() => this.socket.destroy(), HALF_CLOSE_GRACE_MS);
-      this.socket.once('close', () => linger.cancel());
+      this.linger = this.host.timer.setTimeout(() => this.link.destroy(), HALF_CLOSE_GRACE_MS);
     }
   }
 
@@ -132,6 +135,7 @@ export class Connection {
   }
 
   private onClose(): void {
+    this.linger?.cancel();
     if (!this.closed) this.release();
     this.host.onClosed(this);
   }
@@ -144,6 +148,7 @@ export class Connection {
     this.closed = true;
     this.idleTimer?.cancel();
     this.nextTurn?.cancel();
+    this.silenceTimer?.cancel();
     this.wireTimer?.cancel();
     this.wireTimer = null;
     this.pending = null;
@@ -199,8 +204,8 @@ export class Connection {
       this.writeBlocked || this.nextTurn !== null || (this.busy && (this.pending?.length ?? 0) > MAX_PENDING_INPUT);
     if (shouldPause === this.readPaused || this.closed) return;
     this.readPaused = shouldPause;
-    if (shouldPause) this.socket.pause();
-    else this.socket.resume();
+    if (shouldPause) this.link.pause();
+    else this.link.resume();
   }
 
   private drainPending(): void {
@@ -224,7 +229,8 @@ export class Connection {
    * may be the shared read buffer). Each request PDU is copied out of `buf`, because a handler that
    * answers later keeps its exchange.
    */
-  private drain(buf: Uint8Array, end: number, owned = false): void {
+  private drain(buf: Uint8Array, end: number, owned = false, silent = false): void {
+    const framing = this.framing;
     let offset = 0;
     let requests = 0;
     while (!this.closed && !this.busy) {
@@ -233,10 +239,10 @@ export class Connection {
         if (offset < end) this.nextTurn = this.host.timer.defer(() => this.takeTurn());
         break;
       }
-      const scan = scanFrame(buf, offset, end);
+      const scan = framing.scan(buf, offset, end, silent);
       if (scan.kind === 'need-more') break;
       if (scan.kind === 'bad-length') {
-        this.host.warnings.log('warn', 'bad frames', `#${this.info.id} MBAP length ${scan.length} outside 2..254: closing the connection`);
+        this.host.warnings.log('warn', 'bad frames', `#${this.info.id} ${framing.name} length ${scan.length} outside 2..254: closing the connection`);
         this.close('end');
         return;
       }
@@ -245,7 +251,18 @@ export class Connection {
         offset = scan.end;
         continue;
       }
-      const pdu = copyBytes(buf, scan.pduStart, scan.end);
+      if (scan.kind === 'garbage') {
+        // A framing that skips nothing would loop here forever: a bug in it, not in the client.
+        if (scan.end <= offset) {
+          this.host.warnings.log('error', 'framing errors', `#${this.info.id} ${framing.name} framing skipped no bytes (${scan.reason}): closing the connection`);
+          this.close('end');
+          return;
+        }
+        this.host.warnings.log('info', 'skipped bytes', `#${this.info.id} ${scan.end - offset} bytes skipped: ${scan.reason}`);
+        offset = scan.end;
+        continue;
+      }
+      const pdu = copyBytes(buf, scan.pduStart, scan.end - framing.layout.trailer);
       offset = scan.end;
       requests++;
       const exchange: Exchange = {
@@ -282,8 +299,27 @@ export class Connection {
       this.completedRequest = true;
     }
     if (offset < end && !this.closed) this.pending = owned ? buf.subarray(offset, end) : buf.slice(offset, end);
+    if (framing.silenceMs !== undefined) this.awaitSilence();
     this.flush();
     this.updateFlow();
+  }
+
+  /**
+   * A framing that ends frames by a quiet line (RTU) gets the partial frame again, `silent`, once
+   * no byte has come for its `silenceMs`: restarted by every drain (bytes arrived), on the
+   * injected timer. Bytes waiting for a turn or a reply are not a partial frame yet.
+   */
+  private awaitSilence(): void {
+    this.silenceTimer?.cancel();
+    this.silenceTimer = null;
+    if (this.pending === null || this.closed) return;
+    this.silenceTimer = this.host.timer.setTimeout(() => {
+      this.silenceTimer = null;
+      if (this.closed || this.busy || this.nextTurn !== null || this.pending === null) return;
+      const pending = this.pending;
+      this.pending = null;
+      this.drain(pending, pending.length, true, true);
+    }, this.framing.silenceMs!);
   }
 
   private resume(exchange: Exchange, outcome: Outcome): void {
@@ -372,7 +408,7 @@ export class Connection {
     this.outPdus[i] = pdu;
     this.outTids[i] = x.transactionId;
     this.outUnits[i] = x.unitId;
-    this.outBytes += 7 + pdu.length;
+    this.outBytes += this.framing.frameLength(pdu.length);
   }
 
   private flush(): void {
@@ -381,7 +417,7 @@ export class Connection {
     const out = Buffer.allocUnsafe(this.outBytes);
     let offset = 0;
     for (let i = 0; i < n; i++) {
-      offset = writeAdu(out, offset, this.outTids[i]!, this.outUnits[i]!, this.outPdus[i]!);
+      offset = this.framing.writeFrame(out, offset, this.outTids[i]!, this.outUnits[i]!, this.outPdus[i]!);
       this.outPdus[i] = NO_PDU; // do not keep the reply (and the chunk or slab under it) alive
     }
     // A long pipelined burst would leave long arrays behind on this connection: let them go.

@@ -1,11 +1,14 @@
 import { createServer, type AddressInfo, type BlockList, type Server, type Socket } from 'node:net';
 import type { ConnectionInfo, ConnectionPolicy, Handler } from '../pipeline/types.js';
 import { defaultLogger, type Logger } from '../log.js';
+import type { Framing } from '../protocol/framing.js';
+import { mbapFraming } from '../protocol/mbap.js';
 
 export type { ConnectionPolicy };
 import type { Timer, TimerHandle } from '../time.js';
 import { Connection, type ConnectionHost } from './connection.js';
 import { hostPort } from './host-port.js';
+import { socketLink } from './link.js';
 import type { TrafficLevel } from './trace.js';
 import { directIoUnavailable, type SocketIoMode } from './socket-io.js';
 import { WarnLimiter } from './warn-limit.js';
@@ -14,6 +17,8 @@ import { isAllowed } from './allow-list.js';
 
 export interface ServerOptions {
   handler: Handler;
+  /** How PDUs are framed on every connection: MBAP (the default), or another Framing (RTU over TCP). */
+  framing?: Framing;
   host?: string;
   /** 0 (the default here) picks a free port; `listen()` tells which. */
   port?: number;
@@ -68,6 +73,7 @@ export const ACCEPT_BACKOFF_MS = 1000;
  */
 export class ModbusTcpServer implements ConnectionHost {
   handler: Handler;
+  readonly framing: Framing;
   readonly timer: Timer;
   readonly logger: Logger;
   readonly traffic: TrafficLevel;
@@ -90,6 +96,7 @@ export class ModbusTcpServer implements ConnectionHost {
   constructor(options: ServerOptions) {
     this.options = options;
     this.handler = options.handler;
+    this.framing = options.framing ?? mbapFraming;
     this.timer = options.timer;
     this.logger = options.logger ?? defaultLogger;
     this.traffic = options.traffic ?? 0;
@@ -264,7 +271,8 @@ export class ModbusTcpServer implements ConnectionHost {
       // learns it at once either way. It stays in `connections` until its socket closes.
       evict.close('reset');
     }
-    const connection = new Connection(socket, this, this.nextId++);
+    const id = this.nextId++;
+    const connection = new Connection(socketLink(socket, this.ioMode, (reason) => this.ioFallback(id, reason)), this, id);
     this.connections.add(connection);
     if (this.traffic) this.logger.log('info', `#${connection.info.id} connected from ${hostPort(connection.info.remoteAddress, connection.info.remotePort)}`);
     this.options.onConnection?.(connection.info);

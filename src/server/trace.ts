@@ -1,3 +1,5 @@
+import { exceptionText } from '../protocol/constants.js';
+import { functionDescriptor, requestName } from '../protocol/functions.js';
 import type { Request } from '../protocol/request.js';
 import type { Exchange, Outcome } from '../pipeline/types.js';
 import { hostPort } from './host-port.js';
@@ -11,31 +13,13 @@ export function hex(bytes: Uint8Array): string {
   return s;
 }
 
+/** A request in a log line: its name and its descriptor's fields (protocol/functions.ts). */
 function describe(r: Request): string {
-  switch (r.kind) {
-    case 'readCoils':
-    case 'readDiscreteInputs':
-    case 'readHoldingRegisters':
-    case 'readInputRegisters':
-    case 'writeMultipleCoils':
-    case 'writeMultipleRegisters':
-      return `${r.kind} address=${r.address} quantity=${r.quantity}`;
-    case 'writeSingleCoil':
-    case 'writeSingleRegister':
-      return `${r.kind} address=${r.address} value=${Number(r.value)}`;
-    case 'maskWriteRegister':
-      return `${r.kind} address=${r.address} and=0x${r.andMask.toString(16)} or=0x${r.orMask.toString(16)}`;
-    case 'readWriteMultipleRegisters':
-      return `${r.kind} read=${r.readAddress}+${r.readQuantity} write=${r.writeAddress}+${r.writeQuantity}`;
-    case 'readDeviceIdentification':
-      return `${r.kind} code=${r.readDeviceIdCode} object=${r.objectId}`;
-    case 'diagnostics':
-      return `${r.kind} sub=${r.subFunction}`;
-    case 'reportServerId':
-      return r.kind;
-    case 'invalid':
-      return `function 0x${r.functionCode.toString(16).padStart(2, '0')} rejected (exception 0x${r.exception.toString(16).padStart(2, '0')})`;
+  if (r.kind === 'invalid') {
+    return `function 0x${r.functionCode.toString(16).padStart(2, '0')} rejected (exception 0x${r.exception.toString(16).padStart(2, '0')})`;
   }
+  const fields = functionDescriptor(r.functionCode)?.describe(r);
+  return fields ? `${requestName(r)} ${fields}` : requestName(r);
 }
 
 export function formatRequest(x: Exchange, level: TrafficLevel): string {
@@ -44,17 +28,6 @@ export function formatRequest(x: Exchange, level: TrafficLevel): string {
   return level >= 2 ? `${head}\n  -> ${hex(x.pdu)}` : head;
 }
 
-const EXCEPTION_NAMES: Readonly<Record<number, string>> = {
-  0x01: 'illegal function',
-  0x02: 'illegal data address',
-  0x03: 'illegal data value',
-  0x04: 'server device failure',
-  0x05: 'acknowledge',
-  0x06: 'server device busy',
-  0x08: 'memory parity error',
-  0x0a: 'gateway path unavailable',
-  0x0b: 'gateway target device failed to respond',
-};
 
 /**
  * `-v`: what became of a request, in words: `#3 tid=7 <- exception 0x02 (illegal data address)`,
@@ -67,7 +40,7 @@ export function formatResult(x: Exchange, o: Outcome): string {
     case 'response':
       return `${head}ok${rule}`;
     case 'exception':
-      return `${head}exception 0x${o.code.toString(16).padStart(2, '0')} (${EXCEPTION_NAMES[o.code] ?? 'custom code'})${rule}`;
+      return `${head}exception 0x${o.code.toString(16).padStart(2, '0')} (${exceptionText(o.code) ?? 'custom code'})${rule}`;
     default:
       return formatOutcome(x, o) + rule;
   }

@@ -14,7 +14,7 @@ import { RawClient } from './socket.js';
 /**
  * The server's side of one connection, observed without changing it: every write call (to tell
  * one batched write from several), every chunk read, and pause calls (flow control). It reaches
- * into the Connection (its socket, and its entry points for bytes read and written) because the
+ * into the Connection (its link's socket, and its entry points for bytes read and written) because the
  * socket the server reads is not the one net.Server accepted, may emit no 'data' events, and is
  * written to below `socket.write` (src/server/socket-io.ts).
  */
@@ -27,14 +27,14 @@ export class ServerSide {
 
   constructor(connection: Connection) {
     const internals = connection as unknown as {
-      socket?: Socket;
+      link?: { socket?: Socket };
       send?: (bytes: Uint8Array) => boolean;
       onBytes?: (bytes: Uint8Array, length: number) => void;
     };
-    if (!internals.socket || typeof internals.send !== 'function' || typeof internals.onBytes !== 'function') {
-      throw new Error('test helper: Connection no longer keeps `socket`, `send` and `onBytes`');
+    if (!internals.link?.socket || typeof internals.send !== 'function' || typeof internals.onBytes !== 'function') {
+      throw new Error('test helper: Connection no longer keeps `link.socket`, `send` and `onBytes`');
     }
-    const socket = internals.socket;
+    const socket = internals.link.socket;
     this.socket = socket;
     const send = internals.send;
     internals.send = (bytes) => {

@@ -1,7 +1,7 @@
 import type { WireChunk } from '../../pipeline/types.js';
 import type { FaultAction } from '../../profile/types.generated.js';
 import { durationMs } from '../duration.js';
-import { mapOutcome, replyAdu, type ActionFactory } from '../action.js';
+import { mapOutcome, replyFrame, type ActionFactory } from '../action.js';
 
 /**
  * `fragment: { size, pieces, gap }`: the reply's bytes in pieces, each sent `gap` after the
@@ -12,7 +12,7 @@ export const fragmentAction: ActionFactory<NonNullable<FaultAction['fragment']>>
   const size = p.size ?? 1;
   return (next) => (x) =>
     mapOutcome(next(x), (o) => {
-      const bytes = replyAdu(x, o);
+      const bytes = replyFrame(x, o);
       if (!bytes) return o;
       const chunks: WireChunk[] = [];
       let offset = 0;

@@ -1,69 +1,103 @@
-import type { Exchange, Outcome } from '../../pipeline/types.js';
+import type { Outcome } from '../../pipeline/types.js';
+import type { FrameLayout, Framing } from '../../protocol/framing.js';
+import { functionDescriptor, functionDoes } from '../../protocol/functions.js';
 import type { FaultAction } from '../../profile/types.generated.js';
-import { firing, mapOutcome, replyAdu, wire, type ActionContext, type ActionFactory } from '../action.js';
+import { firing, framingOf, mapOutcome, replyFrame, wire, type ActionContext, type ActionFactory } from '../action.js';
 
 type Params = NonNullable<FaultAction['malformed']>;
-type Corrupt = (adu: Uint8Array, x: Exchange, ctx: ActionContext) => Uint8Array | Uint8Array[];
+type Corrupt = (frame: Uint8Array, framing: Framing, ctx: ActionContext) => Uint8Array | Uint8Array[];
 
-/** Replies that carry a byte count after the function code (AP 6.1-6.4, 6.13, 6.17). */
-const hasByteCount = (adu: Uint8Array): boolean => [1, 2, 3, 4, 0x11, 0x17].includes(adu[7]!);
-const setLength = (adu: Uint8Array, n: number): Uint8Array => {
-  adu[4] = n >>> 8;
-  adu[5] = n & 0xff;
-  return adu;
+/*
+ * Each kind is an edit of the framed reply at the offsets its framing's layout gives (MBAP: tid
+ * at 0, length at 4, unit at 6, PDU at 7). An edited frame is sealed again (RTU: its CRC), so
+ * the client meets a well-formed frame with a wrong field; a cut or garbage frame is not.
+ */
+
+/** The normal reply's function code has a byte count after it (its descriptor says); exception replies have none. */
+const byteCountAt = (f: Uint8Array, l: FrameLayout): number | undefined =>
+  functionDescriptor(f[l.pduAt]!)?.replyByteCount && f[l.pduAt]! < 0x80 ? l.pduAt + 1 : undefined;
+const lengthOf = (f: Uint8Array, l: FrameLayout): number => (f[l.lengthAt!]! << 8) | f[l.lengthAt! + 1]!;
+const setLength = (f: Uint8Array, l: FrameLayout, n: number): Uint8Array => {
+  if (l.lengthAt === undefined) return f;
+  f[l.lengthAt] = n >>> 8;
+  f[l.lengthAt + 1] = n & 0xff;
+  return f;
 };
-const lengthOf = (adu: Uint8Array): number => (adu[4]! << 8) | adu[5]!;
 /** A different function code of the same kind (normal or exception): 3 → 4, 0x83 → 0x84. */
 const otherFunction = (b: number): number => (b & 0x80) | ((b & 0x7f) === 0x7f ? 1 : (b & 0x7f) + 1);
 
-function fewer(adu: Uint8Array, n: number): Uint8Array {
-  if (!hasByteCount(adu) || adu[7]! > 0x7f || adu[7] === 0x11) return adu;
+/** Drops `n` registers (or bytes of bits) from the end of a read reply's data, byte count and length following. */
+function fewer(f: Uint8Array, l: FrameLayout, n: number): Uint8Array {
+  const code = f[l.pduAt]!;
+  const d = functionDescriptor(code);
+  // Read replies only (FC 17's byte count counts no registers); exception codes have no descriptor.
+  if (code > 0x7f || !d || !functionDoes(code, 'read')) return f;
+  const countAt = l.pduAt + 1;
   // Registers are two bytes each; coils and discrete inputs drop whole bytes of bits.
-  const drop = Math.min(adu[8]!, adu[7]! <= 2 ? n : 2 * n);
-  const out = setLength(adu.slice(0, adu.length - drop), lengthOf(adu) - drop);
-  out[8] = adu[8]! - drop;
-  return out;
+  const bits = d.table === 'coils' || d.table === 'discreteInputs';
+  const drop = Math.min(f[countAt]!, bits ? n : 2 * n);
+  const pduEnd = f.length - l.trailer;
+  const out = new Uint8Array(f.length - drop);
+  out.set(f.subarray(0, pduEnd - drop), 0);
+  out.set(f.subarray(pduEnd), pduEnd - drop);
+  out[countAt] = f[countAt]! - drop;
+  return l.lengthAt === undefined ? out : setLength(out, l, lengthOf(f, l) - drop);
 }
 
-/** An edit of the reply ADU (in place, or a shorter copy). */
-type Edit = (a: Uint8Array) => Uint8Array;
-/** Sets one byte of the ADU. */
-const set = (index: number, value: (a: Uint8Array) => number): Edit => (a) => {
-  a[index] = value(a) & 0xff;
-  return a;
+/** An edit of the framed reply (in place, or a shorter copy). */
+type Edit = (f: Uint8Array, l: FrameLayout) => Uint8Array;
+/** Sets one byte, at an offset the layout gives. */
+const set = (at: (l: FrameLayout) => number | undefined, value: (f: Uint8Array, i: number) => number): Edit => (f, l) => {
+  const i = at(l);
+  if (i !== undefined) f[i] = value(f, i) & 0xff;
+  return f;
 };
-const setTransactionId = (tid: (a: Uint8Array) => number): Edit => (a) => {
-  const t = tid(a) & 0xffff;
-  a[0] = t >>> 8;
-  a[1] = t & 0xff;
-  return a;
+/** Frames without a transaction id (RTU) have none to get wrong: sent unchanged. */
+const setTransactionId = (tid: (current: number) => number): Edit => (f, l) => {
+  const at = l.transactionIdAt;
+  if (at === undefined) return f;
+  const t = tid((f[at]! << 8) | f[at + 1]!) & 0xffff;
+  f[at] = t >>> 8;
+  f[at + 1] = t & 0xff;
+  return f;
 };
+const unitId = (l: FrameLayout): number => l.unitIdAt;
+const functionCode = (l: FrameLayout): number => l.pduAt;
 /** A byte count exists in normal (not exception) replies of reads and FC 17. */
-const setByteCount = (count: (a: Uint8Array) => number): Edit => (a) => (hasByteCount(a) && a[7]! < 0x80 ? set(8, count)(a) : a);
-const cut = (n: (a: Uint8Array) => number): Edit => (a) => a.slice(0, Math.max(1, a.length - n(a)));
+const setByteCount = (count: (current: number) => number): Edit => (f, l) => {
+  const at = byteCountAt(f, l);
+  if (at !== undefined) f[at] = count(f[at]!) & 0xff;
+  return f;
+};
+/** Frames without a length field (RTU) have none to get wrong: sent unchanged. */
+const changeLength = (length: (current: number) => number): Edit => (f, l) => (l.lengthAt === undefined ? f : setLength(f, l, length(lengthOf(f, l))));
+/** The frame without its last `n` bytes (at least one byte stays): not sealed again, as a cut-off frame is not. */
+const cut = (n: (f: Uint8Array, l: FrameLayout) => number): Corrupt => (f, framing) => f.slice(0, Math.max(1, f.length - n(f, framing.layout)));
+const sealed = (edit: Edit): Corrupt => (f, framing) => framing.seal(edit(f, framing.layout));
 
 function corruption(p: Params): Corrupt {
   if (typeof p === 'string') {
     switch (p) {
-      case 'wrongTransactionId': return setTransactionId((a) => ((a[0]! << 8) | a[1]!) + 1);
-      case 'wrongUnitId': return set(6, (a) => a[6]! + 1);
-      case 'wrongFunctionCode': return set(7, (a) => otherFunction(a[7]!));
-      case 'truncated': return cut((a) => Math.max(1, (a.length - 7) >> 1)); // half the PDU, at least a byte
-      case 'fewerRegisters': return (a) => fewer(a, 1);
-      case 'wrongByteCount': return setByteCount((a) => a[8]! + 1);
-      case 'wrongLength': return (a) => setLength(a, lengthOf(a) + 1);
-      case 'garbage': return (a, _x, ctx) => garbage(a.length, ctx);
-      case 'duplicate': return (a) => [a, a];
+      case 'wrongTransactionId': return sealed(setTransactionId((t) => t + 1));
+      case 'wrongUnitId': return sealed(set(unitId, (f, i) => f[i]! + 1));
+      case 'wrongFunctionCode': return sealed(set(functionCode, (f, i) => otherFunction(f[i]!)));
+      // Half the PDU, at least a byte.
+      case 'truncated': return cut((f, l) => Math.max(1, (f.length - l.pduAt - l.trailer) >> 1));
+      case 'fewerRegisters': return sealed((f, l) => fewer(f, l, 1));
+      case 'wrongByteCount': return sealed(setByteCount((c) => c + 1));
+      case 'wrongLength': return sealed(changeLength((n) => n + 1));
+      case 'garbage': return (f, _framing, ctx) => garbage(f.length, ctx);
+      case 'duplicate': return (f) => [f, f];
     }
   }
-  if (p.transactionId !== undefined) return setTransactionId(() => p.transactionId!);
-  if (p.unitId !== undefined) return set(6, () => p.unitId!);
-  if (p.functionCode !== undefined) return set(7, () => p.functionCode!);
+  if (p.transactionId !== undefined) return sealed(setTransactionId(() => p.transactionId!));
+  if (p.unitId !== undefined) return sealed(set(unitId, () => p.unitId!));
+  if (p.functionCode !== undefined) return sealed(set(functionCode, () => p.functionCode!));
   if (p.truncate !== undefined) return cut(() => p.truncate!);
-  if (p.fewerRegisters !== undefined) return (a) => fewer(a, p.fewerRegisters!);
-  if (p.byteCount !== undefined) return setByteCount(() => p.byteCount!);
-  if (p.length !== undefined) return (a) => setLength(a, p.length!);
-  return (_a, _x, ctx) => garbage(p.garbage!, ctx);
+  if (p.fewerRegisters !== undefined) return sealed((f, l) => fewer(f, l, p.fewerRegisters!));
+  if (p.byteCount !== undefined) return sealed(setByteCount(() => p.byteCount!));
+  if (p.length !== undefined) return sealed(changeLength(() => p.length!));
+  return (_f, _framing, ctx) => garbage(p.garbage!, ctx);
 }
 
 /** Bytes from the rule's `<name>/garbage` stream: the same seed gives the same garbage. */
@@ -83,9 +117,9 @@ export const malformedAction: ActionFactory<Params> = (p, ctx) => {
   const corrupt = corruption(p);
   return (next) => (x) =>
     mapOutcome(next(x), (o): Outcome => {
-      const adu = replyAdu(x, o);
-      if (!adu) return o;
-      const out = corrupt(adu, x, ctx);
+      const frame = replyFrame(x, o);
+      if (!frame) return o;
+      const out = corrupt(frame, framingOf(x), ctx);
       return Array.isArray(out) ? wire(...out) : wire(out);
     });
 };

@@ -5,7 +5,7 @@ import type { Outcome } from '../../pipeline/types.js';
 import type { FaultAction } from '../../profile/types.generated.js';
 import { mapOutcome, type ActionContext, type ActionFactory } from '../action.js';
 import { TABLES } from '../../model/point-model.js';
-import { tableOf } from '../match.js';
+import { functionDescriptor, rangeAddress, rangeQuantity, rangesOf } from '../../protocol/functions.js';
 
 interface Snapshot {
   readonly activation: number;
@@ -24,9 +24,10 @@ export const staleAction: ActionFactory<NonNullable<FaultAction['stale']>> = (p,
   const snapshots = new Map<number, Snapshot>();
   return (next) => (x) => {
     const r = x.request;
-    const table = tableOf(r.functionCode);
+    const table = functionDescriptor(r.functionCode)?.table;
     const unit = ctx.unit(x.unitId);
-    const read = r.kind === 'readWriteMultipleRegisters' ? { address: r.readAddress, quantity: r.readQuantity } : r.functionCode <= 4 && 'quantity' in r ? r : undefined;
+    // The range the reply carries: a read's (FC 23: its read range).
+    const read = rangesOf(r).find((s) => s.access === 'read');
     if (!table || !unit || !read) return next(x);
     let snap = snapshots.get(x.unitId);
     if (snap?.activation !== ctx.counters.activation) {
@@ -37,7 +38,7 @@ export const staleAction: ActionFactory<NonNullable<FaultAction['stale']>> = (p,
     const words = (snap.words[table] ??= unitInternals(unit).store.array(table).slice());
     const mask = snap.frozen === undefined ? undefined : snap.frozen[table];
     if (snap.frozen !== undefined && !mask) return next(x);
-    return mapOutcome(next(x), (o) => patch(o, table, read.address, read.quantity, words, mask));
+    return mapOutcome(next(x), (o) => patch(o, table, rangeAddress(r, read), rangeQuantity(r, read), words, mask));
   };
 };
 
