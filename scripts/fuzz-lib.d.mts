@@ -8,8 +8,15 @@ export interface FuzzResult {
   frames: number;
   replies: number;
   malformed: number;
+  /** The probe got no reply within the reply timeout (0 or 1). */
+  timeouts: number;
   problems: string[];
 }
+export interface ReplyTimeout {
+  /** Default DEFAULT_REPLY_TIMEOUT_MS. */
+  replyTimeoutMs?: number;
+}
+export const DEFAULT_REPLY_TIMEOUT_MS: number;
 export function seededRandom(seed: number): Random;
 export function connectionRandom(seed: number, index: number): Random;
 export function generatePdu(r: Random): Uint8Array;
@@ -21,5 +28,5 @@ export interface ConnectionPlan {
   frames: number;
 }
 export function planConnection(r: Random): ConnectionPlan;
-export function fuzzConnection(port: number, r: Random, plan: ConnectionPlan): Promise<FuzzResult>;
-export function healthyClient(port: number, stop: () => boolean): Promise<{ ok: number; bad: number }>;
+export function fuzzConnection(port: number, r: Random, plan: ConnectionPlan, options?: ReplyTimeout): Promise<FuzzResult>;
+export function healthyClient(port: number, stop: () => boolean, options?: ReplyTimeout): Promise<{ ok: number; bad: number; timeouts: number }>;

@@ -198,15 +198,29 @@ export function planConnection(r) {
 }
 
 /**
+ * How long the probe and the well-behaved client wait for a reply. A profile may drop replies on
+ * purpose (devices/fault-noisy-link.yaml): a reply that does not come is a timeout, counted, not
+ * a wait for ever.
+ */
+export const DEFAULT_REPLY_TIMEOUT_MS = 1000;
+
+/** Resolves with `promise`'s value, or with `fallback` after `ms` (the timer is cleared either way). */
+function within(promise, ms, fallback) {
+  let timer;
+  const timeout = new Promise((resolve) => (timer = setTimeout(() => resolve(fallback), ms)));
+  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
+}
+
+/**
  * One fuzzing connection (see planConnection): `plan.frames` frames with truthful headers (every
  * reply checked against its request, in order), or noise and lying headers (every reply still a
- * whole, plausible ADU). A probe ends each framed connection and must be answered.
- * Resolves with { frames, replies, malformed, problems }.
+ * whole, plausible ADU). A probe ends each framed connection and must be answered within
+ * `replyTimeoutMs` (else `timeouts` is 1). Resolves with { frames, replies, malformed, timeouts, problems }.
  */
-export async function fuzzConnection(port, r, plan) {
+export async function fuzzConnection(port, r, plan, { replyTimeoutMs = DEFAULT_REPLY_TIMEOUT_MS } = {}) {
   const count = plan.frames;
   const client = await openFuzzClient(port);
-  const result = { frames: 0, replies: 0, malformed: 0, problems: [] };
+  const result = { frames: 0, replies: 0, malformed: 0, timeouts: 0, problems: [] };
   if (plan.chaos) {
     client.onAdu = (adu) => {
       result.replies++;
@@ -268,7 +282,9 @@ export async function fuzzConnection(port, r, plan) {
     client.send(all.subarray(at, at + step));
     at += step;
   }
-  if (!(await answered)) {
+  const outcome = await within(answered, replyTimeoutMs, 'timeout');
+  if (outcome === 'timeout') result.timeouts++;
+  else if (!outcome) {
     result.problems.push('connection closed before the probe was answered');
     result.malformed++;
   }
@@ -278,25 +294,40 @@ export async function fuzzConnection(port, r, plan) {
   return result;
 }
 
-/** A well-behaved client: FC 3 round trips until `stop()` says so. Resolves with { ok, bad }. */
-export async function healthyClient(port, stop) {
+/**
+ * A well-behaved client: FC 3 round trips until `stop()` says so, each waiting `replyTimeoutMs`
+ * at most (a reply that comes later, for an earlier transaction id, is ignored). Resolves with
+ * { ok, bad, timeouts }.
+ */
+export async function healthyClient(port, stop, { replyTimeoutMs = DEFAULT_REPLY_TIMEOUT_MS } = {}) {
   const client = await openFuzzClient(port);
   let ok = 0;
   let bad = 0;
+  let timeouts = 0;
   let waiting = null;
-  client.onAdu = (adu) => waiting?.(adu);
+  let expected = -1;
+  client.onAdu = (adu) => {
+    if (word(adu, 0) === expected) waiting?.(adu);
+  };
   client.closed.then(() => waiting?.(null));
   for (let tid = 0; !stop(); tid = (tid + 1) & 0x7fff) {
     const request = Uint8Array.of(tid >> 8, tid & 0xff, 0, 0, 0, 6, 1, 3, 0, 0, 0, 1);
-    const reply = await new Promise((resolve) => {
-      waiting = resolve;
-      client.send(request);
-    });
-    if (reply && replyProblem(request, reply) === null) ok++;
+    expected = tid;
+    const reply = await within(
+      new Promise((resolve) => {
+        waiting = resolve;
+        client.send(request);
+      }),
+      replyTimeoutMs,
+      'timeout',
+    );
+    waiting = null;
+    if (reply === 'timeout') timeouts++;
+    else if (reply && replyProblem(request, reply) === null) ok++;
     else bad++;
     if (!reply) break;
   }
   client.socket.destroy();
   await client.closed;
-  return { ok, bad };
+  return { ok, bad, timeouts };
 }

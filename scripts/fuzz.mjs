@@ -9,10 +9,13 @@
 // one), each drawing from its own seeded PRNG, so a seed and --frames give the same frames
 // whatever the timing.
 //   npm run fuzz -- --frames 100000 --seed 7 --port 15250 --concurrency 32 [profile.yaml]
+// The probe ending each connection and the parallel client wait --reply-timeout ms (default 1000)
+// for a reply: a profile that drops replies on purpose (devices/fault-noisy-link.yaml) gives
+// timeouts, counted in the report, not a run that never ends.
 import { spawn, spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { connectionRandom, fuzzConnection, healthyClient, planConnection } from './fuzz-lib.mjs';
+import { connectionRandom, DEFAULT_REPLY_TIMEOUT_MS, fuzzConnection, healthyClient, planConnection } from './fuzz-lib.mjs';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const args = process.argv.slice(2);
@@ -26,6 +29,7 @@ const frames = Number(take('--frames', '100000'));
 const seed = Number(take('--seed', '20261130'));
 const port = take('--port', '0');
 const concurrency = Number(take('--concurrency', '16'));
+const replyTimeoutMs = Number(take('--reply-timeout', String(DEFAULT_REPLY_TIMEOUT_MS)));
 const profiles = args;
 
 if (spawnSync('npm', ['run', 'build'], { cwd: root, stdio: 'inherit' }).status !== 0) process.exit(1);
@@ -63,8 +67,8 @@ function rssMiB() {
 const rssBefore = rssMiB();
 const started = performance.now();
 let done = false;
-const healthy = healthyClient(boundPort, () => done || crashed);
-const totals = { frames: 0, replies: 0, malformed: 0, connections: 0 };
+const healthy = healthyClient(boundPort, () => done || crashed, { replyTimeoutMs });
+const totals = { frames: 0, replies: 0, malformed: 0, timeouts: 0, connections: 0 };
 let planned = 0;
 const problems = new Map();
 let peakRss = rssBefore ?? 0;
@@ -75,9 +79,10 @@ await Promise.all(
       const r = connectionRandom(seed, totals.connections++);
       const plan = planConnection(r);
       planned += plan.frames;
-      const result = await fuzzConnection(boundPort, r, plan).catch((error) => ({
-        frames: 0, replies: 0, malformed: 0, problems: [`connect: ${error.code ?? error.message}`],
+      const result = await fuzzConnection(boundPort, r, plan, { replyTimeoutMs }).catch((error) => ({
+        frames: 0, replies: 0, malformed: 0, timeouts: 0, problems: [`connect: ${error.code ?? error.message}`],
       }));
+      totals.timeouts += result.timeouts;
       totals.frames += result.frames;
       totals.replies += result.replies;
       totals.malformed += result.malformed;
@@ -107,6 +112,7 @@ fuzz run: seed ${seed}, ${concurrency} attackers at a time${profiles.length ? `,
   malformed replies ${totals.malformed}
   crashes           ${crashedDuringRun ? `1 (exit ${exit.code ?? exit.signal})` : 0}
   parallel client   ${served.ok.toLocaleString('en-US')} of ${(served.ok + served.bad).toLocaleString('en-US')} replies right
+  reply timeouts    ${totals.timeouts.toLocaleString('en-US')} probes, ${served.timeouts.toLocaleString('en-US')} parallel-client requests (${replyTimeoutMs} ms each)
   log lines         ${logLines.toLocaleString('en-US')}`);
 for (const [p, n] of [...problems].slice(0, 10)) console.log(`  problem ×${n}: ${p}`);
 process.exit(!crashedDuringRun && totals.malformed === 0 && served.bad === 0 && problems.size === 0 ? 0 : 1);

@@ -10,11 +10,12 @@ const PLOT_SAMPLES = 3000;
 const MAX_PINNED = 6;
 /** Journal rows the page keeps (the journal itself is on the server). */
 const JOURNAL_ROWS = 300;
+// The channel's table names (a profile's): what GET /devices/{id} and the fault rules say.
 const TABLES = [
-  ['coils', 'Coils', 0],
-  ['discreteInputs', 'Discrete inputs', 1],
-  ['holdingRegisters', 'Holding registers', 4],
-  ['inputRegisters', 'Input registers', 3],
+  ['coil', 'Coils', 0],
+  ['discreteInput', 'Discrete inputs', 1],
+  ['holding', 'Holding registers', 4],
+  ['input', 'Input registers', 3],
 ];
 // Modbus exception codes (docs/protocol.md, "Exception codes").
 const EXCEPTIONS = { 1: 'Illegal function', 2: 'Illegal data address', 3: 'Illegal data value', 4: 'Server device failure', 5: 'Acknowledge', 6: 'Server device busy', 8: 'Memory parity error', 10: 'Gateway path unavailable', 11: 'Gateway target failed to respond' };
@@ -143,7 +144,7 @@ async function openDevice(id, reason) {
   $('clock-seed').textContent = String(device.seed ?? '–');
   const units = device.units ?? [];
   $('unit-label').hidden = units.length < 2;
-  $('unit').replaceChildren(...units.map((u, i) => new Option(`${u.name} (${u.unitIds.length ? `unit ${u.unitIds.join(', ')}` : 'other unit ids'})`, String(i))));
+  $('unit').replaceChildren(...units.map((u, i) => new Option(`${u.name} (${Array.isArray(u.unitIds) ? `unit ${u.unitIds.join(', ')}` : 'any other unit id'})`, String(i))));
   $('unit').value = String(state.unit);
   renderPoints();
   renderJournal();
@@ -161,7 +162,7 @@ function modicon(table, address) {
   const n = address + 1;
   return n <= 9999 ? `${prefix}${String(n).padStart(4, '0')}` : `${prefix}${String(n).padStart(5, '0')}`;
 }
-const isBits = (table) => table === 'coils' || table === 'discreteInputs';
+const isBits = (table) => table === 'coil' || table === 'discreteInput';
 const hex = (raw, table) => (isBits(table) ? raw.join(' ') : raw.map((w) => w.toString(16).toUpperCase().padStart(4, '0')).join(' '));
 
 function renderPoints() {
@@ -576,7 +577,9 @@ function reconnectLater(offline = false) {
 
 const enc = encodeURIComponent;
 function unitIdField() {
-  const ids = state.device?.units?.[state.unit]?.unitIds ?? [];
+  // "any": the unit answers every unit id, so no unitId is needed to reach it.
+  const listed = state.device?.units?.[state.unit]?.unitIds;
+  const ids = Array.isArray(listed) ? listed : [];
   return (state.device?.units?.length ?? 0) > 1 && ids.length ? { unitId: ids[0] } : {};
 }
 function unitIdQuery(sep) {

@@ -6,6 +6,7 @@ import { DEFAULT_JOURNAL_SIZE } from '../runtime/journal.js';
 import { DEFAULT_IDLE_TIMEOUT_MS } from '../runtime/runtime.js';
 import type { CliIo } from './io.js';
 import { DEFAULT_HOST, DEFAULT_PORT, serve, type ServeFlags } from './serve.js';
+import { listDevices } from './bundled.js';
 import { validate } from './validate.js';
 import { packageVersion } from './version.js';
 
@@ -35,6 +36,11 @@ function parsePositive(value: string): number {
 
 function parseLogFormat(value: string): ServeFlags['logFormat'] {
   if (value !== 'text' && value !== 'json') throw new InvalidArgumentError('must be text or json');
+  return value;
+}
+
+function parseLogTime(value: string): ServeFlags['logTime'] {
+  if (value !== 'iso' && value !== 'none') throw new InvalidArgumentError('must be iso or none');
   return value;
 }
 
@@ -87,7 +93,10 @@ export async function run(argv: readonly string[], io: CliIo): Promise<number> {
     .version(packageVersion(), '-V, --version', 'print the version')
     .exitOverride()
     .configureOutput({ writeOut: (s) => io.stdout(s), writeErr: (s) => io.stderr(s) })
-    .showHelpAfterError('(run modbus-emu --help for usage)');
+    .showHelpAfterError('(run modbus-emu --help for usage)')
+    // The root takes profile names, so commander would not add `help <command>` by itself and
+    // `modbus-emu help validate` would look for profiles named help and validate.
+    .helpCommand('help [command]', 'print the help of a command');
 
   program
     .argument('[profiles...]', 'device profiles (YAML) to serve; none serves the in-memory device')
@@ -109,8 +118,10 @@ export async function run(argv: readonly string[], io: CliIo): Promise<number> {
     .option('--read-only-exception <code>', 'the exception code of --read-only (default 01, illegal function); implies --read-only', parseExceptionCode)
     .option('--ready-json', 'print one JSON line per listener on stdout when ready (address, port, device, id, control)')
     .option('--log-format <format>', 'log lines as text (default) or json with timestamps', parseLogFormat)
-    .action((profiles: string[], flags: ServeFlags) => {
-      action = () => serve(profiles, flags, io);
+    .option('--log-time <format>', 'text log lines start with the time: iso (default) | none', parseLogTime)
+    .option('--list-devices', 'list the devices bundled with the package (serve one by name: modbus-emu pump)')
+    .action((profiles: string[], flags: ServeFlags & { listDevices?: boolean }) => {
+      action = flags.listDevices ? () => listDevices(io) : () => serve(profiles, flags, io);
     });
 
   program

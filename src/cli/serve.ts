@@ -5,11 +5,12 @@ import { createLogger } from '../log.js';
 import { formatDiagnostic } from '../profile/diagnostics.js';
 import { ManualClock } from '../runtime/clock.js';
 import { createEnvironment } from '../runtime/environment.js';
-import { createJsonLogger } from '../runtime/json-logger.js';
+import { createJsonLogger, createTimedLogger } from '../runtime/json-logger.js';
 import { loadDevice } from '../runtime/load-device.js';
 import { memoryDevice } from '../runtime/memory-device.js';
 import { DEFAULT_HOST, hostPort, READ_ONLY_EXCEPTION, Runtime, runtimeOptions, type BoundAddress, type ConnectionPolicy, type ServedDevice, type TrafficLevel } from '../runtime/runtime.js';
 import { watchRuntime, type ProfileWatcher } from '../watch/watcher.js';
+import { resolveProfileArgument, withBundledHint } from './bundled.js';
 import { describeListenError } from './errors.js';
 import type { CliIo } from './io.js';
 import { packageVersion } from './version.js';
@@ -31,6 +32,8 @@ export interface ServeFlags {
   watch: boolean;
   readyJson?: boolean;
   logFormat?: 'text' | 'json';
+  /** `--log-time`: text log lines start with an ISO time (default), or not. */
+  logTime?: 'iso' | 'none';
   /** `--control HOST:PORT`, parsed. */
   control?: { host: string; port: number };
   /** `--journal [size]`: true for the default size. */
@@ -50,6 +53,8 @@ interface Planned {
   label: string;
   device: ServedDevice;
   port: number;
+  /** What is loaded and reloaded: the argument, or the bundled profile it names. */
+  path: string;
   /** The profile's files (none for the in-memory device): what is watched. */
   files: readonly string[];
   /** The port came from --port, so a reload that changes server.port does not move it. */
@@ -64,7 +69,8 @@ interface Planned {
 export async function serve(profiles: readonly string[], flags: ServeFlags, io: CliIo): Promise<number> {
   const traffic = Math.min(flags.verbose, 2) as TrafficLevel;
   const write = (line: string): void => io.stderr(line);
-  const logger = flags.logFormat === 'json' ? createJsonLogger(write, traffic ? 'debug' : 'info') : createLogger(write, traffic ? 'debug' : 'info');
+  const level = traffic ? 'debug' : 'info';
+  const logger = flags.logFormat === 'json' ? createJsonLogger(write, level) : flags.logTime === 'none' ? createLogger(write, level) : createTimedLogger(write, level);
   if (flags.clock === 'manual' && flags.timeScale !== undefined) {
     io.stderr('modbus-emu: --clock manual and --time-scale exclude each other (a manual clock moves only when told)\n');
     return 2;
@@ -73,9 +79,12 @@ export async function serve(profiles: readonly string[], flags: ServeFlags, io: 
     io.stderr(`modbus-emu: --state keeps the points of one profile: ${profiles.length === 0 ? 'give a profile (the in-memory device has no points to keep)' : 'give each profile its own server.stateFile instead'}\n`);
     return 2;
   }
+  // Both are read and driven only through the control channel: without it they do nothing.
+  if (!flags.control && flags.clock === 'manual') io.stderr('warning: --clock manual without --control: nothing can advance the emulator clock, so generators and timed faults stand still\n');
+  if (!flags.control && flags.journal !== undefined) io.stderr('warning: --journal without --control: nothing can read the journal\n');
   const env = createEnvironment({ seed: flags.seed, logger, ...(flags.clock === 'manual' ? { clock: new ManualClock() } : { timeScale: flags.timeScale }) });
   const readOnly = flags.readOnly || flags.readOnlyException !== undefined ? (flags.readOnlyException ?? READ_ONLY_EXCEPTION) : undefined;
-  const planned = profiles.length === 0 ? [{ label: 'in-memory', device: memoryDevice(logger, readOnly), port: flags.port ?? DEFAULT_PORT, files: [], pinned: true }] : await plan(profiles, flags, io, env);
+  const planned = profiles.length === 0 ? [{ label: 'in-memory', path: '', device: memoryDevice(logger, readOnly), port: flags.port ?? DEFAULT_PORT, files: [], pinned: true }] : await plan(profiles, flags, io, env);
   if (!planned) return 1;
 
   const clash = findPortClash(planned);
@@ -91,7 +100,7 @@ export async function serve(profiles: readonly string[], flags: ServeFlags, io: 
           device: p.device,
           env,
           label: p.label,
-          ...(p.files.length > 0 && { source: { profile: p.label, ...(io.cwd !== undefined && { cwd: io.cwd }) } }),
+          ...(p.files.length > 0 && { source: { profile: p.path, ...(io.cwd !== undefined && { cwd: io.cwd }) } }),
           // A port from --port stays put; otherwise a reload may move the device to its profile's new port.
           ...(p.pinned ? { port: p.port } : { defaultPort: p.device.server.port === undefined ? p.port : DEFAULT_PORT }),
           journal: flags.journal,
@@ -140,7 +149,7 @@ export async function serve(profiles: readonly string[], flags: ServeFlags, io: 
       const { startControl } = await import('../control/server.js');
       control = await startControl({ ...flags.control, devices: runtimes.map((runtime, i) => ({ id: ids[i]!, runtime })), clock: env.clock, logger, version: packageVersion() });
     } catch (error) {
-      io.stderr(`modbus-emu: control channel: ${describeListenError(error, flags.control.host, flags.control.port)}\n`);
+      io.stderr(`modbus-emu: control channel: ${describeListenError(error, flags.control.host, flags.control.port, '--control')}\n`);
       await closeAll();
       io.stderr('modbus-emu: not started: no device is listening\n');
       return 1;
@@ -180,7 +189,8 @@ export async function serve(profiles: readonly string[], flags: ServeFlags, io: 
 }
 
 async function plan(files: readonly string[], flags: ServeFlags, io: CliIo, env: Environment): Promise<Planned[] | null> {
-  const results = await Promise.all(files.map((file) => loadDevice(file, { cwd: io.cwd, env })));
+  const paths = files.map((file) => resolveProfileArgument(file, io.cwd));
+  const results = await Promise.all(paths.map((path) => loadDevice(path, { cwd: io.cwd, env })));
   let failed = false;
   for (const r of results) {
     if (r.ok) {
@@ -188,7 +198,7 @@ async function plan(files: readonly string[], flags: ServeFlags, io: CliIo, env:
       continue;
     }
     failed = true;
-    for (const d of r.diagnostics) io.stderr(`${formatDiagnostic(d)}\n`);
+    for (const d of r.diagnostics) io.stderr(`${formatDiagnostic(withBundledHint(d))}\n`);
   }
   if (failed) {
     io.stderr('modbus-emu: not started: fix the profile problems above (modbus-emu validate <file> checks a profile)\n');
@@ -202,7 +212,7 @@ async function plan(files: readonly string[], flags: ServeFlags, io: CliIo, env:
     const own = flags.port === undefined ? device.server.port : undefined;
     const port = own ?? next;
     if (own === undefined && next !== 0) next++;
-    return { label: files[i]!, device, port, files: (r as Extract<typeof r, { ok: true }>).files, pinned: flags.port !== undefined };
+    return { label: files[i]!, path: paths[i]!, device, port, files: (r as Extract<typeof r, { ok: true }>).files, pinned: flags.port !== undefined };
   });
 }
 

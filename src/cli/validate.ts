@@ -1,5 +1,6 @@
 import { formatDiagnostic } from '../profile/diagnostics.js';
 import { loadDevice } from '../runtime/load-device.js';
+import { resolveProfileArgument, withBundledHint } from './bundled.js';
 import type { CliIo } from './io.js';
 
 /**
@@ -11,7 +12,7 @@ export async function validate(files: readonly string[], io: CliIo): Promise<num
   let problems = 0;
   let bad = 0;
   for (const file of files) {
-    const result = await loadDevice(file, { cwd: io.cwd });
+    const result = await loadDevice(resolveProfileArgument(file, io.cwd), { cwd: io.cwd });
     if (result.ok) {
       // Warnings (a fault rule that can never match) are printed but do not fail the file.
       for (const w of result.warnings) io.stdout(`warning: ${formatDiagnostic(w)}\n`);
@@ -20,7 +21,7 @@ export async function validate(files: readonly string[], io: CliIo): Promise<num
     }
     bad++;
     problems += result.diagnostics.length;
-    for (const d of result.diagnostics) io.stdout(`${formatDiagnostic(d)}\n`);
+    for (const d of result.diagnostics) io.stdout(`${formatDiagnostic(withBundledHint(d))}\n`);
   }
   const plural = (n: number, word: string): string => `${n} ${word}${n === 1 ? '' : 's'}`;
   io.stderr(

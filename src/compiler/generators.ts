@@ -75,6 +75,7 @@ export function compileGenerators(shaped: readonly Shaped[], byName: ReadonlyMap
       ctx.report.error('E_EXPRESSION', path, node, key, `${result.error.message} (at column ${result.error.index + 1} of the expression)`, result.error.index);
       continue;
     }
+    if (!result.expression.stateful) warnValueNeverServed(s, ctx);
     const every = typeof spec === 'string' ? undefined : spec.every;
     const g: GeneratedPoint = {
       model: s.model,
@@ -95,6 +96,22 @@ export function compileGenerators(shaped: readonly Shaped[], byName: ReadonlyMap
   if (idle) return { generated, refreshed, commanded, live: undefined };
   const plan: GeneratorPlan = { points, refs, commands };
   return { generated, refreshed, commanded, live: liveFactory(plan) };
+}
+
+/**
+ * A stateless expression is computed on every read, so a declared `value` or `raw` is never
+ * served: a reader of the profile would take it for what clients see. Stateful ones start from it.
+ */
+function warnValueNeverServed(s: Shaped, ctx: DeviceContext): void {
+  const key = s.node.value !== undefined ? 'value' : 'raw' in s.node && s.node.raw !== undefined ? 'raw' : undefined;
+  if (key === undefined) return;
+  ctx.report.warn(
+    'W_VALUE_NEVER_SERVED',
+    [...ctx.path, 'points', s.model.name, key],
+    s.node,
+    key,
+    `${s.model.name} is generated without state (every read computes its expression), so its ${key} is never served: remove it, or compute that value in the expression`,
+  );
 }
 
 /**

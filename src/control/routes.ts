@@ -1,10 +1,11 @@
-import { isCompiledProfile, type CompiledProfile, type CompiledUnit, type PointValue, type Runtime } from '../runtime/runtime.js';
+import { isCompiledProfile, PROFILE_TABLE_NAME, type CompiledProfile, type CompiledUnit, type PointValue, type Runtime } from '../runtime/runtime.js';
 import { formatDiagnostic, ProfileError } from '../profile/diagnostics.js';
 import { ManualClock } from '../runtime/clock.js';
 import type { EventFilter, JournalFilter, JournalKind } from '../runtime/journal.js';
 
 import type { ControlContext, ControlledDevice } from './context.js';
 import { attempt, ControlError } from './errors.js';
+import { channelFaultRules, tableName } from './vocabulary.js';
 
 /** JSON Schema (draft 7, as fastify's ajv and OpenAPI 3.0 read it). */
 export type Schema = Record<string, unknown>;
@@ -50,10 +51,24 @@ export interface Route {
 const object = (properties: Record<string, Schema>, required: string[] = []): Schema => ({ type: 'object', properties, required, additionalProperties: false });
 const integer = (minimum: number, maximum: number, description?: string): Schema => ({ type: 'integer', minimum, maximum, ...(description && { description }) });
 const ANY_OBJECT: Schema = { type: 'object', additionalProperties: true };
-const POINT_VALUE: Schema = { description: 'engineering value: number, boolean, string; 64-bit integers beyond 2^53 as decimal strings', anyOf: [{ type: 'number' }, { type: 'boolean' }, { type: 'string' }] };
+const POINT_VALUE: Schema = {
+  description: 'engineering value: number, boolean, string; 64-bit integers beyond 2^53 as decimal strings; a bit field also as { bitName: true, fieldName: 3 } (as in a profile: bits not named are 0)',
+  anyOf: [{ type: 'number' }, { type: 'boolean' }, { type: 'string' }, { type: 'object', additionalProperties: { anyOf: [{ type: 'boolean' }, { type: 'integer' }] } }],
+};
+/** Emulator time is kept to the fraction of a millisecond, and reported so: ordering and `since`/`until` see what the records hold. */
+const EMULATOR_MS = 'emulator time in milliseconds since start, fractional (sub-millisecond resolution)';
 const UNIT_ID = integer(0, 255, 'which unit of a gateway (a single-device profile needs none)');
 const DEVICE_PARAM = object({ device: { type: 'string', description: 'device id, from GET /devices' } }, ['device']);
-const TABLE: Schema = { type: 'string', enum: ['coil', 'discreteInput', 'holding', 'input', 'coils', 'discreteInputs', 'holdingRegisters', 'inputRegisters'] };
+const TABLE: Schema = {
+  type: 'string',
+  enum: ['coil', 'discreteInput', 'holding', 'input', 'coils', 'discreteInputs', 'holdingRegisters', 'inputRegisters'],
+  description: "the profile's table name (coil, discreteInput, holding, input), which replies use; the library's names (holdingRegisters, ...) are accepted too",
+};
+const UNIT_IDS: Schema = { description: 'the unit ids the unit answers, or "any": every unit id (not claimed by another unit of a gateway)', anyOf: [{ type: 'array', items: { type: 'integer' } }, { type: 'string', enum: ['any'] }] };
+const POINT_SUMMARY: Schema = {
+  type: 'object',
+  properties: { name: { type: 'string' }, table: { type: 'string', enum: ['coil', 'discreteInput', 'holding', 'input'] }, address: { type: 'integer' }, size: { type: 'integer' }, type: { type: 'string' }, access: { type: 'string' }, unit: { type: 'string' }, description: { type: 'string' } },
+};
 const OUTCOMES = ['response', 'exception', 'silence', 'close', 'wire'];
 
 const MACHINE: Schema = object({
@@ -103,10 +118,15 @@ export const ROUTES: readonly Route[] = [
     summary: 'One device: where it listens, its units and their points',
     tag: 'devices',
     params: DEVICE_PARAM,
-    response: { ...DEVICE_SUMMARY, properties: { ...(DEVICE_SUMMARY.properties as object), units: { type: 'array', items: ANY_OBJECT } } },
+    response: { ...DEVICE_SUMMARY, properties: { ...(DEVICE_SUMMARY.properties as object), units: { type: 'array', items: object({ name: { type: 'string' }, unitIds: UNIT_IDS, points: { type: 'array', items: POINT_SUMMARY } }) } } },
     handler: (r, c) => {
       const d = device(c, r.params.device!);
-      const units = compiled(d.runtime).units.map((u) => ({ name: u.name, unitIds: u.unitIds, points: [...u.points.values()] }));
+      const units = compiled(d.runtime).units.map((u) => ({
+        name: u.name,
+        // The library's [] means "every unit id"; a reader of JSON would take it for none.
+        unitIds: u.unitIds.length === 0 ? 'any' : u.unitIds,
+        points: [...u.points.values()].map((p) => ({ ...p, table: PROFILE_TABLE_NAME[p.table] })),
+      }));
       return { ...summary(d), units };
     },
   },
@@ -153,7 +173,7 @@ export const ROUTES: readonly Route[] = [
       const u = unit(c, r);
       const address = Number(r.params.address);
       const quantity = r.query.quantity as number;
-      return { table: r.params.table, address, values: attempt(() => u.readTable(r.params.table as never, address, quantity)) };
+      return { table: tableName(r.params.table!), address, values: attempt(() => u.readTable(r.params.table as never, address, quantity)) };
     },
   },
   {
@@ -170,7 +190,7 @@ export const ROUTES: readonly Route[] = [
       const address = Number(r.params.address);
       const { values } = r.body as { values: (number | boolean)[] };
       attempt(() => u.writeTable(r.params.table as never, address, values));
-      return { table: r.params.table, address, values: u.readTable(r.params.table as never, address, values.length) };
+      return { table: tableName(r.params.table!), address, values: u.readTable(r.params.table as never, address, values.length) };
     },
   },
   {
@@ -207,15 +227,15 @@ export const ROUTES: readonly Route[] = [
       kind: { type: 'string', enum: ['request', 'event', 'all'], default: 'request', description: 'requests (default), events (state machine transitions: docs/commands.md), or both in the order recorded' },
       event: { type: 'string', description: 'events of this kind (transition)' },
       source: { type: 'string', description: 'events of this source (a state machine\'s name)' },
-      since: { type: 'number', description: 'emulator time (ms), inclusive' },
-      until: { type: 'number', description: 'emulator time (ms), inclusive' },
+      since: { type: 'number', description: `${EMULATOR_MS}, inclusive` },
+      until: { type: 'number', description: `${EMULATOR_MS}, inclusive` },
       limit: { type: 'integer', minimum: 1, description: 'only the newest this many' },
     }),
-    response: object({ size: { type: 'integer' }, records: { type: 'array', items: ANY_OBJECT } }),
+    response: object({ size: { type: 'integer' }, records: { type: 'array', items: { ...ANY_OBJECT, properties: { time: { type: 'number', description: EMULATOR_MS }, wallTime: { type: 'integer', description: 'wall-clock milliseconds since the epoch' } } } } }),
     handler: (r, c) => {
       const journal = journalOf(device(c, r.params.device!));
       const { limit, ...filter } = r.query as unknown as JournalFilter & EventFilter & { limit?: number; kind: JournalKind };
-      const records = journal.entries(filter);
+      const records = attempt(() => journal.entries(filter));
       return { size: journal.size, records: limit === undefined ? records : records.slice(-limit) };
     },
   },
@@ -296,7 +316,7 @@ export const ROUTES: readonly Route[] = [
     handler: (r, c) => {
       const { runtime } = device(c, r.params.device!);
       const faults = (runtime.device as Partial<CompiledProfile>).faults;
-      return { injected: runtime.injectedRules, rules: faults ? faults.rules() : [] };
+      return { injected: runtime.injectedRules, rules: channelFaultRules(faults ? faults.rules() : []) };
     },
   },
   {
@@ -343,7 +363,7 @@ export const ROUTES: readonly Route[] = [
     url: '/clock',
     summary: 'Emulator time (ms since start), and whether it is manual or its time scale',
     tag: 'clock',
-    response: object({ now: { type: 'number' }, manual: { type: 'boolean' }, timeScale: { type: 'number' } }),
+    response: object({ now: { type: 'number', description: EMULATOR_MS }, manual: { type: 'boolean' }, timeScale: { type: 'number' } }),
     handler: (_r, c) => clockState(c),
   },
   {
@@ -423,6 +443,7 @@ function summary(d: ControlledDevice) {
     journal: journal ? { size: journal.size, length: journal.length } : null,
   };
 }
+
 
 function clockState(c: ControlContext) {
   const scale = (c.clock as Partial<{ timeScale: number }>).timeScale;

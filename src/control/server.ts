@@ -6,6 +6,7 @@ import { ControlError } from './errors.js';
 import { OPENAPI_PATH, openApiDocument } from './openapi.js';
 import { EventStream, RawReply, type EventSink } from './replies.js';
 import { ROUTES, type Route } from './routes.js';
+import { describeValidation } from './validation.js';
 import { VIEW_ROUTES } from './view-routes.js';
 
 export interface ControlOptions extends ControlContext {
@@ -43,7 +44,9 @@ export async function startControl(options: ControlOptions): Promise<ControlServ
 export function buildControl(options: Omit<ControlOptions, 'host' | 'port'>): FastifyInstance {
   const routes = options.routes ?? [...ROUTES, ...VIEW_ROUTES];
   // Unknown keys are mistakes to report, not to drop silently (fastify's default removes them).
-  const app = fastify({ logger: false, exposeHeadRoutes: false, ajv: { customOptions: { removeAdditional: false, coerceTypes: true, allErrors: false } } });
+  // `verbose`: each validation error carries the data and schema it judged, for describeValidation.
+  const app = fastify({ logger: false, exposeHeadRoutes: false, ajv: { customOptions: { removeAdditional: false, coerceTypes: true, allErrors: false, verbose: true } } });
+  acceptEmptyJson(app);
   const context: ControlContext = { devices: options.devices, clock: options.clock, ...(options.timer && { timer: options.timer }) };
   const document = openApiDocument(routes, options.version);
   const served: { method: string; url: string }[] = [];
@@ -80,7 +83,7 @@ export function buildControl(options: Omit<ControlOptions, 'host' | 'port'>): Fa
       return;
     }
     if (error.validation) {
-      void reply.code(400).send({ error: 'Bad Request', message: `${error.validationContext ?? 'request'} ${error.message.replace(/^(body|querystring|params)\s*/, '')}`.trim() });
+      void reply.code(400).send({ error: 'Bad Request', message: describeValidation(error.validation, error.validationContext === 'querystring' ? 'query' : (error.validationContext ?? 'request')) });
       return;
     }
     const status = error.statusCode ?? 500;
@@ -92,6 +95,20 @@ export function buildControl(options: Omit<ControlOptions, 'host' | 'port'>): Fa
     void reply.code(500).send({ error: 'Internal Server Error', message: error.message });
   });
   return app;
+}
+
+/**
+ * A JSON content type with no body is no body (fastify's parser refuses it with a 400): clients
+ * and HTTP libraries send `Content-Type: application/json` on every call, also on a
+ * `POST /devices/pump/reset` that needs no body. A route that needs one still says so.
+ */
+function acceptEmptyJson(app: FastifyInstance): void {
+  const parse = app.getDefaultJsonParser('error', 'error');
+  app.removeContentTypeParser('application/json');
+  app.addContentTypeParser('application/json', { parseAs: 'string' }, (request, body, done) => {
+    if (body === '') done(null, undefined);
+    else parse(request, body as string, done);
+  });
 }
 
 /** Takes the reply over for a text/event-stream response; `streams` holds what ends it. */

@@ -3,6 +3,7 @@ import type { CompiledProfile, ReloadFailure, RequestRecord } from '../runtime/r
 import type { Clock, Timer, TimerHandle } from '../time.js';
 import type { ControlledDevice } from './context.js';
 import { EventStream } from './replies.js';
+import { channelFaultRules } from './vocabulary.js';
 
 /** Live streams open at once per control channel: each samples every point, so they are few. */
 export const MAX_STREAMS = 16;
@@ -72,7 +73,7 @@ export function deviceStream(d: ControlledDevice, clock: Clock, timer: Timer): E
       const device = runtime.device as Partial<CompiledProfile>;
       sendValues(device.units ?? []);
       sendJournal();
-      const rules = device.faults?.rules() ?? [];
+      const rules = channelFaultRules(device.faults?.rules() ?? []);
       const text = JSON.stringify(rules);
       if (text !== faultsSent) {
         faultsSent = text;

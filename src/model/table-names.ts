@@ -10,6 +10,9 @@ export const TABLE_OF: Readonly<Record<ProfileTableName, Table>> = {
   input: 'inputRegisters',
 };
 
+/** The profile's name of each DataSource table (`holdingRegisters` → `holding`): what the control channel says. */
+export const PROFILE_TABLE_NAME = Object.fromEntries(Object.entries(TABLE_OF).map(([name, table]) => [table, name])) as Readonly<Record<Table, ProfileTableName>>;
+
 /**
  * A table as the API accepts it: the profile's name (`holding`, as in `table: holding`) or the
  * DataSource's (`holdingRegisters`).

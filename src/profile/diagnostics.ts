@@ -24,8 +24,8 @@ export type DiagnosticCode =
   | 'E_UNKNOWN_REFERENCE' | 'E_UNKNOWN_TEMPLATE' | 'E_VALUE_CONFLICT' | 'E_VALUE_ENUM' | 'E_VALUE_RANGE' | 'E_VALUE_TYPE'
   | 'E_ENUM_STRICT' | 'E_EXPRESSION' | 'E_ALLOW_ADDRESS' | 'E_GENERATE_CYCLE' | 'E_FAULT_DUPLICATE' | 'E_FAULT_POINT' | 'E_FAULT_RANGE'
   | 'E_NAME_CONFLICT' | 'E_UNKNOWN_STATE' | 'E_SET_TARGET' | 'E_TRANSITION'
-  /** Warnings (Reporter.warn), never errors: a fault rule that can never match, a state no transition enters, a condition that never holds, a write rule no client write reaches. */
-  | 'W_FAULT_NEVER_MATCHES' | 'W_STATE_UNREACHABLE' | 'W_NEVER_TRUE' | 'W_RULE_UNCHECKED'
+  /** Warnings (Reporter.warn), never errors: a fault rule that can never match, a `value` no read can see, a state no transition enters, a condition that never holds, a write rule no client write reaches. */
+  | 'W_FAULT_NEVER_MATCHES' | 'W_VALUE_NEVER_SERVED' | 'W_STATE_UNREACHABLE' | 'W_NEVER_TRUE' | 'W_RULE_UNCHECKED'
   /** A warning: generators whose steps outrun what a request may compute (`every` too fine for the time scale). */
   | 'W_GENERATOR_STEPS';
 

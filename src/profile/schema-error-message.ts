@@ -112,8 +112,8 @@ function notOneOf(data: unknown, allowed: readonly string[]): string {
   return `${what} is not one of ${listOf(allowed)}${didYouMean(data, allowed)}`;
 }
 
-function didYouMean(data: unknown, allowed: readonly string[]): string {
-  const guess = typeof data === 'string' ? suggest(data, allowed) : undefined;
+function didYouMean(data: unknown, allowed: readonly string[], fallback?: string): string {
+  const guess = (typeof data === 'string' ? suggest(data, allowed) : undefined) ?? fallback;
   return guess ? `; did you mean "${guess}"?` : '';
 }
 
@@ -138,7 +138,7 @@ function pointType(error: ErrorObject, path: readonly Segment[], at: Locator): D
   const value = error.params.tagValue;
   const message =
     typeof value === 'string'
-      ? `type "${value}" is not a point type${didYouMean(value, types)}${types.length > 0 ? ` (types: ${types.join(', ')})` : ''}`
+      ? `type "${value}" is not a point type${didYouMean(value, types, widthless(value, types))}${types.length > 0 ? ` (types: ${types.join(', ')})` : ''}`
       : `type must be the name of a point type: ${types.join(', ')}`;
   return {
     code: 'E_SCHEMA_POINT_TYPE',
@@ -146,6 +146,12 @@ function pointType(error: ErrorObject, path: readonly Segment[], at: Locator): D
     path: formatPath([...path, 'type']),
     location: at.value([...path, 'type']),
   };
+}
+
+/** A type named without its width (`float`, `int`, `bitfield`): the first type it begins (`float32`). */
+function widthless(value: string, types: readonly string[]): string | undefined {
+  const word = value.toLowerCase();
+  return /^[a-z]+$/.test(word) ? types.find((t) => t.startsWith(word) && /^\d+$/.test(t.slice(word.length))) : undefined;
 }
 
 function pointTypes(point: JsonSchema | undefined, resolve: Locator['resolve']): string[] {

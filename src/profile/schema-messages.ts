@@ -51,6 +51,10 @@ const PATTERNS: Readonly<Record<string, { readonly noun: string; readonly rule: 
     noun: 'an integer as text',
     rule: 'write an integer in decimal or hex, such as "-1" or "0xFFFFFFFFFFFFFFFF"',
   },
+  '^\\s*[0-9]+(\\.[0-9]+)?\\s*(ms|s|m)\\s*$': {
+    noun: 'a duration such as "250ms"',
+    rule: 'write a duration as a number and a unit, such as "250ms", "1.5s" or "2m" (or a number of milliseconds)',
+  },
   '^\\s*[0-9]{1,3}\\s*-\\s*[0-9]{1,3}\\s*$': {
     noun: 'a range such as "10-19"',
     rule: 'write a range as "first-last", such as "10-19"',

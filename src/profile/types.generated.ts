@@ -54,7 +54,7 @@ export type Table = 'coil' | 'discreteInput' | 'holding' | 'input';
  */
 export type Address = number;
 /**
- * A generator: the point's value is computed from emulator time and other points, every time it is read (or on steps of `every` seconds when the expression has state). Give the expression, or { expression, every, onWrite }. `value`/`raw` then give the value before the first read, and the start of `prev`, `lag` and `slew`.
+ * A generator: the point's value is computed from emulator time and other points, every time it is read (or on steps of `every` seconds when the expression has state). Give the expression, or { expression, every, onWrite }. `value`/`raw` then give the start of a stateful expression (`prev`, `lag`, `slew`...); a stateless expression is computed on every read, so a value given to it is never served (validate warns).
  *
  * Language (numbers; true/false are 1/0): + - * / % **, comparisons == != < > <= >= (1 or 0), && || ! , a ? b : c, bit operations & | ^ ~ << >> >>> on 32-bit integers.
  * Names: t (seconds since start or reset), other points by name (engineering values; a bit as status.fault), prev (this point's value at the previous step), dt (seconds per step), PI, E; a state machine's state as its name (`drive`, the state's value) or `drive.fault` (1 while in state fault).
@@ -68,7 +68,7 @@ export type Generate =
   | string
   | {
       /**
-       * A generator: the point's value is computed from emulator time and other points, every time it is read (or on steps of `every` seconds when the expression has state). Give the expression, or { expression, every, onWrite }. `value`/`raw` then give the value before the first read, and the start of `prev`, `lag` and `slew`.
+       * A generator: the point's value is computed from emulator time and other points, every time it is read (or on steps of `every` seconds when the expression has state). Give the expression, or { expression, every, onWrite }. `value`/`raw` then give the start of a stateful expression (`prev`, `lag`, `slew`...); a stateless expression is computed on every read, so a value given to it is never served (validate warns).
        *
        * Language (numbers; true/false are 1/0): + - * / % **, comparisons == != < > <= >= (1 or 0), && || ! , a ? b : c, bit operations & | ^ ~ << >> >>> on 32-bit integers.
        * Names: t (seconds since start or reset), other points by name (engineering values; a bit as status.fault), prev (this point's value at the previous step), dt (seconds per step), PI, E; a state machine's state as its name (`drive`, the state's value) or `drive.fault` (1 while in state fault).

@@ -1,4 +1,6 @@
 import type { DeviceEvent } from '../model/events.js';
+import { FUNCTIONS, functionNamed } from '../protocol/functions.js';
+import { suggest } from '../suggest.js';
 import type { RequestOutcome, RequestRecord } from './request-record.js';
 
 /**
@@ -22,6 +24,9 @@ export const isEventRecord = (r: JournalRecord): r is EventRecord => (r as Parti
 
 /** Which records `entries` returns: requests (default), events, or both in the order recorded. */
 export type JournalKind = 'request' | 'event' | 'all';
+
+/** A record's `function`: a served request's name (the function table's), or `invalid` (answered 01 or 03 before decoding). */
+const isRecordFunction = (name: string): boolean => name === 'invalid' || functionNamed(name) !== undefined;
 
 export const DEFAULT_JOURNAL_SIZE = 10_000;
 
@@ -75,11 +80,20 @@ export class Journal {
     if (this.count < this.size) this.count++;
   };
 
-  /** The records that match `filter`, oldest first: requests, unless `kind` asks for events or all. */
+  /**
+   * The records that match `filter`, oldest first: requests, unless `kind` asks for events or all.
+   * A function name that no record can have (a slip: `readHoldingRegister`) is an Error naming the
+   * valid ones, not an empty list that would let "no reads happened" pass unchecked.
+   */
   entries(filter: JournalFilter & EventFilter & { kind: 'event' }): EventRecord[];
   entries(filter: JournalFilter & EventFilter & { kind: JournalKind }): JournalRecord[];
   entries(filter?: JournalFilter & { kind?: 'request' }): RequestRecord[];
   entries(filter: JournalFilter & EventFilter & { kind?: JournalKind } = {}): JournalRecord[] {
+    if (typeof filter.function === 'string' && !isRecordFunction(filter.function)) {
+      const names = [...FUNCTIONS.map((d) => d.name), 'invalid'];
+      const guess = suggest(filter.function, names);
+      throw new Error(`${JSON.stringify(filter.function)} is not a function name${guess ? `; did you mean ${guess}?` : ''} (names: ${names.join(', ')}; or give the function code)`);
+    }
     const out: JournalRecord[] = [];
     const kind = filter.kind ?? 'request';
     const first = (this.next - this.count + this.size) % this.size;

@@ -56,6 +56,7 @@ export type { CompiledProfile, CompiledUnit, PointValue } from '../model/types.j
 export { isCompiledProfile };
 export type { ListenerSettings, ProfileSource, RuntimeOptions, RuntimeSettings } from './options.js';
 export { runtimeOptions, READ_ONLY_EXCEPTION } from './options.js';
+export { PROFILE_TABLE_NAME, tableOf } from '../model/table-names.js';
 
 /**
  * One served device: owns its listener (the only place in src/ that constructs the server),

@@ -1,4 +1,5 @@
 import { watch, type FSWatcher } from 'chokidar';
+import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import type { Runtime } from '../runtime/runtime.js';
 import type { Timer } from '../time.js';
@@ -57,8 +58,22 @@ export function watchRuntime(runtime: Runtime, files: readonly string[], options
     watched = now;
   };
 
+  // Files that changed since the last reload, and whether an empty one was already given time.
+  const changed = new Set<string>();
+  let waitedForWriter = false;
+
   const reload = async (): Promise<void> => {
     if (closed) return;
+    // `gen.py > live.yaml`: the shell empties the file before a slow writer fills it. An empty
+    // file is one being written: give it one more quiet period, and report E_EMPTY only if it is
+    // still empty then (a new event restarts the wait as usual).
+    if (!waitedForWriter && (await anyEmpty(changed))) {
+      waitedForWriter = true;
+      debounced.poke();
+      return;
+    }
+    waitedForWriter = false;
+    changed.clear();
     const result = await runtime.reload();
     // Includes may have been added or dropped: watch what this load read. A failed load without
     // a file list (an unreadable profile) keeps the set it had.
@@ -66,8 +81,10 @@ export function watchRuntime(runtime: Runtime, files: readonly string[], options
   };
 
   const debounced = debounce(timer, debounceMs, () => void reload());
-  chokidar.on('all', () => {
-    if (!closed) debounced.poke();
+  chokidar.on('all', (_event, path) => {
+    if (closed) return;
+    changed.add(path);
+    debounced.poke();
   });
 
   return {
@@ -81,4 +98,13 @@ export function watchRuntime(runtime: Runtime, files: readonly string[], options
       await chokidar.close();
     },
   };
+}
+
+/** True when one of `files` exists and holds nothing but white space (a missing file is not empty). */
+async function anyEmpty(files: Iterable<string>): Promise<boolean> {
+  for (const file of files) {
+    const text = await readFile(file, 'utf8').catch(() => undefined);
+    if (text !== undefined && text.trim() === '') return true;
+  }
+  return false;
 }

@@ -1,8 +1,8 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, describe, expect, it, onTestFinished } from 'vitest';
-import { run } from '../../src/cli/run.js';
+import { afterAll, describe, expect, it } from 'vitest';
+import { cli as runCli } from '../helpers/cli.js';
 import { connectClient } from '../helpers/modbus-client.js';
 import { freePort } from '../helpers/ports.js';
 
@@ -13,7 +13,6 @@ import { freePort } from '../helpers/ports.js';
 const dir = mkdtempSync(join(tmpdir(), 'modbus-emu-cli-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 const PUMP = 'version: 1\nname: pump\npoints:\n  speed: { type: uint16, address: 0, value: 100 }\n';
-const BOUND_MS = 10_000;
 
 function profile(text = PUMP): string {
   const file = join(dir, `pump-${Math.random().toString(36).slice(2)}.yaml`);
@@ -21,38 +20,7 @@ function profile(text = PUMP): string {
   return file;
 }
 
-function cli(argv: string[]) {
-  const controller = new AbortController();
-  const out = { stdout: '', stderr: '' };
-  const waiters = new Set<() => void>();
-  const io = {
-    stdout: (t: string) => ((out.stdout += t), waiters.forEach((w) => w())),
-    stderr: (t: string) => ((out.stderr += t), waiters.forEach((w) => w())),
-    signal: controller.signal,
-    cwd: dir,
-  };
-  const exit = run(argv, io);
-  onTestFinished(async () => {
-    controller.abort();
-    await exit;
-  });
-  /** Resolves once `test` finds what it waits for in the output (rejects after a generous bound). */
-  const until = <T>(test: () => T | undefined | null | false): Promise<T> =>
-    new Promise((resolve, reject) => {
-      const timeout = setTimeout(() => reject(new Error(`not seen within ${BOUND_MS} ms:\n${out.stdout}\n${out.stderr}`)), BOUND_MS);
-      const check = (): void => {
-        const found = test();
-        if (!found) return;
-        clearTimeout(timeout);
-        waiters.delete(check);
-        resolve(found);
-      };
-      waiters.add(check);
-      void exit.then(() => check());
-      check();
-    });
-  return { out, exit, until, abort: () => controller.abort() };
-}
+const cli = (argv: string[]) => runCli(argv, { cwd: dir });
 
 interface ReadyLine {
   address: string;
@@ -90,7 +58,7 @@ describe('modbus-emu for scripts', () => {
     await c.until(() => c.out.stderr.includes('reloaded: 1 point changed (speed)'));
     expect((await client.readHoldingRegisters(0, 1)).data).toEqual([7]);
     writeFileSync(file, PUMP.replace('address: 0', 'address: zero'));
-    const line = await c.until(() => /^error: +(\S+:\d+:\d+) points\.speed\.address: .*$/m.exec(c.out.stderr));
+    const line = await c.until(() => /^\S+Z error: +(\S+:\d+:\d+) points\.speed\.address: .*$/m.exec(c.out.stderr));
     expect(line[1]).toBe(`${file}:4:35`);
     expect(c.out.stderr).toMatch(/not reloaded \(1 problem\): the device served so far goes on/);
     expect((await client.readHoldingRegisters(0, 1)).data).toEqual([7]);

@@ -1,4 +1,6 @@
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
+import { patternWords } from '../../src/profile/schema-messages.js';
 import { loadProfileFile, loadProfileText } from '../../src/profile/index.js';
 import { FIXTURES, where, type Where } from './helpers.js';
 
@@ -73,6 +75,27 @@ describe('messages', () => {
   it('list the point types and suggest the close one', async () => {
     const [message] = await messages('points:\n  a: { type: float33, address: 0 }\n');
     expect(message).toMatch(/^points\.a\.type: .*"float33".*"float32".*bool, int16/);
+  });
+
+  it.each([
+    ['float', 'float32'],
+    ['int', 'int16'],
+    ['bitfield', 'bitfield16'],
+  ])('suggest the first width of a type named without one: %s → %s', async (type, guess) => {
+    const [message] = await messages(`points:\n  a: { type: ${type}, address: 0 }\n`);
+    expect(message).toContain(`type "${type}" is not a point type; did you mean "${guess}"?`);
+  });
+
+  it('a bad duration is a sentence with examples, not the regular expression', async () => {
+    const [message] = await messages('points:\n  a: { type: int16, address: 0 }\nfaults:\n  - { name: slow, do: { delay: 5 parsecs } }\n');
+    expect(message).toBe('faults[0].do.delay: the text "5 parsecs" is not valid: write a duration as a number and a unit, such as "250ms", "1.5s" or "2m" (or a number of milliseconds)');
+  });
+
+  it('every pattern of the schema has words: no message shows a regular expression', async () => {
+    const schema = readFileSync(new URL('../../schemas/device-profile.schema.json', import.meta.url), 'utf8');
+    const patterns = [...schema.matchAll(/"pattern": ("(?:[^"\\]|\\.)*")/g)].map((m) => JSON.parse(m[1]!) as string);
+    expect(patterns.length).toBeGreaterThan(0);
+    for (const pattern of patterns) expect(patternWords(pattern).rule, pattern).not.toContain(pattern);
   });
 
   it('give one sentence for a value that fits no alternative of a oneOf', async () => {

@@ -57,9 +57,12 @@ describe('live-socket fuzzing (seeded; `npm run fuzz` runs the long version agai
     collectGarbage();
     const baseline = process.memoryUsage().heapUsed;
     let done = false;
-    const healthy = healthyClient(t.port, () => done);
+    // A generous reply timeout: a loaded machine is slow, but this device never drops a reply.
+    const patience = { replyTimeoutMs: 15_000 };
+    const healthy = healthyClient(t.port, () => done, patience);
     let frames = 0;
     let malformed = 0;
+    let timeouts = 0;
     const problems: string[] = [];
     const connections = 600;
     let started = 0;
@@ -68,9 +71,10 @@ describe('live-socket fuzzing (seeded; `npm run fuzz` runs the long version agai
       Array.from({ length: 16 }, async () => {
         while (started < connections) {
           const r = connectionRandom(20261130, started++);
-          const result = await fuzzConnection(t.port, r, planConnection(r));
+          const result = await fuzzConnection(t.port, r, planConnection(r), patience);
           frames += result.frames;
           malformed += result.malformed;
+          timeouts += result.timeouts;
           problems.push(...result.problems);
         }
       }),
@@ -80,7 +84,9 @@ describe('live-socket fuzzing (seeded; `npm run fuzz` runs the long version agai
     expect(problems.slice(0, 5)).toEqual([]);
     expect(malformed).toBe(0);
     expect(frames).toBe(27_591); // the same frames on every run: each connection has its own seeded PRNG
+    expect(timeouts).toBe(0);
     expect(served.bad).toBe(0);
+    expect(served.timeouts).toBe(0);
     expect(served.ok).toBeGreaterThan(100);
     // Every attacker's connection is gone on the server too, and what it held with it.
     while (t.server.connectionCount > 0) await new Promise((resolve) => setImmediate(resolve));

@@ -136,8 +136,8 @@ points:
   setpoint: { type: int16, address: 10, scale: 0.1, value: 70 }
   mode: { type: uint16, address: 11, value: 1 }
   hours: { type: uint32, address: 12 }
-  flow: { type: uint16, table: input, address: 0, value: 5, generate: "5 + t" }
-  target: { type: uint16, address: 20, value: 3, generate: { expression: "3 + t", onWrite: override } }
+  flow: { type: uint16, table: input, address: 0, generate: "5 + t" }
+  target: { type: uint16, address: 20, generate: { expression: "3 + t", onWrite: override } }
   enabled: { type: bool, table: coil, address: 0 }
 blocks:
   - { address: 100, values: [1, 2, 3, 4] }

@@ -1,0 +1,108 @@
+// The package as a user gets it (run by .ci/run): `npm pack`, then in a scratch folder
+// `npm install --engine-strict <tarball>` (every package of the tree must accept this Node, as
+// `engines` promises), `npx modbus-emu --version`, `npx modbus-emu --list-devices`, and a bundled
+// device by name: `npx modbus-emu pump --port 0`, one register read over Modbus TCP, then
+// SIGTERM and a graceful shutdown.
+// Prints one line per check ("ok ..." / "FAILED ...") and the plain line "N passed, N failed";
+// exits 1 when a check failed.
+import { execFile, spawn } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { connect } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
+
+const root = fileURLToPath(new URL('..', import.meta.url));
+const { version } = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'));
+const scratch = mkdtempSync(join(tmpdir(), 'modbus-emu-packed-'));
+const run = (command, args, cwd, timeout = 300_000) => promisify(execFile)(command, args, { cwd, timeout, encoding: 'utf8', maxBuffer: 16 * 1024 * 1024 });
+const results = [];
+
+async function check(name, body) {
+  try {
+    await body();
+    results.push(true);
+    console.log(`ok ${name}`);
+  } catch (error) {
+    results.push(false);
+    console.log(`FAILED ${name}: ${error.stderr || error.message}`);
+  }
+}
+
+/** FC 3 of one register at `address` from 127.0.0.1:`port`: its value, or a rejection after 2 s. */
+function readRegister(port, address) {
+  return new Promise((resolve, reject) => {
+    const socket = connect({ host: '127.0.0.1', port });
+    const timer = setTimeout(() => (socket.destroy(), reject(new Error(`no reply to FC 3 at ${address} within 2 s`))), 2000);
+    socket.on('error', (error) => (clearTimeout(timer), reject(error)));
+    socket.on('connect', () => socket.write(Uint8Array.of(0, 1, 0, 0, 0, 6, 1, 3, address >> 8, address & 0xff, 0, 1)));
+    socket.on('data', (reply) => {
+      clearTimeout(timer);
+      socket.destroy();
+      if (reply.length === 11 && reply[7] === 3) resolve(reply.readUInt16BE(9));
+      else reject(new Error(`unexpected reply ${reply.toString('hex')}`));
+    });
+  });
+}
+
+/**
+ * Starts `npx modbus-emu pump --port 0` in a process group of its own, reads the pump's status
+ * word, then sends SIGTERM to the group (npx exits on it without waiting for its child, so the
+ * emulator gets it directly) and waits until every process of it has closed its output: the
+ * emulator must say it is shutting down and leave nothing running.
+ */
+async function serveBundledPump() {
+  const child = spawn('npx', ['--no-install', 'modbus-emu', 'pump', '--port', '0'], { cwd: scratch, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
+  let stderr = '';
+  child.stderr.setEncoding('utf8').on('data', (t) => (stderr += t));
+  // 'close': stdout and stderr ended, so npx and the emulator, which share them, have both exited.
+  const closed = new Promise((resolve) => child.on('close', resolve));
+  try {
+    const port = await new Promise((resolve, reject) => {
+      let out = '';
+      const timer = setTimeout(() => reject(new Error(`no "listening on" line within 20 s; stderr:\n${stderr}`)), 20_000);
+      child.stdout.setEncoding('utf8').on('data', (t) => {
+        out += t;
+        const m = /^listening on \S+:(\d+) pump$/m.exec(out);
+        if (m) (clearTimeout(timer), resolve(Number(m[1])));
+      });
+      void closed.then(() => (clearTimeout(timer), reject(new Error(`ended before listening; stderr:\n${stderr}`))));
+    });
+    const status = await readRegister(port, 3201);
+    if (status !== 0x0637) throw new Error(`statusWord (3201) read ${status}, not 0x0637`);
+  } finally {
+    process.kill(-child.pid, 'SIGTERM');
+  }
+  const ended = await Promise.race([closed.then(() => true), new Promise((resolve) => setTimeout(() => resolve(false), 10_000))]);
+  if (!ended) {
+    process.kill(-child.pid, 'SIGKILL');
+    throw new Error(`still running 10 s after SIGTERM; stderr:\n${stderr}`);
+  }
+  if (!/^shutting down$/m.test(stderr)) throw new Error(`no graceful shutdown on SIGTERM; stderr:\n${stderr}`);
+}
+
+let tarball;
+await check('npm pack', async () => {
+  const { stdout } = await run('npm', ['pack', '--json', '--pack-destination', scratch], root);
+  tarball = join(scratch, JSON.parse(stdout)[0].filename);
+});
+await check(`npm install --engine-strict of the tarball on Node ${process.versions.node}, no EBADENGINE`, async () => {
+  writeFileSync(join(scratch, 'package.json'), JSON.stringify({ name: 'scratch', private: true }));
+  const { stdout, stderr } = await run('npm', ['install', '--engine-strict', '--no-audit', '--no-fund', tarball], scratch);
+  if (/EBADENGINE/.test(stdout + stderr)) throw new Error(stdout + stderr);
+});
+await check('npx modbus-emu --version prints the package version', async () => {
+  const { stdout } = await run('npx', ['--no-install', 'modbus-emu', '--version'], scratch, 60_000);
+  if (stdout.trim() !== version) throw new Error(`printed ${JSON.stringify(stdout)}, not ${version}`);
+});
+await check('npx modbus-emu --list-devices names the bundled pump', async () => {
+  const { stdout } = await run('npx', ['--no-install', 'modbus-emu', '--list-devices'], scratch, 60_000);
+  if (!/^pump\s/m.test(stdout)) throw new Error(`no pump in:\n${stdout}`);
+});
+await check('npx modbus-emu pump serves the bundled pump by name (statusWord 0x0637), and shuts down on SIGTERM', serveBundledPump);
+
+rmSync(scratch, { recursive: true, force: true });
+const passed = results.filter(Boolean).length;
+console.log(`${passed} passed, ${results.length - passed} failed`);
+process.exit(passed === results.length ? 0 : 1);
