@@ -10,7 +10,9 @@ export type { Emulator, EmulatorOptions, EmulatorEvents, UnitSelector } from './
 export type { ReloadResult, ReloadSuccess, ReloadFailure } from './runtime/runtime.js';
 export type { StateDocument } from './model/state-snapshot.js';
 export type { DeviceChanges } from './runtime/changes.js';
-export type { Journal, JournalFilter } from './runtime/journal.js';
+export type { Journal, JournalFilter, EventFilter, EventRecord, JournalKind, JournalRecord } from './runtime/journal.js';
+export type { DeviceEvent } from './model/events.js';
+export type { MachineStatus } from './model/live.js';
 export type { RequestRecord, RequestOutcome } from './runtime/request-record.js';
 export { bundledDevice, bundledDevices } from './runtime/bundled-devices.js';
 

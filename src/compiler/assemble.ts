@@ -11,6 +11,7 @@ import { FaultEngine, type RuleDefinition } from '../faults/engine.js';
 import { delayedAnswer, responseDelays } from '../faults/response-delay.js';
 import { resetProfile, takeOverState } from '../model/hand-over.js';
 import { createBroadcast, createRouter, gatewayAnswers, notRouted, refusing, unreachable } from '../model/router.js';
+import { EventHub } from '../model/events.js';
 import { createUnit } from '../model/unit.js';
 import { describeTables } from './table-summary.js';
 import { formatUnitIds } from './unit-ids.js';
@@ -38,8 +39,9 @@ export function assembleProfile(
   const units: CompiledUnit[] = [];
   const byId = new Array<CompiledUnit | undefined>(256).fill(undefined);
   const devices: Handler[] = [];
+  const events = new EventHub();
   const deviceUnit = (unitName: string, ids: readonly number[], e: Extract<Entry, { kind: 'device' }>): Handler => {
-    const unit = createUnit(unitName, ids, e.built.layout, e.built.identity, env);
+    const unit = createUnit(unitName, ids, e.built.layout, e.built.identity, env, events.emit);
     const handler = refusing(createDeviceHandler({ dataSource: unit.dataSource, identity: unit.identity, logger }), e.built.refused);
     units.push(unit);
     devices.push(handler);
@@ -105,6 +107,7 @@ export function assembleProfile(
     },
     router,
     faults,
+    events,
     get handler() {
       return faults.empty ? handlers.plain : handlers.faulted;
     },

@@ -5,6 +5,7 @@ import { checkBlockOverlaps, shapeBlock } from './blocks.js';
 import { decode, encode, inRange } from '../model/codec.js';
 import type { DeviceContext } from './context.js';
 import type { DeviceLayout } from '../model/device-layout.js';
+import type { CommandBody } from './commands.js';
 import { compileGenerators } from './generators.js';
 import { buildTable } from './layout.js';
 import type { BlockModel, FieldModel, PointModel } from '../model/point-model.js';
@@ -22,7 +23,7 @@ export interface TableSettings {
 }
 
 /** Checks a device's points and blocks and lays them out; problems go to the context's reporter. */
-export function compileDevice(body: { readonly points?: Points; readonly blocks?: Blocks }, ctx: DeviceContext, settings: TableSettings): DeviceLayout {
+export function compileDevice(body: { readonly points?: Points; readonly blocks?: Blocks } & CommandBody, ctx: DeviceContext, settings: TableSettings): DeviceLayout {
   const points = body.points ?? {};
   const shaped: Shaped[] = [];
   // By key rather than Object.entries: no pair array per point (a device may have 100,000).
@@ -40,7 +41,7 @@ export function compileDevice(body: { readonly points?: Points; readonly blocks?
     byName.set(p.name, p);
     for (const f of p.fields) byName.set(f.name, f);
   }
-  const { generated, live } = compileGenerators(shaped, byName, ctx);
+  const { refreshed, commanded, live } = compileGenerators(shaped, byName, ctx, body);
 
   // Aliases lay their initial values down last, over the point they alias.
   const ordered = [...shaped.filter((s) => !aliases.has(s.model)), ...shaped.filter((s) => aliases.has(s.model))].map((s) => s.model);
@@ -52,7 +53,8 @@ export function compileDevice(body: { readonly points?: Points; readonly blocks?
       blocks: blocks.filter((b) => b.table === t),
       points: ordered.filter((p) => p.table === t),
       initial,
-      generated,
+      generated: refreshed,
+      commanded,
     });
   const holding = table('holdingRegisters');
   const tables = { coils: table('coils'), discreteInputs: table('discreteInputs'), holdingRegisters: holding, inputRegisters: ctx.sameAsHolding ? holding : table('inputRegisters') };

@@ -1,14 +1,20 @@
 import { compileExpression, type Names } from '../generators/compile-expression.js';
+import type { Evaluate } from '../generators/frame.js';
 import { liveFactory, POINT_STEP_BUDGET } from '../generators/engine.js';
-import type { GeneratedPoint, GeneratorPlan } from '../generators/plan.js';
+import type { GeneratedPoint, GeneratorPlan, Ref } from '../generators/plan.js';
 import type { LiveFactory } from '../model/live.js';
 import type { FieldModel, PointModel } from '../model/point-model.js';
 import type { Generate } from '../profile/types.generated.js';
 import type { DeviceContext } from './context.js';
 import type { Shaped } from './references.js';
+import { compileCommands, type CommandBody } from './commands.js';
 
 export interface CompiledGenerators {
   readonly generated: ReadonlySet<PointModel>;
+  /** Points refreshed before they are read: the generated ones and those machine actions set. */
+  readonly refreshed: ReadonlySet<PointModel>;
+  /** Points whose writes are obeyed: reactions, write-triggered transitions, write rules (compiler/commands.ts). */
+  readonly commanded: ReadonlySet<PointModel>;
   readonly live: LiveFactory | undefined;
 }
 
@@ -20,21 +26,38 @@ const generateOf = (s: Shaped): Generate | undefined => ('generate' in s.node ? 
  * (E_GENERATE_CYCLE). References read points by number through the frame, so one compiled plan
  * serves every unit id built from the device.
  */
-export function compileGenerators(shaped: readonly Shaped[], byName: ReadonlyMap<string, PointModel | FieldModel>, ctx: DeviceContext): CompiledGenerators {
-  const refs: (PointModel | FieldModel)[] = [];
-  const refIndex = new Map<PointModel | FieldModel, number>();
-  const names: Names = {
+export function compileGenerators(shaped: readonly Shaped[], byName: ReadonlyMap<string, PointModel | FieldModel>, ctx: DeviceContext, body: CommandBody = {}): CompiledGenerators {
+  const refs: Ref[] = [];
+  const refIndex = new Map<object | string, number>();
+  const refer = (key: object | string, make: () => Ref): Evaluate => {
+    let k = refIndex.get(key);
+    if (k === undefined) refIndex.set(key, (k = refs.push(make()) - 1));
+    const i = k;
+    return (f) => f.point(i);
+  };
+  // A machine reads as its state's value (`drive`), a state as 1 while the machine is in it (`drive.fault`).
+  const machineNames = Object.keys(body.machines ?? {}).filter((m) => !byName.has(m));
+  const machineRef = (name: string): Evaluate | undefined => {
+    const [m, state, more] = name.split('.');
+    const machine = machineNames.indexOf(m!);
+    if (machine < 0 || more !== undefined) return undefined;
+    if (state === undefined) return refer(name, () => ({ machine, state: -1 }));
+    const index = Object.keys(body.machines![m!]!.states).indexOf(state);
+    return index < 0 ? undefined : refer(name, () => ({ machine, state: index }));
+  };
+  const namesFor = (written: boolean): Names => ({
     resolve(name) {
       const ref = byName.get(name);
-      if (!ref) return undefined;
+      if (!ref) {
+        if (written && (name === 'value' || name === 'previous')) return refer(name, () => ({ written: name }));
+        return machineRef(name);
+      }
       if (!('word' in ref) && ref.kind === 'string') return `${name} is a string point: expressions compute numbers`;
-      let k = refIndex.get(ref);
-      if (k === undefined) refIndex.set(ref, (k = refs.push(ref) - 1));
-      const i = k;
-      return (f) => f.point(i);
+      return refer(ref, () => ref);
     },
-    all: () => byName.keys(),
-  };
+    all: () => [...byName.keys(), ...machineNames, ...(written ? ['value', 'previous'] : [])],
+  });
+  const names = namesFor(false);
   const points: GeneratedPoint[] = [];
   const nodes = new Map<GeneratedPoint, Shaped>();
   for (const s of shaped) {
@@ -66,9 +89,13 @@ export function compileGenerators(shaped: readonly Shaped[], byName: ReadonlyMap
   }
   reportCycles(points, nodes, ctx);
   warnFineSteps(points, nodes, ctx);
-  if (points.length === 0) return { generated: new Set(), live: undefined };
-  const plan: GeneratorPlan = { points, refs };
-  return { generated: new Set(points.map((g) => g.model)), live: liveFactory(plan) };
+  const generated = new Set(points.map((g) => g.model));
+  const { plan: commands, commanded, stepped } = compileCommands(body, shaped, byName, generated, namesFor, ctx);
+  const refreshed = new Set([...generated, ...stepped]);
+  const idle = points.length === 0 && commands.machines.length === 0 && commands.reactions.size === 0 && commands.rules.length === 0;
+  if (idle) return { generated, refreshed, commanded, live: undefined };
+  const plan: GeneratorPlan = { points, refs, commands };
+  return { generated, refreshed, commanded, live: liveFactory(plan) };
 }
 
 /**

@@ -1,6 +1,6 @@
 import type { Table } from '../device/data-source.js';
 import { hasWriteRule, isBitTable, type BlockModel, type PointModel } from '../model/point-model.js';
-import { GENERATED, MAPPED, READ_ONLY, RULE, WRITE_ONLY, type TableLayout } from '../model/table-layout.js';
+import { COMMANDED, GENERATED, MAPPED, READ_ONLY, RULE, WRITE_ONLY, type TableLayout } from '../model/table-layout.js';
 import type { Access } from '../model/types.js';
 
 /** Marks, while building, an address a point (not a block) decided; beside the model's flags. */
@@ -25,6 +25,8 @@ export interface TableInput {
   readonly initial: ReadonlyMap<PointModel, Uint16Array>;
   /** Points whose value a generator computes (refreshed on read, never written by a plain copy). */
   readonly generated: ReadonlySet<PointModel>;
+  /** Points whose writes are obeyed (reactions, write-triggered transitions, write rules): never written by a plain copy. */
+  readonly commanded?: ReadonlySet<PointModel>;
 }
 
 export function buildTable(input: TableInput): TableLayout {
@@ -32,7 +34,7 @@ export function buildTable(input: TableInput): TableLayout {
   const writable = clientWritable(table);
   if (blocks.length === 0 && points.length === 0) {
     const write = writable && zero ? FULL_RUN : ZERO_RUN;
-    return { zero, ignoreReadOnly, flags: NO_FLAGS, readRun: zero ? FULL_RUN : ZERO_RUN, plainRun: zero ? FULL_RUN : ZERO_RUN, viewRun: undefined, writeRun: write, directRun: ZERO_RUN, rules: undefined, ruleGroups: [], blocks: [], image: undefined };
+    return { zero, ignoreReadOnly, flags: NO_FLAGS, readRun: zero ? FULL_RUN : ZERO_RUN, plainRun: zero ? FULL_RUN : ZERO_RUN, viewRun: undefined, writeRun: write, directRun: ZERO_RUN, rules: undefined, ruleGroups: [], commanded: false, blocks: [], image: undefined };
   }
   const flags = new Uint8Array(SIZE);
   const image = isBitTable(table) ? new Uint8Array(SIZE) : new Uint16Array(SIZE);
@@ -46,8 +48,9 @@ export function buildTable(input: TableInput): TableLayout {
     const own = accessFlags(p.access);
     const rule = writable && p.access !== 'readOnly' && hasWriteRule(p);
     const generated = input.generated.has(p) ? GENERATED : 0;
+    const commanded = writable && input.commanded?.has(p) ? COMMANDED : 0;
     for (let a = p.address; a < p.address + p.size; a++) {
-      flags[a] = (flags[a]! & BY_POINT ? flags[a]! : MAPPED | BY_POINT) | own | (rule ? RULE : 0) | generated;
+      flags[a] = (flags[a]! & BY_POINT ? flags[a]! : MAPPED | BY_POINT) | own | (rule ? RULE : 0) | generated | commanded;
       if (!rule) continue;
       const list = ruled.get(a);
       if (list) list.push(p);
@@ -73,9 +76,10 @@ export function buildTable(input: TableInput): TableLayout {
     plainRun: run((f) => readOk(f) && (f & (WRITE_ONLY | GENERATED)) === 0),
     viewRun: anyGenerated ? run((f) => readOk(f) && (f & WRITE_ONLY) === 0) : undefined,
     writeRun: writable ? run((f) => ((f & MAPPED) !== 0 ? (f & READ_ONLY) === 0 || ignoreReadOnly : zero)) : ZERO_RUN,
-    directRun: writable ? run((f) => (f & (MAPPED | READ_ONLY | RULE | GENERATED)) === MAPPED) : ZERO_RUN,
+    directRun: writable ? run((f) => (f & (MAPPED | READ_ONLY | RULE | GENERATED | COMMANDED)) === MAPPED) : ZERO_RUN,
     rules,
     ruleGroups,
+    commanded: writable && points.some((p) => input.commanded?.has(p)),
     blocks: blocks.map((b) => ({ address: b.address, length: b.length })),
     image,
   };

@@ -2,7 +2,7 @@ import { dirname } from 'node:path';
 import { isCompiledProfile, PROFILE_TABLE_NAME, type CompiledProfile, type CompiledUnit, type PointValue, type ReloadResult, type Runtime } from '../runtime/runtime.js';
 import { formatDiagnostic, ProfileError } from '../profile/diagnostics.js';
 import { ManualClock } from '../runtime/clock.js';
-import type { JournalFilter } from '../runtime/journal.js';
+import type { EventFilter, JournalFilter, JournalKind } from '../runtime/journal.js';
 
 import type { ControlContext, ControlledDevice } from './context.js';
 import { BadRequestError, ConflictError, ForbiddenError, NotFoundError } from '../errors.js';
@@ -74,6 +74,13 @@ const POINT_SUMMARY: Schema = {
   properties: { name: { type: 'string' }, table: { type: 'string', enum: ['coil', 'discreteInput', 'holding', 'input'] }, address: { type: 'integer' }, size: { type: 'integer' }, type: { type: 'string' }, access: { type: 'string' }, unit: { type: 'string' }, description: { type: 'string' } },
 };
 const OUTCOMES = ['response', 'exception', 'silence', 'close', 'wire'];
+
+const MACHINE: Schema = object({
+  name: { type: 'string' },
+  state: { type: 'string' },
+  value: { type: 'integer', description: "the state's number, what expressions read as the machine's name" },
+  since: { type: 'number', description: 'emulator time (ms) it entered the state' },
+});
 
 const DEVICE_SUMMARY: Schema = {
   type: 'object',
@@ -218,7 +225,7 @@ export const ROUTES: readonly Route[] = [
     id: 'readJournal',
     method: 'GET',
     url: '/devices/:device/journal',
-    summary: 'The requests the device answered, oldest first, filtered (start modbus-emu with --journal)',
+    summary: 'The requests the device answered and the events it recorded, oldest first, filtered (start modbus-emu with --journal)',
     tag: 'journal',
     params: DEVICE_PARAM,
     query: object({
@@ -227,6 +234,9 @@ export const ROUTES: readonly Route[] = [
       address: integer(0, 65535, 'records whose range contains this address'),
       outcome: { type: 'string', enum: OUTCOMES },
       rule: { type: 'string', description: 'the fault rule that fired' },
+      kind: { type: 'string', enum: ['request', 'event', 'all'], default: 'request', description: 'requests (default), events (state machine transitions: docs/commands.md), or both in the order recorded' },
+      event: { type: 'string', description: 'events of this kind (transition)' },
+      source: { type: 'string', description: 'events of this source (a state machine\'s name)' },
       since: { type: 'number', description: `${EMULATOR_MS}, inclusive` },
       until: { type: 'number', description: `${EMULATOR_MS}, inclusive` },
       limit: { type: 'integer', minimum: 1, description: 'only the newest this many' },
@@ -234,9 +244,37 @@ export const ROUTES: readonly Route[] = [
     response: object({ size: { type: 'integer' }, records: { type: 'array', items: { ...ANY_OBJECT, properties: { time: { type: 'number', description: EMULATOR_MS }, wallTime: { type: 'integer', description: 'wall-clock milliseconds since the epoch' } } } } }),
     handler: (r, c) => {
       const journal = journalOf(device(c, r.params.device!));
-      const { limit, ...filter } = r.query as JournalFilter & { limit?: number };
+      const { limit, ...filter } = r.query as unknown as JournalFilter & EventFilter & { limit?: number; kind: JournalKind };
       const records = journal.entries(filter);
       return { size: journal.size, records: limit === undefined ? records : records.slice(-limit) };
+    },
+  },
+  {
+    id: 'listMachines',
+    method: 'GET',
+    url: '/devices/:device/machines',
+    summary: 'Every state machine of a unit: its state, the state\'s value, since when (emulator ms)',
+    tag: 'machines',
+    params: DEVICE_PARAM,
+    query: object({ unitId: UNIT_ID }),
+    response: object({ machines: { type: 'array', items: MACHINE } }),
+    handler: (r, c) => ({ machines: unit(c, r).machines() }),
+  },
+  {
+    id: 'forceMachineState',
+    method: 'PUT',
+    url: '/devices/:device/machines/:name',
+    summary: 'Put a state machine in a state now, as a transition would (exit and entry actions run; recorded as an event): a test can start from Fault',
+    tag: 'machines',
+    params: object({ device: { type: 'string' }, name: { type: 'string' } }, ['device', 'name']),
+    body: object({ state: { type: 'string' }, unitId: UNIT_ID }, ['state']),
+    response: MACHINE,
+    handler: (r, c) => {
+      const u = unit(c, r);
+      const name = r.params.name!;
+      const known = u.machines().map((m) => m.name);
+      if (!known.includes(name)) throw new ControlError(404, `${u.name} has no state machine ${name}; machines: ${known.join(', ') || 'none'}`);
+      return u.forceState(name, (r.body as { state: string }).state);
     },
   },
   {

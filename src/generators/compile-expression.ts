@@ -24,6 +24,8 @@ export interface CompiledExpression {
   readonly streams: number;
   /** Reads `t` (directly or through a waveform or event function). */
   readonly timed: boolean;
+  /** The value when the expression folds to a constant (`1 > 2`), for the never-true warnings. */
+  readonly constant: number | undefined;
 }
 
 export type CompileExpressionResult = { readonly ok: true; readonly expression: CompiledExpression } | { readonly ok: false; readonly error: ExpressionError };
@@ -234,7 +236,7 @@ export function compileExpression(text: string, names: Names): CompileExpression
 
   try {
     const evaluate = compile(parsed.node);
-    return { ok: true, expression: { evaluate, stateful, references, slots, streams, timed } };
+    return { ok: true, expression: { evaluate, stateful, references, slots, streams, timed, constant: CONSTANTS.get(evaluate) } };
   } catch (error) {
     if (error instanceof Refused) return { ok: false, error: { message: error.message, index: error.index } };
     throw error;

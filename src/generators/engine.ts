@@ -3,12 +3,15 @@ import { IllegalDataValue } from '../device/errors.js';
 import { getBits } from '../model/values.js';
 import type { Environment } from '../environment.js';
 import { decode, scaleFactorOf } from '../model/codec.js';
-import type { LiveFactory, LivePoints } from '../model/live.js';
-import type { FieldModel, PointModel } from '../model/point-model.js';
+import type { EventSink } from '../model/events.js';
+import type { LiveFactory, LivePoints, MachineHandOver, MachineStatus } from '../model/live.js';
+import type { PointModel } from '../model/point-model.js';
 import type { DeviceStore } from '../model/store.js';
 import { PointWriter } from './fit.js';
 import type { Evaluate, Frame } from './frame.js';
-import type { GeneratedPoint, GeneratorPlan } from './plan.js';
+import { Commands, type CommandHost } from './commands.js';
+import type { CompiledExpression } from './compile-expression.js';
+import type { GeneratedPoint, GeneratorPlan, Ref } from './plan.js';
 
 /**
  * At most this many steps of one stateful generator are computed to catch up with the clock in
@@ -90,7 +93,7 @@ class Generator {
 
 /** Builds the run-time generators of each unit id from a device definition's plan. */
 export function liveFactory(plan: GeneratorPlan): LiveFactory {
-  return (store, unitName, env) => new LiveUnit(plan, store, unitName, env);
+  return (store, unitName, env, events) => new LiveUnit(plan, store, unitName, env, events);
 }
 
 /**
@@ -112,36 +115,43 @@ class LiveUnit implements LivePoints {
   private readonly at: Partial<Record<Table, Int32Array>> = {};
   /** Reference k → reader. */
   private readonly readers: (() => number)[];
-  /** Earliest time (ms since origin) at which a stateful generator takes its next step. */
+  /** Earliest time (ms since origin) at which a stateful generator or a machine takes its next step. */
   private nextDue = Infinity;
+  /** Reactions, write rules and state machines (commands.ts). */
+  private readonly commands: Commands;
+  /** Something moves on the clock by itself: a stateful generator or a state machine. */
+  private readonly clocked: boolean;
 
   constructor(
     plan: GeneratorPlan,
     private readonly store: DeviceStore,
     private readonly unitName: string,
     private readonly env: Environment,
+    events: EventSink,
   ) {
     const tables = (table: Table) => store.array(table);
     const writable = (p: PointModel) => store.own(p.table);
     const point = (k: number): number => this.readers[k]!();
+    const frame = (expression: CompiledExpression, stream: string, everyMs: number): Frame => ({
+      t: 0,
+      dt: everyMs / 1000,
+      prev: 0,
+      index: 0,
+      slots: new Float64Array(expression.slots.length),
+      streams: Array.from({ length: expression.streams }, (_, i) => `${stream}#${i}`),
+      drawnAt: new Float64Array(expression.streams).fill(-1),
+      drawn: new Float64Array(expression.streams),
+      random: env.random,
+      point,
+    });
     const generatedNames = new Set(plan.points.map((g) => g.model.name));
+    // A machine's entry actions change static points between writes: no generator may settle then.
+    const machines = plan.commands.machines.length > 0;
     this.gens = plan.points.map((g) => {
-      const frame: Frame = {
-        t: 0,
-        dt: g.everyMs / 1000,
-        prev: 0,
-        index: 0,
-        slots: new Float64Array(g.expression.slots.length),
-        streams: Array.from({ length: g.expression.streams }, (_, i) => `${unitName}/${g.model.name}#${i}`),
-        drawnAt: new Float64Array(g.expression.streams).fill(-1),
-        drawn: new Float64Array(g.expression.streams),
-        random: env.random,
-        point,
-      };
       const sf = () => scaleFactorOf(g.model, tables);
       const readsGenerated = [...g.expression.references].some((name) => generatedNames.has(name) || generatedNames.has(name.split('.')[0]!));
-      const settles = g.expression.stateful && !g.expression.timed && g.expression.streams === 0 && !readsGenerated;
-      return new Generator(g, this.stored(g.model), frame, new PointWriter(g.model, writable, sf), settles);
+      const settles = g.expression.stateful && !g.expression.timed && g.expression.streams === 0 && !readsGenerated && !machines;
+      return new Generator(g, this.stored(g.model), frame(g.expression, `${unitName}/${g.model.name}`, g.everyMs), new PointWriter(g.model, writable, sf), settles);
     });
     this.stateful = this.gens.filter((g) => g.stateful);
     this.gens.forEach((g, i) => {
@@ -151,7 +161,37 @@ class LiveUnit implements LivePoints {
       // inputRegisters: sameAsHolding reads the holding table's storage under the other name.
       if (p.table === 'holdingRegisters' && store.array('inputRegisters') === store.array('holdingRegisters')) this.at.inputRegisters = index;
     });
+    // Points machine actions set are read through refresh too (their table's layout says so), so
+    // a machine due before the read steps first: what a client reads never depends on when it reads.
+    for (const m of plan.commands.machines) {
+      for (const st of m.states) for (const a of [...st.onEntry, ...st.onExit]) this.at[('word' in a.target ? a.target.word : a.target).table] ??= new Int32Array(0x10000).fill(-1);
+    }
+    if (this.at.holdingRegisters && store.array('inputRegisters') === store.array('holdingRegisters')) this.at.inputRegisters = this.at.holdingRegisters;
     const byModel = new Map(this.gens.map((g) => [g.plan.model, g]));
+    const unit = this;
+    const host: CommandHost = {
+      unitName,
+      get now() {
+        return unit.now;
+      },
+      get origin() {
+        return unit.origin;
+      },
+      at(at) {
+        unit.now = at;
+        unit.serial++;
+        unit.dirty = true;
+      },
+      frame: (expression, stream) => frame(expression, stream, 0),
+      value: (p) => {
+        const g = byModel.get(p);
+        return g ? this.valueOf(g) : this.stored(p);
+      },
+      writer: (p) => new PointWriter(p, writable, () => scaleFactorOf(p, tables)),
+      log: (message) => env.logger.log('debug', message),
+    };
+    this.commands = new Commands(plan.commands, host, events);
+    this.clocked = this.stateful.length > 0 || this.commands.machines.length > 0;
     this.readers = plan.refs.map((ref) => this.reader(ref, byModel));
     this.schedule();
   }
@@ -169,7 +209,7 @@ class LiveUnit implements LivePoints {
   }
 
   beforeWrite(): void {
-    if (this.stateful.length > 0) this.begin();
+    if (this.clocked) this.begin();
     // What is about to be written may be read by stateless points: evaluate them afresh.
     this.dirty = true;
   }
@@ -188,6 +228,28 @@ class LiveUnit implements LivePoints {
     this.dirty = true;
   }
 
+  beforeObey(table: Table, address: number, quantity: number): void {
+    this.commands.beforeObey(table, address, quantity);
+  }
+
+  obey(table: Table, address: number, quantity: number, client: boolean): void {
+    this.begin();
+    this.commands.obey(table, address, quantity, client);
+    this.schedule();
+  }
+
+  machines(): MachineStatus[] {
+    this.begin();
+    return this.commands.status();
+  }
+
+  force(machine: string, state: string): MachineStatus {
+    this.begin();
+    const status = this.commands.force(machine, state);
+    this.schedule();
+    return status;
+  }
+
   overridden(table: Table, address: number): boolean | undefined {
     const i = this.at[table]?.[address] ?? -1;
     return i < 0 ? undefined : this.gens[i]!.overridden;
@@ -195,6 +257,8 @@ class LiveUnit implements LivePoints {
 
   reset(): void {
     this.origin = this.env.clock.now();
+    this.now = 0;
+    this.commands.reset();
     for (const g of this.gens) {
       g.value = g.initial;
       g.step = 0;
@@ -207,10 +271,12 @@ class LiveUnit implements LivePoints {
     this.schedule();
   }
 
-  takeOver(previous: LivePoints): void {
-    if (!(previous instanceof LiveUnit)) return;
+  takeOver(previous: LivePoints): MachineHandOver {
+    if (!(previous instanceof LiveUnit)) return { kept: [], restarted: [] };
     this.origin = previous.origin;
     const nowMs = this.env.clock.now() - this.origin;
+    this.now = Math.floor(nowMs);
+    const machines = this.commands.takeOver(previous.commands, this.now);
     const before = new Map(previous.gens.map((g) => [g.plan.model.name, g]));
     for (const g of this.gens) {
       const old = before.get(g.plan.model.name);
@@ -228,6 +294,7 @@ class LiveUnit implements LivePoints {
     }
     this.serial++;
     this.schedule();
+    return machines;
   }
 
   /**
@@ -264,6 +331,9 @@ class LiveUnit implements LivePoints {
         pending += last - g.step;
       }
     }
+    // A machine catches up at most a point's budget of steps, as a generator does.
+    const machines = this.commands.machines;
+    for (const m of machines) m.limit(until, POINT_STEP_BUDGET);
     if (pending > REQUEST_STEP_BUDGET) this.skipOldest(until);
     let steps = 0;
     for (;;) {
@@ -274,6 +344,25 @@ class LiveUnit implements LivePoints {
         if (at < due && !g.overridden) {
           due = at;
           next = g;
+        }
+      }
+      // Machines in time order with the generators; at the same instant after them, so a
+      // machine's conditions see the values of that instant.
+      if (machines.length > 0) {
+        let machine: (typeof machines)[number] | undefined;
+        let at = Infinity;
+        for (const m of machines) {
+          const d = m.due();
+          if (d < at) {
+            at = d;
+            machine = m;
+          }
+        }
+        if (machine && at < due && at <= until) {
+          this.now = at;
+          this.serial++;
+          machine.tick(at);
+          continue;
         }
       }
       if (!next || due > until) break;
@@ -357,7 +446,13 @@ class LiveUnit implements LivePoints {
     return Number(decode(p, data, p.address, sf));
   }
 
-  private reader(ref: PointModel | FieldModel, byModel: ReadonlyMap<PointModel, Generator>): () => number {
+  private reader(ref: Ref, byModel: ReadonlyMap<PointModel, Generator>): () => number {
+    if ('machine' in ref) {
+      const m = this.commands.machines[ref.machine]!;
+      const state = ref.state;
+      return () => m.read(state);
+    }
+    if ('written' in ref) return ref.written === 'value' ? () => this.commands.value : () => this.commands.previous;
     const word = 'word' in ref ? ref.word : ref;
     const g = byModel.get(word);
     const value = g ? () => this.valueOf(g) : () => this.stored(word);
@@ -387,6 +482,7 @@ class LiveUnit implements LivePoints {
   private schedule(): void {
     let due = Infinity;
     for (const g of this.stateful) if (!g.overridden) due = Math.min(due, (g.step + 1) * g.plan.everyMs);
+    for (const m of this.commands.machines) due = Math.min(due, m.due());
     this.nextDue = due;
   }
 }

@@ -13,6 +13,8 @@ import { unitInternals, type UnitInternals } from './unit.js';
  *   words are the same; otherwise the new declaration wins. A renamed point is a new point.
  * - Raw blocks keep their words at addresses that a block covers in both versions with the same
  *   initial word and that no point of either version covers.
+ * - A state machine keeps its state, time in it and step when its definition (states, transitions,
+ *   actions, `every`) is unchanged; otherwise it restarts in its initial state.
  * - A fault rule keeps its counters (every Nth, first/after N, probability draws, activations)
  *   when its name, match and trigger are unchanged, whatever its actions.
  * Units are matched by unit id; the device answering unknown unit ids matches its predecessor.
@@ -21,6 +23,8 @@ export function takeOverState(to: CompiledProfile, from: CompiledProfile): HandO
   const resetPoints: string[] = [];
   let keptPoints = 0;
   let keptBlockWords = 0;
+  const keptMachines: string[] = [];
+  const restartedMachines: string[] = [];
   for (const unit of to.units) {
     const previous = predecessor(from, unit);
     const next = unitInternals(unit);
@@ -40,15 +44,20 @@ export function takeOverState(to: CompiledProfile, from: CompiledProfile): HandO
       keptPoints++;
     }
     keptBlockWords += handOverBlocks(old, next);
-    // Generators whose expression, step and point are unchanged continue where they were.
-    if (next.live && old.live) next.live.takeOver(old.live);
+    // Generators whose expression, step and point are unchanged continue where they were; so do
+    // state machines whose definition is unchanged (the others restart, and the reload says so).
+    if (next.live && old.live) {
+      const machines = next.live.takeOver(old.live);
+      keptMachines.push(...machines.kept.map((m) => qualified(to, unit, m)));
+      restartedMachines.push(...machines.restarted.map((m) => qualified(to, unit, m)));
+    }
   }
   // Fault rules are matched by name: a rule whose name, match and trigger are unchanged keeps its counters.
   const keptFaultRules = to.faults.takeOver(from.faults);
-  return { keptPoints, resetPoints, keptBlockWords, keptFaultRules };
+  return { keptPoints, resetPoints, keptBlockWords, keptFaultRules, keptMachines, restartedMachines };
 }
 
-/** Every unit back to its initial storage and generator state, and every fault rule's counters cleared (CompiledProfile.reset). */
+/** Every unit back to its initial storage, generator and machine state, and every fault rule's counters cleared (CompiledProfile.reset). */
 export function resetProfile(device: CompiledProfile): void {
   for (const unit of device.units) {
     const { store, live } = unitInternals(unit);

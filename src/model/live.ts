@@ -1,5 +1,6 @@
 import type { Table } from '../device/data-source.js';
 import type { Environment } from '../environment.js';
+import type { EventSink } from './events.js';
 import type { DeviceStore } from './store.js';
 
 /**
@@ -23,9 +24,40 @@ export interface LivePoints {
   overridden(table: Table, address: number): boolean | undefined;
   /** Every generator back to its start; time counts from now. */
   reset(): void;
-  /** Takes over the state of the unit this one replaces (a reload), where the generator is unchanged. */
-  takeOver(previous: LivePoints): void;
+  /**
+   * Takes over the state of the unit this one replaces (a reload), where the generator or the
+   * machine is unchanged; says which machines kept their state and which restarted.
+   */
+  takeOver(previous: LivePoints): MachineHandOver;
+  /** Before a write over commanded points (table flag COMMANDED): remembers their values, what `previous` reads. */
+  beforeObey(table: Table, address: number, quantity: number): void;
+  /**
+   * After the words of a write are stored: a client write meets the write rules first (a refusal
+   * throws the rule's ModbusError before anything else changes: the caller puts the words back),
+   * then the written points' reactions and write-triggered transitions run, in address order.
+   */
+  obey(table: Table, address: number, quantity: number, client: boolean): void;
+  /** Every state machine's state. */
+  machines(): MachineStatus[];
+  /** Puts a machine in a state now (its exit and entry actions run). Throws Error for an unknown name. */
+  force(machine: string, state: string): MachineStatus;
+}
+
+/** A state machine as the API shows it. */
+export interface MachineStatus {
+  readonly name: string;
+  readonly state: string;
+  /** The state's number (what expressions read as the machine's name). */
+  readonly value: number;
+  /** Emulator time (ms) at which it entered the state. */
+  readonly since: number;
+}
+
+export interface MachineHandOver {
+  readonly kept: readonly string[];
+  /** Machines whose definition changed: back to their initial state. */
+  readonly restarted: readonly string[];
 }
 
 /** Made once per unit id from the compiled generators of its device definition. */
-export type LiveFactory = (store: DeviceStore, unitName: string, env: Environment) => LivePoints;
+export type LiveFactory = (store: DeviceStore, unitName: string, env: Environment, events: EventSink) => LivePoints;

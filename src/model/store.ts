@@ -26,6 +26,8 @@ export class DeviceStore implements DataSource {
   private readonly scratchBits = new Uint8Array(2000);
   private readonly pointWords = new Uint16Array(4);
   private readonly sfWord = new Uint16Array(1);
+  /** The words (or bits) a write over commanded points replaced: put back when a write rule refuses it. */
+  private readonly undo = new Uint16Array(2000);
   /** The unit's generated points, when it has any (attached once by createUnit). */
   private live: LivePoints | undefined;
   /**
@@ -137,9 +139,24 @@ export class DeviceStore implements DataSource {
     if (t.writeRun[address]! < n) throw new IllegalDataAddress(); // the handler's checkRange normally said so
     if (t.rules) this.checkRules(t, data as Uint16Array, address, values as Uint16Array);
     if (t.viewRun !== undefined) this.live!.checkClientWrite(table, address, n);
+    // Commanded points (reactions, transitions, write rules): the rules see the values after the
+    // whole request, so the words are stored first and put back if a rule refuses.
+    const obey = t.commanded;
+    if (obey) {
+      this.undo.set(data.subarray(address, address + n));
+      this.live!.beforeObey(table, address, n);
+    }
     for (let i = 0; i < n; i++) {
       // Unmapped (`unmapped: zero`) and ignored read-only addresses swallow the write.
       if ((t.flags[address + i]! & (MAPPED | READ_ONLY)) === MAPPED) data[address + i] = values[i]!;
+    }
+    if (obey) {
+      try {
+        this.live!.obey(table, address, n, true);
+      } catch (error) {
+        data.set(this.undo.subarray(0, n), address);
+        throw error;
+      }
     }
     if (t.viewRun !== undefined) this.live!.written(table, address, n, true);
     this.onWrite?.();

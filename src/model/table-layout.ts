@@ -8,8 +8,10 @@ export const WRITE_ONLY = 2;
 export const READ_ONLY = 4;
 /** Client writes are checked against a point's rule first (min/max, 0/1). */
 export const RULE = 8;
-/** A generated point's word or bit: refreshed before it is read (model/live.ts). */
+/** A generated point's word or bit, or one a state machine's actions set: refreshed before it is read (model/live.ts). */
 export const GENERATED = 32;
+/** A point whose writes are obeyed (reactions, write-triggered transitions, write rules): see LivePoints.obey. */
+export const COMMANDED = 64;
 
 /**
  * Everything the request path needs about one table, computed once per device definition and
@@ -36,6 +38,8 @@ export interface TableLayout {
   /** Per address, index into ruleGroups, or -1. */
   readonly rules: Int32Array | undefined;
   readonly ruleGroups: readonly (readonly PointModel[])[];
+  /** Some point of the table is commanded (COMMANDED): writes there are obeyed. */
+  readonly commanded: boolean;
   /** The raw blocks of the table, [address, address + length) each (for the state hand-over). */
   readonly blocks: readonly { readonly address: number; readonly length: number }[];
   /** Initial contents (words, or 0/1 bits); undefined when nothing is mapped: storage stays zero. */

@@ -2,6 +2,8 @@ import type { DataSource, Table } from '../device/data-source.js';
 import type { DeviceIdentity } from '../device/identity.js';
 import type { Environment } from '../environment.js';
 import type { ConnectionPolicy, Handler, Middleware } from '../pipeline/types.js';
+import type { EventHub } from './events.js';
+import type { MachineStatus } from './live.js';
 import type { TableName } from './table-names.js';
 
 /** An engineering value: number, bigint (unscaled 64-bit integers), boolean, or string. */
@@ -62,6 +64,13 @@ export interface CompiledUnit {
   /** Raw storage by table and protocol address (registers as 0..65535, bits as 0/1), ignoring mapping and access. */
   readTable(table: TableName, address: number, quantity: number): number[];
   writeTable(table: TableName, address: number, values: readonly (number | boolean)[]): void;
+  /** Every state machine's state (docs/commands.md), in declared order. */
+  machines(): MachineStatus[];
+  /**
+   * Puts machine `machine` in state `state` now, as a transition would (exit and entry actions
+   * run, an event is recorded): a test can start from Fault. Throws Error for an unknown name.
+   */
+  forceState(machine: string, state: string): MachineStatus;
 }
 
 /** What a runtime serves: a compiled profile, or any handler (the CLI's in-memory device). */
@@ -88,6 +97,9 @@ export interface HandOver {
   readonly keptBlockWords: number;
   /** Fault rules that kept their counters (same name, match and trigger). */
   readonly keptFaultRules: readonly string[];
+  /** State machines that kept their state (same definition), and those restarted because their definition changed (`unit/machine` in a gateway). */
+  readonly keptMachines: readonly string[];
+  readonly restartedMachines: readonly string[];
 }
 
 /** A compiled profile's fault rules (src/faults/engine.ts), as the model and the runtime see them. */
@@ -134,6 +146,8 @@ export interface CompiledProfile extends ServedDevice {
   readonly router: Handler;
   /** The fault rules (their middleware is the first of `middlewares`). @internal */
   readonly faults: FaultSet;
+  /** What the device does by itself (state machine transitions): the runtime listens and records them in the journal. @internal */
+  readonly events: EventHub;
   /** Time, chance, wire timer and logger the device was compiled with. @internal */
   readonly env: Environment;
   /** The unit answering `unitId`, or undefined when that id is unreachable / answered by no device. */

@@ -5,7 +5,8 @@ import { decode, encode, engineering, scaleFactorOf } from './codec.js';
 import { shortestFloat32 } from './float-text.js';
 import type { DeviceLayout } from './device-layout.js';
 import type { Environment } from '../environment.js';
-import type { LivePoints } from './live.js';
+import type { EventSink } from './events.js';
+import type { LivePoints, MachineStatus } from './live.js';
 import { isBitTable, type PointModel } from './point-model.js';
 import { DeviceStore } from './store.js';
 import { tableOf, type TableName } from './table-names.js';
@@ -29,9 +30,11 @@ export function unitInternals(unit: CompiledUnit): UnitInternals {
 }
 
 /** One unit id's device: its own storage over a shared layout, and the by-name API of types.ts. */
-export function createUnit(name: string, unitIds: readonly number[], layout: DeviceLayout, identity: DeviceIdentity, env: Environment): CompiledUnit {
+export function createUnit(name: string, unitIds: readonly number[], layout: DeviceLayout, identity: DeviceIdentity, env: Environment, events: EventSink = () => {}): CompiledUnit {
   const store = new DeviceStore(layout);
-  const live = layout.live?.(store, name, env);
+  // Events carry the unit's first id, so the journal can be filtered by unit id.
+  const unitId = unitIds[0];
+  const live = layout.live?.(store, name, env, unitId === undefined ? events : (e) => events({ ...e, unitId }));
   if (live) store.attach(live);
   const scratch = new Uint16Array(125);
 
@@ -79,6 +82,7 @@ export function createUnit(name: string, unitIds: readonly number[], layout: Dev
       const e = find(point);
       const word = 'word' in e ? e.word : e;
       live?.beforeWrite();
+      live?.beforeObey(word.table, word.address, word.size);
       if ('word' in e) {
         const v = typeof value === 'boolean' && e.width === 1 ? Number(value) : value;
         if (typeof v !== 'number' || !Number.isInteger(v) || v < 0 || v > 2 ** e.width - 1) {
@@ -91,6 +95,7 @@ export function createUnit(name: string, unitIds: readonly number[], layout: Dev
       } else {
         put(e, value);
       }
+      live?.obey(word.table, word.address, word.size, false);
       live?.written(word.table, word.address, word.size, false);
       store.changed();
     },
@@ -110,10 +115,19 @@ export function createUnit(name: string, unitIds: readonly number[], layout: Dev
         if (typeof v === 'boolean' ? !bits : !Number.isInteger(v) || v < 0 || v > max) throw new BadRequestError(`${name}: ${String(v)} is not a raw ${bits ? 'bit' : 'register'} value`);
       }
       live?.beforeWrite();
+      live?.beforeObey(table, address, values.length);
       const data = store.own(table);
       values.forEach((v, i) => (data[address + i] = Number(v)));
+      live?.obey(table, address, values.length, false);
       live?.written(table, address, values.length, false);
       store.changed();
+    },
+    machines(): MachineStatus[] {
+      return live?.machines() ?? [];
+    },
+    forceState(machine: string, state: string): MachineStatus {
+      if (!live) throw new NotFoundError(`${name} has no state machine ${machine}`);
+      return live.force(machine, state);
     },
   };
   internals.set(unit, { layout, store, live });

@@ -38,6 +38,10 @@ const PATTERNS: Readonly<Record<string, { readonly noun: string; readonly rule: 
     noun: 'a name',
     rule: 'use letters, digits and _, not starting with a digit',
   },
+  '^[A-Za-z_][A-Za-z0-9_]*(\\.[A-Za-z_][A-Za-z0-9_]*)?$': {
+    noun: 'a point name',
+    rule: 'name a point, or a bit of a bit field as point.bit',
+  },
   '^[A-Za-z_][A-Za-z0-9_-]*$': {
     noun: 'a name',
     rule: 'use letters, digits, _ and -, starting with a letter or _',

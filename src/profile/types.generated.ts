@@ -57,7 +57,7 @@ export type Address = number;
  * A generator: the point's value is computed from emulator time and other points, every time it is read (or on steps of `every` seconds when the expression has state). Give the expression, or { expression, every, onWrite }. `value`/`raw` then give the start of a stateful expression (`prev`, `lag`, `slew`...); a stateless expression is computed on every read, so a value given to it is never served (validate warns).
  *
  * Language (numbers; true/false are 1/0): + - * / % **, comparisons == != < > <= >= (1 or 0), && || ! , a ? b : c, bit operations & | ^ ~ << >> >>> on 32-bit integers.
- * Names: t (seconds since start or reset), other points by name (engineering values; a bit as status.fault), prev (this point's value at the previous step), dt (seconds per step), PI, E.
+ * Names: t (seconds since start or reset), other points by name (engineering values; a bit as status.fault), prev (this point's value at the previous step), dt (seconds per step), PI, E; a state machine's state as its name (`drive`, the state's value) or `drive.fault` (1 while in state fault).
  * Functions: sin cos abs sqrt exp log floor ceil round(x[, decimals]) pow(x, y) min(a, b[, c]) max(a, b[, c]) clamp(x, lo, hi); waveforms of t: sine(period) -1..1, square(period[, duty]) 1 then 0, triangle(period) 0..1..0, sawtooth(period) 0..1; ramp(t0, t1) 0..1, step(t0), pulse(t0, width[, period]); random(a, b) uniform and noise(sigma) gaussian, a new draw each step; stateful: lag(target, tau) first-order lag, slew(target, rate) at most rate per second, integrate(x) ∫x dt, walk(sigma[, lo, hi]) random walk, count(condition) rising edges.
  * Example: `lag(setpoint, 120) + noise(0.1)`.
  *
@@ -71,7 +71,7 @@ export type Generate =
        * A generator: the point's value is computed from emulator time and other points, every time it is read (or on steps of `every` seconds when the expression has state). Give the expression, or { expression, every, onWrite }. `value`/`raw` then give the start of a stateful expression (`prev`, `lag`, `slew`...); a stateless expression is computed on every read, so a value given to it is never served (validate warns).
        *
        * Language (numbers; true/false are 1/0): + - * / % **, comparisons == != < > <= >= (1 or 0), && || ! , a ? b : c, bit operations & | ^ ~ << >> >>> on 32-bit integers.
-       * Names: t (seconds since start or reset), other points by name (engineering values; a bit as status.fault), prev (this point's value at the previous step), dt (seconds per step), PI, E.
+       * Names: t (seconds since start or reset), other points by name (engineering values; a bit as status.fault), prev (this point's value at the previous step), dt (seconds per step), PI, E; a state machine's state as its name (`drive`, the state's value) or `drive.fault` (1 while in state fault).
        * Functions: sin cos abs sqrt exp log floor ceil round(x[, decimals]) pow(x, y) min(a, b[, c]) max(a, b[, c]) clamp(x, lo, hi); waveforms of t: sine(period) -1..1, square(period[, duty]) 1 then 0, triangle(period) 0..1..0, sawtooth(period) 0..1; ramp(t0, t1) 0..1, step(t0), pulse(t0, width[, period]); random(a, b) uniform and noise(sigma) gaussian, a new draw each step; stateful: lag(target, tau) first-order lag, slew(target, rate) at most rate per second, integrate(x) ∫x dt, walk(sigma[, lo, hi]) random walk, count(condition) rising edges.
        * Example: `lag(setpoint, 120) + noise(0.1)`.
        */
@@ -85,6 +85,15 @@ export type Generate =
        */
       onWrite?: 'refuse' | 'override';
     };
+/**
+ * Reactions to a write to this point, run in the order written (docs/commands.md).
+ *
+ * @minItems 1
+ *
+ * This interface was referenced by `DeviceProfile`'s JSON-Schema
+ * via the `definition` "Reactions".
+ */
+export type Reactions = [Reaction, ...Reaction[]];
 /**
  * Order of bytes on the wire for multi-register values, A being the most significant byte. ABCD: big-endian (no swap). CDAB: word swap, low word first. BADC: byte swap within each word. DCBA: little-endian. For 64-bit values word swap reverses all four words. Strings honour only the byte swap (BADC/DCBA swap the two characters of each register). A one-register value ignores an inherited order and is byte-swapped only by its own BADC/DCBA.
  *
@@ -258,6 +267,31 @@ export type FunctionMatch =
  */
 export type Faults = Fault[];
 /**
+ * One state: its number (what expressions and points read) and the points it sets on entry and exit. Empty (`{}` or nothing) is a state with the next number.
+ *
+ * This interface was referenced by `DeviceProfile`'s JSON-Schema
+ * via the `definition` "MachineState".
+ */
+export type MachineState = {
+  /**
+   * The state's number, read as `<machine>` in expressions (default: its position, 0, 1, ...). Example: `0x0250`, a CiA 402 status word.
+   */
+  value?: number;
+  /**
+   * What the state means, for people.
+   */
+  description?: string;
+  onEntry?: Assignments;
+  onExit?: Assignments;
+} | null;
+/**
+ * Conditional and cross-point write rules (docs/commands.md), checked in the order written; the first that refuses answers.
+ *
+ * This interface was referenced by `DeviceProfile`'s JSON-Schema
+ * via the `definition` "WriteRules".
+ */
+export type WriteRules = WriteRule[];
+/**
  * An inline device definition, or `include: <file>` naming a YAML file that holds one (relative to this file).
  *
  * This interface was referenced by `DeviceProfile`'s JSON-Schema
@@ -389,6 +423,8 @@ export interface DeviceProfile {
         };
       };
   faults?: Faults;
+  machines?: Machines;
+  writeRules?: WriteRules;
 }
 /**
  * Where and how the device listens. Command-line flags override these.
@@ -526,6 +562,32 @@ export interface BoolPoint {
    */
   value?: boolean;
   generate?: Generate;
+  reactions?: Reactions;
+}
+/**
+ * What a write to this point does once it is stored (client writes and API writes alike): when `when` holds (default: always), set other points, or this one (a command word that clears itself: `set: { command: 0 }`; a register that keeps its old value: `set: { setting: previous }`). A multi-register write stores all its words first, then runs the reactions of the points it wrote in address order.
+ *
+ * This interface was referenced by `DeviceProfile`'s JSON-Schema
+ * via the `definition` "Reaction".
+ */
+export interface Reaction {
+  /**
+   * Condition on the values after the write (`value`, `previous`, any point, a machine's state); nonzero runs the reaction. Example: `value == 1 && previous == 0`.
+   */
+  when?: string;
+  set: Assignments;
+}
+/**
+ * Points to set, each to an expression computed when the action runs (in the order written; each sees the ones before it). A bit of a bit field is set as `<point>.<bit>`. Generated and string points cannot be set. Expressions are the generators' language (see `Generate`), without state (no prev, dt, lag, slew...): they read points by name, a machine's state (`drive` is its state's value, `drive.fault` is 1 while it is in state fault), and t. In a reaction and a write-triggered transition, `value` is the written point's value after the write and `previous` its value before. Example: `{ importEnergy: 0, resetCommand: 0, resets: "resets + 1" }`.
+ *
+ * This interface was referenced by `DeviceProfile`'s JSON-Schema
+ * via the `definition` "Assignments".
+ */
+export interface Assignments {
+  /**
+   * An expression (a number or true/false is a constant).
+   */
+  [k: string]: string | number | boolean;
 }
 /**
  * This interface was referenced by `DeviceProfile`'s JSON-Schema
@@ -591,6 +653,7 @@ export interface NumberPoint {
    */
   enumStrict?: boolean;
   generate?: Generate;
+  reactions?: Reactions;
 }
 /**
  * This interface was referenced by `DeviceProfile`'s JSON-Schema
@@ -679,6 +742,7 @@ export interface BitfieldPoint {
    */
   raw?: number;
   generate?: Generate;
+  reactions?: Reactions;
 }
 /**
  * This interface was referenced by `DeviceProfile`'s JSON-Schema
@@ -775,6 +839,8 @@ export interface Unit {
         };
       };
   faults?: Faults;
+  machines?: Machines;
+  writeRules?: WriteRules;
 }
 /**
  * A fault rule: requests that `match` and fire `when` get the rule's actions (`do`). Rules are tried in order; the first that fires wins.
@@ -1020,6 +1086,107 @@ export interface FaultAction {
       };
 }
 /**
+ * State machines by name (docs/commands.md). A machine's name reads as its state's value in expressions, `<machine>.<state>` as 1 while in that state; names may not be point names.
+ *
+ * This interface was referenced by `DeviceProfile`'s JSON-Schema
+ * via the `definition` "Machines".
+ */
+export interface Machines {
+  [k: string]: Machine;
+}
+/**
+ * A state machine (docs/commands.md): named states, an initial one, transitions on writes, on conditions and after times, and actions on entry and exit. It steps on the emulator clock, in time order with the stateful generators, so it replays exactly under a seed and a manual clock.
+ *
+ * This interface was referenced by `DeviceProfile`'s JSON-Schema
+ * via the `definition` "Machine".
+ */
+export interface Machine {
+  /**
+   * What the machine models, for people.
+   */
+  description?: string;
+  /**
+   * The state at start and after reset(). Its entry actions do not run: the points' declared values are that state's. Example: `operationEnabled`.
+   */
+  initial: string;
+  /**
+   * Seconds between the steps on which `when`-only transitions are sampled (default 0.1).
+   */
+  every?: number;
+  /**
+   * The states by name, in order (a state's default number is its position). Example: `{ open: {}, closing: {}, closed: {} }`.
+   */
+  states: {
+    [k: string]: MachineState;
+  };
+  /**
+   * Tried in the order written.
+   */
+  transitions?: Transition[];
+}
+/**
+ * A way from one state to another. Give `write` (at a write to that point, when `when` holds after it), `when` alone (on the condition's rising edge, sampled on the machine's steps of `every`), or `after` (after that long in the state, exactly; with `when`: if it then holds). The first transition in written order that applies fires; one per write or step.
+ *
+ * This interface was referenced by `DeviceProfile`'s JSON-Schema
+ * via the `definition` "Transition".
+ */
+export interface Transition {
+  /**
+   * The state(s) it leaves. Default: any state but `to`. Example: `[switchedOn, operationEnabled]`.
+   */
+  from?: string | [string, ...string[]];
+  /**
+   * The state it enters. Example: `fault`.
+   */
+  to: string;
+  /**
+   * Fires at a write to this point (or one of these), client or API. Example: `controlWord`.
+   */
+  write?: string | [string, ...string[]];
+  /**
+   * Condition. With `write`: checked after the write (`value`, `previous` are the written point's). Alone: fires when it turns true at a step. With `after`: must hold when the time is up. Example: `(controlWord & 0x8F) == 0x0F`.
+   */
+  when?: string;
+  /**
+   * Seconds of emulator time in the `from` state, counted from entering it. Example: `0.08`.
+   */
+  after?: number;
+  /**
+   * What the transition is, for people.
+   */
+  description?: string;
+}
+/**
+ * A condition client writes must leave true: checked after the request's words are applied (values of the whole request, other points as they are); false refuses the write, which changes nothing and answers `exception`. `-v` names the rule. API writes are not checked.
+ *
+ * This interface was referenced by `DeviceProfile`'s JSON-Schema
+ * via the `definition` "WriteRule".
+ */
+export interface WriteRule {
+  /**
+   * Names the rule in `-v` logs. Example: `speed limits`.
+   */
+  name: string;
+  /**
+   * What the rule is for, for people.
+   */
+  description?: string;
+  /**
+   * The condition (nonzero allows). Expressions are the generators' language (see `Generate`), without state (no prev, dt, lag, slew...): they read points by name, a machine's state (`drive` is its state's value, `drive.fault` is 1 while it is in state fault), and t. Example: `lowSpeed <= highSpeed && highSpeed <= maxFrequency`.
+   */
+  allow: string;
+  /**
+   * Writes to these points are checked. Default: the points `allow` reads. Example: `[maxFrequency]` for a setting that may change only while the motor is stopped.
+   *
+   * @minItems 1
+   */
+  points?: [string, ...string[]];
+  /**
+   * The exception code of a refusal (default 3, illegal data value; 4 or 6 as some devices answer).
+   */
+  exception?: number;
+}
+/**
  * A device definition: its points, blocks and identity. Used by units and templates.
  *
  * This interface was referenced by `DeviceProfile`'s JSON-Schema
@@ -1068,4 +1235,6 @@ export interface Device {
         };
       };
   faults?: Faults;
+  machines?: Machines;
+  writeRules?: WriteRules;
 }

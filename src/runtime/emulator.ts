@@ -1,4 +1,5 @@
 import type { CompiledProfile, CompiledUnit, PointValue } from '../model/types.js';
+import type { MachineStatus } from '../model/live.js';
 import type { ConnectionPolicy } from '../pipeline/types.js';
 import { formatDiagnostic, ProfileError } from '../profile/diagnostics.js';
 import { defaultLogger, type Logger } from '../log.js';
@@ -89,6 +90,10 @@ export interface Emulator {
   /** Raw words (or 0/1 bits) by table (`holding`, `input`, `coil`, `discreteInput`) and 0-based protocol address. */
   readTable(table: TableName, address: number, quantity: number, where?: UnitSelector): number[];
   writeTable(table: TableName, address: number, values: readonly (number | boolean)[], where?: UnitSelector): void;
+  /** Every state machine's state (docs/commands.md): `[{ name: 'drive', state: 'fault', value, since }]`. */
+  machines(where?: UnitSelector): MachineStatus[];
+  /** Puts a state machine in a state now, as a transition would (exit and entry actions run): a test can start from Fault. */
+  forceState(machine: string, state: string, where?: UnitSelector): MachineStatus;
   /**
    * Adds a fault rule (a profile's `faults:` entry, e.g. `{ name: 'busy', match: { function: 3 },
    * do: { exception: 6 } }`), tried before the profile's rules; returns a function removing it.
@@ -104,7 +109,7 @@ export interface Emulator {
   reload(profile?: string | object): Promise<ReloadResult>;
   /** The last requests answered (unless `journal: false`): `journal.entries({ unitId, function, ... })`, `clear()`. */
   readonly journal: Journal | undefined;
-  /** Events: `request`, `reload`, `reloadError`, `connection`, `disconnect`, `swap`, `close`, `error`. */
+  /** Events: `request`, `event` (a state machine's transition), `reload`, `reloadError`, `connection`, `disconnect`, `swap`, `close`, `error`. */
   on<K extends keyof EmulatorEvents>(event: K, listener: Listener<K>): this;
   once<K extends keyof EmulatorEvents>(event: K, listener: Listener<K>): this;
   off<K extends keyof EmulatorEvents>(event: K, listener: Listener<K>): this;
@@ -168,6 +173,8 @@ export async function createEmulator(options: EmulatorOptions, startWatching: St
     write: (name, value, where) => unitOf(where).write(name, value),
     readTable: (table, address, quantity, where) => unitOf(where).readTable(table, address, quantity),
     writeTable: (table, address, values, where) => unitOf(where).writeTable(table, address, values),
+    machines: (where) => unitOf(where).machines(),
+    forceState: (machine, state, where) => unitOf(where).forceState(machine, state),
     inject: (rule) => runtime.inject(rule),
     reset: () => runtime.reset(),
     reload: (profile) => runtime.reload(profile),

@@ -15,7 +15,8 @@ import { parseCidr } from '../cidr.js';
 import type { SocketIoMode } from '../server/socket-io.js';
 import type { TrafficLevel } from '../server/trace.js';
 import { describeChanges, formatChanges, serverChanges, type DeviceChanges } from './changes.js';
-import { Journal } from './journal.js';
+import type { DeviceEvent } from '../model/events.js';
+import { Journal, type EventRecord } from './journal.js';
 import { ProfileLoader } from './off-thread-load.js';
 import { StateKeeper } from './state-keeper.js';
 import { dirname, resolve } from 'node:path';
@@ -39,6 +40,8 @@ export interface RuntimeEvents {
   swap: [device: ServedDevice, handOver: HandOver | undefined];
   /** Every request answered, once its outcome is known (recording is on only while someone listens). */
   request: [record: RequestRecord];
+  /** Something the device did by itself: a state machine's transition (also in the journal). */
+  event: [record: EventRecord];
   /** A reload served a new device (after its `swap`). */
   reload: [result: ReloadSuccess];
   /** A reload found problems: the device served before goes on. */
@@ -96,6 +99,7 @@ export class Runtime extends EventEmitter<RuntimeEvents> {
     this.options = options;
     this.env = options.env;
     this.current = options.device;
+    if (isCompiledProfile(this.current)) this.current.events.listen(this.deviceEvent);
     this.label = options.label ?? options.device.name;
     // A bad --allow entry is the caller's mistake, found before anything listens.
     if (options.allow) this.allowListOf(options.device);
@@ -188,6 +192,8 @@ export class Runtime extends EventEmitter<RuntimeEvents> {
     const handOver = isCompiledProfile(previous) && isCompiledProfile(next) ? next.takeOver(previous) : undefined;
     this.applySwitches(next);
     if (isCompiledProfile(next)) this.state?.follow(next);
+    if (isCompiledProfile(previous)) previous.events.listen(undefined);
+    if (isCompiledProfile(next)) next.events.listen(this.deviceEvent);
     this.current = next;
     this.server.setHandler(this.handlerOf(next));
     this.server.setAllow(this.allowListOf(next));
@@ -409,6 +415,13 @@ export class Runtime extends EventEmitter<RuntimeEvents> {
     if (!this.recording) return device.handler;
     return recordingHandler(device.handler, (record) => this.recorded(record), this.recordContext);
   }
+
+  /** A device event: numbered with the requests, kept in the journal, emitted. */
+  private readonly deviceEvent = (event: DeviceEvent): void => {
+    const record: EventRecord = { kind: 'event', seq: ++this.seq, wallTime: Date.now(), ...event };
+    this.journal?.add(record);
+    this.emit('event', record);
+  };
 
   private recorded(record: RequestRecord): void {
     this.journal?.add(record);

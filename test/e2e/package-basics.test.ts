@@ -26,7 +26,7 @@ describe('modbus-emu --version', () => {
 describe('bundled devices', () => {
   it('lists every devices/*.yaml by name', () => {
     expect(bundledDevices()).toEqual([
-      'fault-flaky-gateway', 'fault-noisy-link', 'fault-one-byte-at-a-time', 'fault-overloaded', 'fault-slow-device',
+      'breaker', 'fault-flaky-gateway', 'fault-noisy-link', 'fault-one-byte-at-a-time', 'fault-overloaded', 'fault-slow-device',
       'gateway', 'inverter-sunspec', 'meter-em24', 'meter-sdm630', 'pump',
     ]);
   });
@@ -43,7 +43,7 @@ describe('bundled devices', () => {
   });
 
   it('an unknown name is an Error listing the bundled ones', () => {
-    expect(() => bundledDevice('pomp')).toThrow('"pomp" is not a bundled device: use one of fault-flaky-gateway, fault-noisy-link, fault-one-byte-at-a-time, fault-overloaded, fault-slow-device, gateway, inverter-sunspec, meter-em24, meter-sdm630, pump');
+    expect(() => bundledDevice('pomp')).toThrow('"pomp" is not a bundled device: use one of breaker, fault-flaky-gateway, fault-noisy-link, fault-one-byte-at-a-time, fault-overloaded, fault-slow-device, gateway, inverter-sunspec, meter-em24, meter-sdm630, pump');
     expect(() => bundledDevice('lib/em24-meter')).toThrow(/not a bundled device/);
   });
 

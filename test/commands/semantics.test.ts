@@ -1,0 +1,292 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { ModbusError } from '../../src/device/errors.js';
+import type { DeviceEvent } from '../../src/model/events.js';
+import type { CompiledProfile } from '../../src/model/types.js';
+import { testEnv } from '../helpers/env.js';
+import { device } from '../generators/helpers.js';
+
+/**
+ * What reactions, write rules and state machines do (docs/commands.md), on a manual clock:
+ * client writes through the data source (FC 6/16's path), API writes through the unit.
+ */
+const write = (d: CompiledProfile, address: number, ...words: number[]) => d.units[0]!.dataSource.writeHoldingRegisters!(1, address, Uint16Array.from(words));
+const read = (d: CompiledProfile, name: string) => d.units[0]!.read(name);
+const refusal = (fn: () => unknown): number | undefined => {
+  try {
+    fn();
+    return undefined;
+  } catch (error) {
+    if (error instanceof ModbusError) return error.code;
+    throw error;
+  }
+};
+
+describe('reactions to writes', () => {
+  const METER = `
+    version: 1
+    points:
+      energy: { type: uint32, address: 0, value: 1234 }
+      writes: { type: uint16, address: 2 }
+      resetCommand:
+        type: uint16
+        address: 3
+        reactions:
+          - { set: { writes: "writes + 1" } }
+          - { when: "value == 1", set: { energy: 0, resetCommand: 0 } }
+      setpoint:
+        type: int16
+        address: 4
+        value: 20
+        reactions: [{ set: { lastSetpoint: previous, delta: "value - previous" } }]
+      lastSetpoint: { type: int16, address: 5 }
+      delta: { type: int16, address: 6 }
+  `;
+
+  it("a command word is obeyed and clears itself; another value only counts; value and previous are the write's", async () => {
+    const { device: d } = await device(METER);
+    write(d, 3, 7);
+    expect([read(d, 'energy'), read(d, 'writes'), read(d, 'resetCommand')]).toEqual([1234, 1, 7]);
+    write(d, 3, 1);
+    expect([read(d, 'energy'), read(d, 'writes'), read(d, 'resetCommand')]).toEqual([0, 2, 0]);
+    write(d, 4, 25);
+    expect([read(d, 'lastSetpoint'), read(d, 'delta')]).toEqual([20, 5]);
+  });
+
+  it('API writes trigger reactions as client writes do', async () => {
+    const { device: d } = await device(METER);
+    d.units[0]!.write('resetCommand', 1);
+    expect([read(d, 'energy'), read(d, 'writes'), read(d, 'resetCommand')]).toEqual([0, 1, 0]);
+    d.units[0]!.writeTable('holding', 3, [1]);
+    expect(read(d, 'writes')).toBe(2);
+  });
+
+  it('a multi-register write stores every word first, then runs the reactions in address order', async () => {
+    const { device: d } = await device(`
+      version: 1
+      points:
+        log: { type: uint32, address: 9 }
+        b: { type: uint16, address: 1, reactions: [{ set: { log: "log * 10 + 2" } }] }
+        a: { type: uint16, address: 0, reactions: [{ set: { log: "log * 10 + 1 + b * 0" , seen: b } }] }
+        seen: { type: uint16, address: 8 }
+    `);
+    write(d, 0, 5, 6);
+    expect(read(d, 'log')).toBe(12); // a before b, whatever the declared order
+    expect(read(d, 'seen')).toBe(6); // a's reaction already sees b's new word
+  });
+});
+
+describe('write rules', () => {
+  const LIMITS = `
+    version: 1
+    points:
+      low: { type: uint16, address: 0, value: 10 }
+      high: { type: uint16, address: 1, value: 50 }
+      mode: { type: uint16, address: 2, value: 0 }
+      setpoint: { type: uint16, address: 3, value: 5, reactions: [{ set: { count: "count + 1" } }] }
+      count: { type: uint16, address: 4 }
+    writeRules:
+      - { name: order, allow: "low <= high" }
+      - { name: manual only, points: [setpoint], allow: "mode == 1", exception: 6 }
+  `;
+
+  it("checks the values after the whole request; a refusal changes nothing and answers the rule's code", async () => {
+    const { device: d } = await device(LIMITS);
+    expect(refusal(() => write(d, 0, 60))).toBe(3);
+    expect(refusal(() => write(d, 0, 60, 70))).toBeUndefined(); // together they keep the order
+    expect([read(d, 'low'), read(d, 'high')]).toEqual([60, 70]);
+    expect(refusal(() => write(d, 1, 0, 1, 9))).toBe(3); // high 0 < low 60: mode and setpoint stay too
+    expect([read(d, 'high'), read(d, 'mode'), read(d, 'setpoint'), read(d, 'count')]).toEqual([70, 0, 5, 0]);
+    expect(refusal(() => write(d, 3, 9))).toBe(6);
+    expect([read(d, 'setpoint'), read(d, 'count')]).toEqual([5, 0]); // refused: no reaction ran
+    expect(refusal(() => write(d, 2, 1, 9))).toBeUndefined(); // mode 1 in the same request allows it
+    expect([read(d, 'setpoint'), read(d, 'count')]).toEqual([9, 1]);
+  });
+
+  it('API writes are not checked (as min/max are not)', async () => {
+    const { device: d } = await device(LIMITS);
+    d.units[0]!.write('low', 99);
+    expect(read(d, 'low')).toBe(99);
+  });
+
+  it('-v names the refusing rule', async () => {
+    const lines: string[] = [];
+    const env = { ...testEnv(), logger: { log: (_level: string, message: string) => lines.push(message) } };
+    const { device: d } = await device(LIMITS, env);
+    refusal(() => write(d, 3, 9));
+    expect(lines).toContain('test: write of 1 at 3 refused by write rule "manual only" (exception 0x06)');
+  });
+});
+
+describe('state machines', () => {
+  const BREAKER = `
+    version: 1
+    points:
+      command: { type: uint16, address: 0 }
+      current: { type: uint16, address: 1 }
+      state: { type: uint16, address: 2, generate: breaker }
+      closedBit: { type: uint16, address: 3, generate: breaker.closed }
+      trips: { type: uint16, address: 4 }
+    machines:
+      breaker:
+        initial: open
+        every: 0.01
+        states:
+          open: {}
+          closing: {}
+          closed: {}
+          tripped: { value: 9, onEntry: { trips: "trips + 1" } }
+        transitions:
+          - { from: open, to: closing, write: command, when: "value == 1" }
+          - { from: closing, to: closed, after: 0.08 }
+          - { from: closed, to: open, write: command, when: "value == 2" }
+          - { from: closed, to: tripped, when: "current > 100" }
+          - { from: tripped, to: open, write: command, when: "value == 3" }
+  `;
+  const events = (d: CompiledProfile): DeviceEvent[] => {
+    const out: DeviceEvent[] = [];
+    d.events.listen((e) => out.push(e));
+    return out;
+  };
+
+  it('a write-triggered transition at the write, an after exactly on time, a condition on its step; the state reads as a point', async () => {
+    const { device: d, clock } = await device(BREAKER);
+    const log = events(d);
+    clock.set(13);
+    write(d, 0, 1);
+    expect([read(d, 'state'), read(d, 'closedBit')]).toEqual([1, 0]);
+    clock.set(92);
+    expect(read(d, 'state')).toBe(1);
+    clock.set(93); // 80 ms after the write
+    expect([read(d, 'state'), read(d, 'closedBit')]).toEqual([2, 1]);
+    d.units[0]!.write('current', 150);
+    clock.set(1000);
+    expect([read(d, 'state'), read(d, 'trips')]).toEqual([9, 1]);
+    expect(log.map((e) => [e.time, e.data.from, e.data.to, e.data.cause])).toEqual([
+      [13, 'open', 'closing', 'write'],
+      [93, 'closing', 'closed', 'after'],
+      [100, 'closed', 'tripped', 'condition'], // the first 10 ms step after the current rose at 93
+    ]);
+    expect(d.units[0]!.machines()).toEqual([{ name: 'breaker', state: 'tripped', value: 9, since: 100 }]);
+  });
+
+  it('conditions fire on a rising edge only: one already true when the state is entered does not fire', async () => {
+    const { device: d, clock } = await device(BREAKER);
+    const log = events(d);
+    d.units[0]!.write('current', 150);
+    clock.set(100); // sampled true on the steps while open
+    d.units[0]!.forceState('breaker', 'closed');
+    clock.set(500);
+    expect(read(d, 'state')).toBe(2); // no edge since: it stays closed
+    d.units[0]!.write('current', 0);
+    clock.set(600);
+    d.units[0]!.write('current', 150);
+    clock.set(700);
+    expect(read(d, 'state')).toBe(9);
+    expect(log.map((e) => e.data.cause)).toEqual(['force', 'condition']);
+  });
+
+  it('a plain point an entry action sets reads the same whether or not anything steps the machine first', async () => {
+    const { device: d, clock } = await device(`
+      version: 1
+      inputRegisters: sameAsHolding
+      points:
+        command: { type: uint16, address: 0 }
+        lamp: { type: uint16, address: 1, access: readOnly }
+      machines:
+        timer:
+          initial: idle
+          states: { idle: {}, running: { onEntry: { lamp: 1 } }, done: { onEntry: { lamp: 2 } } }
+          transitions:
+            - { from: idle, to: running, write: command }
+            - { from: running, to: done, after: 2 }
+    `);
+    write(d, 0, 1);
+    clock.set(2000);
+    // Plain reads (FC 3 and, through the same storage, FC 4): nothing else has moved the clock's machines.
+    expect(Array.from(d.units[0]!.dataSource.readInputRegisters!(1, 1, 1) as Uint16Array)).toEqual([2]);
+    expect(Array.from(d.units[0]!.dataSource.readHoldingRegisters!(1, 0, 2) as Uint16Array)).toEqual([1, 2]);
+  });
+
+  it('-v logs each transition', async () => {
+    const lines: string[] = [];
+    const env = { ...testEnv(), logger: { log: (level: string, message: string) => lines.push(`${level}: ${message}`) } };
+    const { device: d, clock } = await device(BREAKER, env);
+    write(d, 0, 1);
+    clock.set(80);
+    read(d, 'state');
+    expect(lines).toEqual(['debug: test: breaker: open → closing (write command when value == 1)', 'debug: test: breaker: closing → closed (after 0.08 s)']);
+  });
+
+  it('in a gateway each unit id has its own machine, and its events carry its unit id', async () => {
+    const { device: d } = await device(`
+      version: 1
+      templates:
+        valve:
+          points:
+            command: { type: uint16, address: 0 }
+            state: { type: uint16, address: 1, generate: valve }
+          machines:
+            valve:
+              initial: closed
+              states: { closed: {}, open: {} }
+              transitions: [{ from: closed, to: open, write: command, when: "value == 1" }]
+      units:
+        - { unitId: [1, 2], use: valve }
+    `);
+    const log = events(d);
+    d.unit(2)!.dataSource.writeHoldingRegisters!(2, 0, Uint16Array.of(1));
+    expect([d.unit(1)!.read('state'), d.unit(2)!.read('state')]).toEqual([0, 1]);
+    expect(log.map((e) => [e.unit, e.unitId, e.data.to])).toEqual([['valve-2', 2, 'open']]);
+  });
+
+  it('reset() returns a machine to its initial state without running actions', async () => {
+    const { device: d } = await device(BREAKER);
+    d.units[0]!.forceState('breaker', 'tripped');
+    expect(read(d, 'trips')).toBe(1);
+    d.reset();
+    expect([read(d, 'state'), read(d, 'trips')]).toEqual([0, 0]);
+  });
+
+  it('transitions happen at the same emulator times however often, or seldom, the device is read (seeded, replayable)', async () => {
+    const NOISY = `
+      version: 1
+      points:
+        level: { type: uint16, address: 0, generate: { expression: "slew(target, 40)", every: 0.05 } }
+        target: { type: uint16, address: 1, value: 0 }
+        alarm: { type: uint16, address: 2, generate: tank }
+      machines:
+        tank:
+          initial: normal
+          every: 0.02
+          states: { normal: {}, high: {}, flushing: {} }
+          transitions:
+            - { from: normal, to: high, when: "level + random(0, 3) > 50" }
+            - { from: high, to: flushing, after: 0.37 }
+            - { from: flushing, to: normal, when: "level < 20" }
+    `;
+    const run = async (writes: readonly (readonly [number, number])[], readEvery: number | undefined): Promise<unknown[]> => {
+      const { device: d, clock } = await device(NOISY);
+      const log = events(d);
+      let now = 0;
+      for (const [at, target] of writes) {
+        if (readEvery) for (; now + readEvery < at; now += readEvery) clock.set(now + readEvery), read(d, 'level');
+        clock.set((now = at));
+        write(d, 1, target);
+      }
+      clock.set(now + 5_000);
+      read(d, 'alarm');
+      return log.map((e) => [e.time, e.data.to]);
+    };
+    const example = await run([[100, 100], [3000, 0]], 7);
+    expect(example.map((e) => (e as unknown[])[1])).toEqual(['high', 'flushing', 'normal']);
+    await fc.assert(
+      fc.asyncProperty(fc.array(fc.tuple(fc.integer({ min: 1, max: 3000 }), fc.integer({ min: 0, max: 100 })), { maxLength: 6 }), fc.integer({ min: 1, max: 97 }), async (raw, every) => {
+        let t = 0;
+        const writes = raw.map(([dt, v]) => [(t += dt), v] as const);
+        expect(await run(writes, every)).toEqual(await run(writes, undefined));
+      }),
+      { numRuns: 10, seed: 42 },
+    );
+  });
+});
