@@ -32,6 +32,9 @@ const state = {
   pinned: [],
   journal: [],
   rules: [],
+  machinesUnits: [], // every unit's machines, from the stream: [{ unit, machines: [{ name, state, value, since, states }] }]
+  machines: [], // the selected unit's
+  machinesShape: '', // names and states of the rows on the page: rebuilt only when it changes
   stream: null,
   retry: 0,
   now: 0,
@@ -124,6 +127,7 @@ $('device').addEventListener('change', () => openDevice($('device').value));
 $('unit').addEventListener('change', () => {
   state.unit = Number($('unit').value);
   renderPoints();
+  renderMachines();
   connect();
 });
 
@@ -139,6 +143,8 @@ async function openDevice(id, reason) {
     state.history.clear();
     state.journal = [];
     state.rules = [];
+    state.machinesUnits = [];
+    $('force-result').textContent = '';
   }
   $('device-address').textContent = `Modbus on ${device.host}:${device.port} · ${device.connections} connection(s)`;
   $('clock-seed').textContent = String(device.seed ?? '–');
@@ -147,6 +153,7 @@ async function openDevice(id, reason) {
   $('unit').replaceChildren(...units.map((u, i) => new Option(`${u.name} (${Array.isArray(u.unitIds) ? `unit ${u.unitIds.join(', ')}` : 'any other unit id'})`, String(i))));
   $('unit').value = String(state.unit);
   renderPoints();
+  renderMachines();
   renderJournal();
   renderSelected();
   renderPinned();
@@ -428,6 +435,74 @@ $('inject-form').addEventListener('submit', (event) => {
 });
 $('reset').addEventListener('click', () => act(() => api('POST', `/devices/${enc(state.device.id)}/reset`, {}), 'Reset: every point, generator and rule counter is back at its start.'));
 
+// ---- State machines ----------------------------------------------------------------------------
+
+/**
+ * The selected unit's machines (the stream sends every unit's when one moved). Rows are rebuilt
+ * only when the machines or their states change, so a state being chosen in a select stays chosen
+ * while the current state and the time in it update in place.
+ */
+function renderMachines() {
+  const mine = (state.machinesUnits ?? []).find((u) => u.unit === state.unit)?.machines ?? [];
+  state.machines = mine;
+  $('machines-panel').hidden = mine.length === 0;
+  const shape = JSON.stringify(mine.map((m) => [m.name, m.states]));
+  if (shape !== state.machinesShape) {
+    state.machinesShape = shape;
+    $('machines').replaceChildren(...mine.map(machineRow));
+  }
+  for (const m of mine) {
+    const row = $('machines').querySelector(`tr[data-machine="${CSS.escape(m.name)}"]`);
+    if (!row) continue;
+    row.querySelector('.machine-state').textContent = m.state;
+    row.querySelector('.machine-value').textContent = `0x${m.value.toString(16).toUpperCase().padStart(4, '0')} (${m.value})`;
+  }
+  renderMachineTimes();
+}
+
+function machineRow(m) {
+  const row = document.createElement('tr');
+  row.dataset.machine = m.name;
+  const form = document.createElement('form');
+  form.className = 'inline tight';
+  const select = document.createElement('select');
+  select.setAttribute('aria-label', `State to force ${m.name} into`);
+  select.append(...m.states.map((s) => new Option(s, s)));
+  select.value = m.state;
+  const go = text('button', 'Force');
+  go.type = 'submit';
+  go.setAttribute('aria-label', `Force ${m.name} into the chosen state`);
+  form.append(select, go);
+  form.addEventListener('submit', (event) => {
+    event.preventDefault();
+    forceState(m.name, select.value);
+  });
+  const force = document.createElement('td');
+  force.append(form);
+  row.append(text('td', m.name, 'mono'), text('td', m.state, 'machine-state value'), text('td', '', 'machine-value num mono'), text('td', '', 'machine-since num'), force);
+  return row;
+}
+
+/** Time in state follows the emulator clock, which moves with every values update. */
+function renderMachineTimes() {
+  for (const m of state.machines) {
+    const cell = $('machines').querySelector(`tr[data-machine="${CSS.escape(m.name)}"] .machine-since`);
+    if (cell) cell.textContent = (Math.max(0, state.now - m.since) / 1000).toFixed(1);
+  }
+}
+
+async function forceState(name, to) {
+  const out = $('force-result');
+  out.className = '';
+  try {
+    const reply = await api('PUT', `/devices/${enc(state.device.id)}/machines/${enc(name)}`, { state: to, ...unitIdField() });
+    out.textContent = `Forced: ${reply.name} is in ${reply.state} (its exit and entry actions ran; the journal records it as an event).`;
+  } catch (error) {
+    out.className = 'error';
+    out.textContent = `Refused: ${error.message}`;
+  }
+}
+
 // ---- Journal ---------------------------------------------------------------------------------
 
 function addRecords(records, skipped) {
@@ -454,6 +529,8 @@ function renderJournal() {
   const shown = state.journal.filter((r) => {
     if (r.skipped) return true;
     if (unit !== '' && r.unitId !== Number(unit)) return false;
+    // An event has no function or address: a filter on either is a question about requests.
+    if (r.kind === 'event') return fn === '' && address === '';
     if (fn !== '' && String(r.functionCode) !== fn && r.function !== fn) return false;
     if (address !== '') {
       const a = Number(address);
@@ -462,7 +539,9 @@ function renderJournal() {
     }
     return true;
   });
-  $('journal-state').textContent = !hasJournal ? 'The journal is off: start modbus-emu with --journal to see the traffic here.' : shown.length === 0 ? 'No requests yet (or none that match the filter).' : `${shown.length} request(s), newest first.`;
+  const events = shown.filter((r) => r.kind === 'event').length;
+  const counted = `${shown.length - events} request(s)${events ? `, ${events} event(s)` : ''}`;
+  $('journal-state').textContent = !hasJournal ? 'The journal is off: start modbus-emu with --journal to see the traffic here.' : shown.length === 0 ? 'No requests yet (or none that match the filter).' : `${counted}, newest first.`;
   $('journal').replaceChildren(
     ...shown.slice(-100).reverse().map((r) => {
       const row = document.createElement('tr');
@@ -470,6 +549,14 @@ function renderJournal() {
         const c = text('td', `… ${r.skipped} request(s) left out (the page fell behind)`, 'muted');
         c.colSpan = 7;
         row.append(c);
+        return row;
+      }
+      if (r.kind === 'event') {
+        // Something the device did by itself (a transition): its one-line message, marked as an event.
+        row.className = 'event';
+        const what = text('td', r.message, 'event-message');
+        what.colSpan = 2;
+        row.append(text('td', (r.time / 1000).toFixed(1), 'num'), text('td', 'event', 'event-mark'), text('td', r.unitId === undefined ? '' : String(r.unitId), 'num'), text('td', `${r.event} ${r.source}`), what, text('td', ''));
         return row;
       }
       const range = r.address === undefined ? '' : r.quantity > 1 ? `${r.address}+${r.quantity}` : String(r.address);
@@ -547,9 +634,14 @@ async function connect() {
     const mine = data.units.find((u) => u.unit === state.unit);
     if (mine) for (const [name, [value, raw]] of Object.entries(mine.values)) showValue(name, value, raw);
     redrawPlots();
+    renderMachineTimes();
   });
   on('journal', (data) => addRecords(data.records, data.skipped));
   on('faults', (data) => renderRules(data.rules));
+  on('machines', (data) => {
+    state.machinesUnits = data.units;
+    renderMachines();
+  });
   on('device', () => openDevice(id, 'reload'));
   on('reloadError', (data) => banner(`Reload failed, the device served so far goes on: ${data.message}${data.diagnostics.length ? `\n${data.diagnostics.join('\n')}` : ''}`));
   stream.onerror = () => {

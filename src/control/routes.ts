@@ -80,6 +80,7 @@ const MACHINE: Schema = object({
   state: { type: 'string' },
   value: { type: 'integer', description: "the state's number, what expressions read as the machine's name" },
   since: { type: 'number', description: 'emulator time (ms) it entered the state' },
+  states: { type: 'array', items: { type: 'string' }, description: "every state's name, in declared order (what a force may name)" },
 });
 
 const DEVICE_SUMMARY: Schema = {

@@ -1,5 +1,6 @@
 import { formatDiagnostic } from '../profile/diagnostics.js';
-import type { CompiledProfile, ReloadFailure, RequestRecord } from '../runtime/runtime.js';
+import type { JournalRecord } from '../runtime/journal.js';
+import type { CompiledProfile, ReloadFailure } from '../runtime/runtime.js';
 import type { Clock, Timer, TimerHandle } from '../time.js';
 import type { ControlledDevice } from './context.js';
 import { EventStream } from './replies.js';
@@ -28,8 +29,9 @@ type Sample = [value: number | boolean | string, raw: number[]];
  * the records it had to leave out. Events:
  *
  *   values   { time, units: [{ unit, values: { name: [value, raw] } }] }   (changed points only; when time moved)
- *   journal  { records, skipped }
+ *   journal  { records, skipped }       requests and events (state machine transitions: `kind: 'event'`)
  *   faults   { rules: [{ name, injected, matched, fired }] }
+ *   machines { units: [{ unit, machines: [{ name, state, value, since, states }] }] }   (when a state changed; units with machines only)
  *   device   { reason: 'reload' }       the device was replaced: fetch its points again
  *   reloadError { message, diagnostics } a reload failed; the device served so far goes on
  */
@@ -38,6 +40,7 @@ export function deviceStream(d: ControlledDevice, clock: Clock, timer: Timer): E
     const { runtime } = d;
     const sent = new Map<string, string>();
     let faultsSent = '';
+    let machinesSent = '';
     let lastSeq = 0;
     let lastTime = Number.NaN;
     let idleSince = timer.now();
@@ -51,6 +54,7 @@ export function deviceStream(d: ControlledDevice, clock: Clock, timer: Timer): E
     const onSwap = (): void => {
       sent.clear();
       faultsSent = '';
+      machinesSent = '';
       send('device', { reason: 'reload' });
     };
     const onReloadError = (result: ReloadFailure): void => {
@@ -79,6 +83,15 @@ export function deviceStream(d: ControlledDevice, clock: Clock, timer: Timer): E
         faultsSent = text;
         send('faults', { rules });
       }
+      sendMachines(device.units ?? []);
+    };
+    // A handful of machines per device, compared as text like the rules: sent only when one moved.
+    const sendMachines = (served: CompiledProfile['units']): void => {
+      const units = served.map((u, unit) => ({ unit, machines: u.machines() })).filter((u) => u.machines.length > 0);
+      const text = JSON.stringify(units);
+      if (text === machinesSent) return;
+      machinesSent = text;
+      send('machines', { units });
     };
     const sendValues = (served: CompiledProfile['units']): void => {
       const units: { unit: number; values: Record<string, Sample> }[] = [];
@@ -105,7 +118,7 @@ export function deviceStream(d: ControlledDevice, clock: Clock, timer: Timer): E
     const sendJournal = (): void => {
       const journal = runtime.journal;
       if (!journal) return;
-      const records: RequestRecord[] = journal.after(lastSeq, JOURNAL_PER_UPDATE);
+      const records: JournalRecord[] = journal.after(lastSeq, JOURNAL_PER_UPDATE);
       if (records.length === 0) return;
       const newest = records[records.length - 1]!.seq;
       // Sequence numbers count every recorded request, so the gap is what this update left out.

@@ -91,13 +91,13 @@ export const VIEW_ROUTES: readonly Route[] = [
     method: 'GET',
     url: '/devices/:device/events',
     summary:
-      'Server-sent events of one device, at most 10 updates a second: values (changed points, [value, raw words]), journal (new records, skipped), faults (rules and counters), device (reloaded), reloadError; a client that does not read gets nothing queued',
+      'Server-sent events of one device, at most 10 updates a second: values (changed points, [value, raw words]), journal (new records, requests and events, skipped), faults (rules and counters), machines (state machines, when one moved), device (reloaded), reloadError; a client that does not read gets nothing queued',
     tag: 'web view',
     access: 'ticket',
     produces: 'text/event-stream',
     params: object({ device: { type: 'string' } }, ['device']),
     query: object({ ticket: { type: 'string', description: 'from POST /stream-tickets (single use)' } }, ['ticket']),
-    response: { type: 'string', description: 'text/event-stream: `event: values` / `journal` / `faults` / `device` / `reloadError` lines with JSON `data:`' },
+    response: { type: 'string', description: 'text/event-stream: `event: values` / `journal` / `faults` / `machines` / `device` / `reloadError` lines with JSON `data:`' },
     handler: (r, c) => {
       const state = stateOf(c);
       if (!state.tickets.redeem(r.query.ticket)) throw new ControlError(401, 'the stream ticket is unknown, used or expired: get one with POST /stream-tickets');

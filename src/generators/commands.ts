@@ -114,6 +114,8 @@ class MachineRun {
   /** Per transition: its condition held at the last step (sampled ones only). */
   readonly last: Uint8Array;
   private readonly rising: Uint8Array;
+  /** The states' names, for status(): made once, shared by every reply. */
+  private readonly stateNames: readonly string[];
 
   constructor(
     readonly plan: MachinePlan,
@@ -126,6 +128,7 @@ class MachineRun {
     this.exit = plan.states.map((s) => s.onExit.map((a) => new Setter(a, host, `${stream}/${s.name}/onExit/${a.target.name}`)));
     this.last = new Uint8Array(plan.transitions.length);
     this.rising = new Uint8Array(plan.transitions.length);
+    this.stateNames = Object.freeze(plan.states.map((s) => s.name));
     this.state = plan.initial;
     this.restart(0);
   }
@@ -211,7 +214,7 @@ class MachineRun {
 
   status(): MachineStatus {
     const s = this.plan.states[this.state]!;
-    return { name: this.plan.name, state: s.name, value: s.value, since: this.host.origin + this.enteredAt };
+    return { name: this.plan.name, state: s.name, value: s.value, since: this.host.origin + this.enteredAt, states: this.stateNames };
   }
 
   /** The state's value (`drive`), or whether it is in state `state` (`drive.fault`). */

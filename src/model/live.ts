@@ -51,6 +51,8 @@ export interface MachineStatus {
   readonly value: number;
   /** Emulator time (ms) at which it entered the state. */
   readonly since: number;
+  /** Every state's name, in declared order (what a force may name). */
+  readonly states: readonly string[];
 }
 
 export interface MachineHandOver {

@@ -106,16 +106,17 @@ export class Journal {
   }
 
   /**
-   * The request records after sequence number `seq` (events are left out), oldest first, at most the newest `limit` of them:
+   * The records (requests and events) after sequence number `seq`, oldest first, at most the newest `limit` of them:
    * walks back from the newest record only as far as needed, so a reader that polls (the live
-   * stream) pays for what is new, not for the whole ring.
+   * stream) pays for what is new, not for the whole ring. Events are kept in, so a gap in `seq`
+   * is always records left out, never events filtered away.
    */
-  after(seq: number, limit: number): RequestRecord[] {
-    const out: RequestRecord[] = [];
+  after(seq: number, limit: number): JournalRecord[] {
+    const out: JournalRecord[] = [];
     for (let i = 1; i <= this.count && out.length < limit; i++) {
       const r = this.ring[(this.next - i + this.size) % this.size]!;
       if (r.seq <= seq) break;
-      if (!isEventRecord(r)) out.push(r);
+      out.push(r);
     }
     return out.reverse();
   }

@@ -39,14 +39,16 @@ async function control() {
   return { runtime, clock, call };
 }
 
+const VALVE_STATES = ['closed', 'opening', 'open'];
+
 describe('state machines on the control channel', () => {
   it('GET lists the machines; PUT forces one; the journal shows the transitions as events', async () => {
     const { runtime, clock, call } = await control();
-    expect(await call('GET', '/devices/valve/machines')).toEqual({ status: 200, body: { machines: [{ name: 'valve', state: 'closed', value: 0, since: 0 }] } });
+    expect(await call('GET', '/devices/valve/machines')).toEqual({ status: 200, body: { machines: [{ name: 'valve', state: 'closed', value: 0, since: 0, states: VALVE_STATES }] } });
     (runtime.device as CompiledProfile).units[0]!.write('command', 1);
     clock.set(2500);
-    expect((await call('GET', '/devices/valve/machines')).body).toEqual({ machines: [{ name: 'valve', state: 'open', value: 2, since: 2000 }] });
-    expect(await call('PUT', '/devices/valve/machines/valve', { state: 'closed' })).toEqual({ status: 200, body: { name: 'valve', state: 'closed', value: 0, since: 2500 } });
+    expect((await call('GET', '/devices/valve/machines')).body).toEqual({ machines: [{ name: 'valve', state: 'open', value: 2, since: 2000, states: VALVE_STATES }] });
+    expect(await call('PUT', '/devices/valve/machines/valve', { state: 'closed' })).toEqual({ status: 200, body: { name: 'valve', state: 'closed', value: 0, since: 2500, states: VALVE_STATES } });
     const events = (await call('GET', '/devices/valve/journal?kind=event')).body.records as { seq: number; time: number; kind: string; event: string; source: string; data: object }[];
     expect(events.map((e) => [e.seq, e.time, e.kind, e.event, e.source, e.data])).toEqual([
       [1, 0, 'event', 'transition', 'valve', { from: 'closed', to: 'opening', cause: 'write', trigger: 'write command when value == 1' }],

@@ -132,7 +132,7 @@ describe('devices/pump.yaml obeys CiA 402', () => {
     const { emulator, state, command } = await pump();
     expect(emulator.forceState('drive', 'fault')).toMatchObject({ name: 'drive', state: 'fault', value: 0x0218 });
     expect(await state()).toBe('fault');
-    expect(emulator.machines()).toEqual([{ name: 'drive', state: 'fault', value: 0x0218, since: 0 }]);
+    expect(emulator.machines()).toEqual([{ name: 'drive', state: 'fault', value: 0x0218, since: 0, states: ['switchOnDisabled', 'readyToSwitchOn', 'switchedOn', 'operationEnabled', 'fault'] }]);
     expect(await command(0x0000)).toBe('fault');
     emulator.reset();
     expect(await state()).toBe('operation enabled');

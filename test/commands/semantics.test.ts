@@ -167,7 +167,7 @@ describe('state machines', () => {
       [93, 'closing', 'closed', 'after'],
       [100, 'closed', 'tripped', 'condition'], // the first 10 ms step after the current rose at 93
     ]);
-    expect(d.units[0]!.machines()).toEqual([{ name: 'breaker', state: 'tripped', value: 9, since: 100 }]);
+    expect(d.units[0]!.machines()).toEqual([{ name: 'breaker', state: 'tripped', value: 9, since: 100, states: ['open', 'closing', 'closed', 'tripped'] }]);
   });
 
   it('conditions fire on a rising edge only: one already true when the state is entered does not fire', async () => {

@@ -78,7 +78,7 @@ describe('Journal.after', () => {
   it('gives the records after a sequence number, oldest first, at most the newest `limit`', () => {
     const journal = new Journal(5);
     for (let seq = 1; seq <= 8; seq++) journal.add(record(seq));
-    const seqs = (records: RequestRecord[]) => records.map((r) => r.seq);
+    const seqs = (records: { seq: number }[]) => records.map((r) => r.seq);
     expect(seqs(journal.after(0, 10))).toEqual([4, 5, 6, 7, 8]);
     expect(seqs(journal.after(6, 10))).toEqual([7, 8]);
     expect(seqs(journal.after(0, 2))).toEqual([7, 8]);
@@ -117,7 +117,7 @@ describe('the live stream of a device', () => {
     const timer = new ManualTimer();
     const { sink, events, take } = recordingSink();
     const stop = deviceStream(device, clock, timer).open(sink);
-    expect(take()).toEqual(['hello', 'values', 'faults']);
+    expect(take()).toEqual(['hello', 'values', 'faults', 'machines']);
     timer.advance(STREAM_INTERVAL_MS);
     expect(take()).toEqual([]); // nothing moved: nothing sent
     clock.advance(60_000);
@@ -159,6 +159,26 @@ describe('the live stream of a device', () => {
     const journal = events[1]!.data as { records: RequestRecord[]; skipped: number };
     expect(journal.records.map((r) => r.seq)).toEqual(Array.from({ length: JOURNAL_PER_UPDATE }, (_, i) => 152 + i));
     expect(journal.skipped).toBe(250 - JOURNAL_PER_UPDATE);
+  });
+
+  it("sends the machines' states when one moved, and their transitions in the journal as events", async () => {
+    const { device, clock, runtime } = await pump(1000);
+    const timer = new ManualTimer();
+    const { sink, events } = recordingSink();
+    deviceStream(device, clock, timer).open(sink);
+    const machines = () => events.filter((e) => e.event === 'machines').map((e) => (e.data as { units: { unit: number; machines: { name: string; state: string; states: string[] }[] }[] }).units);
+    const [first] = machines();
+    expect(first).toEqual([{ unit: 0, machines: [expect.objectContaining({ name: 'drive', state: 'operationEnabled', since: 0, states: ['switchOnDisabled', 'readyToSwitchOn', 'switchedOn', 'operationEnabled', 'fault'] })] }]);
+    events.length = 0;
+    timer.advance(STREAM_INTERVAL_MS);
+    expect(machines()).toEqual([]); // no state moved: nothing sent
+    clock.advance(1000);
+    (runtime.device as CompiledProfile).units[0]!.forceState('drive', 'fault');
+    events.length = 0;
+    timer.advance(STREAM_INTERVAL_MS);
+    expect(machines()).toEqual([[{ unit: 0, machines: [expect.objectContaining({ name: 'drive', state: 'fault', since: 1000 })] }]]);
+    const journal = events.find((e) => e.event === 'journal')!.data as { records: { kind?: string; source?: string; data?: { to: string } }[]; skipped: number };
+    expect(journal.records.map((r) => [r.kind, r.source, r.data?.to])).toEqual([['event', 'drive', 'fault']]);
   });
 
   it('tells the page when the device was replaced (a reload) and ends when the runtime closes', async () => {
