@@ -79,7 +79,7 @@ describe('generated expressions (fast-check, fixed seed)', () => {
       }),
       { seed: 20261130, numRuns: 150 },
     );
-  });
+  }, 60_000); // 150 seeded devices compiled and read: ~10 s alone, CPU-bound, so a loaded machine needs room, not a retry
 
   it('the generator of expressions reaches every function', () => {
     const seen = new Set(fc.sample(expression, { seed: 7, numRuns: 400 }).flatMap((e) => [...e.matchAll(/([a-z]+)\(/g)].map((m) => m[1])));
