@@ -113,6 +113,7 @@ const PUBLIC: Record<string, Kind> = {
   TableName: 'type',
   Timer: 'type',
   TimerHandle: 'type',
+  TlsFileOptions: 'type',
   TrafficLevel: 'type',
   UnitSelector: 'type',
   bundledDevice: 'value',

@@ -9,12 +9,13 @@ import { createEnvironment } from '../runtime/environment.js';
 import { createJsonLogger, createTimedLogger } from '../runtime/json-logger.js';
 import { loadDevice } from '../runtime/load-device.js';
 import { memoryDevice } from '../runtime/memory-device.js';
-import { DEFAULT_HOST, hostPort, READ_ONLY_EXCEPTION, Runtime, runtimeOptions, type BoundAddress, type ConnectionPolicy, type ServedDevice, type TrafficLevel } from '../runtime/runtime.js';
+import { DEFAULT_HOST, hostPort, READ_ONLY_EXCEPTION, Runtime, runtimeOptions, type BoundAddress, type ConnectionPolicy, type ServedDevice, type TlsFileOptions, type TrafficLevel } from '../runtime/runtime.js';
 import { watchRuntime, type ProfileWatcher } from '../watch/watcher.js';
 import { resolveProfileArgument, withBundledHint } from './bundled.js';
 import { describeListenError } from './errors.js';
 import type { CliIo } from './io.js';
 import { packageVersion } from './version.js';
+import { BadRequestError } from '../errors.js';
 
 export const DEFAULT_PORT = 5020;
 export { DEFAULT_HOST };
@@ -50,6 +51,10 @@ export interface ServeFlags {
   allow?: string[];
   /** `--read-only`. */
   readOnly?: boolean;
+  /** `--tls-cert`, `--tls-key`, `--tls-client-ca`: all three or none (they replace every profile's `server.tls` files). */
+  tlsCert?: string;
+  tlsKey?: string;
+  tlsClientCa?: string;
   /** `--read-only-exception CODE` (implies --read-only). */
   readOnlyException?: number;
 }
@@ -106,7 +111,12 @@ export async function serve(profiles: readonly string[], flags: ServeFlags, io: 
     return 1;
   }
 
-  const runtimes = planned.map(
+  const tls = tlsFlags(flags);
+  if (typeof tls === 'string') {
+    io.stderr(`modbus-emu: ${tls}\n`);
+    return 2;
+  }
+  const runtimes = unlessRefused(io, () => planned.map(
     (p) =>
       new Runtime(
         runtimeOptions({
@@ -126,10 +136,12 @@ export async function serve(profiles: readonly string[], flags: ServeFlags, io: 
           readOnly,
           allow: flags.allow,
           stateFile: flags.state,
+          tls,
           traffic,
         }),
       ),
-  );
+  ));
+  if (!runtimes) return 1;
   const closeAll = (): Promise<unknown> => Promise.all(runtimes.map((r) => r.close()));
   const stateClash = findStateClash(runtimes);
   if (stateClash) {
@@ -181,6 +193,7 @@ export async function serve(profiles: readonly string[], flags: ServeFlags, io: 
     for (const line of device.summary()) io.stderr(`${line}\n`);
     const allow = flags.allow ?? device.server.allow;
     if (allow) io.stderr(`${label}: clients served from ${allow.join(', ')} only (others are closed at accept)\n`);
+    if (tls ?? device.server.tls) io.stderr(`${label}: Modbus/TCP Security: TLS, clients need a certificate from ${(tls ?? device.server.tls)!.clientCa}\n`);
     io.stderr(`${label}: listening on ${hostPort(address.host, address.port)}\n`);
   });
   // The token itself is never printed: only that one is needed.
@@ -269,4 +282,24 @@ function untilAborted(signal: AbortSignal | undefined): Promise<void> {
     if (signal.aborted) resolve();
     else signal.addEventListener('abort', () => resolve(), { once: true });
   });
+}
+
+/** The three TLS flags as runtime options, none, or what is wrong with them. */
+function tlsFlags(flags: ServeFlags): TlsFileOptions | undefined | string {
+  const given = { '--tls-cert': flags.tlsCert, '--tls-key': flags.tlsKey, '--tls-client-ca': flags.tlsClientCa };
+  const missing = Object.entries(given).filter(([, v]) => v === undefined).map(([k]) => k);
+  if (missing.length === 3) return undefined;
+  if (missing.length > 0) return `--tls-cert, --tls-key and --tls-client-ca go together: ${missing.join(' and ')} missing`;
+  return { cert: flags.tlsCert!, key: flags.tlsKey!, clientCa: flags.tlsClientCa! };
+}
+
+/** `make()`, or undefined when it refused the caller's settings (a TLS file that cannot be read, or that Node refuses): said on stderr. */
+function unlessRefused<T>(io: CliIo, make: () => T): T | undefined {
+  try {
+    return make();
+  } catch (error) {
+    if (!(error instanceof BadRequestError)) throw error;
+    io.stderr(`modbus-emu: ${error.message}\nmodbus-emu: not started: no device is listening\n`);
+    return undefined;
+  }
 }

@@ -13,6 +13,7 @@ import { resetProfile, takeOverState } from '../model/hand-over.js';
 import { createBroadcast, createRouter, gatewayAnswers, notRouted, refusing, unreachable } from '../model/router.js';
 import { EventHub } from '../model/events.js';
 import { createUnit } from '../model/unit.js';
+import { rightsMiddleware, type SecuritySpec } from '../model/rights.js';
 import { describeTables } from './table-summary.js';
 import { formatUnitIds } from './unit-ids.js';
 import type { CompiledProfile, CompiledUnit, ServerSettings } from '../model/types.js';
@@ -34,6 +35,7 @@ export function assembleProfile(
   name: string,
   file: string | undefined,
   env: Environment,
+  security?: SecuritySpec,
 ): CompiledProfile {
   const logger = env.logger;
   const units: CompiledUnit[] = [];
@@ -90,10 +92,13 @@ export function assembleProfile(
   const gateway = gatewayAnswers(answers, broadcast);
   const delay = responseDelays(delays, env.timer);
   const router = createRouter(routes);
-  const plain: Middleware[] = [...(gateway ? [gateway] : []), ...(delay ? [delay] : [])];
-  // Fault rules first: they see every request, before the gateway's answers and the response
+  // Modbus/TCP Security rights before anything else: a request outside its role's rights is
+  // answered 01 and reaches no fault rule or device. Without `security:` there is no check.
+  const guard: Middleware[] = security ? [rightsMiddleware(security, logger)] : [];
+  const plain: Middleware[] = [...guard, ...(gateway ? [gateway] : []), ...(delay ? [delay] : [])];
+  // Fault rules next: they see every request, before the gateway's answers and the response
   // delays. Without rules (none in the profile, none injected) they are not in the chain at all.
-  const faulted: Middleware[] = [faults.middleware, ...plain];
+  const faulted: Middleware[] = [...guard, faults.middleware, ...plain.slice(guard.length)];
   const handlers = { plain: compose(plain, router), faulted: compose(faulted, router) };
   const lines = summarize(plan, units, rules);
   const served = servedUnits(plan);
@@ -162,5 +167,6 @@ function serverSettings(profile: DeviceProfile): ServerSettings {
     ...(s.whenFull !== undefined && { whenFull: s.whenFull }),
     ...(s.allow !== undefined && { allow: s.allow }),
     ...(s.stateFile !== undefined && { stateFile: s.stateFile }),
+    ...(s.tls !== undefined && { tls: s.tls }),
   };
 }

@@ -22,6 +22,24 @@ export interface ServerSettings {
   readonly allow?: readonly string[];
   /** `server.stateFile` as written (the runtime resolves it against the profile's folder). */
   readonly stateFile?: string;
+  /** `server.tls` as written (Modbus/TCP Security; the runtime reads its files, relative to the profile's folder). */
+  readonly tls?: TlsSettings;
+}
+
+/** A profile's `server.tls`: file paths as written, the lowest version, the TLS faults. */
+export interface TlsSettings {
+  readonly cert: string;
+  readonly key: string;
+  readonly clientCa: string;
+  readonly minVersion?: 'TLSv1.2' | 'TLSv1.3';
+  readonly faults?: readonly TlsFaultRule[];
+}
+
+/** One `server.tls.faults` entry. */
+export interface TlsFaultRule {
+  readonly name: string;
+  readonly do: 'stallHandshake' | 'closeAfterHandshake';
+  readonly when?: { readonly every?: number; readonly first?: number; readonly after?: number; readonly probability?: number };
 }
 
 /** What the API and summaries know of a named point (bits of a bit field are `word.bit`). */

@@ -39,6 +39,9 @@ export function serverChanges(previous: ServedDevice, next: ServedDevice): strin
     const b = next.server[key];
     if (a !== b) changes.push(`${key}: ${a ?? 'default'} → ${b ?? 'default'}`);
   }
+  // TLS names files the runtime reads: a change counts (the control channel may not make one).
+  const tls = (d: ServedDevice): string => (d.server.tls ? `${d.server.tls.cert}, ${d.server.tls.key}, ${d.server.tls.clientCa}` : 'none');
+  if (JSON.stringify(previous.server.tls) !== JSON.stringify(next.server.tls)) changes.push(`tls: ${tls(previous)} → ${tls(next)}`);
   return changes;
 }
 

@@ -4,7 +4,7 @@ import { isCompiledProfile, type CompiledProfile, type HandOver, type ServedDevi
 import { refuseClientWrites } from '../model/switches.js';
 import type { ConnectionInfo, ConnectionPolicy, Handler } from '../pipeline/types.js';
 import { formatDiagnostic, type Diagnostic } from '../profile/diagnostics.js';
-import { DEFAULT_IDLE_TIMEOUT_MS, ModbusTcpServer, type BoundAddress } from '../server/server.js';
+import { DEFAULT_IDLE_TIMEOUT_MS, ModbusTcpServer, type BoundAddress, type ServerOptions } from '../server/server.js';
 import { connectionLimit } from './descriptors.js';
 import { InjectedRules } from './injected-rules.js';
 import type { ProfileSource, ReloadOptions, RuntimeOptions } from './options.js';
@@ -19,7 +19,10 @@ import type { DeviceEvent } from '../model/events.js';
 import { Journal, type EventRecord } from './journal.js';
 import { ProfileLoader } from './off-thread-load.js';
 import { StateKeeper } from './state-keeper.js';
+import { readFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
+import type { TlsFiles } from '../server/transport.js';
+import { tlsFaultPicker } from './tls-faults.js';
 import { recordingHandler, type RequestRecord } from './request-record.js';
 import { BadRequestError, ConflictError, ForbiddenError } from '../errors.js';
 import { MAX_DURATION_MS } from '../profile/limits.js';
@@ -56,7 +59,7 @@ export { DEFAULT_IDLE_TIMEOUT_MS, hostPort };
 export type { BoundAddress, ConnectionPolicy, ServedDevice, TrafficLevel, RequestRecord };
 export type { CompiledProfile, CompiledUnit, PointValue } from '../model/types.js';
 export { isCompiledProfile };
-export type { ListenerSettings, ProfileSource, ReloadOptions, RuntimeOptions, RuntimeSettings } from './options.js';
+export type { ListenerSettings, ProfileSource, ReloadOptions, RuntimeOptions, RuntimeSettings, TlsFileOptions } from './options.js';
 export { runtimeOptions, READ_ONLY_EXCEPTION } from './options.js';
 export { PROFILE_TABLE_NAME, tableOf } from '../model/table-names.js';
 
@@ -197,6 +200,7 @@ export class Runtime extends EventEmitter<RuntimeEvents> {
     this.current = next;
     this.server.setHandler(this.handlerOf(next));
     this.server.setAllow(this.allowListOf(next));
+    if (this.listenOn.tls) this.server.setTlsFaults(tlsFaultPicker(next.server.tls?.faults, this.env.random));
     this.emit('swap', next, handOver);
     return handOver;
   }
@@ -337,8 +341,9 @@ export class Runtime extends EventEmitter<RuntimeEvents> {
    * old listener (and its clients) as they were; then the old one closes its connections.
    */
   private async rebind(where: Transport, next: ServedDevice): Promise<Error | undefined> {
-    const server = this.createServer(where, next);
+    let server: ModbusTcpServer;
     try {
+      server = this.createServer(where, next);
       await server.listen();
     } catch (error) {
       return new Error(`cannot listen on ${hostPort(where.host, where.port)}: ${(error as Error).message}`);
@@ -357,7 +362,34 @@ export class Runtime extends EventEmitter<RuntimeEvents> {
     return tcpTransport(
       this.options.host ?? device.server.host ?? DEFAULT_HOST,
       this.options.port ?? device.server.port ?? this.options.defaultPort ?? 0,
+      undefined,
+      this.tlsFilesOf(device),
     );
+  }
+
+  /** The caller's TLS files (against its folder) win over the profile's `server.tls` (against the profile's folder). */
+  private tlsFilesOf(device: ServedDevice): TlsFiles | undefined {
+    const cwd = this.source?.cwd ?? process.cwd();
+    const given = this.options.tls;
+    const own = device.server.tls;
+    const files = given ?? own;
+    if (files === undefined) return undefined;
+    const file = given === undefined && isCompiledProfile(device) ? device.file : undefined;
+    const base = file === undefined ? cwd : resolve(cwd, dirname(file));
+    const minVersion = given ? given.minVersion : own?.minVersion;
+    return { cert: resolve(base, files.cert), key: resolve(base, files.key), clientCa: resolve(base, files.clientCa), ...(minVersion && { minVersion }) };
+  }
+
+  /** The PEM files of a TLS transport, read now: a file that cannot be read is the caller's mistake. */
+  private tlsOptions(files: TlsFiles): { cert: Buffer; key: Buffer; clientCa: Buffer; minVersion?: 'TLSv1.2' | 'TLSv1.3' } {
+    const read = (what: string, path: string): Buffer => {
+      try {
+        return readFileSync(path);
+      } catch (error) {
+        throw new BadRequestError(`cannot read the TLS ${what} ${path}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`);
+      }
+    };
+    return { cert: read('certificate', files.cert), key: read('key', files.key), clientCa: read('client CA', files.clientCa), ...(files.minVersion && { minVersion: files.minVersion }) };
   }
 
   /** The server for a transport: the one place a listener is built. */
@@ -365,7 +397,11 @@ export class Runtime extends EventEmitter<RuntimeEvents> {
     const options = this.options;
     const settings = device.server;
     const ioMode = options.ioMode ?? ioModeFromEnvironment();
-    return new ModbusTcpServer({
+    const tls = where.tls && this.tlsOptions(where.tls);
+    const tlsFaults = tls && tlsFaultPicker(settings.tls?.faults, options.env.random);
+    const serverOptions: ServerOptions = {
+      ...(tls && { tls }),
+      ...(tlsFaults && { tlsFaults }),
       handler: this.handlerOf(device),
       host: where.host,
       port: where.port,
@@ -381,7 +417,14 @@ export class Runtime extends EventEmitter<RuntimeEvents> {
       onConnection: (info) => this.emit('connection', info),
       onDisconnect: (info) => this.emit('disconnect', info),
       onError: (error) => this.failed(error),
-    });
+    };
+    try {
+      return new ModbusTcpServer(serverOptions);
+    } catch (error) {
+      // Node refused the PEM (not a certificate, a key that does not match it): said as such.
+      if (tls) throw new BadRequestError(`TLS: ${(error as Error).message} (${where.tls!.cert}, ${where.tls!.key}, ${where.tls!.clientCa})`);
+      throw error;
+    }
   }
 
   /** `stateFile` against the caller's folder, else the profile's `server.stateFile` against the profile's folder. */

@@ -92,7 +92,7 @@ export class Connection {
     id: number,
   ) {
     this.framing = host.framing;
-    this.info = { id, remoteAddress: link.remoteAddress, remotePort: link.remotePort, framing: host.framing, onClose: (fn) => this.onCloseHook(fn) };
+    this.info = { id, remoteAddress: link.remoteAddress, remotePort: link.remotePort, framing: host.framing, ...(link.role !== undefined && { role: link.role }), onClose: (fn) => this.onCloseHook(fn) };
     this.lastActivity = this.acceptedAt = host.timer.now();
     this.link = link;
     this.send = link.start(

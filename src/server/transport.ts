@@ -14,15 +14,28 @@ export interface TcpTransport {
   /** 0: any free port. */
   readonly port: number;
   readonly framing: Framing;
+  /** Modbus/TCP Security on this listener (server/tls.ts); undefined: plain TCP. */
+  readonly tls?: TlsFiles;
+}
+
+/** Where a TLS listener's PEM files are (absolute paths, read when its server is built), and its lowest version. */
+export interface TlsFiles {
+  readonly cert: string;
+  readonly key: string;
+  readonly clientCa: string;
+  readonly minVersion?: 'TLSv1.2' | 'TLSv1.3';
 }
 
 export type Transport = TcpTransport;
 
-export function tcpTransport(host: string, port: number, framing: Framing = mbapFraming): TcpTransport {
-  return { kind: 'tcp', host, port, framing };
+export function tcpTransport(host: string, port: number, framing: Framing = mbapFraming, tls?: TlsFiles): TcpTransport {
+  return { kind: 'tcp', host, port, framing, ...(tls && { tls }) };
 }
+
+const sameTls = (a: TlsFiles | undefined, b: TlsFiles | undefined): boolean =>
+  a === b || (a !== undefined && b !== undefined && a.cert === b.cert && a.key === b.key && a.clientCa === b.clientCa && a.minVersion === b.minVersion);
 
 /** Whether a server built for `a` serves `b` as it is (else a reload rebinds). */
 export function sameTransport(a: Transport, b: Transport): boolean {
-  return a.kind === b.kind && a.host === b.host && a.port === b.port && a.framing === b.framing;
+  return a.kind === b.kind && a.host === b.host && a.port === b.port && a.framing === b.framing && sameTls(a.tls, b.tls);
 }
