@@ -2,7 +2,9 @@ import { connect } from 'node:tls';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { cli } from '../helpers/cli.js';
 import { closeClient, ModbusRTU } from '../helpers/modbus-client.js';
-import { makeTestPki, opensslAvailable, type TestPki } from '../helpers/tls-certs.js';
+import { makeTestPki, opensslAvailable, writeBeside, type TestPki } from '../helpers/tls-certs.js';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 
 /** The command of docs/tls.md: `modbus-emu pump --tls-cert ... --tls-key ... --tls-client-ca ...`, in-process. */
 let pki: TestPki;
@@ -31,6 +33,13 @@ describe.skipIf(!opensslAvailable)(TITLE, () => {
     client.setTimeout(1000);
     expect((await client.readHoldingRegisters(8501, 2)).data).toEqual([0x000f, 450]);
     await closeClient(client);
+  });
+
+  it("a profile's server.tls files are relative to the profile's folder", async () => {
+    await writeBeside(pki, 'tls-profile.yaml', 'version: 1\npoints: { a: { type: uint16, address: 0, value: 7 } }\nserver: { tls: { cert: server.crt, key: server.key, clientCa: ca.crt } }\n');
+    const c = cli([join(pki.dir, 'tls-profile.yaml'), '--port', '0', '--no-watch'], { cwd: tmpdir() });
+    await c.until(() => /listening on/.test(c.out.stdout));
+    expect(c.out.stderr).toContain('Modbus/TCP Security: TLS, clients need a certificate from ca.crt');
   });
 
   it('one flag without the others is a bad flag (exit 2)', async () => {
