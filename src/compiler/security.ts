@@ -14,7 +14,8 @@ import type { Path, Reporter } from './report.js';
 export function compileSecurity(profile: DeviceProfile, served: ServedUnits, report: Reporter): SecuritySpec | undefined {
   const security = profile.security;
   if (security === undefined) return undefined;
-  const roles: Record<string, RightsSpec> = {};
+  // No prototype: a role may be called anything, `__proto__` included.
+  const roles = Object.create(null) as Record<string, RightsSpec>;
   for (const [role, rights] of Object.entries(security.roles ?? {})) roles[role] = compileRights(rights, ['security', 'roles', role], served, report);
   const named = security.noRole ?? 'deny';
   let noRole: RightsSpec;

@@ -110,6 +110,18 @@ describe.skipIf(!opensslAvailable)(TITLE, () => {
     await closeClient(served.client);
   });
 
+  it('a reload that changes server.tls binds a new listener that reads the new files', async () => {
+    const { emulator } = await serve(profile({}));
+    const before = attempt(emulator.port);
+    await within(before.secure, 'the handshake before the reload');
+    // The stranger's CA becomes the client CA: the Operator's certificate is no longer accepted.
+    const result = await emulator.reload(profile({ clientCa: pki.otherCa.certFile }));
+    expect(result).toMatchObject({ ok: true, changes: { settings: [expect.stringMatching(/^tls: /)] } });
+    expect(await within(before.ended, 'the old listener closing its connection')).toMatch(/ECONNRESET|closed/);
+    const refused = attempt(emulator.port);
+    expect(await within(refused.ended, 'the refusal')).toMatch(/^ERR_SSL_|ECONNRESET|closed/);
+  });
+
   it("the profile's fault rules work over TLS unchanged: an exception, and close: rst resets the TCP connection", async () => {
     const { emulator } = await serve(
       profile({}, [
