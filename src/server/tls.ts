@@ -107,8 +107,8 @@ export class TlsAcceptor {
       entry.stall?.cancel();
       if (this.pending.get(key) !== entry) return;
       this.pending.delete(key);
-      // Closed before it was served, and not by a fault: refused (or the client gave up).
-      if (fault === undefined) this.host.warnings.log('warn', 'refused TLS handshakes', `TLS handshake from ${key} refused: ${entry.reason ?? 'no certificate the client CA issued (or the client left)'}`);
+      // Closed before it was served, and not held by a fault: refused (or the client gave up).
+      if (fault !== 'stallHandshake') this.host.warnings.log('warn', 'refused TLS handshakes', `TLS handshake from ${key} refused: ${entry.reason ?? 'no certificate the client CA issued (or the client left)'}`);
     });
     if (fault === 'stallHandshake') {
       this.host.warnings.log('info', 'stalled TLS handshakes', `#${id} TLS handshake from ${key} stalled ${why}`);
