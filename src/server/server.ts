@@ -13,7 +13,7 @@ import type { TrafficLevel } from './trace.js';
 import { directIoUnavailable, type SocketIoMode } from './socket-io.js';
 import { WarnLimiter } from './warn-limit.js';
 import { isAllowed } from './allow-list.js';
-import { TlsAcceptor, type TlsFaultPicker, type TlsOptions } from './tls.js';
+import { TlsAcceptor, type TlsFaultPicker, type TlsHost, type TlsOptions } from './tls.js';
 import type { Link } from './link.js';
 
 
@@ -299,7 +299,7 @@ export class ModbusTcpServer implements ConnectionHost {
   }
 
   /** What the TLS acceptor sees of this server. */
-  private tlsHost(): ConstructorParameters<typeof TlsAcceptor>[1] {
+  private tlsHost(): TlsHost {
     return {
       timer: this.timer,
       warnings: this.warnings,

@@ -62,7 +62,7 @@ function attempt(port: number): Attempt {
 const within = <T>(promise: Promise<T>, what: string): Promise<T> =>
   Promise.race([promise, new Promise<never>((_, reject) => setTimeout(() => reject(new Error(`${what}: not within 1 s`)), 1000))]);
 
-const TITLE = opensslAvailable ? 'TLS faults' : 'TLS faults: SKIPPED, no openssl command to make test certificates';
+const TITLE = opensslAvailable ? 'TLS faults and settings' : 'TLS faults and settings: SKIPPED, no openssl command to make test certificates';
 
 describe.skipIf(!opensslAvailable)(TITLE, () => {
   beforeAll(async () => {
@@ -108,6 +108,23 @@ describe.skipIf(!opensslAvailable)(TITLE, () => {
     expect(await within(dropped.ended, 'the reset connection closed')).toBe('ECONNRESET');
     expect((await served.client.readHoldingRegisters(0, 2)).data).toEqual([7, 8]);
     await closeClient(served.client);
+  });
+
+  it('minVersion: TLSv1.3 refuses a client that stops at TLS 1.2, which the default accepts', async () => {
+    const tls12 = (port: number) => {
+      const socket = connect({ host: '127.0.0.1', port, servername: 'localhost', ca: pki.ca.cert, cert: pki.operator.cert, key: pki.operator.key, maxVersion: 'TLSv1.2' });
+      onTestFinished(() => void socket.destroy());
+      return new Promise<string>((resolve) => {
+        socket.once('secureConnect', () => resolve(socket.getProtocol() ?? '?'));
+        socket.once('error', (error: NodeJS.ErrnoException) => resolve(error.code ?? error.message));
+      });
+    };
+    const strict = await serve(profile({ minVersion: 'TLSv1.3' }));
+    const refused = strict.log.next(/^TLS handshake from .* refused: ERR_SSL_UNSUPPORTED_PROTOCOL/);
+    expect(await within(tls12(strict.emulator.port), 'the TLS 1.2 client')).toMatch(/^ERR_SSL_/);
+    await refused;
+    const lenient = await serve(profile({}));
+    expect(await within(tls12(lenient.emulator.port), 'the TLS 1.2 client')).toBe('TLSv1.2');
   });
 
   it('a reload that changes server.tls binds a new listener that reads the new files', async () => {
