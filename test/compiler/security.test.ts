@@ -105,48 +105,17 @@ describe('security: rights by role', () => {
 });
 
 describe('security: diagnostics', () => {
-  it('E_SECURITY_POINT: a point no device has', () => {
-    expectOne(
-      `
+  const profileWith = (security: string) => `
       version: 1
       points: { setpoint: { type: uint16, address: 0 } }
       security:
-        roles:
-          Operator: { write: [setpiont] }
-      `,
-      'E_SECURITY_POINT',
-      'security.roles.Operator.write[0]',
-      5,
-    );
-  });
-
-  it('E_SECURITY_RANGE: from above to', () => {
-    expectOne(
-      `
-      version: 1
-      points: { a: { type: uint16, address: 0 } }
-      security:
-        roles:
-          Operator: { write: [{ table: holding, from: 9, to: 3 }] }
-      `,
-      'E_SECURITY_RANGE',
-      'security.roles.Operator.write[0]',
-      5,
-    );
-  });
-
-  it('E_SECURITY_ROLE: noRole names no role', () => {
-    expectOne(
-      `
-      version: 1
-      points: { a: { type: uint16, address: 0 } }
-      security:
-        roles: { Viewer: { read: all } }
-        noRole: viewer
-      `,
-      'E_SECURITY_ROLE',
-      'security.noRole',
-      5,
-    );
+${security}
+      `;
+  it.each([
+    ['E_SECURITY_POINT', 'a point no device has', '        roles: { Operator: { write: [setpiont] } }', 'security.roles.Operator.write[0]'],
+    ['E_SECURITY_RANGE', 'from above to', '        roles: { Operator: { write: [{ table: holding, from: 9, to: 3 }] } }', 'security.roles.Operator.write[0]'],
+    ['E_SECURITY_ROLE', 'noRole names no role', '        roles: { Viewer: { read: all } }\n        noRole: viewer', 'security.noRole'],
+  ])('%s: %s', (code, _what, security, path) => {
+    expectOne(profileWith(security), code, path, security.includes('noRole') ? 5 : 4);
   });
 });

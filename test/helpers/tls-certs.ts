@@ -79,3 +79,20 @@ export async function writeBeside(pki: TestPki, name: string, text: string): Pro
   await writeFile(path, text);
   return path;
 }
+
+/** The rights the TLS tests give the bundled pump: the Operator writes its commands, the Viewer reads. */
+const PUMP_RIGHTS = `
+security:
+  roles:
+    Operator: { read: all, write: [controlWord, frequencyReference] }
+    Viewer: { read: all }
+  noRole: deny
+`;
+
+/** The bundled pump with PUMP_RIGHTS, written beside the PKI: its path. */
+export async function pumpWithRights(pki: TestPki): Promise<string> {
+  return writeBeside(pki, 'pump-tls.yaml', (await readFile('devices/pump.yaml', 'utf8')) + PUMP_RIGHTS);
+}
+
+/** `startEmulator`'s `tls` option for the PKI's server certificate and CA. */
+export const serverTls = (pki: TestPki) => ({ cert: pki.server.certFile, key: pki.server.keyFile, clientCa: pki.ca.certFile });

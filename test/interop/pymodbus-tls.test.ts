@@ -1,11 +1,10 @@
 import { execFile, spawnSync } from 'node:child_process';
-import { readFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { silentLogger } from '../../src/log.js';
 import { startEmulator, type Emulator } from '../../src/index.js';
-import { makeTestPki, opensslAvailable, writeBeside, type TestPki } from '../helpers/tls-certs.js';
+import { makeTestPki, opensslAvailable, pumpWithRights, serverTls, type TestPki } from '../helpers/tls-certs.js';
 
 /**
  * pymodbus's TLS client (Debian's python3-pymodbus, with Debian's python3, as CI installs it:
@@ -15,13 +14,6 @@ const PYTHON = '/usr/bin/python3';
 const SCRIPT = fileURLToPath(new URL('pymodbus_tls.py', import.meta.url));
 const probe = spawnSync(PYTHON, ['-c', 'import pymodbus; print(pymodbus.__version__)'], { encoding: 'utf8' });
 const available = probe.status === 0 && opensslAvailable;
-const SECURITY = `
-security:
-  roles:
-    Operator: { read: all, write: [controlWord, frequencyReference] }
-    Viewer: { read: all }
-  noRole: deny
-`;
 
 const TITLE = available
   ? `pymodbus ${probe.stdout.trim()} (Debian python3-pymodbus) over Modbus/TCP Security`
@@ -34,8 +26,8 @@ describe.skipIf(!available)(TITLE, () => {
 
   beforeAll(async () => {
     pki = await makeTestPki();
-    const profile = await writeBeside(pki, 'pump-tls.yaml', (await readFile('devices/pump.yaml', 'utf8')) + SECURITY);
-    pump = await startEmulator({ profile, port: 0, logger: silentLogger, tls: { cert: pki.server.certFile, key: pki.server.keyFile, clientCa: pki.ca.certFile } });
+    const profile = await pumpWithRights(pki);
+    pump = await startEmulator({ profile, port: 0, logger: silentLogger, tls: serverTls(pki) });
     const clients = [
       ['operator', pki.operator.certFile, pki.operator.keyFile],
       ['viewer', pki.viewer.certFile, pki.viewer.keyFile],

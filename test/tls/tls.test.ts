@@ -1,24 +1,16 @@
-import { readFile } from 'node:fs/promises';
 import { connect, type TLSSocket } from 'node:tls';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startEmulator, type Emulator } from '../../src/index.js';
 import type { Logger } from '../../src/log.js';
 import { closeClient, ModbusRTU } from '../helpers/modbus-client.js';
 import { RawClient } from '../helpers/socket.js';
-import { makeTestPki, opensslAvailable, writeBeside, type Issued, type TestPki } from '../helpers/tls-certs.js';
+import { makeTestPki, opensslAvailable, pumpWithRights, serverTls, type Issued, type TestPki } from '../helpers/tls-certs.js';
 
 /**
  * Modbus/TCP Security end to end: the bundled pump, with rights for the roles Operator and
  * Viewer, served over TLS with mutual authentication; modbus-serial (a real client, given the
  * TLS socket with its documented linkTCP) reads and writes through it.
  */
-const SECURITY = `
-security:
-  roles:
-    Operator: { read: all, write: [controlWord, frequencyReference] }
-    Viewer: { read: all }
-  noRole: deny
-`;
 const CONTROL_WORD = 8501;
 const FREQUENCY_REFERENCE = 8502;
 const MAX_FREQUENCY = 4000;
@@ -91,8 +83,8 @@ const TITLE = opensslAvailable ? 'Modbus/TCP Security: the bundled pump over TLS
 describe.skipIf(!opensslAvailable)(TITLE, () => {
   beforeAll(async () => {
     pki = await makeTestPki();
-    const profile = await writeBeside(pki, 'pump-tls.yaml', (await readFile('devices/pump.yaml', 'utf8')) + SECURITY);
-    pump = await startEmulator({ profile, port: 0, logger, tls: { cert: pki.server.certFile, key: pki.server.keyFile, clientCa: pki.ca.certFile } });
+    const profile = await pumpWithRights(pki);
+    pump = await startEmulator({ profile, port: 0, logger, tls: serverTls(pki) });
     pump.on('connection', () => connections++);
   });
   afterAll(async () => {
