@@ -79,7 +79,15 @@ export class TlsAcceptor {
       minVersion: options.minVersion ?? 'TLSv1.2',
       handshakeTimeout: HANDSHAKE_TIMEOUT_MS,
     });
-    this.server.on('secureConnection', (socket) => this.secure(socket));
+    this.server.on('secureConnection', (socket) => {
+      // An event listener that threw would take the process down: a handshake never may.
+      try {
+        this.secure(socket);
+      } catch (error) {
+        this.host.warnings.log('error', 'TLS connection failures', `TLS connection from ${peer(socket)} dropped: ${(error as Error).stack ?? String(error)}`);
+        socket.destroy();
+      }
+    });
     // Why a handshake failed, when OpenSSL says (no certificate, a protocol error); a certificate
     // the client CA did not issue is refused by Node after the handshake, without an event: the
     // TCP socket's close says it (accept()).
