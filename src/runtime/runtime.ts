@@ -84,8 +84,8 @@ export class Runtime extends EventEmitter<RuntimeEvents> {
   /** The connection limit, below what the open-file limit allows (descriptors.ts). */
   private readonly maxConnections: number | undefined;
   private recording = false;
-  /** Parses reloaded files on a worker thread (when running from the built package). */
-  private readonly loader = new ProfileLoader();
+  /** Parses reloaded files on a worker thread (when running from the built package); perhaps shared (options.loader). */
+  private readonly loader: ProfileLoader;
   private seq = 0;
   /** The state file, when one is kept. */
   private readonly state: StateKeeper | undefined;
@@ -98,6 +98,7 @@ export class Runtime extends EventEmitter<RuntimeEvents> {
     }
     this.options = options;
     this.env = options.env;
+    this.loader = options.loader ?? new ProfileLoader();
     this.current = options.device;
     if (isCompiledProfile(this.current)) this.current.events.listen(this.deviceEvent);
     this.label = options.label ?? options.device.name;
@@ -259,7 +260,8 @@ export class Runtime extends EventEmitter<RuntimeEvents> {
   /** Ends every connection and stops listening. Idempotent. */
   close(): Promise<void> {
     this.closing ??= this.reloading
-      .then(() => Promise.all([this.server.close(), this.loader.close()]))
+      // A shared loader is its owner's to close.
+      .then(() => Promise.all([this.server.close(), this.options.loader ? undefined : this.loader.close()]))
       // The last save, once no client can write any more.
       .then(() => this.state?.close())
       .then(() => {
