@@ -9,6 +9,7 @@ import { createEnvironment } from '../runtime/environment.js';
 import { createJsonLogger, createTimedLogger } from '../runtime/json-logger.js';
 import { ProfileLoader } from '../runtime/off-thread-load.js';
 import { memoryDevice } from '../runtime/memory-device.js';
+import { connectionPool } from '../runtime/descriptors.js';
 import { DEFAULT_HOST, hostPort, READ_ONLY_EXCEPTION, Runtime, runtimeOptions, type BoundAddress, type ConnectionPolicy, type ServedDevice, type TrafficLevel } from '../runtime/runtime.js';
 import { watchRuntimes, type ProfileWatcher } from '../watch/watcher.js';
 import { resolveProfileArgument, withBundledHint } from './bundled.js';
@@ -113,6 +114,8 @@ export async function serve(profiles: readonly string[], flags: ServeFlags, io: 
     return 1;
   }
 
+  // One pool of connections for the process, sized from the open-file limit less the listeners (descriptors.ts).
+  const pool = connectionPool(planned.length, logger);
   const runtimes = planned.map(
     (p) =>
       new Runtime(
@@ -129,7 +132,7 @@ export async function serve(profiles: readonly string[], flags: ServeFlags, io: 
           idleTimeoutMs: flags.idleTimeout === undefined ? undefined : flags.idleTimeout * 1000,
           maxConnections: flags.maxConnections,
           connectionPolicy: flags.whenFull,
-          descriptorShare: planned.length,
+          pool,
           readOnly,
           allow: flags.allow,
           stateFile: flags.state,

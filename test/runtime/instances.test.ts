@@ -20,6 +20,7 @@ points:
   energy: { type: float32, address: 10, table: input, value: 0, generate: "integrate(1000 / 3600)" }
 `;
 
+const unit = (r: Runtime) => (r.device as CompiledProfile).units[0]!;
 const layoutOf = (device: CompiledProfile) => unitInternals(device.units[0]!).layout;
 
 describe('instances of one profile', () => {
@@ -37,11 +38,11 @@ describe('instances of one profile', () => {
 
     const runtimes = devices.map((device, i) => new Runtime({ device, env: envs[i]!, loader, source: { profile: file } }));
     try {
-      runtimes[0]!.device.units[0]!.write('setpoint', 5);
-      runtimes[1]!.device.units[0]!.write('setpoint', 7);
+      unit(runtimes[0]!).write('setpoint', 5);
+      unit(runtimes[1]!).write('setpoint', 7);
       (envs[1]!.clock as ManualClock).advance(3_600_000);
-      expect(runtimes.map((r) => r.device.units[0]!.read('setpoint'))).toEqual([5, 7]);
-      expect(runtimes.map((r) => r.device.units[0]!.read('energy'))).toEqual([0, 1000]);
+      expect(runtimes.map((r) => unit(r).read('setpoint'))).toEqual([5, 7]);
+      expect(runtimes.map((r) => unit(r).read('energy'))).toEqual([0, 1000]);
 
       writeFileSync(file, profile('second'));
       const results = await Promise.all(runtimes.map((r) => r.reload()));
@@ -50,8 +51,8 @@ describe('instances of one profile', () => {
       expect(next[0]).not.toBe(devices[0]);
       expect(layoutOf(next[0]!)).toBe(layoutOf(next[1]!));
       expect(layoutOf(next[0]!)).not.toBe(layoutOf(devices[0]!));
-      expect(runtimes.map((r) => r.device.units[0]!.read('setpoint'))).toEqual([5, 7]);
-      expect(runtimes.map((r) => r.device.units[0]!.read('energy'))).toEqual([0, 1000]);
+      expect(runtimes.map((r) => unit(r).read('setpoint'))).toEqual([5, 7]);
+      expect(runtimes.map((r) => unit(r).read('energy'))).toEqual([0, 1000]);
     } finally {
       await Promise.all(runtimes.map((r) => r.close()));
       await loader.close();
