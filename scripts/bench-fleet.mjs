@@ -92,15 +92,22 @@ function stop(child) {
   });
 }
 
-/** Gateway profiles of up to 247 units each, every unit an instance of `profile`, one port each. */
+/**
+ * Gateways of 247 units each (the last one fewer), every unit an instance of `profile`, one port
+ * each: the full ones are one file served many times, so they share one compiled layout.
+ */
 function gateways(profile) {
+  const definition = deviceDefinition(profile);
+  const gateway = (count) => {
+    const file = join(work, `gateway-${count}.yaml`);
+    writeFileSync(file, `version: 1\nname: gateway\ntemplates:\n  device: { include: ${JSON.stringify(definition)} }\nunits:\n  - unitId: ["1-${count}"]\n    name: unit\n    use: device\n`);
+    return file;
+  };
   const files = [];
   const targets = [];
   for (let first = 0, g = 0; first < opts.units; first += UNITS_PER_GATEWAY, g++) {
     const count = Math.min(UNITS_PER_GATEWAY, opts.units - first);
-    const file = join(work, `gateway-${g}.yaml`);
-    writeFileSync(file, `version: 1\nname: gateway-${g}\ntemplates:\n  device: { include: ${JSON.stringify(deviceDefinition(profile))} }\nunits:\n  - unitId: ["1-${count}"]\n    name: unit\n    use: device\n`);
-    files.push(file);
+    files.push(g === 0 || count < UNITS_PER_GATEWAY ? gateway(count) : files[0]);
     for (let u = 1; u <= count; u++) targets.push({ port: opts.basePort + g, unit: u });
   }
   return { files, targets, listeners: files.length };
