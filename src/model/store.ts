@@ -67,7 +67,7 @@ export class DeviceStore implements DataSource, Storage {
   rawRead(table: Table, address: number, quantity: number): number[] {
     const { flags, slots } = this.tables[table];
     const data = this.arrays[table];
-    const loose = this.loose?.[this.own(table)];
+    const loose = this.loose?.[this.storageTable(table)];
     return Array.from({ length: quantity }, (_, i) => (flags[address + i]! & MAPPED ? data[slots[address + i]!]! : (loose?.get(address + i) ?? 0)));
   }
 
@@ -78,12 +78,12 @@ export class DeviceStore implements DataSource, Storage {
     for (let i = 0; i < values.length; i++) {
       const a = address + i;
       if (flags[a]! & MAPPED) data[slots[a]!] = values[i]!;
-      else ((this.loose ??= {})[this.own(table)] ??= new Map()).set(a, values[i]!);
+      else ((this.loose ??= {})[this.storageTable(table)] ??= new Map()).set(a, values[i]!);
     }
   }
 
   /** The table whose storage `table` is (inputRegisters: sameAsHolding is the holding table). */
-  private own(table: Table): Table {
+  private storageTable(table: Table): Table {
     return table === 'inputRegisters' && this.tables.inputRegisters === this.tables.holdingRegisters ? 'holdingRegisters' : table;
   }
 
@@ -138,7 +138,7 @@ export class DeviceStore implements DataSource, Storage {
     }
     // Write-only addresses read as zeros, unmapped ones (`unmapped: zero`) as zeros or what code wrote there: copied into the reusable scratch.
     const out = scratch.subarray(0, quantity) as T;
-    const loose = this.loose?.[this.own(table)];
+    const loose = this.loose?.[this.storageTable(table)];
     for (let i = 0; i < quantity; i++) {
       const a = address + i;
       const f = t.flags[a]!;
