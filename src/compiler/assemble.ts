@@ -6,6 +6,7 @@ import type { Handler, Middleware, Outcome } from '../pipeline/types.js';
 import { formatDiagnostic, ProfileError } from '../profile/diagnostics.js';
 import type { DeviceProfile } from '../profile/types.generated.js';
 import { compileInjectedRule, servedUnits } from './fault-scopes.js';
+import { profileFraming } from './framing.js';
 import type { Entry, Plan, UnreachableEntry } from './plan.js';
 import { delaySampler, type DelaySampler } from '../faults/duration.js';
 import { FaultEngine, type RuleDefinition } from '../faults/engine.js';
@@ -106,7 +107,7 @@ export function assembleProfile(
     events.emit({ time: env.clock.now(), event: 'listenOnly', unit: unitName, unitId, source: 'diagnostics', message, data: { listenOnly: on, cause } });
   });
   const lines = summarize(plan, units, rules);
-  const served = servedUnits(plan);
+  const served = servedUnits(plan, profileFraming(profile));
   const compiled: CompiledProfile = {
     name,
     file,

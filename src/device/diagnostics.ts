@@ -1,7 +1,7 @@
 import { DIAGNOSTIC_COUNTERS, DiagnosticsSubFunction, ExceptionCode, FIRST_COUNTER_SUB_FUNCTION, type DiagnosticCounterName } from '../protocol/constants.js';
 import { encodeDiagnosticsResponse } from '../protocol/response.js';
 import type { Request } from '../protocol/request.js';
-import { isPromiseLike, response, SILENCE } from '../pipeline/compose.js';
+import { HELD_BACK, isPromiseLike, response, SILENCE } from '../pipeline/compose.js';
 import type { Exchange, Handler, Outcome } from '../pipeline/types.js';
 
 /** The FC 8 counters of one unit id, by name (DIAGNOSTIC_COUNTERS), with its diagnostic register and mode. */
@@ -223,6 +223,8 @@ export class Diagnostics {
         break;
       case 'silence':
       case 'close':
+        // A reply held back to go out later (out-of-order replies) is no missing answer.
+        if (o === HELD_BACK) break;
         this.own[at + NO_RESPONSES]!++;
         if (u === 0) this.broadcastCounted();
         break;
