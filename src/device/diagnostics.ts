@@ -79,8 +79,10 @@ export class Diagnostics {
       own[u * COUNTERS + SERVER_MESSAGES]!++;
       if (listening[u] === 1) return this.whileListening(x, u);
       const o = handler(x);
+      // A normal reply, the usual case, is decided by one comparison (a Promise has no `kind`).
+      if ((o as Outcome).kind === 'response') return o;
       if (isPromiseLike(o)) return Promise.resolve(o).then((settled) => this.counted(u, settled));
-      return o.kind === 'response' ? o : this.counted(u, o);
+      return this.counted(u, o);
     };
   }
 
