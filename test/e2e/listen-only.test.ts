@@ -1,5 +1,5 @@
 import { describe, expect, onTestFinished, test } from 'vitest';
-import { silentLogger } from '../../src/log.js';
+import { createLogger, silentLogger } from '../../src/log.js';
 import { startEmulator } from '../../src/index.js';
 import { RawClient, toHex } from '../helpers/socket.js';
 
@@ -41,6 +41,21 @@ describe('listen-only mode on the wire', () => {
     expect(emulator.device.diagnostics.listenOnlyUnits()).toEqual([1]);
     emulator.reset();
     expect((await client.roundTrip(adu(4, READ_A))).transactionId).toBe(4);
+  });
+
+  test('a reload keeps a unit id in listen-only mode and says so; the new device answers the others', async () => {
+    const log: string[] = [];
+    const emulator = await startEmulator({ profile: PROFILE, logger: createLogger((l) => log.push(l.trimEnd()), 'info') });
+    onTestFinished(() => emulator.close());
+    emulator.device.diagnostics.setListenOnly(1, true);
+    const result = await emulator.reload({ ...PROFILE, points: { a: { type: 'uint16', address: 0, value: 9 } } });
+    expect(result.ok && result.handOver?.listenOnly).toEqual([1]);
+    expect(log.filter((l) => l.includes('reloaded'))).toEqual([expect.stringMatching(/; unit 1 still in listen-only mode \(FC 8\/0x01 or reset\(\) ends it\)/)]);
+    expect(log.filter((l) => l.includes('listen-only mode (set through the API)'))).toHaveLength(1);
+    const client = await RawClient.connect(emulator.port);
+    onTestFinished(() => client.destroy());
+    await client.send(`${adu(1, READ_A)} ${adu(2, READ_A, 2)}`);
+    expect(toHex((await client.readAdu(1000)).bytes)).toBe('00 02 00 00 00 05 02 03 02 00 09');
   });
 
   test('the counters after a known sequence, through FC 8/0x0B..0x12', async () => {
