@@ -257,7 +257,7 @@ export const ROUTES: readonly Route[] = [
       address: integer(0, 65535, 'records whose range contains this address'),
       outcome: { type: 'string', enum: OUTCOMES },
       rule: { type: 'string', description: 'the fault rule that fired' },
-      kind: { type: 'string', enum: ['request', 'event', 'all'], default: 'request', description: 'requests (default), events (state machine transitions: docs/commands.md), or both in the order recorded' },
+      kind: { type: 'string', enum: ['request', 'event', 'all'], default: 'request', description: 'requests (default), events (state machine transitions: docs/commands.md; listen-only mode entered or left: docs/protocol.md), or both in the order recorded' },
       event: { type: 'string', description: 'events of this kind (transition)' },
       source: { type: 'string', description: 'events of this source (a state machine\'s name)' },
       since: { type: 'number', description: `${EMULATOR_MS}, inclusive` },
