@@ -71,6 +71,25 @@ describe('outOfOrder on the wire', () => {
     expect(await transactionIds(client, 2)).toEqual([2, 1]);
   });
 
+  test('a window flushed while a fragmented reply is going out waits for its last piece, not between its pieces', async () => {
+    const timer = new ManualTimer();
+    const { emulator, client } = await serve(
+      [
+        { name: 'swap', match: { address: 0 }, do: { outOfOrder: { window: 3, flushAfter: '50ms' } } },
+        { name: 'slow', match: { address: 1 }, do: { fragment: { size: 1, gap: '10ms' } } },
+      ],
+      { timer },
+    );
+    let requests = 0;
+    const both = new Promise<void>((resolve) => emulator.runtime.on('request', () => ++requests === 2 && resolve()));
+    await client.send(`${read(1, 0)} ${read(2, 1)}`);
+    await both;
+    // The flush is due at 50 ms, amid the eleven 10 ms pieces of tid 2's reply.
+    timer.advance(200);
+    const replies = [toHex((await client.readAdu(1000)).bytes), toHex((await client.readAdu(1000)).bytes)];
+    expect(replies).toEqual(['00 02 00 00 00 05 01 03 02 00 08', '00 01 00 00 00 05 01 03 02 00 07']);
+  });
+
   test('a connection closed with replies held lets them go: nothing is written, nothing fires later', async () => {
     const timer = new ManualTimer();
     const { emulator, client } = await serve([{ name: 'swap', do: { outOfOrder: true } }], { timer });
