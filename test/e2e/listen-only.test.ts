@@ -53,7 +53,9 @@ describe('listen-only mode on the wire', () => {
     expect(log.filter((l) => l.includes('reloaded'))).toEqual([expect.stringMatching(/; unit 1 still in listen-only mode \(FC 8\/0x01 or reset\(\) ends it\)/)]);
     expect(log.filter((l) => l.includes('listen-only mode (set through the API)'))).toHaveLength(1);
     const client = await RawClient.connect(emulator.port);
-    onTestFinished(() => client.destroy());
+    onTestFinished(async () => {
+      await client.destroy();
+    });
     await client.send(`${adu(1, READ_A)} ${adu(2, READ_A, 2)}`);
     expect(toHex((await client.readAdu(1000)).bytes)).toBe('00 02 00 00 00 05 02 03 02 00 09');
   });
