@@ -1,7 +1,7 @@
 import { createDeviceHandler } from '../device/handler.js';
 import { Diagnostics } from '../device/diagnostics.js';
 import type { Environment } from '../environment.js';
-import { compose } from '../pipeline/compose.js';
+import { compose, SILENCE } from '../pipeline/compose.js';
 import type { Handler, Middleware, Outcome } from '../pipeline/types.js';
 import { formatDiagnostic, ProfileError } from '../profile/diagnostics.js';
 import type { DeviceProfile } from '../profile/types.generated.js';
@@ -48,7 +48,9 @@ export function assembleProfile(
     const unit = createUnit(unitName, ids, e.built.layout, e.built.identity, env, events.emit);
     const handler = refusing(createDeviceHandler({ dataSource: unit.dataSource, identity: unit.identity, logger, diagnostics }), e.built.refused);
     units.push(unit);
-    devices.push(handler);
+    // A broadcast write does not reach a unit id in listen-only mode (AP 6.8.1 sub 04: no action is taken).
+    const only = ids.length === 1 ? ids[0]! : undefined;
+    devices.push(only === undefined ? handler : (x) => (diagnostics.isListenOnly(only) ? SILENCE : handler(x)));
     for (const id of ids) byId[id] = unit;
     return handler;
   };

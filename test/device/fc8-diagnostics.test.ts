@@ -131,6 +131,19 @@ describe('listen-only mode', () => {
     expect(device.diagnostics.counts(8)).toMatchObject({ serverMessages: 2, serverNoResponses: 1 });
   });
 
+  test('a broadcast write is not carried out by a unit in listen-only mode', () => {
+    const gateway = compile(`
+      name: line
+      unitZero: broadcast
+      units:
+        - { unitId: 1, name: one, points: { a: { type: uint16, address: 0, value: 7 } } }
+        - { unitId: 2, name: two, points: { a: { type: uint16, address: 0, value: 7 } } }
+    `);
+    gateway.diagnostics.setListenOnly(2, true);
+    expect(ask(gateway, '06 00 00 00 05', 0)).toBe('silence');
+    expect([gateway.unit(1)!.read('a'), gateway.unit(2)!.read('a')]).toEqual([5, 7]);
+  });
+
   test('reset() ends it and zeroes the counters; a recompiled device keeps it and goes on counting', () => {
     const device = afterKnownSequence();
     device.diagnostics.setListenOnly(1, true);
