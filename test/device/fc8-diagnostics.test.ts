@@ -19,6 +19,15 @@ const METER = `
     - { name: mute, match: { address: 7 }, do: { noResponse: true } }
 `;
 
+let shared: CompiledProfile | undefined;
+/** The meter as after its start: compiled once, then reset (reset() itself is tested below). */
+function fresh(): CompiledProfile {
+  shared ??= compile(METER);
+  shared.events.listen(undefined);
+  shared.reset();
+  return shared;
+}
+
 const read = (address: number): string => `03 00 ${address.toString(16).padStart(2, '0')} 00 01`;
 const fc8 = (sub: number, data = '00 00'): string => `08 00 ${sub.toString(16).padStart(2, '0')} ${data}`;
 
@@ -32,7 +41,7 @@ const ask = (device: CompiledProfile, pdu: string, unitId = 1): string => show(s
 
 /** Unit 1: one normal reply, exceptions 02, 06 and 07, one request unanswered; unit 2: one request. */
 function afterKnownSequence(): CompiledProfile {
-  const device = compile(METER);
+  const device = fresh();
   expect([read(0), read(100), read(5), read(6), read(7)].map((p) => ask(device, p))).toEqual(['03 02 00 07', 'exception 02', 'exception 06', 'exception 07', 'silence']);
   expect(ask(device, read(0), 2)).toBe('03 02 00 07');
   return device;
@@ -83,7 +92,7 @@ describe('clearing', () => {
   });
 
   test('a transport counts communication errors and overruns for every unit; 0x14 clears the overrun count and flag of its unit', () => {
-    const device = compile(METER);
+    const device = fresh();
     device.diagnostics.countBusCommunicationError();
     device.diagnostics.countCharacterOverrun();
     expect([fc8(0x0c), fc8(0x12), fc8(0x02)].map((p) => ask(device, p, 3))).toEqual(['08 00 0c 00 01', '08 00 12 00 01', '08 00 02 00 01']);
@@ -93,7 +102,7 @@ describe('clearing', () => {
   });
 
   test('counters wrap at 16 bits on the wire', () => {
-    const device = compile(METER);
+    const device = fresh();
     for (let i = 0; i < 0x10000; i++) device.diagnostics.countBusCommunicationError();
     expect(ask(device, fc8(0x0c))).toBe('08 00 0c 00 00');
     expect(device.diagnostics.counts(1).busCommunicationErrors).toBe(0x10000);
@@ -102,7 +111,7 @@ describe('clearing', () => {
 
 describe('listen-only mode', () => {
   test('0x04 is not answered; nothing is until 0x01, which is not answered either and clears the counters', () => {
-    const device = compile(METER);
+    const device = fresh();
     const events: DeviceEvent[] = [];
     device.events.listen((e) => events.push(e));
     expect(ask(device, fc8(4))).toBe('silence');
@@ -163,7 +172,7 @@ describe('requests the codec refuses', () => {
     ['a data field a sub-function does not take is 03', '08 00 0b 00 01', '88 03'],
     ['sub 1 with data other than 0000 / FF00 is 03', '08 00 01 12 34', '88 03'],
   ])('%s', (_what, request, reply) => {
-    const device = compile(METER);
+    const device = fresh();
     const o = send(device, Array.from(hex(request)));
     expect(o.kind === 'exception' ? toHex(Uint8Array.of(0x88, o.code)) : show(o)).toBe(reply);
     expect(device.diagnostics.counts(1).busExceptionErrors).toBe(1);
