@@ -247,7 +247,7 @@ export class Connection {
         return;
       }
       if (scan.kind === 'discard') {
-        if (this.host.traffic) this.host.warnings.log('info', 'discarded frames', `#${this.info.id} protocol id ${scan.protocolId} ≠ 0: frame discarded`);
+        if (this.host.traffic) this.host.warnings.log('info', 'discarded frames', `#${this.info.id} ${scan.reason ?? `protocol id ${scan.protocolId} ≠ 0`}: frame discarded`);
         offset = scan.end;
         continue;
       }

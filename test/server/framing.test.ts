@@ -11,15 +11,20 @@ import { sameTransport, tcpTransport } from '../../src/server/transport.js';
 import { WarnLimiter } from '../../src/server/warn-limit.js';
 import { faultBench } from '../faults/helpers.js';
 import { concat, hex, toHex } from '../helpers/hex.js';
-import { SILENCE_MS, testRtuFraming as rtu, withCrc } from '../helpers/rtu-framing.js';
+import { encodeRtu, rtuFraming } from '../../src/protocol/rtu.js';
 import { startServer } from '../helpers/server.js';
 
 /*
- * The Framing seam (protocol/framing.ts): a second framing, test-only and shaped as RTU (CRC, no
- * transaction id, no length field, a quiet line ends a frame), runs through the real connection
- * loop, over a socket and over a link that is no socket. The MBAP suites run as they were.
+ * The Framing seam (protocol/framing.ts): RTU (CRC, no transaction id, no length field, a quiet
+ * line ends a frame) runs through the real connection loop, over a socket and over a link that
+ * is no socket. The MBAP suites run as they were.
  */
-const frame = (text: string): Uint8Array => withCrc(hex(text));
+const SILENCE_MS = 4;
+const rtu = rtuFraming(SILENCE_MS);
+const frame = (text: string): Uint8Array => {
+  const bytes = hex(text);
+  return encodeRtu(bytes[0]!, bytes.subarray(1));
+};
 const f = (text: string): string => toHex(frame(text));
 
 const registersSource = (): InMemoryDataSource => {
