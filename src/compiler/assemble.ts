@@ -1,3 +1,4 @@
+import { SERIAL_DEFAULTS } from '../protocol/rtu.js';
 import { createDeviceHandler } from '../device/handler.js';
 import type { Environment } from '../environment.js';
 import { compose } from '../pipeline/compose.js';
@@ -106,6 +107,7 @@ export function assembleProfile(
       return faults.empty ? plain : faulted;
     },
     router,
+    broadcast: broadcast ?? createBroadcast(devices),
     faults,
     events,
     get handler() {
@@ -162,5 +164,7 @@ function serverSettings(profile: DeviceProfile): ServerSettings {
     ...(s.whenFull !== undefined && { whenFull: s.whenFull }),
     ...(s.allow !== undefined && { allow: s.allow }),
     ...(s.stateFile !== undefined && { stateFile: s.stateFile }),
+    ...(s.transport !== undefined && { transport: s.transport }),
+    ...(s.serial !== undefined && { serial: { ...SERIAL_DEFAULTS, ...s.serial } }),
   };
 }

@@ -67,10 +67,34 @@ export function lineTiming(baudRate: number, bitsPerCharacter = 11): LineTiming 
   return { silenceMs: 3.5 * charMs, gapMs: 1.5 * charMs };
 }
 
+export type Parity = 'none' | 'even' | 'odd';
+
+/** A serial line's settings (the serial line spec's default: 19200 baud, 8 data bits, even parity, 1 stop bit). */
+export interface SerialLine {
+  /** The device: `/dev/ttyUSB0`, `COM3`, a pseudo-terminal. */
+  readonly path: string;
+  readonly baudRate: number;
+  readonly parity: Parity;
+  readonly dataBits: 7 | 8;
+  readonly stopBits: 1 | 2;
+  /** The device's address on the line; undefined: every unit id the device serves. */
+  readonly unitId?: number;
+}
+
+export const SERIAL_DEFAULTS = { baudRate: 19200, parity: 'even', dataBits: 8, stopBits: 1 } as const satisfies Omit<SerialLine, 'path'>;
+
 /** Bits a character takes on the line. */
-export function bitsPerCharacter(dataBits: number, parity: 'none' | 'even' | 'odd', stopBits: number): number {
+export function bitsPerCharacter(dataBits: number, parity: Parity, stopBits: number): number {
   return 1 + dataBits + (parity === 'none' ? 0 : 1) + stopBits;
 }
+
+/** `/dev/ttyUSB0 19200 8E1` (and ` unit 5` when it has one), for log lines. */
+export function describeLine(line: SerialLine): string {
+  return `${line.path} ${line.baudRate} ${line.dataBits}${line.parity[0]!.toUpperCase()}${line.stopBits}${line.unitId === undefined ? '' : ` unit ${line.unitId}`}`;
+}
+
+/** The timing of `line`. */
+export const timingOf = (line: SerialLine): LineTiming => lineTiming(line.baudRate, bitsPerCharacter(line.dataBits, line.parity, line.stopBits));
 
 const NEED_MORE: StreamScan = { kind: 'need-more' };
 const CRC_ERROR = 'CRC error';

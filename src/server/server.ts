@@ -51,9 +51,23 @@ export interface ServerOptions {
 }
 
 export interface BoundAddress {
+  /** The bound address; a serial line's device path. */
   host: string;
+  /** 0 for a serial line. */
   port: number;
+  /** `IPv4`, `IPv6`, or `serial`. */
   family: string;
+}
+
+/** What the runtime needs of a server, whatever its transport: TCP (this module) or a serial line (serial.ts). */
+export interface ModbusServer {
+  readonly address: BoundAddress | null;
+  readonly ioMode: SocketIoMode;
+  readonly connectionCount: number;
+  setHandler(handler: Handler): void;
+  setAllow(list: BlockList | undefined): void;
+  listen(): Promise<BoundAddress>;
+  close(): Promise<void>;
 }
 
 export const DEFAULT_IDLE_TIMEOUT_MS = 60_000;
@@ -71,7 +85,7 @@ export const ACCEPT_BACKOFF_MS = 1000;
  * Modbus TCP server on one event loop: any number of clients, each served in order, none able to
  * stall another. The only module that touches node:net.
  */
-export class ModbusTcpServer implements ConnectionHost {
+export class ModbusTcpServer implements ConnectionHost, ModbusServer {
   handler: Handler;
   readonly framing: Framing;
   readonly timer: Timer;
