@@ -18,8 +18,9 @@ afterEach(async () => {
   await Promise.all(emulators.splice(0).map((e) => e.close()));
 });
 
-async function serve(profile: string | object, transport: 'rtu-over-tcp' | 'tcp' = 'rtu-over-tcp'): Promise<Emulator> {
-  const e = await startEmulator({ profile, logger: silentLogger, transport, ...(testIoMode && { ioMode: testIoMode }) });
+/** `transport` null: the profile's own `server.transport` decides. */
+async function serve(profile: string | object, transport: 'rtu-over-tcp' | 'tcp' | null = 'rtu-over-tcp'): Promise<Emulator> {
+  const e = await startEmulator({ profile, logger: silentLogger, ...(transport !== null && { transport }), ...(testIoMode && { ioMode: testIoMode }) });
   emulators.push(e);
   return e;
 }
@@ -82,6 +83,17 @@ describe('RTU over TCP', () => {
     await c.send(frame('01 03 00 01 00 01'));
     expect(toHex(await c.read(7, 1000))).toBe(f('01 03 02 00 07'));
     expect(e.read('b')).toBe(7);
+  });
+
+  it("a profile's server.transport chooses RTU; a reload back to Modbus/TCP rebinds with MBAP framing", async () => {
+    const e = await serve({ ...REGISTERS, server: { transport: 'rtu-over-tcp' } }, null);
+    const c = await RawClient.connect(e.port);
+    await c.send(frame('01 03 00 00 00 01'));
+    expect(toHex(await c.read(7, 1000))).toBe(f('01 03 02 11 11'));
+    const reloaded = await e.reload({ ...REGISTERS, server: { transport: 'tcp' } });
+    expect(reloaded.ok).toBe(true);
+    const mbap = await RawClient.connect(e.port);
+    expect(toHex((await mbap.roundTrip('00 09 00 00 00 06 01 03 00 00 00 01')).pdu)).toBe('03 02 11 11');
   });
 
   it('on Modbus/TCP unit 0 stays a unit (unitZero keeps its meaning there)', async () => {

@@ -7,11 +7,11 @@ import { mbapFraming } from '../../src/protocol/mbap.js';
 import { ManualTimer } from '../../src/runtime/timers.js';
 import { Connection, type ConnectionHost } from '../../src/server/connection.js';
 import { streamLink, type Link } from '../../src/server/link.js';
-import { sameTransport, tcpTransport } from '../../src/server/transport.js';
+import { sameTransport, serialTransport, tcpTransport } from '../../src/server/transport.js';
 import { WarnLimiter } from '../../src/server/warn-limit.js';
 import { faultBench } from '../faults/helpers.js';
 import { concat, hex, toHex } from '../helpers/hex.js';
-import { encodeRtu, rtuFraming } from '../../src/protocol/rtu.js';
+import { encodeRtu, rtuFraming, SERIAL_DEFAULTS } from '../../src/protocol/rtu.js';
 import { startServer } from '../helpers/server.js';
 
 /*
@@ -202,5 +202,15 @@ describe('transports', () => {
     expect(sameTransport(a, tcpTransport('127.0.0.1', 503))).toBe(false);
     expect(sameTransport(a, tcpTransport('0.0.0.0', 502))).toBe(false);
     expect(sameTransport(a, tcpTransport('127.0.0.1', 502, rtu))).toBe(false);
+  });
+
+  it('a serial line is another transport; a reload reopens it when any line setting differs', () => {
+    const line = serialTransport({ ...SERIAL_DEFAULTS, path: '/dev/ttyUSB0' });
+    expect(sameTransport(line, serialTransport({ ...SERIAL_DEFAULTS, path: '/dev/ttyUSB0' }))).toBe(true);
+    expect(sameTransport(line, tcpTransport('127.0.0.1', 502))).toBe(false);
+    expect(sameTransport(tcpTransport('127.0.0.1', 502), line)).toBe(false);
+    for (const change of [{ path: '/dev/ttyUSB1' }, { baudRate: 9600 }, { parity: 'none' }, { dataBits: 7 }, { stopBits: 2 }, { unitId: 3 }] as const) {
+      expect(sameTransport(line, serialTransport({ ...SERIAL_DEFAULTS, path: '/dev/ttyUSB0', ...change }))).toBe(false);
+    }
   });
 });
