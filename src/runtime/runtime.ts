@@ -348,19 +348,27 @@ export class Runtime extends EventEmitter<RuntimeEvents> {
    * old listener (and its clients) as they were; then the old one closes its connections.
    */
   private async rebind(where: Transport, next: ServedDevice): Promise<Error | undefined> {
+    const old = this.server;
+    const was = this.listenOn;
+    // A serial line cannot be open twice: the same device with new settings is closed first, and
+    // opened again as it was if the new settings fail.
+    const sameLine = where.kind === 'serial' && was.kind === 'serial' && where.line.path === was.line.path;
+    if (sameLine) await old.close();
     const server = this.createServer(where, next);
     try {
       await server.listen();
     } catch (error) {
+      if (sameLine) {
+        this.server = this.createServer(was);
+        await this.server.listen().catch((reopen: unknown) => this.env.logger.log('error', `${this.label}: cannot reopen ${describeTransport(was)}: ${(reopen as Error).message}`));
+      }
       return new Error(`cannot ${where.kind === 'serial' ? 'open' : 'listen on'} ${describeTransport(where)}: ${(error as Error).message}`);
     }
-    const old = this.server;
-    const was = this.listenOn;
     this.server = server;
     this.listenOn = where;
-    this.env.logger.log('info', `${this.label}: serving on ${describeTransport(where.kind === 'tcp' ? { ...where, port: server.address!.port } : where)} (was ${old.address ? describeTransport(was) : 'not listening'})`);
+    this.env.logger.log('info', `${this.label}: listening on ${describeTransport(where.kind === 'tcp' ? { ...where, port: server.address!.port } : where)} (was ${old.address ? describeTransport(was) : 'not listening'})`);
     this.emit('listening', server.address!);
-    await old.close();
+    if (!sameLine) await old.close();
     return undefined;
   }
 

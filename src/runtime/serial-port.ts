@@ -6,6 +6,8 @@ import type { OpenSerial } from '../server/serial.js';
 interface SerialPortModule {
   SerialPort: new (options: { path: string; baudRate: number; parity: string; dataBits: number; stopBits: number; autoOpen: false }) => Duplex & {
     open(callback: (error: Error | null) => void): void;
+    close(callback: (error: Error | null) => void): void;
+    readonly isOpen: boolean;
   };
 }
 
@@ -30,5 +32,11 @@ export const openSerialPort: OpenSerial = async (line) => {
   }
   const port = new module.SerialPort({ path: line.path, baudRate: line.baudRate, parity: line.parity, dataBits: line.dataBits, stopBits: line.stopBits, autoOpen: false });
   await new Promise<void>((resolve, reject) => port.open((error) => (error ? reject(error) : resolve())));
+  // Its stream's destroy() leaves the device open (and locked): close it first, so a line
+  // reopened with new settings (a reload) or by another program finds it free.
+  port._destroy = (error, callback) => {
+    if (!port.isOpen) return callback(error);
+    port.close(() => callback(error));
+  };
   return port;
 };

@@ -137,7 +137,11 @@ export function pacedLink(stream: Duplex, path: string, timer: Timer, silenceMs:
         lastReceived = timer.now();
         onBytes(chunk, chunk.length);
       };
+      let closed = false;
+      // Once, though a port closed by itself and then destroyed says it twice.
       const onStreamClose = (): void => {
+        if (closed) return;
+        closed = true;
         due?.cancel();
         onClose();
       };

@@ -74,6 +74,17 @@ describe.skipIf(!socatAvailable)(`RTU on a pseudo-terminal${socatAvailable ? '' 
     expect(toHex(await reply)).toBe(toHex(frame('03 03 02 00 4d')));
   });
 
+  it("a reload that changes the profile's line settings reopens the line", async () => {
+    const profile = (baudRate: number) => ({ version: 1, server: { serial: { path: pty.a, baudRate } }, points: { a: { type: 'uint16', address: 0, value: baudRate / 100 } } });
+    const e = await startEmulator({ profile: profile(19200), logger: silentLogger });
+    emulators.push(e);
+    const reloaded = await e.reload(profile(9600));
+    expect(reloaded.ok ? 'reloaded' : String(reloaded.error)).toBe('reloaded');
+    expect(e.runtime.transport).toMatchObject({ kind: 'serial', line: { path: pty.a, baudRate: 9600 } });
+    const client = await rtuClient(pty.b);
+    expect((await client.readHoldingRegisters(0, 1)).data).toEqual([96]);
+  });
+
   it('the CLI: modbus-emu pump --serial PATH', async () => {
     const c = cli(['pump', '--serial', pty.a, '--baud', '9600', '--parity', 'none', '--stop-bits', '2', '--no-watch'], { cwd: tmpdir() });
     await c.until(() => c.out.stdout.includes(`listening on ${pty.a} pump`));
