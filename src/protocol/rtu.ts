@@ -121,7 +121,7 @@ function scanRequest(buf: Uint8Array, offset: number, end: number, silent: boole
   }
   if (frameEnd > end) return silent ? { kind: 'garbage', end: offset + 1, reason: 'a frame cut short by a quiet line' } : NEED_MORE;
   if (frameEnd - offset < RTU_MIN_FRAME) return { kind: 'garbage', end: offset + 1, reason: 'too short for a frame' };
-  if (!crcOk(buf, offset, frameEnd)) return { kind: 'garbage', end: offset + 1, reason: CRC_ERROR };
+  if (!crcOk(buf, offset, frameEnd)) return { kind: 'garbage', end: offset + 1, reason: CRC_ERROR, crcError: true };
   return { kind: 'frame', transactionId: 0, unitId: buf[offset]!, pduStart: offset + 1, end: frameEnd };
 }
 

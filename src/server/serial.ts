@@ -1,6 +1,6 @@
 import type { Duplex } from 'node:stream';
 import type { BlockList } from 'node:net';
-import type { Handler } from '../pipeline/types.js';
+import type { ConnectionInfo, Handler } from '../pipeline/types.js';
 import { defaultLogger, type Logger } from '../log.js';
 import type { Framing } from '../protocol/framing.js';
 import { describeLine, rtuBusFraming, timingOf, type SerialLine } from '../protocol/rtu.js';
@@ -24,6 +24,8 @@ export interface SerialServerOptions {
   timer: Timer;
   logger?: Logger;
   traffic?: TrafficLevel;
+  /** Each frame dropped for a CRC error: the hook for FC 8's bus communication error count. */
+  onCrcError?: (info: ConnectionInfo) => void;
 }
 
 /**
@@ -42,6 +44,7 @@ export class ModbusSerialServer implements ConnectionHost, ModbusServer {
   readonly idleTimeoutMs = 0;
   readonly warnings: WarnLimiter;
   readonly ioMode: SocketIoMode = 'stream';
+  readonly onCrcError: ((info: ConnectionInfo) => void) | undefined;
   private readonly options: SerialServerOptions;
   private connection: Connection | undefined;
   private stream: Duplex | undefined;
@@ -57,6 +60,7 @@ export class ModbusSerialServer implements ConnectionHost, ModbusServer {
     this.logger = options.logger ?? defaultLogger;
     this.traffic = options.traffic ?? 0;
     this.warnings = new WarnLimiter(this.logger, this.timer, this.traffic >= 2);
+    this.onCrcError = options.onCrcError;
     const own = options.line.unitId;
     this.framing = rtuBusFraming(timingOf(options.line).silenceMs, (unitId) => (own === undefined || unitId === own) && options.serves(unitId));
   }

@@ -48,6 +48,8 @@ export interface ServerOptions {
   onDisconnect?: (info: ConnectionInfo) => void;
   /** Errors of the listener after it is bound (default: logged). */
   onError?: (error: Error) => void;
+  /** Each frame dropped for a CRC error (RTU over TCP): the hook for FC 8's bus communication error count. */
+  onCrcError?: (info: ConnectionInfo) => void;
 }
 
 export interface BoundAddress {
@@ -93,6 +95,7 @@ export class ModbusTcpServer implements ConnectionHost, ModbusServer {
   readonly traffic: TrafficLevel;
   readonly idleTimeoutMs: number;
   readonly warnings: WarnLimiter;
+  readonly onCrcError: ((info: ConnectionInfo) => void) | undefined;
   private readonly options: ServerOptions;
   /** Why 'direct' I/O is not (or no longer) used, when it was asked for. */
   private ioFallbackReason: string | undefined;
@@ -117,6 +120,7 @@ export class ModbusTcpServer implements ConnectionHost, ModbusServer {
     this.idleTimeoutMs = options.idleTimeoutMs ?? DEFAULT_IDLE_TIMEOUT_MS;
     this.warnings = new WarnLimiter(this.logger, this.timer, this.traffic >= 2);
     this.allow = options.allow;
+    this.onCrcError = options.onCrcError;
     if ((options.ioMode ?? 'direct') === 'direct') this.ioFallbackReason = directIoUnavailable();
     // Accepted sockets start paused so the connection chooses how they are read (socket-io.ts).
     this.server = createServer({ noDelay: true, pauseOnConnect: true }, (socket) => this.accept(socket));

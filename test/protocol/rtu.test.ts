@@ -62,10 +62,10 @@ describe('a request frame is found from its function code, fed a byte at a time'
 describe('what is no frame', () => {
   // [comment, bytes, silent, expected scan]
   const CASES: readonly (readonly [string, Uint8Array, boolean, StreamScan])[] = [
-    ['a CRC error: one byte skipped (the next may start a frame)', hex('11 03 00 6b 00 03 76 88'), false, { kind: 'garbage', end: 1, reason: 'CRC error' }],
+    ['a CRC error: one byte skipped (the next may start a frame)', hex('11 03 00 6b 00 03 76 88'), false, { kind: 'garbage', end: 1, reason: 'CRC error', crcError: true }],
     ['an unknown code waits for the quiet line', frame('01 41 00 00'), false, { kind: 'need-more' }],
     ['an unknown code ends at the quiet line, its CRC checked', frame('01 41 00 00'), true, { kind: 'frame', transactionId: 0, unitId: 1, pduStart: 1, end: 6 }],
-    ['an unknown code with a bad CRC at the quiet line', hex('01 41 00 00 00 00'), true, { kind: 'garbage', end: 1, reason: 'CRC error' }],
+    ['an unknown code with a bad CRC at the quiet line', hex('01 41 00 00 00 00'), true, { kind: 'garbage', end: 1, reason: 'CRC error', crcError: true }],
     ['a frame cut short by the quiet line', frame('11 03 00 6b 00 03').subarray(0, 5), true, { kind: 'garbage', end: 1, reason: 'a frame cut short by a quiet line' }],
     ['a byte count not yet here when the line goes quiet', hex('11 10 00 01 00'), true, { kind: 'garbage', end: 1, reason: 'no frame before the line went quiet' }],
     ['too short for a frame', hex('01 41 00'), true, { kind: 'garbage', end: 1, reason: 'too short for a frame' }],

@@ -50,7 +50,7 @@ describe('scan: a frame found from its function code, fed a byte at a time', () 
   it('a CRC error is garbage, skipped a byte at a time until a frame starts', () => {
     const bad = frame('01 03 00 00 00 02');
     bad[bad.length - 1]! ^= 0xff;
-    expect(rtu.scan(bad, 0, bad.length, false)).toEqual({ kind: 'garbage', end: 1, reason: 'CRC error' });
+    expect(rtu.scan(bad, 0, bad.length, false)).toEqual({ kind: 'garbage', end: 1, reason: 'CRC error', crcError: true });
   });
 
   it('a code of unknown length waits for the quiet line', () => {

@@ -33,6 +33,7 @@ async function line(profile: object, options: { unitId?: number } = {}) {
   const toDevice = new PassThrough();
   const fromDevice = new PassThrough();
   const sent: string[] = [];
+  const crcErrors: number[] = [];
   fromDevice.on('data', (chunk: Buffer) => sent.push(toHex(chunk)));
   server = new ModbusSerialServer({
     handler: (x) => (x.unitId === 0 ? device.broadcast(x) : device.handler(x)),
@@ -41,6 +42,7 @@ async function line(profile: object, options: { unitId?: number } = {}) {
     serves: (unitId) => device.unit(unitId) !== undefined,
     timer,
     logger: silentLogger,
+    onCrcError: (info) => crcErrors.push(info.id),
   });
   await server.listen();
   /** Bytes on the line as the device reads them; resolves once the stream has passed them on. */
@@ -53,7 +55,7 @@ async function line(profile: object, options: { unitId?: number } = {}) {
     timer.advance(ms);
     await new Promise((resolve) => setImmediate(resolve));
   };
-  return { feed, advance, sent, device };
+  return { feed, advance, sent, device, crcErrors };
 }
 
 const REGISTERS = { version: 1, points: { a: { type: 'uint16', address: 0, value: 0x1111 }, b: { type: 'uint16', address: 1, value: 0x2222 } } };
@@ -103,6 +105,8 @@ describe('a device on a serial line', () => {
     await bus.feed(frame('01 03 00 01 00 01'));
     await bus.advance(T35);
     expect(bus.sent).toEqual([f('01 03 02 22 22')]);
+    // The hook for FC 8's bus communication error count heard of it, once.
+    expect(bus.crcErrors).toEqual([1]);
   });
 
   describe('serial timing faults', () => {
