@@ -6,12 +6,12 @@ import { startEmulator, type Emulator } from '../../src/index.js';
 import { hex, toHex } from '../helpers/hex.js';
 import { ModbusRTU } from '../helpers/modbus-client.js';
 import { RawClient } from '../helpers/socket.js';
-import { testIoMode } from '../helpers/server.js';
 
 /*
  * RTU over TCP (`transport: rtu-over-tcp`): RTU frames (address, PDU, CRC) on a TCP listener, as a
  * serial gateway forwards them. The bundled pump read by modbus-serial's RTU-over-TCP client; raw
- * frames for what a client library does not send (broadcast, CRC errors, split frames).
+ * frames for what a client library does not send (broadcast, CRC errors, split frames). Once, in
+ * the default socket I/O: test/server/framing.test.ts runs RTU through both I/O modes.
  */
 const emulators: Emulator[] = [];
 afterEach(async () => {
@@ -20,7 +20,7 @@ afterEach(async () => {
 
 /** `transport` null: the profile's own `server.transport` decides. */
 async function serve(profile: string | object, transport: 'rtu-over-tcp' | 'tcp' | null = 'rtu-over-tcp'): Promise<Emulator> {
-  const e = await startEmulator({ profile, logger: silentLogger, ...(transport !== null && { transport }), ...(testIoMode && { ioMode: testIoMode }) });
+  const e = await startEmulator({ profile, logger: silentLogger, ...(transport !== null && { transport }) });
   emulators.push(e);
   return e;
 }
