@@ -6,6 +6,8 @@ import { startEmulator, type Emulator } from '../../src/index.js';
 import { hex, toHex } from '../helpers/hex.js';
 import { ModbusRTU } from '../helpers/modbus-client.js';
 import { RawClient } from '../helpers/socket.js';
+import { cli } from '../helpers/cli.js';
+import { tmpdir } from 'node:os';
 
 /*
  * RTU over TCP (`transport: rtu-over-tcp`): RTU frames (address, PDU, CRC) on a TCP listener, as a
@@ -122,5 +124,20 @@ describe('RTU over TCP', () => {
     // An exception reply (02: no input registers) cut to half its PDU, CRC not made good.
     await c.send(frame('01 04 00 00 00 01'));
     expect(toHex(await c.read(4, 1000))).toBe(f('01 84 02').slice(0, 11));
+  });
+
+  it('the CLI: modbus-emu pump --transport rtu-over-tcp', async () => {
+    const c = cli(['pump', '--transport', 'rtu-over-tcp', '--port', '0', '--no-watch'], { cwd: tmpdir() });
+    const port = Number((await c.until(() => /listening on 127\.0\.0\.1:(\d+) pump/.exec(c.out.stdout)))[1]);
+    expect(c.out.stderr).toContain(`pump: listening on 127.0.0.1:${port} (RTU over TCP)`);
+    const raw = await RawClient.connect(port);
+    await raw.send(frame('01 03 21 35 00 01'));
+    expect(toHex(await raw.read(7, 1000))).toBe(f('01 03 02 00 0f'));
+  });
+
+  it('--transport takes tcp or rtu-over-tcp', async () => {
+    const c = cli(['pump', '--transport', 'rtu'], { cwd: tmpdir() });
+    expect(await c.exit).toBe(2);
+    expect(c.out.stderr).toContain('must be tcp or rtu-over-tcp');
   });
 });
