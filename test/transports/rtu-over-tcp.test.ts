@@ -95,14 +95,15 @@ describe('RTU over TCP', () => {
     const reloaded = await e.reload({ ...REGISTERS, server: { transport: 'tcp' } });
     expect(reloaded.ok).toBe(true);
     const mbap = await RawClient.connect(e.port);
-    expect(toHex((await mbap.roundTrip('00 09 00 00 00 06 01 03 00 00 00 01')).pdu)).toBe('03 02 11 11');
+    await mbap.send('00 09 00 00 00 06 01 03 00 00 00 01');
+    expect(toHex((await mbap.readAdu(1000)).pdu)).toBe('03 02 11 11');
   });
 
   it('on Modbus/TCP unit 0 stays a unit (unitZero keeps its meaning there)', async () => {
     const e = await serve(REGISTERS, 'tcp');
     const c = await RawClient.connect(e.port);
-    const reply = await c.roundTrip('00 01 00 00 00 06 00 06 00 01 00 07');
-    expect(toHex(reply.pdu)).toBe('06 00 01 00 07');
+    await c.send('00 01 00 00 00 06 00 06 00 01 00 07');
+    expect(toHex((await c.readAdu(1000)).pdu)).toBe('06 00 01 00 07');
   });
 
   it('the malformed kinds edit the RTU reply: bad CRC, wrong address byte, truncated', async () => {

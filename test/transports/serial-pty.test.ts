@@ -1,4 +1,6 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { SerialPort } from 'serialport';
 import { afterEach, beforeEach, describe, expect, it, onTestFinished } from 'vitest';
 import { silentLogger } from '../../src/log.js';
@@ -7,6 +9,7 @@ import { hex, toHex } from '../helpers/hex.js';
 import { bundledDevice } from '../../src/runtime/bundled-devices.js';
 import { startEmulator, type Emulator } from '../../src/index.js';
 import { cli } from '../helpers/cli.js';
+import { RawClient } from '../helpers/socket.js';
 import { ModbusRTU } from '../helpers/modbus-client.js';
 import { ptyPair, socatAvailable, SOCAT_MISSING, type PtyPair } from '../helpers/pty-pair.js';
 
@@ -83,6 +86,20 @@ describe.skipIf(!socatAvailable)(`RTU on a pseudo-terminal${socatAvailable ? '' 
     expect(e.runtime.transport).toMatchObject({ kind: 'serial', line: { path: pty.a, baudRate: 9600 } });
     const client = await rtuClient(pty.b);
     expect((await client.readHoldingRegisters(0, 1)).data).toEqual([96]);
+  });
+
+  it('one process serves TCP and a serial line side by side', async () => {
+    const folder = mkdtempSync(join(tmpdir(), 'modbus-emu-serial-'));
+    onTestFinished(() => rmSync(folder, { recursive: true, force: true }));
+    writeFileSync(join(folder, 'meter.yaml'), `version: 1\nserver: { serial: { path: ${pty.a} } }\npoints: { power: { type: uint16, address: 0, value: 1234 } }\n`);
+    const c = cli(['pump', 'meter.yaml', '--port', '0', '--no-watch'], { cwd: folder });
+    const port = Number((await c.until(() => /listening on 127\.0\.0\.1:(\d+) pump/.exec(c.out.stdout)))[1]);
+    await c.until(() => c.out.stdout.includes(`listening on ${pty.a} meter.yaml`));
+    const tcp = await RawClient.connect(port);
+    await tcp.send('00 01 00 00 00 06 01 03 21 35 00 01');
+    expect(toHex((await tcp.readAdu(1000)).pdu)).toBe('03 02 00 0f');
+    const client = await rtuClient(pty.b);
+    expect((await client.readHoldingRegisters(0, 1)).data).toEqual([1234]);
   });
 
   it('the CLI: modbus-emu pump --serial PATH', async () => {
