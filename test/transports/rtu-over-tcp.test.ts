@@ -99,6 +99,15 @@ describe('RTU over TCP', () => {
     expect(toHex((await mbap.readAdu(1000)).pdu)).toBe('03 02 11 11');
   });
 
+  it('the control channel cannot move a device to a serial line or change its framing (keepServer)', async () => {
+    const e = await serve(REGISTERS, null);
+    const toSerial = await e.runtime.reload({ ...REGISTERS, server: { serial: { path: '/dev/ttyS0' } } }, { keepServer: true });
+    expect(toSerial.ok ? 'reloaded' : toSerial.error?.message).toMatch(/server settings cannot change over the control channel \(serial: default → \/dev\/ttyS0 19200 8E1\)/);
+    const toRtu = await e.runtime.reload({ ...REGISTERS, server: { transport: 'rtu-over-tcp' } }, { keepServer: true });
+    expect(toRtu.ok ? 'reloaded' : toRtu.error?.message).toMatch(/\(transport: default → rtu-over-tcp\)/);
+    expect(e.runtime.transport).toMatchObject({ kind: 'tcp' });
+  });
+
   it('on Modbus/TCP unit 0 stays a unit (unitZero keeps its meaning there)', async () => {
     const e = await serve(REGISTERS, 'tcp');
     const c = await RawClient.connect(e.port);
