@@ -366,7 +366,7 @@ export class Runtime extends EventEmitter<RuntimeEvents> {
     }
     this.server = server;
     this.listenOn = where;
-    this.env.logger.log('info', `${this.label}: listening on ${describeTransport(where.kind === 'tcp' ? { ...where, port: server.address!.port } : where)} (was ${old.address ? describeTransport(was) : 'not listening'})`);
+    this.env.logger.log('info', `${this.label}: listening on ${describeTransport(where.kind === 'tcp' ? { ...where, port: server.address!.port } : where)} (was ${old.address ? describeTransport(was.kind === 'tcp' ? { ...was, port: old.address.port } : was) : 'not listening'})`);
     this.emit('listening', server.address!);
     if (!sameLine) await old.close();
     return undefined;

@@ -50,7 +50,6 @@ export class ModbusSerialServer implements ConnectionHost, ModbusServer {
   private stream: Duplex | undefined;
   private bound: BoundAddress | null = null;
   private closing: Promise<void> | null = null;
-  private closed: (() => void) | undefined;
   private nextId = 1;
 
   constructor(options: SerialServerOptions) {
@@ -97,18 +96,21 @@ export class ModbusSerialServer implements ConnectionHost, ModbusServer {
   }
 
   onClosed(): void {
-    if (this.closing) this.closed?.();
-    else if (this.stream && !this.stream.destroyed) this.session();
+    if (this.closing) return;
+    if (this.stream && !this.stream.destroyed) this.session();
     else this.logger.log('error', `serial line ${this.options.line.path} closed: no longer served`);
   }
 
+  /** Closes the line (the device is free for others once this resolves). Idempotent. */
   close(): Promise<void> {
     this.closing ??= new Promise<void>((resolve) => {
       this.warnings.flush();
-      const connection = this.connection;
-      if (!connection || connection.isClosed || this.stream?.destroyed) return resolve();
-      this.closed = resolve;
-      connection.close('destroy');
+      const stream = this.stream;
+      if (!stream || stream.destroyed) return resolve();
+      stream.once('close', () => resolve());
+      // Between two sessions (a `close` fault) no connection holds the stream: destroy it here.
+      if (this.connection && !this.connection.isClosed) this.connection.close('destroy');
+      else stream.destroy();
     });
     return this.closing;
   }
