@@ -41,6 +41,8 @@ export {
   CustomModbusError,
 } from './device/errors.js';
 export { ExceptionCode, FunctionCode } from './protocol/constants.js';
+export { SERIAL_DEFAULTS } from './protocol/rtu.js';
+export type { SerialLine } from './protocol/rtu.js';
 
 // Profile types (generated from schemas/device-profile.schema.json).
 export type { DeviceProfile, Fault, FaultAction, FaultMatch, FaultTrigger } from './profile/types.generated.js';

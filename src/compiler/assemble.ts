@@ -1,3 +1,4 @@
+import { SERIAL_DEFAULTS } from '../protocol/rtu.js';
 import { createDeviceHandler } from '../device/handler.js';
 import { Diagnostics } from '../device/diagnostics.js';
 import type { Environment } from '../environment.js';
@@ -119,6 +120,7 @@ export function assembleProfile(
       return faults.empty ? plain : faulted;
     },
     router,
+    broadcast: broadcast ?? createBroadcast(devices),
     faults,
     events,
     diagnostics,
@@ -187,5 +189,7 @@ function serverSettings(profile: DeviceProfile): ServerSettings {
     ...(s.whenFull !== undefined && { whenFull: s.whenFull }),
     ...(s.allow !== undefined && { allow: s.allow }),
     ...(s.stateFile !== undefined && { stateFile: s.stateFile }),
+    ...(s.transport !== undefined && { transport: s.transport }),
+    ...(s.serial !== undefined && { serial: { ...SERIAL_DEFAULTS, ...s.serial } }),
   };
 }

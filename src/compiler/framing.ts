@@ -1,4 +1,5 @@
 import { mbapFraming } from '../protocol/mbap.js';
+import { rtuOverTcpFraming } from '../protocol/rtu.js';
 import type { DeviceProfile } from '../profile/types.generated.js';
 
 /** What the compiler needs to know of the framing a device is served with (protocol/framing.ts). */
@@ -10,10 +11,12 @@ export interface FramingTraits {
 }
 
 /**
- * The framing a profile is served with: MBAP today, whatever the profile says. A transport that
- * frames without transaction ids (RTU) is chosen here from the profile, so the rules that need
- * them (`outOfOrder`) are refused at load with the rule's position.
+ * The framing a profile is served with, from its `server.transport` and `server.serial`: RTU (on
+ * TCP or a serial line) frames without transaction ids, so the rules that need them (`outOfOrder`)
+ * are refused at load with the rule's position. A framing chosen only on the command line
+ * (`--transport`, `--serial`) is not known here: the action then sends its replies in order.
  */
-export function profileFraming(_profile: DeviceProfile): FramingTraits {
-  return mbapFraming;
+export function profileFraming(profile: DeviceProfile): FramingTraits {
+  const server = profile.server;
+  return server?.serial !== undefined || server?.transport === 'rtu-over-tcp' ? rtuOverTcpFraming : mbapFraming;
 }

@@ -1,3 +1,4 @@
+import type { SerialLine } from '../protocol/rtu.js';
 import type { DataSource, Table } from '../device/data-source.js';
 import type { DeviceIdentity } from '../device/identity.js';
 import type { Diagnostics } from '../device/diagnostics.js';
@@ -23,6 +24,10 @@ export interface ServerSettings {
   readonly allow?: readonly string[];
   /** `server.stateFile` as written (the runtime resolves it against the profile's folder). */
   readonly stateFile?: string;
+  /** `server.transport`: how the TCP listener frames requests (undefined: MBAP). */
+  readonly transport?: 'tcp' | 'rtu-over-tcp';
+  /** `server.serial` with its defaults filled in: the device is served in RTU on this line. */
+  readonly serial?: SerialLine;
 }
 
 /** What the API and summaries know of a named point (bits of a bit field are `word.bit`). */
@@ -147,6 +152,8 @@ export interface CompiledProfile extends ServedDevice {
   readonly middlewares: readonly Middleware[];
   /** Routes each exchange to the device behind its unit id. @internal */
   readonly router: Handler;
+  /** Unit 0 as a broadcast to every device (`unitZero: broadcast`'s answer), for RTU, where unit 0 always is one. @internal */
+  readonly broadcast: Handler;
   /** The fault rules (their middleware is the first of `middlewares`). @internal */
   readonly faults: FaultSet;
   /** What the device does by itself (state machine transitions): the runtime listens and records them in the journal. @internal */

@@ -24,6 +24,11 @@ export interface ConnectionHost {
   readonly idleTimeoutMs: number;
   /** Lines a client (or a broken data source) could repeat per frame go through here (warn-limit.ts). */
   readonly warnings: WarnLimiter;
+  /**
+   * Told of each frame dropped for a CRC error (RTU): the hook for FC 8's bus communication error
+   * count (serial line spec 6.8, sub-function 0x0C). Nothing counts them yet.
+   */
+  readonly onCrcError?: ((info: ConnectionInfo) => void) | undefined;
   onClosed(connection: Connection): void;
 }
 
@@ -63,6 +68,8 @@ export class Connection {
   private idleTimer: TimerHandle | null = null;
   /** Framings that end frames by a quiet line (RTU): due when the line has been quiet long enough. */
   private silenceTimer: TimerHandle | null = null;
+  /** Within a burst of bytes that failed their CRC, already told (ConnectionHost.onCrcError). */
+  private inCrcError = false;
   /** After our FIN: destroys the link if the peer's close never comes. */
   private linger: TimerHandle | null = null;
   private readonly framing: Framing;
@@ -257,7 +264,7 @@ export class Connection {
         return;
       }
       if (scan.kind === 'discard') {
-        if (this.host.traffic) this.host.warnings.log('info', 'discarded frames', `#${this.info.id} protocol id ${scan.protocolId} ≠ 0: frame discarded`);
+        if (this.host.traffic) this.host.warnings.log('info', 'discarded frames', `#${this.info.id} ${scan.reason ?? `protocol id ${scan.protocolId} ≠ 0`}: frame discarded`);
         offset = scan.end;
         continue;
       }
@@ -269,6 +276,11 @@ export class Connection {
           return;
         }
         this.host.warnings.log('info', 'skipped bytes', `#${this.info.id} ${scan.end - offset} bytes skipped: ${scan.reason}`);
+        // Skipping garbage byte by byte meets many failing CRCs: one error per burst is told.
+        if (scan.crcError && !this.inCrcError) {
+          this.inCrcError = true;
+          this.host.onCrcError?.(this.info);
+        }
         offset = scan.end;
         continue;
       }
@@ -308,6 +320,8 @@ export class Connection {
       this.lastActivity = this.host.timer.now();
       this.completedRequest = true;
     }
+    // A frame answered or a quiet line ends a burst of garbage.
+    if (requests > 0 || silent) this.inCrcError = false;
     if (offset < end && !this.closed) this.pending = owned ? buf.subarray(offset, end) : buf.slice(offset, end);
     if (framing.silenceMs !== undefined) this.awaitSilence();
     this.flush();
