@@ -151,6 +151,8 @@ describe('control channel routes', () => {
     expect(await pick('unitId=9')).toEqual([]);
     expect(await pick('rule=none')).toEqual([]);
     expect(await pick('limit=1')).toEqual([3]);
+    expect(await pick('limit=2')).toEqual([2, 3]);
+    expect(await pick('limit=5')).toEqual([1, 2, 3]);
     expect(await call('DELETE', '/devices/pump-p-101/journal')).toEqual({ status: 200, body: { cleared: 3 } });
     expect((await call('GET', '/devices/pump-p-101/journal')).body!.records).toEqual([]);
   });
@@ -218,6 +220,14 @@ describe('bad requests get a 4xx JSON body that says what is wrong', () => {
     ['a register value out of range', 'PUT', '/devices/pump-p-101/tables/holding/0', { values: [65536] }, 400, /values/],
     ['a journal that is off', 'GET', '/devices/line/journal', undefined, 409, /--journal/],
     ['a bad outcome filter', 'GET', '/devices/pump-p-101/journal?outcome=maybe', undefined, 400, /outcome/],
+    // Journal query bounds: limit=0 is no "all of them", and nothing outside a field's range reaches the filter.
+    ['a journal limit of 0', 'GET', '/devices/pump-p-101/journal?limit=0', undefined, 400, /^query\.limit: must be at least 1, not 0$/],
+    ['a negative journal limit', 'GET', '/devices/pump-p-101/journal?limit=-1', undefined, 400, /^query\.limit: must be at least 1, not -1$/],
+    ['a journal limit that is no integer', 'GET', '/devices/pump-p-101/journal?limit=1.5', undefined, 400, /^query\.limit: must be an integer/],
+    ['a journal address past 65535', 'GET', '/devices/pump-p-101/journal?address=65536', undefined, 400, /^query\.address: must be at most 65535, not 65536$/],
+    ['a journal unit id past 255', 'GET', '/devices/pump-p-101/journal?unitId=256', undefined, 400, /^query\.unitId: must be at most 255, not 256$/],
+    ['a journal function code past 255', 'GET', '/devices/pump-p-101/journal?function=256', undefined, 400, /"256" is not a function name/],
+    ['a journal time that is no number', 'GET', '/devices/pump-p-101/journal?since=soon', undefined, 400, /^query\.since: /],
     ['a negative advance', 'POST', '/clock/advance', { ms: -1 }, 400, /^body\.ms: must be at least 0, not -1$/],
     ['a zero time scale', 'PUT', '/clock/time-scale', { timeScale: 0 }, 400, /^body\.timeScale: must be more than 0, not 0$/],
     ['a reload of a profile object that is invalid', 'POST', '/devices/pump-p-101/reload', { profile: { version: 2 } }, 422, /problem/],
