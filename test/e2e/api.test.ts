@@ -232,13 +232,14 @@ function openSocket(port: number): Promise<Socket> {
 describe('startEmulator: the environment', () => {
   it('takes a seed and a manual clock: the seed is reported, emulator time moves only with the clock', async () => {
     const clock = new ManualClock();
-    const emulator = await startEmulator({ profile: BOILER, seed: 1, clock });
+    // Seed 0 on purpose: an explicit 0 is a seed, not "none given".
+    const emulator = await startEmulator({ profile: BOILER, seed: 0, clock });
     onTestFinished(() => emulator.close());
-    expect(emulator.seed).toBe(1);
+    expect(emulator.seed).toBe(0);
     expect(emulator.now()).toBe(0);
     clock.advance(2500);
     expect(emulator.now()).toBe(2500);
-    expect(emulator.device.env.random.seed).toBe(1);
+    expect(emulator.device.env.random.seed).toBe(0);
   });
 
   it('chooses a seed when none is given, and refuses a clock together with a time scale', async () => {

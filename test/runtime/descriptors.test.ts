@@ -65,6 +65,15 @@ describe('a runtime under a low open-file limit', () => {
     expect(lines).toContain(`warn: --max-connections 10 is above what the open-file limit (${RESERVED_DESCRIPTORS + 3}) allows: at most 3 connections (raise it with ulimit -n)`);
   });
 
+  it('takes its share when several devices of one process split the limit (descriptorShare)', () => {
+    const lines: string[] = [];
+    const env = testEnv({ logger: { log: (level, message) => void lines.push(`${level}: ${message}`) } });
+    // 1,000 descriptors: 250 reserved (a quarter), 750 for connections, 250 for each of three devices.
+    const runtime = new Runtime({ device: memoryDevice(env.logger), env, port: 0, openFileLimit: 1000, descriptorShare: 3 });
+    onTestFinished(() => runtime.close());
+    expect(lines).toEqual(['info: open-file limit 1000: at most 250 connections at once (raise it with ulimit -n)']);
+  });
+
   it('keeps a --max-connections within the limit as it is, without a word', async () => {
     const { lines } = await serve({ maxConnections: 2 });
     expect(lines.filter((l) => l.includes('open-file limit'))).toEqual([]);
