@@ -6,6 +6,7 @@ import { afterAll, beforeEach, describe, expect, it, onTestFinished } from 'vite
 import { buildControl, routesOf, startControl } from '../../src/control/server.js';
 import { deviceIds, type ControlledDevice } from '../../src/control/context.js';
 import { ROUTES } from '../../src/control/routes.js';
+import type { CompiledProfile } from '../../src/model/types.js';
 import { silentLogger } from '../../src/log.js';
 import { ManualClock, realClock } from '../../src/runtime/clock.js';
 import { loadDevice } from '../../src/runtime/load-device.js';
@@ -13,6 +14,7 @@ import { Runtime } from '../../src/runtime/runtime.js';
 import type { Clock } from '../../src/time.js';
 import { testEnv } from '../helpers/env.js';
 import { connectClient } from '../helpers/modbus-client.js';
+import { fetchWithin } from '../helpers/within.js';
 
 /**
  * The HTTP control channel, route by route, through fastify's inject (and once over a socket):
@@ -100,7 +102,7 @@ describe('control channel routes', () => {
   it('reads and writes points by name; 64-bit values travel as strings', async () => {
     expect(await call('GET', '/devices/pump-p-101/points/speed')).toEqual({ status: 200, body: { name: 'speed', value: 100 } });
     expect(await call('PUT', '/devices/pump-p-101/points/speed', { value: 42 })).toEqual({ status: 200, body: { name: 'speed', value: 42 } });
-    expect(pump.device.units[0]!.read('speed')).toBe(42); // the device itself holds what HTTP wrote
+    expect((pump.device as CompiledProfile).units[0]!.read('speed')).toBe(42); // the device itself holds what HTTP wrote
     expect((await call('GET', '/devices/pump-p-101/points/big')).body).toEqual({ name: 'big', value: '18446744073709551615' });
     expect((await call('PUT', '/devices/pump-p-101/points/running', { value: true })).body).toEqual({ name: 'running', value: true });
   });
@@ -274,7 +276,7 @@ describe('over a socket', () => {
     const server = await startControl({ host: '127.0.0.1', port: 0, devices: [{ id: 'pump', runtime: pump }], clock, logger: silentLogger, version: '0' });
     onTestFinished(() => server.close());
     expect(server.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
-    const res = await fetch(`${server.url}/devices/pump/points/speed`);
+    const res = await fetchWithin(`${server.url}/devices/pump/points/speed`);
     expect(await res.json()).toEqual({ name: 'speed', value: 100 });
   });
 });

@@ -5,6 +5,7 @@ import { ProfileError, startEmulator, type Emulator } from '../../src/index.js';
 import { connectClient as client } from '../helpers/modbus-client.js';
 import { ManualClock } from '../../src/runtime/clock.js';
 import { BadRequestError, NotFoundError } from '../../src/errors.js';
+import { within } from '../helpers/within.js';
 
 /**
  * The API as another project's test suite uses it: a profile object, port 0, a Modbus client of
@@ -186,7 +187,7 @@ describe('close()', () => {
   it('ends open connections, stops listening, and may be called twice', async () => {
     const emulator = await startEmulator({ profile: BOILER, port: 0 });
     const socket = await openSocket(emulator.port);
-    const ended = new Promise<void>((resolve) => socket.once('close', () => resolve()));
+    const ended = within('the connection closing', new Promise<void>((resolve) => socket.once('close', () => resolve())));
     await emulator.close();
     await ended;
     await expect(emulator.close()).resolves.toBeUndefined();

@@ -225,7 +225,7 @@ describe('malformed fewerRegisters on coil and discrete-input reads: whole bytes
     ['coil', 1, '{ fewerRegisters: 9 }', '01 02 00 00 00 03 01 01 00'], // never more than the data
     ['discreteInput', 2, 'fewerRegisters', '01 02 00 00 00 04 01 02 01 0d'],
     ['discreteInput', 2, '{ fewerRegisters: 2 }', '01 02 00 00 00 03 01 02 00'],
-  ])('%s (FC %i), %s', async (table, fc, kind, expected) => {
+  ] as const)('%s (FC %i), %s', async (table, fc, kind, expected) => {
     const b = await faultBench(device(table, kind));
     expect(pieces(b.send(pdu.read(fc, 0, 10), { transactionId: 0x0102 }).now)).toEqual([[expected, 0]]);
   });

@@ -4,6 +4,7 @@ import { connectionCeiling, openFileLimit, RESERVED_DESCRIPTORS } from '../../sr
 import { memoryDevice } from '../../src/runtime/memory-device.js';
 import { Runtime } from '../../src/runtime/runtime.js';
 import { testEnv } from '../helpers/env.js';
+import { within } from '../helpers/within.js';
 
 const LIMITS = `Limit                     Soft Limit           Hard Limit           Units
 Max cpu time              unlimited            unlimited            seconds
@@ -55,7 +56,7 @@ describe('a runtime under a low open-file limit', () => {
     expect(lines).toContain(`info: open-file limit ${RESERVED_DESCRIPTORS + 3}: at most 3 connections at once (raise it with ulimit -n)`);
     for (let i = 0; i < 3; i++) await open(port);
     const fourth = await open(port);
-    await new Promise((resolve) => fourth.once('close', resolve));
+    await within('the server closing the fourth connection', new Promise((resolve) => fourth.once('close', resolve)));
     expect(runtime.connectionCount).toBe(3);
     expect(lines.some((l) => l.startsWith('warn: connection from 127.0.0.1:') && l.endsWith('refused: 3 connections open'))).toBe(true);
   });
