@@ -12,9 +12,15 @@ export type ModbusRTU = Client;
  * `unitId`, closed after the test.
  */
 export async function connectClient(port: number, unitId = 1): Promise<ModbusRTU> {
+  const client = await openClient(port, unitId);
+  onTestFinished(() => closeClient(client));
+  return client;
+}
+
+/** The same client, closed by the caller (`closeClient`): one shared by the tests of a file. */
+export async function openClient(port: number, unitId = 1): Promise<ModbusRTU> {
   const client = new ModbusRTU();
   await within(`a connection to 127.0.0.1:${port}`, client.connectTCP('127.0.0.1', { port }));
-  onTestFinished(() => closeClient(client));
   client.setID(unitId);
   // A missing reply fails in about a second (modbus-serial says "Timed out"; the failing line says which read).
   client.setTimeout(NETWORK_TIMEOUT_MS);

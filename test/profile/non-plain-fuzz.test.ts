@@ -193,7 +193,7 @@ describe('the loader with tagged and odd YAML values anywhere', () => {
       }),
       { seed: 0x7a9, numRuns: 150 },
     );
-  });
+  }, 60_000); // 150 seeded documents loaded and compiled: ~10 s alone, CPU-bound, so a loaded machine needs room, not a retry
 
   it('names each non-plain value once, at its position', async () => {
     for (const odd of [
