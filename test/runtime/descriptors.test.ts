@@ -67,15 +67,6 @@ describe('a runtime under a low open-file limit', () => {
     expect(lines).toContain(`warn: --max-connections 10 is above what the open-file limit (${RESERVED_DESCRIPTORS + 3}) allows: at most 3 connections (raise it with ulimit -n)`);
   });
 
-  it('takes its share when several devices of one process split the limit (descriptorShare)', () => {
-    const lines: string[] = [];
-    const env = testEnv({ logger: { log: (level, message) => void lines.push(`${level}: ${message}`) } });
-    // 1,000 descriptors: 250 reserved (a quarter), 750 for connections, 250 for each of three devices.
-    const runtime = new Runtime({ device: memoryDevice(env.logger), env, port: 0, openFileLimit: 1000, descriptorShare: 3 });
-    onTestFinished(() => runtime.close());
-    expect(lines).toEqual(['info: open-file limit 1000: at most 250 connections at once (raise it with ulimit -n)']);
-  });
-
   it('keeps a --max-connections within the limit as it is, without a word', async () => {
     const { lines } = await serve({ maxConnections: 2 });
     expect(lines.filter((l) => l.includes('open-file limit'))).toEqual([]);
@@ -97,12 +88,12 @@ describe('one connection pool for the devices of a process', () => {
     for (let i = 0; i < 3; i++) held.push(await connected(busy!, busyPort!));
     expect(busy!.connectionCount).toBe(3);
     const refused = await openSocket(quietPort!);
-    await new Promise((resolve) => refused.once('close', resolve));
+    await within('the quiet device refusing the fourth connection', new Promise((resolve) => refused.once('close', resolve)));
     expect(quiet!.connectionCount).toBe(0);
     expect(lines.some((l) => l.endsWith('refused: 3 connections open in this process (the connection pool)'))).toBe(true);
     // A connection given back is room for any device.
     held[0]!.destroy();
-    await new Promise((resolve) => busy!.once('disconnect', resolve));
+    await within('the busy device seeing its client go', new Promise((resolve) => busy!.once('disconnect', resolve)));
     await connected(quiet!, quietPort!);
     expect([busy!.connectionCount, quiet!.connectionCount, pool!.open]).toEqual([2, 1, 3]);
   });
