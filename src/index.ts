@@ -49,6 +49,7 @@ export type { DeviceProfile, Fault, FaultAction, FaultMatch, FaultTrigger } from
 export type { DataSource, Table, BitValues, RegisterValues, MaybePromise } from './device/data-source.js';
 export { createDeviceHandler } from './device/handler.js';
 export type { DeviceHandlerOptions } from './device/handler.js';
+export type { Diagnostics, DiagnosticCounts, ListenOnlyCause } from './device/diagnostics.js';
 export { InMemoryDataSource } from './device/memory.js';
 export { createIdentity, DEFAULT_IDENTITY_OPTIONS } from './device/identity.js';
 export type { DeviceIdentity, IdentityOptions } from './device/identity.js';

@@ -1084,6 +1084,25 @@ export interface FaultAction {
          */
         points: [string, ...string[]];
       };
+  /**
+   * Answer pipelined requests on a connection in another order, as Modbus TCP allows (a reply carries its request's transaction id). `true`: reversed pairs. `{ window, order, flushAfter }`: hold the replies of `window` requests the rule fires for (2..64, default 2) and send them together, reversed (`order: reverse`, default) or in a seeded shuffle that is never the request order (`order: shuffle`, stream `<rule>/order`); a window not full `flushAfter` (default 100ms) after its first reply was held goes out as it is, in that kind of order. Refused for a transport without transaction ids (RTU).
+   */
+  outOfOrder?:
+    | true
+    | {
+        /**
+         * Replies held and sent together (default 2).
+         */
+        window?: number;
+        /**
+         * `reverse` (default): last first. `shuffle`: a seeded permutation, never the request order.
+         */
+        order?: 'reverse' | 'shuffle';
+        /**
+         * A length of time: a number of milliseconds, or a string with a unit: `250ms`, `1.5s`, `2m`. At most 2147483647 ms (about 24.8 days, `35791m`), the longest wait a timer holds: a longer one is refused, not shortened.
+         */
+        flushAfter?: number | string;
+      };
 }
 /**
  * State machines by name (docs/commands.md). A machine's name reads as its state's value in expressions, `<machine>.<state>` as 1 while in that state; names may not be point names.

@@ -53,6 +53,7 @@ export function formatChanges(c: DeviceChanges, handOver: HandOver | undefined):
   let line = parts.join(', ');
   if (c.settings.length) line += `; settings: ${c.settings.join(', ')}`;
   if (handOver) line += `; state kept for ${plural(handOver.keptPoints, 'point')}, ${handOver.resetPoints.length} reset, ${handOver.keptBlockWords} block words kept`;
+  if (handOver?.listenOnly.length) line += `; ${handOver.listenOnly.length === 1 ? 'unit' : 'units'} ${handOver.listenOnly.join(', ')} still in listen-only mode (FC 8/0x01 or reset() ends it)`;
   if (handOver?.restartedMachines.length) line += `; ${plural(handOver.restartedMachines.length, 'state machine')} changed and restarted in the initial state ${list(handOver.restartedMachines)}`;
   return line;
 }

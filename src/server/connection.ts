@@ -68,6 +68,8 @@ export class Connection {
   private readonly framing: Framing;
   /** The timer of the next timed wire chunk, while one waits. */
   private wireTimer: TimerHandle | null = null;
+  /** Frames sent out of turn (sendLate) while timed wire chunks were under way: written after them. */
+  private late: Uint8Array[] | null = null;
   /** What parked requests registered (ConnectionInfo.onClose): run once, at close. */
   private readonly closeHooks = new Set<() => void>();
   // Replies waiting for the next write, kept in reusable parallel arrays (no object per reply).
@@ -92,7 +94,14 @@ export class Connection {
     id: number,
   ) {
     this.framing = host.framing;
-    this.info = { id, remoteAddress: link.remoteAddress, remotePort: link.remotePort, framing: host.framing, onClose: (fn) => this.onCloseHook(fn) };
+    this.info = {
+      id,
+      remoteAddress: link.remoteAddress,
+      remotePort: link.remotePort,
+      framing: host.framing,
+      onClose: (fn) => this.onCloseHook(fn),
+      sendLate: (frames) => this.sendLate(frames),
+    };
     this.lastActivity = this.acceptedAt = host.timer.now();
     this.link = link;
     this.send = link.start(
@@ -151,6 +160,7 @@ export class Connection {
     this.silenceTimer?.cancel();
     this.wireTimer?.cancel();
     this.wireTimer = null;
+    this.late = null;
     this.pending = null;
     const hooks = [...this.closeHooks];
     this.closeHooks.clear();
@@ -395,9 +405,23 @@ export class Connection {
     if (!this.send(bytes)) this.writeBlocked = true;
   }
 
+  /** ConnectionInfo.sendLate: frames written now, or after the timed wire chunks under way (not between their pieces). */
+  private sendLate(frames: Uint8Array): void {
+    if (this.closed) return;
+    if (this.wireTimer !== null) {
+      (this.late ??= []).push(frames);
+      return;
+    }
+    this.flush();
+    this.write(frames);
+  }
+
   private afterWire(): void {
     this.busy = false;
     if (this.closed) return;
+    const late = this.late;
+    this.late = null;
+    if (late) for (const frames of late) this.write(frames);
     this.lastActivity = this.host.timer.now();
     this.drainPending();
     this.updateFlow();
