@@ -486,6 +486,38 @@ export interface Server {
   tls?: Tls;
 }
 /**
+ * Serve the device in RTU on this serial line instead of a TCP listener (needs the optional package `serialport`). `--serial` and its flags replace it. See docs/transports.md.
+ *
+ * This interface was referenced by `DeviceProfile`'s JSON-Schema
+ * via the `definition` "SerialLine".
+ */
+export interface SerialLine {
+  /**
+   * The serial device: `/dev/ttyUSB0`, `COM3`, or one end of a pseudo-terminal pair.
+   */
+  path: string;
+  /**
+   * Bits per second (default 19200, the serial line spec's default).
+   */
+  baudRate?: number;
+  /**
+   * Parity bit (default `even`, the spec's default; `none` usually goes with 2 stop bits).
+   */
+  parity?: 'even' | 'odd' | 'none';
+  /**
+   * Data bits per character (default 8; RTU needs 8).
+   */
+  dataBits?: 7 | 8;
+  /**
+   * Stop bits (default 1).
+   */
+  stopBits?: 1 | 2;
+  /**
+   * The device's address on the line: requests for other addresses, and the replies that follow them, are passed over. Default: a single-device profile answers every address; a gateway profile answers its units' ids.
+   */
+  unitId?: number;
+}
+/**
  * Modbus/TCP Security: serve over TLS 1.2 or later with this certificate and key, and accept only clients whose certificate the client CA issued (mutual authentication; port 802 by convention). File paths are relative to the profile's folder. `--tls-cert`, `--tls-key` and `--tls-client-ca` replace all of them. See docs/tls.md.
  *
  * This interface was referenced by `DeviceProfile`'s JSON-Schema
@@ -547,38 +579,6 @@ export interface TlsFault {
      */
     probability?: number;
   };
-}
-/**
- * Serve the device in RTU on this serial line instead of a TCP listener (needs the optional package `serialport`). `--serial` and its flags replace it. See docs/transports.md.
- *
- * This interface was referenced by `DeviceProfile`'s JSON-Schema
- * via the `definition` "SerialLine".
- */
-export interface SerialLine {
-  /**
-   * The serial device: `/dev/ttyUSB0`, `COM3`, or one end of a pseudo-terminal pair.
-   */
-  path: string;
-  /**
-   * Bits per second (default 19200, the serial line spec's default).
-   */
-  baudRate?: number;
-  /**
-   * Parity bit (default `even`, the spec's default; `none` usually goes with 2 stop bits).
-   */
-  parity?: 'even' | 'odd' | 'none';
-  /**
-   * Data bits per character (default 8; RTU needs 8).
-   */
-  dataBits?: 7 | 8;
-  /**
-   * Stop bits (default 1).
-   */
-  stopBits?: 1 | 2;
-  /**
-   * The device's address on the line: requests for other addresses, and the replies that follow them, are passed over. Default: a single-device profile answers every address; a gateway profile answers its units' ids.
-   */
-  unitId?: number;
 }
 /**
  * Objects served by FC 43 / MEI 14 read device identification. ASCII, at most 244 bytes each. Defaults: vendorName modbus-emu, productCode MODBUS-EMU, revision 0.1.
