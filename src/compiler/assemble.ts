@@ -13,6 +13,7 @@ import { resetProfile, takeOverState } from '../model/hand-over.js';
 import { createBroadcast, createRouter, gatewayAnswers, notRouted, refusing, unreachable } from '../model/router.js';
 import { EventHub } from '../model/events.js';
 import { createUnit } from '../model/unit.js';
+import { identityFor } from './identity.js';
 import { describeTables } from './table-summary.js';
 import { formatUnitIds } from './unit-ids.js';
 import type { CompiledProfile, CompiledUnit, ServerSettings } from '../model/types.js';
@@ -41,7 +42,8 @@ export function assembleProfile(
   const devices: Handler[] = [];
   const events = new EventHub();
   const deviceUnit = (unitName: string, ids: readonly number[], e: Extract<Entry, { kind: 'device' }>): Handler => {
-    const unit = createUnit(unitName, ids, e.built.layout, e.built.identity, env, events.emit);
+    const identity = identityFor(e.built, env.params, profile.params ?? {}, (message) => logger.log('warn', `${unitName}: ${message}`));
+    const unit = createUnit(unitName, ids, e.built.layout, identity, env, events.emit);
     const handler = refusing(createDeviceHandler({ dataSource: unit.dataSource, identity: unit.identity, logger }), e.built.refused);
     units.push(unit);
     devices.push(handler);

@@ -60,8 +60,9 @@ export function takeOverState(to: CompiledProfile, from: CompiledProfile): HandO
 /** Every unit back to its initial storage, generator and machine state, and every fault rule's counters cleared (CompiledProfile.reset). */
 export function resetProfile(device: CompiledProfile): void {
   for (const unit of device.units) {
-    const { store, live } = unitInternals(unit);
+    const { store, live, initialise } = unitInternals(unit);
     store.reset();
+    initialise?.();
     live?.reset();
   }
   device.faults.reset();
