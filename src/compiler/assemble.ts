@@ -97,7 +97,8 @@ export function assembleProfile(
   // delays. Without rules (none in the profile, none injected) they are not in the chain at all.
   const faulted: Middleware[] = [faults.middleware, ...plain];
   const handlers = { plain: compose(plain, router), faulted: compose(faulted, router) };
-  const lines = summarize(plan, units, rules);
+  // Made when first asked for: a fleet's devices are not summarised one by one.
+  let lines: string[] | undefined;
   const served = servedUnits(plan);
   const compiled: CompiledProfile = {
     name,
@@ -115,7 +116,7 @@ export function assembleProfile(
     },
     env,
     unit: (unitId) => byId[unitId],
-    summary: () => [...lines],
+    summary: () => [...(lines ??= summarize(plan, units, rules))],
     takeOver: (previous) => takeOverState(compiled, previous),
     injectFault: (rule) => {
       const result = compileInjectedRule(served, rule);

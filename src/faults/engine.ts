@@ -145,7 +145,8 @@ export class FaultEngine implements FaultSet {
     const ids = new Map(all.map((r, i) => [r, i]));
     let counting = false;
     for (const r of all) if (r.trigger.inFlightAbove !== undefined) counting = true;
-    for (let fc = 0; fc < 256; fc++) {
+    // Without rules nothing is indexed: 65,536 empty lookups cost a fleet of 10,000 devices seconds at start-up.
+    for (let fc = 0; fc < 256 && all.length > 0; fc++) {
       let byUnit: (Bucket | undefined)[] | undefined;
       for (let u = 0; u < 256; u++) {
         const rules = all.filter((r) => r.matcher.functionCodes[fc] && r.matcher.unitIds[u]);

@@ -4,6 +4,7 @@ import type { ConnectionPolicy } from '../pipeline/types.js';
 import type { SocketIoMode } from '../server/socket-io.js';
 import type { TrafficLevel } from '../server/trace.js';
 import { DEFAULT_JOURNAL_SIZE } from './journal.js';
+import type { ProfileLoader } from './off-thread-load.js';
 
 /**
  * Listener settings given by the caller (CLI flags, API options). Each one given wins over the
@@ -71,6 +72,8 @@ export interface RuntimeOptions extends ListenerSettings {
   stateFile?: string;
   /** The most bytes a reload reads from one file (default 64 MiB, profile/limits.ts). */
   maxFileBytes?: number;
+  /** Loads reloaded files (default: one of its own, with its own worker thread); a fleet's instances share one. */
+  loader?: ProfileLoader;
 }
 
 /** What a client write answers in read-only mode unless told otherwise: 01, illegal function. */
@@ -86,7 +89,7 @@ export type RuntimeSettings = Omit<RuntimeOptions, 'journal' | 'readOnly'> & { j
 const TAKEN: Readonly<Record<Exclude<keyof RuntimeOptions, 'journal' | 'readOnly'>, true>> = {
   device: true, env: true, host: true, port: true, idleTimeoutMs: true, maxConnections: true, connectionPolicy: true,
   defaultPort: true, traffic: true, ioMode: true, openFileLimit: true, descriptorShare: true, source: true, label: true,
-  allow: true, stateFile: true, maxFileBytes: true,
+  allow: true, stateFile: true, maxFileBytes: true, loader: true,
 };
 const KEYS = Object.keys(TAKEN) as (keyof typeof TAKEN)[];
 

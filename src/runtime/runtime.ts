@@ -85,7 +85,7 @@ export class Runtime extends EventEmitter<RuntimeEvents> {
   private readonly maxConnections: number | undefined;
   private recording = false;
   /** Parses reloaded files on a worker thread (when running from the built package). */
-  private readonly loader = new ProfileLoader();
+  private readonly loader: ProfileLoader;
   private seq = 0;
   /** The state file, when one is kept. */
   private readonly state: StateKeeper | undefined;
@@ -98,6 +98,7 @@ export class Runtime extends EventEmitter<RuntimeEvents> {
     }
     this.options = options;
     this.env = options.env;
+    this.loader = options.loader ?? new ProfileLoader();
     this.current = options.device;
     if (isCompiledProfile(this.current)) this.current.events.listen(this.deviceEvent);
     this.label = options.label ?? options.device.name;
@@ -128,6 +129,15 @@ export class Runtime extends EventEmitter<RuntimeEvents> {
 
   get device(): ServedDevice {
     return this.current;
+  }
+
+  /**
+   * What the listener hands each exchange to now: the device with the injected rules and the
+   * journal's recording. A fleet's gateway (fleet-gateway.ts) routes the unit ids behind its port
+   * to the runtimes of its instances, which do not listen themselves, through it.
+   */
+  get handler(): Handler {
+    return this.server.handler;
   }
 
   /** The bound address once listening. */

@@ -17,6 +17,9 @@ export interface WatchOptions {
   timer?: Timer;
 }
 
+/** What a watcher reloads: a runtime, or every instance of a fleet's profile together (runtime/fleet-reload.ts). */
+export type Reloadable = Pick<Runtime, 'label' | 'env' | 'prepareReloads' | 'reload'>;
+
 export interface ProfileWatcher {
   /** The files watched now: the profile and every file it includes (followed across reloads). */
   readonly files: readonly string[];
@@ -32,7 +35,7 @@ export interface ProfileWatcher {
  * what gets served, and edits further apart than that are each served. Reloads never overlap
  * (the runtime runs them in order); a broken edit keeps the running device (the runtime logs why).
  */
-export function watchRuntime(runtime: Runtime, files: readonly string[], options: WatchOptions = {}): ProfileWatcher {
+export function watchRuntime(runtime: Reloadable, files: readonly string[], options: WatchOptions = {}): ProfileWatcher {
   const debounceMs = options.debounceMs ?? DEFAULT_DEBOUNCE_MS;
   const writeFinishMs = options.writeFinishMs ?? DEFAULT_WRITE_FINISH_MS;
   const timer = options.timer ?? runtime.env.timer;
