@@ -11,6 +11,7 @@ import { listDevices } from './bundled.js';
 import { validate } from './validate.js';
 import { parseShard } from './fleet.js';
 import { printPlan, type PlanFlags } from './fleet-plan.js';
+import { printManifests, type K8sFlags } from './fleet-k8s.js';
 import { packageVersion } from './version.js';
 
 function parsePort(value: string): number {
@@ -184,6 +185,17 @@ export async function run(argv: readonly string[], io: CliIo): Promise<number> {
     .option('--address <template>', 'the host of shard {shard}\'s devices, e.g. fleet-{shard}.fleet (default: each entry\'s bind address)')
     .action((file: string, flags: PlanFlags) => {
       action = () => printPlan(file, flags, io);
+    });
+  fleet
+    .command('k8s')
+    .description('print Kubernetes manifests serving the fleet in N shards: ConfigMap, headless Service, StatefulSet (docs/fleets.md)')
+    .argument('<fleet>', 'fleet file')
+    .option('--shards <n>', 'pods, each serving one shard', parseShards, 1)
+    .option('--name <name>', "names the objects (default: the fleet file's name)")
+    .option('--image <image>', 'container image (default modbus-emu:<version>, built with the Dockerfile)')
+    .option('--namespace <namespace>', 'namespace of the objects (default: none, kubectl\'s)')
+    .action((file: string, flags: K8sFlags) => {
+      action = () => printManifests(file, flags, io);
     });
 
   program
