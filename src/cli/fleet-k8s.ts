@@ -9,12 +9,12 @@ import type { CliIo } from './io.js';
 import { packageVersion } from './version.js';
 
 /**
- * Memory a pod requests per device it serves, and for the process itself. 100 KiB per device is
- * the target of issue 22 for instances sharing one compiled layout, taken as a documented
- * constant until docs/performance.md gives the measured figure (docs/fleets.md says which).
- * Requests only, no limits: a pod that needs more is not killed for it.
+ * Memory a pod requests per device it serves, and for the process itself: a documented constant
+ * (docs/fleets.md), measured with 200 instances of meter-sdm630 sharing one check but each with
+ * dense storage; lower it to docs/performance.md's fleet figure once that is measured. Requests
+ * only, no limits: a pod that needs more is not killed for it.
  */
-export const MEMORY_PER_DEVICE_KIB = 100;
+export const MEMORY_PER_DEVICE_KIB = 560;
 export const MEMORY_BASE_MIB = 128;
 /** The control channel's port in a pod: the readiness probe's and the plan's. */
 export const CONTROL_PORT = 8502;
