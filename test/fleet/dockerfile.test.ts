@@ -6,7 +6,7 @@ import { ROOT } from '../helpers/docs.js';
 // packed package; this checks what that cannot see, the image's own instructions.
 const dockerfile = readFileSync(`${ROOT}Dockerfile`, 'utf8');
 const lines = dockerfile.split('\n').filter((l) => !l.startsWith('#'));
-const finalStage = lines.slice(lines.findLastIndex((l) => l.startsWith('FROM ')));
+const finalStage = lines.slice(lines.map((l) => l.startsWith('FROM ')).lastIndexOf(true));
 const json = (prefix: string): string[] => {
   const line = finalStage.find((l) => l.startsWith(prefix));
   if (!line) throw new Error(`no ${prefix} in the final stage`);
