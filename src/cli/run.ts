@@ -150,6 +150,7 @@ export async function run(argv: readonly string[], io: CliIo): Promise<number> {
     .option('--control <host:port>', 'serve the HTTP control channel there (loopback unless a host is given; off by default)', parseControl)
     .option('--control-token <token>', 'require "Authorization: Bearer <token>" on every control request but GET /health (or set MODBUS_EMU_CONTROL_TOKEN, which ps does not show); needed off loopback')
     .option('--journal [size]', `keep the last requests (default ${DEFAULT_JOURNAL_SIZE}) for the control channel`, parseJournal)
+    .option('--journal-devices <glob>', 'keep the journal only for the devices whose id matches (meter-00*; * any run of characters, ? one)')
     .option('--state <file>', "keep what clients and the API write in this JSON file, saved within a second and at shutdown, loaded at start (one profile; replaces server.stateFile); for a fleet file a folder, one <id>.json per device")
     .option('--allow <cidr>', "serve only clients from this address or range (192.168.1.0/24, ::1); repeat for more; replaces the profile's server.allow", collectCidr)
     .option('--read-only', 'answer every client write (FC 5, 6, 15, 16, 22, 23) with an exception and change nothing')

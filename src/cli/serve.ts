@@ -1,5 +1,6 @@
 import { deviceIds } from '../control/context.js';
 import { isLoopbackAddress, tokenNeeded } from '../control/guard.js';
+import { globMatcher } from '../control/select.js';
 import type { ControlServer } from '../control/server.js';
 import type { Environment } from '../environment.js';
 import { createLogger } from '../log.js';
@@ -56,6 +57,8 @@ export interface ServeFlags {
   readOnly?: boolean;
   /** `--read-only-exception CODE` (implies --read-only). */
   readOnlyException?: number;
+  /** `--journal-devices GLOB`: the journal only for the devices whose id matches. */
+  journalDevices?: string;
   /** `--shard i/N`: serve shard i of a fleet file cut into N (runtime/fleet-shard.ts). */
   shard?: Shard;
 }
@@ -142,9 +145,11 @@ export async function serve(profiles: readonly string[], flags: ServeFlags, io: 
 
   // A fleet's instances share one loader thread for their reloads, not one each.
   const loader = fleet ? new ProfileLoader() : undefined;
+  const ids = fleet ? planned.map((p) => p.instance!.id) : deviceIds(planned.map((p) => p.device.name));
+  const journaled = flags.journalDevices === undefined ? () => true : globMatcher(flags.journalDevices);
   const listenerCount = fleet ? new Set(planned.map((p) => p.instance!.listener)).size : planned.length;
   const runtimes = planned.map(
-    (p) =>
+    (p, i) =>
       new Runtime(
         runtimeOptions({
           device: p.device,
@@ -154,7 +159,7 @@ export async function serve(profiles: readonly string[], flags: ServeFlags, io: 
           ...(p.files.length > 0 && { source: { profile: p.path, ...(io.cwd !== undefined && { cwd: io.cwd }) } }),
           // A port from --port stays put; otherwise a reload may move the device to its profile's new port.
           ...(p.pinned ? { port: p.port } : { defaultPort: p.device.server.port === undefined ? p.port : DEFAULT_PORT }),
-          journal: flags.journal,
+          journal: journaled(ids[i]!) ? (flags.journal ?? (flags.journalDevices !== undefined ? true : undefined)) : undefined,
           maxFileBytes: flags.maxFileSize,
           host: flags.host ?? p.instance?.host,
           idleTimeoutMs: flags.idleTimeout === undefined ? undefined : flags.idleTimeout * 1000,
@@ -201,7 +206,6 @@ export async function serve(profiles: readonly string[], flags: ServeFlags, io: 
     return 1;
   }
 
-  const ids = fleet ? planned.map((p) => p.instance!.id) : deviceIds(planned.map((p) => p.device.name));
   let control: ControlServer | undefined;
   if (flags.control) {
     try {
