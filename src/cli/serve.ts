@@ -114,13 +114,14 @@ export async function serve(profiles: readonly string[], flags: ServeFlags, io: 
   // Both are read and driven only through the control channel: without it they do nothing.
   if (!flags.control && flags.clock === 'manual') io.stderr('warning: --clock manual without --control: nothing can advance the emulator clock, so generators and timed faults stand still\n');
   if (!flags.control && flags.journal !== undefined) io.stderr('warning: --journal without --control: nothing can read the journal\n');
-  const env = createEnvironment({ seed: flags.seed, logger, ...(flags.clock === 'manual' ? { clock: new ManualClock() } : { timeScale: flags.timeScale }) });
-  const readOnly = flags.readOnly || flags.readOnlyException !== undefined ? (flags.readOnlyException ?? READ_ONLY_EXCEPTION) : undefined;
   const fleet = profiles.length === 1 && isFleetFile(profiles[0]!, io.cwd) ? await openFleet(profiles[0]!, io, { seed: flags.seed, maxFileBytes: flags.maxFileSize }) : undefined;
   if (fleet === null) {
     io.stderr('modbus-emu: not started: fix the problems above (modbus-emu validate <fleet file> checks a fleet and its profiles)\n');
     return 1;
   }
+  // A fleet's seed is the run's: --seed with the printed seed replays every instance.
+  const env = createEnvironment({ seed: flags.seed ?? fleet?.seed, logger, ...(flags.clock === 'manual' ? { clock: new ManualClock() } : { timeScale: flags.timeScale }) });
+  const readOnly = flags.readOnly || flags.readOnlyException !== undefined ? (flags.readOnlyException ?? READ_ONLY_EXCEPTION) : undefined;
   if (flags.shard && !fleet) {
     io.stderr('modbus-emu: --shard serves a part of a fleet file: give one fleet file (docs/fleets.md)\n');
     return 2;
@@ -226,7 +227,7 @@ export async function serve(profiles: readonly string[], flags: ServeFlags, io: 
   io.stderr(`seed ${env.random.seed} (replay this run with --seed ${env.random.seed})${scale}; socket I/O: ${runtimes[0]!.ioMode}\n`);
   if (readOnly !== undefined) io.stderr(`read-only: every client write is answered with exception ${hex2(readOnly)} and changes nothing\n`);
   // A fleet's devices are too many for a summary each: one line for the lot.
-  if (fleet) io.stderr(`fleet ${profiles[0]}: ${planned.length} devices on ${listening.length} listeners${flags.shard ? ` (shard ${flags.shard.index}/${flags.shard.total} of ${fleet.instances.length} devices)` : ''}; fleet seed ${fleet.seed}\n`);
+  if (fleet) io.stderr(`fleet ${profiles[0]}: ${planned.length} devices on ${listening.length} listeners${flags.shard ? ` (shard ${flags.shard.index}/${flags.shard.total} of ${fleet.instances.length} devices)` : ''}\n`);
   else
     runtimes.forEach((r, i) => {
       const { label, device } = planned[i]!;
