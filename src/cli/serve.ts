@@ -114,7 +114,16 @@ export async function serve(profiles: readonly string[], flags: ServeFlags, io: 
   // Both are read and driven only through the control channel: without it they do nothing.
   if (!flags.control && flags.clock === 'manual') io.stderr('warning: --clock manual without --control: nothing can advance the emulator clock, so generators and timed faults stand still\n');
   if (!flags.control && flags.journal !== undefined) io.stderr('warning: --journal without --control: nothing can read the journal\n');
-  const fleet = profiles.length === 1 && isFleetFile(profiles[0]!, io.cwd) ? await openFleet(profiles[0]!, io, { seed: flags.seed, maxFileBytes: flags.maxFileSize }) : undefined;
+  const fleets = profiles.filter((p) => isFleetFile(p, io.cwd));
+  if (fleets.length > 0 && profiles.length > 1) {
+    io.stderr(`modbus-emu: ${fleets[0]} is a fleet file: serve it alone (add the other profiles to it as entries)\n`);
+    return 2;
+  }
+  if (fleets.length > 0 && flags.port !== undefined) {
+    io.stderr('modbus-emu: --port does not apply to a fleet file: each entry gives its port (docs/fleets.md)\n');
+    return 2;
+  }
+  const fleet = fleets.length === 1 ? await openFleet(profiles[0]!, io, { seed: flags.seed, maxFileBytes: flags.maxFileSize }) : undefined;
   if (fleet === null) {
     io.stderr('modbus-emu: not started: fix the problems above (modbus-emu validate <fleet file> checks a fleet and its profiles)\n');
     return 1;
