@@ -10,11 +10,11 @@ import { packageVersion } from './version.js';
 
 /**
  * Memory a pod requests per device it serves, and for the process itself: a documented constant
- * (docs/fleets.md), measured with 200 instances of meter-sdm630 sharing one check but each with
- * dense storage; lower it to docs/performance.md's fleet figure once that is measured. Requests
- * only, no limits: a pod that needs more is not killed for it.
+ * (docs/fleets.md), the largest memory per device docs/performance.md measured for fleets (1,000
+ * SDM630s on their own ports; 10,000 took 65 KiB each, 50,000 as unit ids 44 KiB). Requests only,
+ * no limits: a pod that needs more is not killed for it.
  */
-export const MEMORY_PER_DEVICE_KIB = 560;
+export const MEMORY_PER_DEVICE_KIB = 88;
 export const MEMORY_BASE_MIB = 128;
 /** The control channel's port in a pod: the readiness probe's and the plan's. */
 export const CONTROL_PORT = 8502;

@@ -1,15 +1,14 @@
 import { mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { Environment } from '../environment.js';
+import type { connectionPool } from '../runtime/descriptors.js';
 import { formatDiagnostic } from '../profile/diagnostics.js';
 import { createEnvironment } from '../runtime/environment.js';
 import type { ExpandedFleet } from '../runtime/fleet.js';
 import { shardInstances, type Shard } from '../runtime/fleet-shard.js';
 import { checkLoaded } from '../runtime/load-device.js';
 import { fleetGateway, type GatewayMember } from '../runtime/fleet-gateway.js';
-import { reloadTogether } from '../runtime/fleet-reload.js';
 import { Runtime, runtimeOptions, type TrafficLevel } from '../runtime/runtime.js';
-import { watchRuntime, type ProfileWatcher } from '../watch/watcher.js';
 import type { CliIo } from './io.js';
 import type { Planned, ServeFlags } from './serve.js';
 
@@ -67,7 +66,7 @@ export interface GatewayListener {
 }
 
 /** The listener settings of the CLI that a gateway's runtime takes as the instances' runtimes do. */
-export type GatewaySettings = Pick<ServeFlags, 'host' | 'idleTimeout' | 'maxConnections' | 'whenFull' | 'allow'> & { descriptorShare: number; traffic: TrafficLevel };
+export type GatewaySettings = Pick<ServeFlags, 'host' | 'idleTimeout' | 'maxConnections' | 'whenFull' | 'allow'> & { pool: ReturnType<typeof connectionPool>; traffic: TrafficLevel };
 
 /**
  * One runtime per shared port: it listens and routes each unit id to its instance's runtime,
@@ -98,23 +97,11 @@ export function gatewayRuntimes(planned: readonly Planned[], runtimes: readonly 
         idleTimeoutMs: s.idleTimeout === undefined ? undefined : s.idleTimeout * 1000,
         maxConnections: s.maxConnections,
         connectionPolicy: s.whenFull,
-        descriptorShare: s.descriptorShare,
+        pool: s.pool,
         allow: s.allow,
         traffic: s.traffic,
       }),
     );
     return { runtime, host, port: first.port, units };
   });
-}
-
-/** One watcher per profile of the fleet: an edit reloads every instance of it, each keeping its own state. */
-export function watchFleet(planned: readonly Planned[], runtimes: readonly Runtime[]): ProfileWatcher[] {
-  const byProfile = new Map<string, { runtimes: Runtime[]; files: readonly string[] }>();
-  planned.forEach((p, i) => {
-    if (p.files.length === 0) return;
-    const group = byProfile.get(p.path) ?? { runtimes: [], files: p.files };
-    group.runtimes.push(runtimes[i]!);
-    byProfile.set(p.path, group);
-  });
-  return [...byProfile.entries()].map(([path, g]) => watchRuntime(reloadTogether(path, g.runtimes), g.files));
 }

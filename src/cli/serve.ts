@@ -8,15 +8,15 @@ import { formatDiagnostic } from '../profile/diagnostics.js';
 import { ManualClock } from '../runtime/clock.js';
 import { createEnvironment } from '../runtime/environment.js';
 import { createJsonLogger, createTimedLogger } from '../runtime/json-logger.js';
-import { loadDevice } from '../runtime/load-device.js';
-import { memoryDevice } from '../runtime/memory-device.js';
-import { DEFAULT_HOST, hostPort, READ_ONLY_EXCEPTION, Runtime, runtimeOptions, type BoundAddress, type ConnectionPolicy, type ServedDevice, type TrafficLevel } from '../runtime/runtime.js';
 import { ProfileLoader } from '../runtime/off-thread-load.js';
+import { memoryDevice } from '../runtime/memory-device.js';
+import { connectionPool } from '../runtime/descriptors.js';
+import { DEFAULT_HOST, hostPort, READ_ONLY_EXCEPTION, Runtime, runtimeOptions, type BoundAddress, type ConnectionPolicy, type ServedDevice, type TrafficLevel } from '../runtime/runtime.js';
 import type { Shard } from '../runtime/fleet-shard.js';
-import { watchRuntime, type ProfileWatcher } from '../watch/watcher.js';
+import { watchRuntimes, type ProfileWatcher } from '../watch/watcher.js';
 import { resolveProfileArgument, withBundledHint } from './bundled.js';
 import { isFleetFile, openFleet } from './fleet.js';
-import { gatewayRuntimes, planFleet, watchFleet } from './fleet-serve.js';
+import { gatewayRuntimes, planFleet } from './fleet-serve.js';
 import { describeListenError } from './errors.js';
 import type { CliIo } from './io.js';
 import { packageVersion } from './version.js';
@@ -135,14 +135,22 @@ export async function serve(profiles: readonly string[], flags: ServeFlags, io: 
     io.stderr('modbus-emu: --shard serves a part of a fleet file: give one fleet file (docs/fleets.md)\n');
     return 2;
   }
+  // One loader for the process's reloads: the instances of a profile are checked once at each
+  // reload and share its layouts (off-thread-load.ts), with one worker thread for all. At start
+  // nothing is served yet, so profiles load in-thread (no thread to start; the same sharing).
+  const loader = new ProfileLoader();
   const planned =
     profiles.length === 0
       ? [{ label: 'in-memory', path: '', device: memoryDevice(logger, readOnly), port: flags.port ?? DEFAULT_PORT, files: [], pinned: true }]
       : fleet
         ? planFleet(fleet, flags.shard, env, io, flags.state)
-        : await plan(profiles, flags, io, env);
-  if (!planned) return 1;
+        : await plan(profiles, flags, io, env, new ProfileLoader(false));
+  if (!planned) {
+    await loader.close();
+    return 1;
+  }
   if (planned.length === 0) {
+    await loader.close();
     io.stderr(`modbus-emu: not started: shard ${flags.shard!.index}/${flags.shard!.total} has no device (the fleet has ${fleet!.listeners} listeners; shards take them in turn)\n`);
     return 1;
   }
@@ -153,11 +161,11 @@ export async function serve(profiles: readonly string[], flags: ServeFlags, io: 
     return 1;
   }
 
-  // A fleet's instances share one loader thread for their reloads, not one each.
-  const loader = fleet ? new ProfileLoader() : undefined;
   const ids = fleet ? planned.map((p) => p.instance!.id) : deviceIds(planned.map((p) => p.device.name));
   const journaled = flags.journalDevices === undefined ? () => true : globMatcher(flags.journalDevices);
   const listenerCount = fleet ? new Set(planned.map((p) => p.instance!.listener)).size : planned.length;
+  // One pool of connections for the process, sized from the open-file limit less the listeners (descriptors.ts).
+  const pool = connectionPool(listenerCount, logger);
   const runtimes = planned.map(
     (p, i) =>
       new Runtime(
@@ -165,7 +173,6 @@ export async function serve(profiles: readonly string[], flags: ServeFlags, io: 
           device: p.device,
           env: p.instance?.env ?? env,
           label: p.label,
-          loader,
           ...(p.files.length > 0 && { source: { profile: p.path, ...(io.cwd !== undefined && { cwd: io.cwd }) } }),
           // A port from --port stays put; otherwise a reload may move the device to its profile's new port.
           ...(p.pinned ? { port: p.port } : { defaultPort: p.device.server.port === undefined ? p.port : DEFAULT_PORT }),
@@ -175,18 +182,19 @@ export async function serve(profiles: readonly string[], flags: ServeFlags, io: 
           idleTimeoutMs: flags.idleTimeout === undefined ? undefined : flags.idleTimeout * 1000,
           maxConnections: flags.maxConnections,
           connectionPolicy: flags.whenFull,
-          descriptorShare: listenerCount,
+          pool,
           readOnly,
           allow: flags.allow,
           stateFile: p.instance ? p.instance.stateFile : flags.state,
           traffic,
+          loader,
         }),
       ),
   );
   // Instances behind a shared port (`units:`) listen through one gateway per port.
-  const gateways = fleet ? gatewayRuntimes(planned, runtimes, env, { ...flags, descriptorShare: listenerCount, traffic }) : [];
+  const gateways = fleet ? gatewayRuntimes(planned, runtimes, env, { ...flags, pool, traffic }) : [];
   const listening = [...runtimes.filter((_, i) => planned[i]!.instance?.unitId === undefined), ...gateways.map((g) => g.runtime)];
-  const closeAll = (): Promise<unknown> => Promise.all([...runtimes, ...gateways.map((g) => g.runtime)].map((r) => r.close()));
+  const closeAll = (): Promise<unknown> => Promise.all([...runtimes, ...gateways.map((g) => g.runtime)].map((r) => r.close())).then(() => loader.close());
   const stateClash = findStateClash(runtimes);
   if (stateClash) {
     io.stderr(`modbus-emu: ${stateClash}\n`);
@@ -229,7 +237,7 @@ export async function serve(profiles: readonly string[], flags: ServeFlags, io: 
       return 1;
     }
   }
-  const watchers: ProfileWatcher[] = !flags.watch ? [] : fleet ? watchFleet(planned, runtimes) : runtimes.flatMap((r, i) => (planned[i]!.files.length > 0 ? [watchRuntime(r, planned[i]!.files)] : []));
+  const watchers: ProfileWatcher[] = flags.watch ? watchProfiles(runtimes, planned) : [];
   await Promise.all(watchers.map((w) => w.ready));
 
   const scale = flags.timeScale !== undefined && flags.timeScale !== 1 ? `; emulator time runs ×${flags.timeScale}` : flags.clock === 'manual' ? '; emulator clock: manual' : '';
@@ -270,9 +278,23 @@ export async function serve(profiles: readonly string[], flags: ServeFlags, io: 
   return 0;
 }
 
-async function plan(files: readonly string[], flags: ServeFlags, io: CliIo, env: Environment): Promise<Planned[] | null> {
+/** One watcher per profile file: an edit reloads every instance served from it. */
+function watchProfiles(runtimes: readonly Runtime[], planned: readonly Planned[]): ProfileWatcher[] {
+  const byPath = new Map<string, { runtimes: Runtime[]; files: readonly string[] }>();
+  planned.forEach((p, i) => {
+    if (p.files.length === 0) return;
+    const group = byPath.get(p.path);
+    if (group) group.runtimes.push(runtimes[i]!);
+    else byPath.set(p.path, { runtimes: [runtimes[i]!], files: p.files });
+  });
+  return [...byPath.values()].map((g) => watchRuntimes(g.runtimes, g.files));
+}
+
+async function plan(files: readonly string[], flags: ServeFlags, io: CliIo, env: Environment, loader: ProfileLoader): Promise<Planned[] | null> {
   const paths = files.map((file) => resolveProfileArgument(file, io.cwd));
-  const results = await Promise.all(paths.map((path) => loadDevice(path, { cwd: io.cwd, env, ...(flags.maxFileSize !== undefined && { maxFileBytes: flags.maxFileSize }) })));
+  // Asked all at once, so every instance of a profile shares one load and check (ProfileLoader.load).
+  const options = { ...(io.cwd !== undefined && { cwd: io.cwd }), ...(flags.maxFileSize !== undefined && { maxFileBytes: flags.maxFileSize }) };
+  const results = await Promise.all(paths.map((path) => loader.load(path, options, env)));
   let failed = false;
   for (const r of results) {
     if (r.ok) {
