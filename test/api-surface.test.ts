@@ -32,6 +32,7 @@ function exportsOf(entries: readonly string[]): Record<string, Record<string, Ki
 }
 
 const PUBLIC: Record<string, Kind> = {
+  AcceptMode: 'type',
   Access: 'type',
   BadRequestError: 'value',
   BitValues: 'type',
@@ -51,6 +52,7 @@ const PUBLIC: Record<string, Kind> = {
   DeviceEvent: 'type',
   DeviceHandlerOptions: 'type',
   DeviceIdentity: 'type',
+  DeviceModes: 'type',
   DeviceProfile: 'type',
   Diagnostic: 'type',
   DiagnosticCode: 'type',
@@ -90,7 +92,10 @@ const PUBLIC: Record<string, Kind> = {
   MaybePromise: 'type',
   ModbusError: 'value',
   ModbusTcpServer: 'value',
+  Modes: 'type',
   NotFoundError: 'value',
+  OfflineAnswer: 'type',
+  Phase: 'type',
   PointInfo: 'type',
   PointValue: 'type',
   ProfileError: 'value',
@@ -102,6 +107,9 @@ const PUBLIC: Record<string, Kind> = {
   RequestOutcome: 'type',
   RequestRecord: 'type',
   ScaledClock: 'type',
+  Scenario: 'type',
+  ScenarioInfo: 'type',
+  ScenarioStatus: 'type',
   ServerDeviceBusy: 'value',
   ServerDeviceFailure: 'value',
   ServerOptions: 'type',

@@ -1,3 +1,4 @@
+import { compileScenarios } from './scenarios.js';
 import { createDeviceHandler } from '../device/handler.js';
 import type { Environment } from '../environment.js';
 import { compose } from '../pipeline/compose.js';
@@ -96,6 +97,8 @@ export function assembleProfile(
   const faulted: Middleware[] = [faults.middleware, ...plain];
   const handlers = { plain: compose(plain, router), faulted: compose(faulted, router) };
   const lines = summarize(plan, units, rules);
+  const scenarios = compileScenarios(profile, env);
+  if (scenarios.length > 0) lines.push(`scenarios: ${scenarios.map((s) => s.name).join(', ')} (none runs until started: --scenario NAME)`);
   const served = servedUnits(plan);
   const compiled: CompiledProfile = {
     name,
@@ -113,6 +116,7 @@ export function assembleProfile(
     },
     env,
     unit: (unitId) => byId[unitId],
+    scenarios,
     summary: () => [...lines],
     takeOver: (previous) => takeOverState(compiled, previous),
     injectFault: (rule) => {

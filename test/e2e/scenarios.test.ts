@@ -1,0 +1,140 @@
+import { describe, expect, test, onTestFinished } from 'vitest';
+import { connect } from 'node:net';
+import { silentLogger } from '../../src/log.js';
+import { ManualClock, startEmulator, type Emulator, type EventRecord } from '../../src/index.js';
+import { connectClient, type ModbusRTU } from '../helpers/modbus-client.js';
+
+/**
+ * A scenario stepped through every phase on a manual clock, each phase seen by modbus-serial (an
+ * independent client): what the phase promises, and that it ends with the phase.
+ */
+const PROFILE = {
+  version: 1,
+  points: {
+    power: { type: 'uint16', address: 0, value: 100 },
+    setpoint: { type: 'uint16', address: 1, value: 5 },
+    flow: { type: 'uint16', address: 2, generate: 't' },
+  },
+  scenarios: {
+    plant: {
+      phases: [
+        { name: 'normal', duration: '10s' },
+        { name: 'degraded', duration: '10s', faults: [{ name: 'busy', match: { address: 1 }, do: { exception: 'serverDeviceBusy' } }], points: { power: 0 }, generate: { flow: '1000 + t' } },
+        { name: 'outage', duration: '5s', modes: { offline: true } },
+        { name: 'crowded', duration: '5s', modes: { connections: { limit: 1 } } },
+        { name: 'rebooting', duration: '5s', modes: { reboot: true } },
+        { name: 'recovered' },
+      ],
+    },
+  },
+};
+
+/** Short, for the phases that answer nothing: a timeout is what they promise (real time, under 300 ms). */
+const SILENT_MS = 150;
+
+async function start(): Promise<{ emulator: Emulator; clock: ManualClock; events: () => EventRecord[] }> {
+  const clock = new ManualClock();
+  const emulator = await startEmulator({ profile: PROFILE, logger: silentLogger, clock, scenario: 'plant' });
+  onTestFinished(() => emulator.close());
+  return { emulator, clock, events: () => emulator.journal!.entries({ kind: 'event' }) };
+}
+
+const read = (client: ModbusRTU, address: number, quantity = 1): Promise<string> =>
+  client.readHoldingRegisters(address, quantity).then(
+    (r) => JSON.stringify(r.data),
+    (e: { message?: string }) => `error: ${e.message ?? String(e)}`,
+  );
+
+/** Whether a TCP connect to `port` is accepted (true), refused (false). */
+function connects(port: number): Promise<boolean> {
+  return new Promise((resolve, reject) => {
+    const socket = connect({ host: '127.0.0.1', port });
+    const timer = setTimeout(() => reject(new Error(`connect to ${port}: neither accepted nor refused within 1 s`)), 1000);
+    socket.once('connect', () => {
+      clearTimeout(timer);
+      socket.destroy();
+      resolve(true);
+    });
+    socket.once('error', () => {
+      clearTimeout(timer);
+      resolve(false);
+    });
+  });
+}
+
+/** Whether a connection to `port` is closed by the server at once (it sends nothing). */
+function closedAtOnce(port: number): Promise<boolean> {
+  return new Promise((resolve, reject) => {
+    const socket = connect({ host: '127.0.0.1', port });
+    const timer = setTimeout(() => {
+      socket.destroy();
+      reject(new Error(`connection to ${port}: not closed by the server within 1 s`));
+    }, 1000);
+    socket.on('error', () => {});
+    socket.once('close', () => {
+      clearTimeout(timer);
+      resolve(true);
+    });
+  });
+}
+
+describe('a scenario on a manual clock, seen by modbus-serial', () => {
+  test('every phase holds what it says, in turn, and ends with it', async () => {
+    const { emulator, clock, events } = await start();
+    const port = emulator.port;
+    expect(emulator.scenario()).toMatchObject({ name: 'plant', phase: 'normal', since: 0, until: 10_000 });
+    const client = await connectClient(port);
+    client.setTimeout(SILENT_MS);
+    expect(await read(client, 0, 3)).toBe('[100,5,0]');
+
+    clock.advance(10_000);
+    expect(emulator.scenario()).toMatchObject({ phase: 'degraded', since: 10_000 });
+    // The override wins over storage and the generator; a write goes on underneath.
+    await client.writeRegister(0, 42);
+    expect(await read(client, 0)).toBe('[0]');
+    expect(await read(client, 2)).toBe('[1000]');
+    expect(await read(client, 1)).toBe('error: Modbus exception 6: Slave device busy (retry request again later)');
+    clock.advance(4_000);
+    expect(await read(client, 2)).toBe('[1004]');
+
+    clock.advance(6_000);
+    expect(emulator.scenario()).toMatchObject({ phase: 'outage' });
+    // The written value shows once the override is over; but now nothing answers at all.
+    expect(await read(client, 0)).toBe('error: Timed out');
+
+    clock.advance(5_000);
+    expect(emulator.scenario()).toMatchObject({ phase: 'crowded' });
+    expect(await read(client, 0, 3)).toBe('[42,5,25]');
+    // The one connection allowed is taken: a newcomer is closed at once, the first one goes on.
+    expect(await closedAtOnce(port)).toBe(true);
+    expect(await read(client, 1)).toBe('[5]');
+
+    clock.advance(5_000);
+    expect(emulator.scenario()).toMatchObject({ phase: 'rebooting' });
+    await emulator.modesApplied();
+    expect(await connects(port)).toBe(false);
+    await expect.poll(() => client.isOpen, { timeout: 1000 }).toBe(false);
+
+    clock.advance(5_000);
+    await emulator.modesApplied();
+    expect(emulator.scenario()).toMatchObject({ phase: 'recovered', until: null });
+    expect(emulator.port).toBe(port);
+    const after = await connectClient(port);
+    // Back with its initial values: the write before the reboot is gone, time counts from the reboot.
+    expect(await read(after, 0, 3)).toBe('[100,5,0]');
+
+    const phases = events().filter((e) => e.event === 'phase').map((e) => [e.time, e.data.from, e.data.to]);
+    expect(phases).toEqual([
+      [0, '', 'normal'],
+      [10_000, 'normal', 'degraded'],
+      [20_000, 'degraded', 'outage'],
+      [25_000, 'outage', 'crowded'],
+      [30_000, 'crowded', 'rebooting'],
+      [35_000, 'rebooting', 'recovered'],
+    ]);
+    expect(events().filter((e) => e.event === 'reboot').map((e) => [e.time, e.data.state])).toEqual([
+      [30_000, 'down'],
+      [35_000, 'up'],
+    ]);
+  });
+});
