@@ -79,6 +79,10 @@ function parseControl(value: string): ServeFlags['control'] {
 }
 
 /** `--allow` is repeatable: each address or range is added to the list. */
+function collectScenario(value: string, previous: string[] | undefined): string[] {
+  return [...(previous ?? []), value];
+}
+
 function collectCidr(value: string, previous: string[] | undefined): string[] {
   const range = parseCidr(value);
   if ('error' in range) throw new InvalidArgumentError(range.error);
@@ -136,6 +140,7 @@ export async function run(argv: readonly string[], io: CliIo): Promise<number> {
     .option('--log-format <format>', 'log lines as text (default) or json with timestamps', parseLogFormat)
     .option('--max-file-size <MiB>', `read at most this much from one profile or included file (default ${DEFAULT_MAX_FILE_BYTES / 1024 / 1024})`, parseFileSize)
     .option('--log-time <format>', 'text log lines start with the time: iso (default) | none', parseLogTime)
+    .option('--scenario <name>', 'start this scenario of every device that declares it, or DEVICE:NAME for one device; repeat for more (docs/scenarios.md)', collectScenario)
     .option('--list-devices', 'list the devices bundled with the package (serve one by name: modbus-emu pump)')
     .action((profiles: string[], flags: ServeFlags & { listDevices?: boolean }) => {
       action = flags.listDevices ? () => listDevices(io) : () => serve(profiles, flags, io);

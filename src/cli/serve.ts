@@ -1,3 +1,4 @@
+import { scenarioStarts } from './scenario-flags.js';
 import { deviceIds } from '../control/context.js';
 import { isLoopbackAddress, tokenNeeded } from '../control/guard.js';
 import type { ControlServer } from '../control/server.js';
@@ -52,6 +53,8 @@ export interface ServeFlags {
   readOnly?: boolean;
   /** `--read-only-exception CODE` (implies --read-only). */
   readOnlyException?: number;
+  /** `--scenario [DEVICE:]NAME`, repeated: scenarios started once listening (docs/scenarios.md). */
+  scenario?: string[];
 }
 
 interface Planned {
@@ -146,6 +149,14 @@ export async function serve(profiles: readonly string[], flags: ServeFlags, io: 
     io.stderr('modbus-emu: not started: no device is listening\n');
     return 1;
   }
+  const ids = deviceIds(planned.map((p) => p.device.name));
+  const scenarios = scenarioStarts(flags.scenario ?? [], runtimes, ids);
+  if ('error' in scenarios) {
+    io.stderr(`modbus-emu: ${scenarios.error}\n`);
+    await closeAll();
+    io.stderr('modbus-emu: not started: no device is listening\n');
+    return 1;
+  }
   const bound = await Promise.allSettled(runtimes.map((r) => r.listen()));
   const failures = bound.flatMap((b, i) => (b.status === 'rejected' ? [{ p: planned[i]!, error: b.reason as unknown }] : []));
   if (failures.length > 0) {
@@ -155,7 +166,6 @@ export async function serve(profiles: readonly string[], flags: ServeFlags, io: 
     return 1;
   }
 
-  const ids = deviceIds(planned.map((p) => p.device.name));
   let control: ControlServer | undefined;
   if (flags.control) {
     try {
@@ -192,6 +202,7 @@ export async function serve(profiles: readonly string[], flags: ServeFlags, io: 
     else io.stdout(`listening on ${hostPort(address.host, address.port)} ${label}\n`);
   };
   runtimes.forEach((r, i) => announce(r.address!, i));
+  for (const [runtime, name] of scenarios.starts) runtime.scenarios.start(name);
   // A reload that moved a device to another port announces it again.
   runtimes.forEach((r, i) => r.on('listening', (address) => announce(address, i)));
 

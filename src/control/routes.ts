@@ -8,6 +8,7 @@ import type { ControlContext, ControlledDevice } from './context.js';
 import { BadRequestError, ConflictError, ForbiddenError, NotFoundError } from '../errors.js';
 import { ControlError, statusOf } from './errors.js';
 import { channelFaultRules, tableName } from './vocabulary.js';
+import { SCENARIO_ROUTES } from './scenario-routes.js';
 
 /** JSON Schema (draft 7, as fastify's ajv and OpenAPI 3.0 read it). */
 export type Schema = Record<string, unknown>;
@@ -405,6 +406,7 @@ export const ROUTES: readonly Route[] = [
       return clockState(c);
     },
   },
+  ...SCENARIO_ROUTES,
 ];
 
 /**

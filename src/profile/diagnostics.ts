@@ -24,7 +24,7 @@ export type DiagnosticCode =
   | 'E_UNKNOWN_REFERENCE' | 'E_UNKNOWN_TEMPLATE' | 'E_VALUE_CONFLICT' | 'E_VALUE_ENUM' | 'E_VALUE_RANGE' | 'E_VALUE_TYPE'
   | 'E_ENUM_STRICT' | 'E_EXPRESSION' | 'E_ALLOW_ADDRESS' | 'E_GENERATE_CYCLE' | 'E_FAULT_DUPLICATE' | 'E_FAULT_POINT' | 'E_FAULT_RANGE'
   | 'E_NAME_CONFLICT' | 'E_UNKNOWN_STATE' | 'E_SET_TARGET' | 'E_TRANSITION'
-  /** A scenario's phase: a point or unit id it names is not served; a phase name given twice, or a phase that ends without a duration. */
+  /** A scenario's phase: a point or unit id it names that is not served, a phase name given twice, a phase that ends without a duration. */
   | 'E_SCENARIO_REFERENCE' | 'E_SCENARIO_PHASE'
   /** Past a bound of limits.ts: nesting too deep, a file too large or not a regular file, an include outside the folder allowed. */
   | 'E_TOO_DEEP' | 'E_FILE_TOO_LARGE' | 'E_FILE_TYPE' | 'E_INCLUDE_OUTSIDE' | 'E_INCLUDE_INVALID'

@@ -67,6 +67,7 @@ export type { CompiledProfile, CompiledUnit, PointValue } from '../model/types.j
 export { isCompiledProfile };
 export type { ListenerSettings, ProfileSource, ReloadOptions, RuntimeOptions, RuntimeSettings } from './options.js';
 export type { DeviceModes } from '../model/modes.js';
+export { checkDurationMs } from './device-modes.js';
 export type { ScenarioInfo, ScenarioStatus } from './scenario-runner.js';
 export { runtimeOptions, READ_ONLY_EXCEPTION } from './options.js';
 export { PROFILE_TABLE_NAME, tableOf } from '../model/table-names.js';
