@@ -1,8 +1,8 @@
 import { describe, expect, test, onTestFinished } from 'vitest';
-import { connect } from 'node:net';
 import { silentLogger } from '../../src/log.js';
 import { ManualClock, startEmulator, type Emulator, type EventRecord } from '../../src/index.js';
 import { connectClient, type ModbusRTU } from '../helpers/modbus-client.js';
+import { connectOutcome } from '../helpers/connects.js';
 
 /**
  * A scenario stepped through every phase on a manual clock, each phase seen by modbus-serial (an
@@ -45,39 +45,6 @@ const read = (client: ModbusRTU, address: number, quantity = 1): Promise<string>
     (e: { message?: string }) => `error: ${e.message ?? String(e)}`,
   );
 
-/** Whether a TCP connect to `port` is accepted (true), refused (false). */
-function connects(port: number): Promise<boolean> {
-  return new Promise((resolve, reject) => {
-    const socket = connect({ host: '127.0.0.1', port });
-    const timer = setTimeout(() => reject(new Error(`connect to ${port}: neither accepted nor refused within 1 s`)), 1000);
-    socket.once('connect', () => {
-      clearTimeout(timer);
-      socket.destroy();
-      resolve(true);
-    });
-    socket.once('error', () => {
-      clearTimeout(timer);
-      resolve(false);
-    });
-  });
-}
-
-/** Whether a connection to `port` is closed by the server at once (it sends nothing). */
-function closedAtOnce(port: number): Promise<boolean> {
-  return new Promise((resolve, reject) => {
-    const socket = connect({ host: '127.0.0.1', port });
-    const timer = setTimeout(() => {
-      socket.destroy();
-      reject(new Error(`connection to ${port}: not closed by the server within 1 s`));
-    }, 1000);
-    socket.on('error', () => {});
-    socket.once('close', () => {
-      clearTimeout(timer);
-      resolve(true);
-    });
-  });
-}
-
 describe('a scenario on a manual clock, seen by modbus-serial', () => {
   test('every phase holds what it says, in turn, and ends with it', async () => {
     const { emulator, clock, events } = await start();
@@ -106,13 +73,13 @@ describe('a scenario on a manual clock, seen by modbus-serial', () => {
     expect(emulator.scenario()).toMatchObject({ phase: 'crowded' });
     expect(await read(client, 0, 3)).toBe('[42,5,25]');
     // The one connection allowed is taken: a newcomer is closed at once, the first one goes on.
-    expect(await closedAtOnce(port)).toBe(true);
+    expect(await connectOutcome(port)).toBe('closed');
     expect(await read(client, 1)).toBe('[5]');
 
     clock.advance(5_000);
     expect(emulator.scenario()).toMatchObject({ phase: 'rebooting' });
     await emulator.modesApplied();
-    expect(await connects(port)).toBe(false);
+    expect(await connectOutcome(port)).toBe('refused');
     await expect.poll(() => client.isOpen, { timeout: 1000 }).toBe(false);
 
     clock.advance(5_000);
