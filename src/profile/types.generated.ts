@@ -1354,7 +1354,7 @@ export interface ConnectionModes {
    */
   accept?: 'serve' | 'refuse' | 'ignore';
   /**
-   * At most this many connections at once (a serial gateway takes 3 to 16); newcomers past it are refused, open connections above it stay. Example: `3`.
+   * At most this many connections at once (a serial gateway takes 3 to 16); newcomers past it are handled as `server.whenFull` says (refused by default), open connections above it stay. Example: `3`.
    */
   limit?: number;
 }

@@ -1,4 +1,7 @@
 import { describe, expect, test, onTestFinished } from 'vitest';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { silentLogger } from '../../src/log.js';
 import { ManualClock, startEmulator, type Emulator, type EventRecord } from '../../src/index.js';
 import { connectClient, type ModbusRTU } from '../helpers/modbus-client.js';
@@ -103,5 +106,42 @@ describe('a scenario on a manual clock, seen by modbus-serial', () => {
       [30_000, 'down'],
       [35_000, 'up'],
     ]);
+  });
+});
+
+describe('device modes from the API, seen by modbus-serial', () => {
+  test('a reboot with a state file comes back with the saved values: what clients wrote stays, the rest starts over', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'modbus-emu-reboot-'));
+    onTestFinished(() => rmSync(dir, { recursive: true, force: true }));
+    const clock = new ManualClock();
+    const emulator = await startEmulator({ profile: PROFILE, logger: silentLogger, clock, stateFile: join(dir, 'state.json') });
+    onTestFinished(() => emulator.close());
+    const client = await connectClient(emulator.port);
+    await client.writeRegister(1, 77);
+    clock.advance(9_000);
+    expect(await read(client, 1, 2)).toBe('[77,9]');
+    emulator.reboot(3_000);
+    await emulator.modesApplied();
+    expect(emulator.modes()).toEqual({ reboot: true });
+    expect(await connectOutcome(emulator.port)).toBe('refused');
+    clock.advance(3_000);
+    await emulator.modesApplied();
+    expect(emulator.modes()).toEqual({});
+    const after = await connectClient(emulator.port);
+    expect(await read(after, 1, 2)).toBe('[77,0]');
+  });
+
+  test('accept: ignore holds newcomers unanswered, open connections go on; ending the mode closes the held ones', async () => {
+    const emulator = await startEmulator({ profile: PROFILE, logger: silentLogger, clock: new ManualClock() });
+    onTestFinished(() => emulator.close());
+    const open = await connectClient(emulator.port);
+    emulator.setModes({ connections: { accept: 'ignore' } });
+    const held = await connectClient(emulator.port);
+    held.setTimeout(SILENT_MS);
+    expect(await read(held, 0)).toBe('error: Timed out');
+    expect(await read(open, 0)).toBe('[100]');
+    emulator.setModes({});
+    await expect.poll(() => held.isOpen, { timeout: 1000, message: 'the held connection is closed when the mode ends' }).toBe(false);
+    expect(await connectOutcome(emulator.port)).toBe('open');
   });
 });

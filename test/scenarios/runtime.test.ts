@@ -120,6 +120,19 @@ describe('a scenario on a runtime', () => {
     ]);
   });
 
+  it('on a clock on real time (here ×100,000), phases change from a wire timer, with nothing else to drive them', async () => {
+    const env = testEnv({ timeScale: 100_000 });
+    const loaded = await loadDevice(phases(), { env });
+    if (!loaded.ok) throw new Error('fixture');
+    const runtime = new Runtime({ device: loaded.profile, env, port: 0, journal: 100 });
+    onTestFinished(() => runtime.close());
+    const dark = new Promise<number>((resolve) => runtime.on('event', (e) => e.data.to === 'dark' && resolve(e.time)));
+    runtime.scenarios.start('day');
+    const since = runtime.scenarios.status()!.since;
+    expect(await dark).toBe(since + 120_000);
+    expect(runtime.journal!.entries({ kind: 'event', event: 'phase' }).map((e) => e.data.to)).toEqual(['calm', 'noisy', 'dark']);
+  });
+
   it('serves the device handler itself while no mode or phase holds: modes cost nothing until set', async () => {
     const { runtime } = await runtimeOf(phases());
     runtime.setJournal(false);
