@@ -12,7 +12,6 @@ interface Patch {
   readonly point: PointModel;
   /** The words (or the 0/1 bit) to serve, made on each read for a value that moves with time. */
   readonly words: (seconds: number) => Uint16Array;
-  readonly tables: (table: Table) => ArrayLike<number>;
 }
 
 const READ_TABLES: Readonly<Record<string, Table>> = { readCoils: 'coils', readDiscreteInputs: 'discreteInputs', readHoldingRegisters: 'holdingRegisters', readInputRegisters: 'inputRegisters' };
@@ -64,15 +63,15 @@ function patchOf(unit: CompiledUnit, o: PointOverride): Patch | undefined {
   };
   const { value } = o;
   if (typeof value === 'function') {
-    return { point, tables, words: (s) => (point.kind === 'bit' ? bit(out, value(s)) : make(value(s))) };
+    return { point, words: (s) => (point.kind === 'bit' ? bit(out, value(s)) : make(value(s))) };
   }
   // A constant is checked (and encoded) once, now; a scale factor that changes later is read again on each read.
   if (point.kind === 'bit') {
     if (value !== true && value !== false && value !== 0 && value !== 1) throw new BadRequestError(`${o.point}: ${String(value)} is not a boolean`);
-    return { point, tables, words: () => bit(out, Number(value)) };
+    return { point, words: () => bit(out, Number(value)) };
   }
   make(value);
-  return { point, tables, words: () => make(value) };
+  return { point, words: () => make(value) };
 }
 
 function bit(out: Uint16Array, v: number): Uint16Array {
