@@ -61,18 +61,15 @@ describe('scenarios on the control channel', () => {
     expect(events.map((e) => `${e.data.from}→${e.data.to} ${e.data.cause}`)).toEqual(['→up start', 'up→down time', 'down→up time', 'up→down jump', 'down→ stop']);
   });
 
-  it('says what is wrong: an unknown scenario or phase is 404, a jump with none running too, bad modes 400', async () => {
-    const { call } = await control();
+  it('says what is wrong (an unknown scenario or phase is 404, a jump with none running too, bad modes 400); modes hold for forMs', async () => {
+    const { clock, call } = await control();
     expect(await call('PUT', '/devices/meter/scenario', { name: 'nope' })).toEqual({ status: 404, body: expect.objectContaining({ message: 'meter has no scenario nope; scenarios: flaky' }) });
     expect((await call('PUT', '/devices/meter/scenario/phase', { phase: 'down' })).status).toBe(404);
     expect((await call('PUT', '/devices/meter/scenario', { name: 'flaky', phase: 'sideways' })).body).toMatchObject({ message: 'scenario flaky has no phase sideways; phases: up, down' });
     expect((await call('PUT', '/devices/meter/modes', { offline: { units: [300] } })).status).toBe(400);
     expect((await call('PUT', '/devices/meter/modes', { sleepy: true })).status).toBe(400);
     expect(await call('DELETE', '/devices/meter/scenario')).toEqual({ status: 200, body: { stopped: false } });
-  });
-
-  it('modes set over HTTP hold for forMs of emulator time, then clear', async () => {
-    const { clock, call } = await control();
+    // Modes set over HTTP hold for forMs of emulator time, then clear.
     expect(await call('PUT', '/devices/meter/modes?forMs=5000', { connections: { accept: 'refuse' } })).toEqual({ status: 200, body: { connections: { accept: 'refuse' } } });
     clock.advance(4999);
     expect((await call('GET', '/devices/meter/modes')).body).toEqual({ connections: { accept: 'refuse' } });
