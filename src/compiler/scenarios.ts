@@ -1,5 +1,5 @@
 import type { Environment } from '../environment.js';
-import type { Frame } from '../generators/frame.js';
+import { createFrame } from '../generators/frame.js';
 import { compileExpression, type CompiledExpression } from '../generators/compile-expression.js';
 import type { PointOverride } from '../model/modes.js';
 import type { CompiledPhase, CompiledScenario } from '../model/scenario.js';
@@ -100,18 +100,7 @@ function compilePhaseExpression(text: string): CompiledExpression | string {
 
 /** `t` in seconds → the expression's value; its random draws are indexed by the second, on their own streams. */
 function evaluator(expression: CompiledExpression, stream: string, env: Environment): (seconds: number) => number {
-  const frame: Frame = {
-    t: 0,
-    dt: 0,
-    prev: 0,
-    index: 0,
-    slots: new Float64Array(expression.slots.length),
-    streams: Array.from({ length: expression.streams }, (_, i) => `${stream}#${i}`),
-    drawnAt: new Float64Array(expression.streams).fill(-1),
-    drawn: new Float64Array(expression.streams),
-    random: env.random,
-    point: () => Number.NaN,
-  };
+  const frame = createFrame(expression, stream, 0, env.random, () => Number.NaN);
   return (seconds) => {
     frame.t = seconds;
     frame.index = Math.floor(seconds);
