@@ -34,6 +34,9 @@ export function checkScenarios(profile: DeviceProfile, plan: Plan, served: Serve
       if (seen.has(phase.name)) report.error('E_SCENARIO_PHASE', [...at, 'name'], phase, 'name', `scenario ${name} has a phase named ${phase.name} already: phase names are unique in a scenario`);
       seen.add(phase.name);
       const last = i === scenario.phases.length - 1;
+      const ms = phase.duration === undefined ? undefined : typeof phase.duration === 'number' ? phase.duration : durationTextMs(phase.duration);
+      // A phase of no time would end as it begins: a loop of them would never let time pass.
+      if (ms === 0) report.error('E_SCENARIO_PHASE', [...at, 'duration'], phase, 'duration', `phase ${phase.name} lasts no time: give it a duration longer than 0`);
       if (phase.duration === undefined && (scenario.loop === true || !last)) {
         report.error('E_SCENARIO_PHASE', at, scenario.phases, i, `phase ${phase.name} needs a duration: ${scenario.loop ? 'every phase of a looping scenario ends' : 'only the last phase may hold until the scenario is stopped'}`);
       }

@@ -580,19 +580,35 @@ export class Runtime extends EventEmitter<RuntimeEvents> {
     this.listenerSteps = this.listenerSteps.then(async () => {
       if (this.closing) return;
       this.restartDevice();
-      const port = this.server.address?.port ?? this.listenOn.port;
-      const server = this.createServer({ ...this.listenOn, port });
+      const port = this.server.address?.port;
+      const server = this.createServer({ ...this.listenOn, port: port ?? this.listenOn.port });
       this.server = server;
       this.applyConnectionModes(server);
-      try {
-        const address = await server.listen();
-        this.env.logger.log('info', `${this.label}: back after the reboot at ${formatEmulatorTime(at)}, listening on ${hostPort(address.host, address.port)} with ${this.state ? "the state file's" : 'its initial'} values`);
-        this.deviceEvent({ time: at, event: 'reboot', unit: this.current.name, source: 'modes', message: 'back after the reboot: listening again, values as at the start', data: { state: 'up', port: address.port } });
-        this.emit('listening', address);
-      } catch (error) {
-        this.failed(new Error(`cannot listen again after the reboot on ${hostPort(this.listenOn.host, port)}: ${(error as Error).message}`));
-      }
+      // A runtime that was not listening yet (a test driving it without sockets) does not start now.
+      if (port === undefined) return;
+      await this.listenAgain(server, at, true);
     });
+  }
+
+  /**
+   * Binds `server` on the port it had before the reboot (ended at `at`); while another process
+   * holds the port, says so once and tries again each second (wire time), off the listener's
+   * steps, until it is free or the runtime closes or moves on.
+   */
+  private async listenAgain(server: ModbusTcpServer, at: number, first: boolean): Promise<void> {
+    let address: BoundAddress;
+    try {
+      address = await server.listen();
+    } catch (error) {
+      if (first) this.failed(new Error(`cannot listen again after the reboot: ${(error as Error).message}; trying again every second`));
+      this.env.timer.setTimeout(() => {
+        if (!this.closing && this.server === server) void this.listenAgain(server, at, false);
+      }, 1000);
+      return;
+    }
+    this.env.logger.log('info', `${this.label}: back after the reboot at ${formatEmulatorTime(at)}, listening on ${hostPort(address.host, address.port)} with ${this.state ? "the state file's" : 'its initial'} values`);
+    this.deviceEvent({ time: at, event: 'reboot', unit: this.current.name, source: 'modes', message: 'back after the reboot: listening again, values as at the start', data: { state: 'up', port: address.port } });
+    this.emit('listening', address);
   }
 
   /** Storage, generators, machines and fault counters as at the start; with a state file, its values on top. */

@@ -86,7 +86,7 @@ export class ScenarioRunner {
   start(name: string, phase?: string): ScenarioStatus {
     const scenario = this.find(name);
     const index = phase === undefined ? 0 : this.phaseIndex(scenario, phase);
-    this.enter(scenario, index, this.host.now(), 'start', 0);
+    this.enter(scenario, index, this.host.now(), 0, 'start');
     return this.status()!;
   }
 
@@ -101,14 +101,14 @@ export class ScenarioRunner {
   jump(phase: string): ScenarioStatus {
     const r = this.running;
     if (!r) throw new NotFoundError(`${this.host.label} runs no scenario: start one first`);
-    this.enter(r.scenario, this.phaseIndex(r.scenario, phase), this.host.now(), 'jump', r.cycle);
+    this.enter(r.scenario, this.phaseIndex(r.scenario, phase), this.host.now(), r.cycle, 'jump');
     return this.status()!;
   }
 
   /** `reset()`: the running scenario starts again at its first phase, now. */
   restart(): void {
     const r = this.running;
-    if (r) this.enter(r.scenario, 0, this.host.now(), 'reset', 0);
+    if (r) this.enter(r.scenario, 0, this.host.now(), 0, 'reset');
   }
 
   /**
@@ -130,7 +130,7 @@ export class ScenarioRunner {
       this.host.apply(next.phases[r.index], r.since);
       return `scenario ${next.name} kept at phase ${next.phases[r.index]!.name}`;
     }
-    this.enter(next, 0, this.host.now(), 'reload', 0);
+    this.enter(next, 0, this.host.now(), 0, 'reload');
     return `scenario ${next.name} changed: started again at phase ${next.phases[0]!.name}`;
   }
 
@@ -140,7 +140,7 @@ export class ScenarioRunner {
     this.running = undefined;
   }
 
-  private enter(scenario: CompiledScenario, index: number, at: number, cause: PhaseCause, cycle: number): void {
+  private enter(scenario: CompiledScenario, index: number, at: number, cycle: number, cause: PhaseCause): void {
     const previous = this.running;
     previous?.next?.cancel();
     const from = previous ? `${previous.scenario.name === scenario.name ? '' : `${previous.scenario.name}/`}${previous.scenario.phases[previous.index]!.name}` : undefined;
@@ -156,9 +156,22 @@ export class ScenarioRunner {
   private advance(r: Running, due: number): void {
     if (this.running !== r) return;
     const last = r.index === r.scenario.phases.length - 1;
-    if (!last) this.enter(r.scenario, r.index + 1, due, 'time', r.cycle);
-    else if (r.scenario.loop) this.enter(r.scenario, 0, due, 'time', r.cycle + 1);
+    if (!last) this.enter(r.scenario, r.index + 1, due, r.cycle, 'time');
+    else if (r.scenario.loop) this.enter(r.scenario, 0, ...this.skipRounds(r, due), 'time');
     else this.end(due, 'end');
+  }
+
+  /**
+   * Where a loop starts its next round: at `due`, or, when the clock has jumped past whole rounds
+   * (a manual clock moved by a day), at the start of the last round begun, so a jump costs at most
+   * one round of phase changes; the rounds skipped are said once.
+   */
+  private skipRounds(r: Running, due: number): [number, number] {
+    const round = r.scenario.phases.reduce((sum, p) => sum + p.durationMs!, 0);
+    const rounds = Math.floor((this.host.now() - due) / round);
+    if (rounds < 1) return [due, r.cycle + 1];
+    this.host.logger.log('info', `${this.host.label}: scenario ${r.scenario.name}: the clock jumped ${rounds} round(s) ahead: those phases are skipped`);
+    return [due + rounds * round, r.cycle + 1 + rounds];
   }
 
   private end(at: number, cause: PhaseCause): void {

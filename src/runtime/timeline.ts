@@ -72,6 +72,11 @@ export class Timeline {
     const first = this.entries[0];
     if (!first || this.closed) return;
     const { clock } = this.env;
+    if (first.at <= clock.now()) {
+      // Already due (a reboot of no time): on the next turn, not inside the caller's call.
+      this.timer = this.env.timer.setTimeout(() => this.sync(), 0);
+      return;
+    }
     if (clock instanceof ManualClock) {
       this.unsubscribe ??= clock.onMove(() => this.sync());
       return;

@@ -52,6 +52,12 @@ const rows: [code: string, path: string, line: number, yaml: string][] = [
         loop: true
         phases:
           - { name: a }`],
+  ['E_SCENARIO_PHASE', 'scenarios.s.phases[0].duration', 8, `${HEAD}
+    scenarios:
+      s:
+        loop: true
+        phases:
+          - { name: a, duration: 0 }`],
   ['E_EXPRESSION', 'scenarios.s.phases[0].generate.flow', 8, `${HEAD}
     scenarios:
       s:

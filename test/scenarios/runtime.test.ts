@@ -67,6 +67,16 @@ describe('a scenario on a runtime', () => {
     ]);
   });
 
+  it('a clock that jumps many rounds of a loop ahead skips the whole rounds: one line says so, and the phase is where it would be', async () => {
+    const looping = { ...phases(), scenarios: { day: { ...phases().scenarios.day, loop: true, phases: [...phases().scenarios.day.phases.slice(0, 2), { name: 'dark', duration: '1m' }] } } };
+    const { runtime, clock, lines } = await runtimeOf(looping);
+    runtime.scenarios.start('day');
+    clock.advance(24 * 3_600_000 + 90_000);
+    expect(runtime.scenarios.status()).toEqual({ name: 'day', phase: 'noisy', index: 1, since: 24 * 3_600_000 + 60_000, until: 24 * 3_600_000 + 120_000, cycle: 480 });
+    expect(lines.filter((l) => l.includes('jumped'))).toEqual(['meter: scenario day: the clock jumped 479 round(s) ahead: those phases are skipped']);
+    expect(runtime.journal!.entries({ kind: 'event', event: 'phase' }).length).toBeLessThan(10);
+  });
+
   it('a non-looping scenario whose last phase has a duration ends with it, and every override with it', async () => {
     const { runtime, clock } = await runtimeOf(phases({ duration: '10s', points: { power: 0 } }));
     runtime.scenarios.start('day', 'dark');
