@@ -54,10 +54,9 @@ function patchOf(unit: CompiledUnit, o: PointOverride): Patch | undefined {
   const { layout, store } = unitInternals(unit);
   const point = layout.byName.get(o.point);
   if (!point || !('table' in point)) return undefined;
-  const tables = (table: Table): ArrayLike<number> => store.array(table);
   const out = new Uint16Array(point.size);
   const make = (value: unknown): Uint16Array => {
-    const problem = encode(point, value, scaleFactorOf(point, tables), out, 0);
+    const problem = encode(point, value, scaleFactorOf(point, store), out, 0);
     if (problem) throw new BadRequestError(`${o.point}: ${problem.message}`);
     return out;
   };
