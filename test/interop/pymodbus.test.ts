@@ -26,6 +26,7 @@ const ROWS: Record<string, object> = {
   delayPastTimeout: { delay: '1500ms' },
   fragment: { fragment: { size: 1, gap: '5ms' } },
   stale: { stale: true },
+  outOfOrder: { outOfOrder: true },
   ...Object.fromEntries(
     ['wrongTransactionId', 'wrongUnitId', 'wrongFunctionCode', 'fewerRegisters', 'wrongByteCount', 'truncated', 'wrongLength', 'garbage', 'duplicate'].map((kind) => [kind, { malformed: kind }]),
   ),
@@ -47,7 +48,7 @@ describe.skipIf(!available)(TITLE, () => {
   beforeAll(async () => {
     const started = await Promise.all(
       Object.entries(ROWS).map(async ([label, action]) => {
-        const emulator = await startEmulator({ profile: { ...PROFILE, faults: [{ name: 'f', match: { function: 3 }, when: { first: 1 }, do: action }] }, logger: silentLogger, port: 0 });
+        const emulator = await startEmulator({ profile: { ...PROFILE, faults: [{ name: 'f', match: { function: 3 }, when: { first: 1 }, do: action }] }, logger: silentLogger, port: 0, seed: 1 }); // seeded: garbage is drawn from the rule's stream
         emulators.push(emulator);
         return [label, emulator.port] as [string, number];
       }),
@@ -70,6 +71,8 @@ describe.skipIf(!available)(TITLE, () => {
     ['fragment', '[7,8]', true],
     ['stale', '[7,8]', true],
     ['duplicate', '[7,8]', true],
+    // One request at a time: the reply is held until flushAfter (100 ms), then arrives whole.
+    ['outOfOrder', '[7,8]', true],
     // pymodbus 3.0 checks neither the transaction id nor the function code of a reply, nor that it holds what was asked.
     ['wrongTransactionId', '[7,8]', true],
     ['wrongFunctionCode', '[7,8]', true],
