@@ -1,3 +1,4 @@
+import { scenarioStarts } from './scenario-flags.js';
 import { deviceIds } from '../control/context.js';
 import { isLoopbackAddress, tokenNeeded } from '../control/guard.js';
 import { globMatcher } from '../control/select.js';
@@ -57,6 +58,8 @@ export interface ServeFlags {
   readOnly?: boolean;
   /** `--read-only-exception CODE` (implies --read-only). */
   readOnlyException?: number;
+  /** `--scenario [DEVICE:]NAME`, repeated: scenarios started once listening (docs/scenarios.md). */
+  scenario?: string[];
   /** `--transport`: framing on the TCP listeners. */
   transport?: 'tcp' | 'rtu-over-tcp';
   /** `--serial PATH` and its line settings (one profile). */
@@ -225,6 +228,13 @@ export async function serve(profiles: readonly string[], flags: ServeFlags, io: 
     io.stderr('modbus-emu: not started: no device is listening\n');
     return 1;
   }
+  const scenarios = scenarioStarts(flags.scenario ?? [], runtimes, ids);
+  if ('error' in scenarios) {
+    io.stderr(`modbus-emu: ${scenarios.error}\n`);
+    await closeAll();
+    io.stderr('modbus-emu: not started: no device is listening\n');
+    return 1;
+  }
   const bound = await Promise.allSettled(listening.map((r) => r.listen()));
   const failures = bound.flatMap((b, i) => (b.status === 'rejected' ? [{ r: listening[i]!, error: b.reason as unknown }] : []));
   if (failures.length > 0) {
@@ -285,6 +295,7 @@ export async function serve(profiles: readonly string[], flags: ServeFlags, io: 
     else io.stdout(`listening on ${address.family === 'serial' ? address.host : hostPort(address.host, address.port)} ${label}\n`);
   };
   for (const r of listening) announce(r.address!, r);
+  for (const [runtime, name] of scenarios.starts) runtime.scenarios.start(name);
   // A reload that moved a device to another port announces it again.
   for (const r of listening) r.on('listening', (address) => announce(address, r));
 
