@@ -1,5 +1,7 @@
+import { scenarioStarts } from './scenario-flags.js';
 import { deviceIds } from '../control/context.js';
 import { isLoopbackAddress, tokenNeeded } from '../control/guard.js';
+import { globMatcher } from '../control/select.js';
 import type { ControlServer } from '../control/server.js';
 import type { Environment } from '../environment.js';
 import { createLogger } from '../log.js';
@@ -11,8 +13,11 @@ import { ProfileLoader } from '../runtime/off-thread-load.js';
 import { memoryDevice } from '../runtime/memory-device.js';
 import { connectionPool } from '../runtime/descriptors.js';
 import { DEFAULT_HOST, describeTransport, hostPort, READ_ONLY_EXCEPTION, SERIAL_DEFAULTS, type Parity, type SerialLine, Runtime, runtimeOptions, type BoundAddress, type ConnectionPolicy, type ServedDevice, type TlsFileOptions, type TrafficLevel } from '../runtime/runtime.js';
+import type { Shard } from '../runtime/fleet-shard.js';
 import { watchRuntimes, type ProfileWatcher } from '../watch/watcher.js';
 import { resolveProfileArgument, withBundledHint } from './bundled.js';
+import { isFleetFile, openFleet } from './fleet.js';
+import { gatewayRuntimes, planFleet } from './fleet-serve.js';
 import { describeListenError } from './errors.js';
 import type { CliIo } from './io.js';
 import { packageVersion } from './version.js';
@@ -58,6 +63,8 @@ export interface ServeFlags {
   tlsClientCa?: string;
   /** `--read-only-exception CODE` (implies --read-only). */
   readOnlyException?: number;
+  /** `--scenario [DEVICE:]NAME`, repeated: scenarios started once listening (docs/scenarios.md). */
+  scenario?: string[];
   /** `--transport`: framing on the TCP listeners. */
   transport?: 'tcp' | 'rtu-over-tcp';
   /** `--serial PATH` and its line settings (one profile). */
@@ -66,9 +73,13 @@ export interface ServeFlags {
   parity?: Parity;
   dataBits?: 7 | 8;
   stopBits?: 1 | 2;
+  /** `--journal-devices GLOB`: the journal only for the devices whose id matches. */
+  journalDevices?: string;
+  /** `--shard i/N`: serve shard i of a fleet file cut into N (runtime/fleet-shard.ts). */
+  shard?: Shard;
 }
 
-interface Planned {
+export interface Planned {
   label: string;
   device: ServedDevice;
   port: number;
@@ -78,6 +89,16 @@ interface Planned {
   files: readonly string[];
   /** The port came from --port, so a reload that changes server.port does not move it. */
   pinned: boolean;
+  /** A fleet's instance (fleet-serve.ts): its own id, environment (seed, parameters), host, unit id behind a shared port, state file. */
+  instance?: {
+    readonly id: string;
+    readonly env: Environment;
+    /** Its listener in the fleet: instances with a unit id share it through a gateway (runtime/fleet-gateway.ts). */
+    readonly listener: number;
+    readonly host?: string;
+    readonly unitId?: number;
+    readonly stateFile?: string;
+  };
 }
 
 /**
@@ -114,19 +135,48 @@ export async function serve(profiles: readonly string[], flags: ServeFlags, io: 
   // Both are read and driven only through the control channel: without it they do nothing.
   if (!flags.control && flags.clock === 'manual') io.stderr('warning: --clock manual without --control: nothing can advance the emulator clock, so generators and timed faults stand still\n');
   if (!flags.control && flags.journal !== undefined) io.stderr('warning: --journal without --control: nothing can read the journal\n');
-  const env = createEnvironment({ seed: flags.seed, logger, ...(flags.clock === 'manual' ? { clock: new ManualClock() } : { timeScale: flags.timeScale }) });
+  const fleets = profiles.filter((p) => isFleetFile(p, io.cwd));
+  if (fleets.length > 0 && profiles.length > 1) {
+    io.stderr(`modbus-emu: ${fleets[0]} is a fleet file: serve it alone (add the other profiles to it as entries)\n`);
+    return 2;
+  }
+  if (fleets.length > 0 && flags.port !== undefined) {
+    io.stderr('modbus-emu: --port does not apply to a fleet file: each entry gives its port (docs/fleets.md)\n');
+    return 2;
+  }
+  const fleet = fleets.length === 1 ? await openFleet(profiles[0]!, io, { seed: flags.seed, maxFileBytes: flags.maxFileSize }) : undefined;
+  if (fleet === null) {
+    io.stderr('modbus-emu: not started: fix the problems above (modbus-emu validate <fleet file> checks a fleet and its profiles)\n');
+    return 1;
+  }
+  // A fleet's seed is the run's: --seed with the printed seed replays every instance.
+  const env = createEnvironment({ seed: flags.seed ?? fleet?.seed, logger, ...(flags.clock === 'manual' ? { clock: new ManualClock() } : { timeScale: flags.timeScale }) });
   const readOnly = flags.readOnly || flags.readOnlyException !== undefined ? (flags.readOnlyException ?? READ_ONLY_EXCEPTION) : undefined;
+  if (flags.shard && !fleet) {
+    io.stderr('modbus-emu: --shard serves a part of a fleet file: give one fleet file (docs/fleets.md)\n');
+    return 2;
+  }
   // One loader for the process's reloads: the instances of a profile are checked once at each
   // reload and share its layouts (off-thread-load.ts), with one worker thread for all. At start
   // nothing is served yet, so profiles load in-thread (no thread to start; the same sharing).
   const loader = new ProfileLoader();
-  const planned = profiles.length === 0 ? [{ label: 'in-memory', path: '', device: memoryDevice(logger, readOnly), port: flags.port ?? DEFAULT_PORT, files: [], pinned: true }] : await plan(profiles, flags, io, env, new ProfileLoader(false));
+  const planned =
+    profiles.length === 0
+      ? [{ label: 'in-memory', path: '', device: memoryDevice(logger, readOnly), port: flags.port ?? DEFAULT_PORT, files: [], pinned: true }]
+      : fleet
+        ? planFleet(fleet, flags.shard, env, io, flags.state)
+        : await plan(profiles, flags, io, env, new ProfileLoader(false));
   if (!planned) {
     await loader.close();
     return 1;
   }
+  if (planned.length === 0) {
+    await loader.close();
+    io.stderr(`modbus-emu: not started: shard ${flags.shard!.index}/${flags.shard!.total} has no device (the fleet has ${fleet!.listeners} listeners; shards take them in turn)\n`);
+    return 1;
+  }
 
-  const clash = findPortClash(planned);
+  const clash = fleet ? null : findPortClash(planned);
   if (clash) {
     io.stderr(`modbus-emu: ${clash}\n`);
     return 1;
@@ -138,28 +188,31 @@ export async function serve(profiles: readonly string[], flags: ServeFlags, io: 
     await loader.close();
     return 2;
   }
+  const ids = fleet ? planned.map((p) => p.instance!.id) : deviceIds(planned.map((p) => p.device.name));
+  const journaled = flags.journalDevices === undefined ? () => true : globMatcher(flags.journalDevices);
+  const listenerCount = fleet ? new Set(planned.map((p) => p.instance!.listener)).size : planned.length;
   // One pool of connections for the process, sized from the open-file limit less the listeners (descriptors.ts).
-  const pool = connectionPool(planned.length, logger);
+  const pool = connectionPool(listenerCount, logger);
   const runtimes = unlessRefused(io, () => planned.map(
-    (p) =>
+    (p, i) =>
       new Runtime(
         runtimeOptions({
           device: p.device,
-          env,
+          env: p.instance?.env ?? env,
           label: p.label,
           ...(p.files.length > 0 && { source: { profile: p.path, ...(io.cwd !== undefined && { cwd: io.cwd }) } }),
           // A port from --port stays put; otherwise a reload may move the device to its profile's new port.
           ...(p.pinned ? { port: p.port } : { defaultPort: p.device.server.port === undefined ? p.port : DEFAULT_PORT }),
-          journal: flags.journal,
+          journal: journaled(ids[i]!) ? (flags.journal ?? (flags.journalDevices !== undefined ? true : undefined)) : undefined,
           maxFileBytes: flags.maxFileSize,
-          host: flags.host,
+          host: flags.host ?? p.instance?.host,
           idleTimeoutMs: flags.idleTimeout === undefined ? undefined : flags.idleTimeout * 1000,
           maxConnections: flags.maxConnections,
           connectionPolicy: flags.whenFull,
           pool,
           readOnly,
           allow: flags.allow,
-          stateFile: flags.state,
+          stateFile: p.instance ? p.instance.stateFile : flags.state,
           transport: flags.transport,
           serial: serialLine(flags),
           tls,
@@ -172,7 +225,10 @@ export async function serve(profiles: readonly string[], flags: ServeFlags, io: 
     await loader.close();
     return 1;
   }
-  const closeAll = (): Promise<unknown> => Promise.all(runtimes.map((r) => r.close())).then(() => loader.close());
+  // Instances behind a shared port (`units:`) listen through one gateway per port.
+  const gateways = fleet ? gatewayRuntimes(planned, runtimes, env, { ...flags, pool, traffic }) : [];
+  const listening = [...runtimes.filter((_, i) => planned[i]!.instance?.unitId === undefined), ...gateways.map((g) => g.runtime)];
+  const closeAll = (): Promise<unknown> => Promise.all([...runtimes, ...gateways.map((g) => g.runtime)].map((r) => r.close())).then(() => loader.close());
   const stateClash = findStateClash(runtimes);
   if (stateClash) {
     io.stderr(`modbus-emu: ${stateClash}\n`);
@@ -188,19 +244,29 @@ export async function serve(profiles: readonly string[], flags: ServeFlags, io: 
     io.stderr('modbus-emu: not started: no device is listening\n');
     return 1;
   }
-  const bound = await Promise.allSettled(runtimes.map((r) => r.listen()));
-  const failures = bound.flatMap((b, i) => (b.status === 'rejected' ? [{ p: planned[i]!, error: b.reason as unknown, transport: runtimes[i]!.transport }] : []));
+  const scenarios = scenarioStarts(flags.scenario ?? [], runtimes, ids);
+  if ('error' in scenarios) {
+    io.stderr(`modbus-emu: ${scenarios.error}\n`);
+    await closeAll();
+    io.stderr('modbus-emu: not started: no device is listening\n');
+    return 1;
+  }
+  const bound = await Promise.allSettled(listening.map((r) => r.listen()));
+  const failures = bound.flatMap((b, i) => (b.status === 'rejected' ? [{ r: listening[i]!, error: b.reason as unknown }] : []));
   if (failures.length > 0) {
-    for (const { p, error, transport } of failures) {
-      const why = transport.kind === 'serial' ? `cannot open ${describeTransport(transport)}: ${(error as Error)?.message ?? String(error)}` : describeListenError(error, flags.host ?? p.device.server.host ?? DEFAULT_HOST, p.port);
-      io.stderr(`modbus-emu: ${p.label}: ${why}\n`);
+    for (const { r, error } of failures) {
+      const p = planned[runtimes.indexOf(r)];
+      const g = gateways.find((x) => x.runtime === r);
+      const host = flags.host ?? (p ? (p.instance?.host ?? p.device.server.host) : g!.host) ?? DEFAULT_HOST;
+      const transport = r.transport;
+      const why = transport.kind === 'serial' ? `cannot open ${describeTransport(transport)}: ${(error as Error)?.message ?? String(error)}` : describeListenError(error, host, p ? p.port : g!.port);
+      io.stderr(`modbus-emu: ${r.label}: ${why}\n`);
     }
     await closeAll();
     io.stderr('modbus-emu: not started: no device is listening\n');
     return 1;
   }
 
-  const ids = deviceIds(planned.map((p) => p.device.name));
   let control: ControlServer | undefined;
   if (flags.control) {
     try {
@@ -220,28 +286,36 @@ export async function serve(profiles: readonly string[], flags: ServeFlags, io: 
   const scale = flags.timeScale !== undefined && flags.timeScale !== 1 ? `; emulator time runs ×${flags.timeScale}` : flags.clock === 'manual' ? '; emulator clock: manual' : '';
   io.stderr(`seed ${env.random.seed} (replay this run with --seed ${env.random.seed})${scale}; socket I/O: ${runtimes[0]!.ioMode}\n`);
   if (readOnly !== undefined) io.stderr(`read-only: every client write is answered with exception ${hex2(readOnly)} and changes nothing\n`);
-  runtimes.forEach((r, i) => {
-    const { label, device } = planned[i]!;
-    const address = r.address!;
-    for (const line of device.summary()) io.stderr(`${line}\n`);
-    const allow = flags.allow ?? device.server.allow;
-    if (allow) io.stderr(`${label}: clients served from ${allow.join(', ')} only (others are closed at accept)\n`);
-    const where = r.transport;
-    const tlsFiles = tls ?? device.server.tls;
-    if (where.kind === 'tcp' && where.tls && tlsFiles) io.stderr(`${label}: Modbus/TCP Security: TLS, clients need a certificate from ${tlsFiles.clientCa}\n`);
-    io.stderr(`${label}: listening on ${describeTransport(where.kind === 'tcp' ? { ...where, port: address.port } : where)}\n`);
-  });
+  // A fleet's devices are too many for a summary each: one line for the lot.
+  if (fleet) io.stderr(`fleet ${profiles[0]}: ${planned.length} devices on ${listening.length} listeners${flags.shard ? ` (shard ${flags.shard.index}/${flags.shard.total} of ${fleet.instances.length} devices)` : ''}\n`);
+  else
+    runtimes.forEach((r, i) => {
+      const { label, device } = planned[i]!;
+      const address = r.address!;
+      for (const line of device.summary()) io.stderr(`${line}\n`);
+      const allow = flags.allow ?? device.server.allow;
+      if (allow) io.stderr(`${label}: clients served from ${allow.join(', ')} only (others are closed at accept)\n`);
+      const where = r.transport;
+      const tlsFiles = tls ?? device.server.tls;
+      if (where.kind === 'tcp' && where.tls && tlsFiles) io.stderr(`${label}: Modbus/TCP Security: TLS, clients need a certificate from ${tlsFiles.clientCa}\n`);
+      io.stderr(`${label}: listening on ${describeTransport(where.kind === 'tcp' ? { ...where, port: address.port } : where)}\n`);
+    });
   // The token itself is never printed: only that one is needed.
   if (control) io.stderr(`control channel on ${control.url} (OpenAPI: ${control.url}/openapi.json${controlToken !== undefined ? '; bearer token required' : ''})\n`);
   if (watchers.length > 0) io.stderr(`watching ${watchers.reduce((n, w) => n + w.files.length, 0)} profile file(s) for changes (--no-watch turns it off)\n`);
-  const announce = (address: BoundAddress, i: number): void => {
-    const { label } = planned[i]!;
-    if (flags.readyJson) io.stdout(`${JSON.stringify({ address: address.host, port: address.port, device: label, id: ids[i], control: control?.url ?? null })}\n`);
+  // One line per listener: a gateway's line names the devices behind it by unit id.
+  const listenerLine = new Map<Runtime, { label: string; id: string | null; units?: Record<number, string> }>();
+  runtimes.forEach((r, i) => listenerLine.set(r, { label: planned[i]!.label, id: ids[i]! }));
+  for (const g of gateways) listenerLine.set(g.runtime, { label: g.runtime.label, id: null, units: g.units });
+  const announce = (address: BoundAddress, r: Runtime): void => {
+    const { label, id, units } = listenerLine.get(r)!;
+    if (flags.readyJson) io.stdout(`${JSON.stringify({ address: address.host, port: address.port, device: label, id, control: control?.url ?? null, ...(units && { units }) })}\n`);
     else io.stdout(`listening on ${address.family === 'serial' ? address.host : hostPort(address.host, address.port)} ${label}\n`);
   };
-  runtimes.forEach((r, i) => announce(r.address!, i));
+  for (const r of listening) announce(r.address!, r);
+  for (const [runtime, name] of scenarios.starts) runtime.scenarios.start(name);
   // A reload that moved a device to another port announces it again.
-  runtimes.forEach((r, i) => r.on('listening', (address) => announce(address, i)));
+  for (const r of listening) r.on('listening', (address) => announce(address, r));
 
   await untilAborted(io.signal);
   io.stderr('shutting down\n');

@@ -67,8 +67,9 @@ import { assembleProfile } from './assemble.js';
 import { pointInfos } from './device.js';
 import { planFaultRules, servedUnits } from './fault-scopes.js';
 import { compileSecurity } from './security.js';
-import { profileFraming } from './framing.js';
 import type { SecuritySpec } from '../model/rights.js';
+import { checkScenarios } from './scenarios.js';
+import { profileFraming } from './framing.js';
 import { baseName, planProfile, type Plan } from './plan.js';
 import { Reporter } from './report.js';
 import { checkServerSettings } from './server-settings.js';
@@ -113,7 +114,9 @@ export function checkProfile(loaded: LoadedProfile, timeScale = 1): CheckedProfi
   // Found device by device and check by check: in file, line and column order like the loader's.
   if (report.count > 0) return { ok: false, diagnostics: sortDiagnostics(report.diagnostics, loaded.files) };
   const rules = planFaultRules(plan, loaded.profile, report);
-  const security = compileSecurity(loaded.profile, servedUnits(plan, profileFraming(loaded.profile)), report);
+  const served = servedUnits(plan, profileFraming(loaded.profile));
+  const security = compileSecurity(loaded.profile, served, report);
+  checkScenarios(loaded.profile, plan, served, report);
   if (report.count > 0) return { ok: false, diagnostics: sortDiagnostics(report.diagnostics, loaded.files) };
   // A profile given as an object (the API) has no positions, and no file.
   const file = loaded.locate(loaded.profile) === undefined ? undefined : loaded.file;

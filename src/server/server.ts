@@ -1,10 +1,10 @@
 import { createServer, type AddressInfo, type BlockList, type Server, type Socket } from 'node:net';
-import type { ConnectionInfo, ConnectionPolicy, Handler } from '../pipeline/types.js';
+import type { AcceptMode, ConnectionInfo, ConnectionPolicy, Handler } from '../pipeline/types.js';
 import { defaultLogger, type Logger } from '../log.js';
 import type { Framing } from '../protocol/framing.js';
 import { mbapFraming } from '../protocol/mbap.js';
 
-export type { ConnectionPolicy };
+export type { AcceptMode, ConnectionPolicy };
 import type { Timer, TimerHandle } from '../time.js';
 import { Connection, type ConnectionHost } from './connection.js';
 import { hostPort } from './host-port.js';
@@ -75,6 +75,8 @@ export interface ModbusServer {
   readonly address: BoundAddress | null;
   readonly ioMode: SocketIoMode;
   readonly connectionCount: number;
+  /** What each exchange is handed to now (a fleet's gateway routes unit ids to instances through it). */
+  readonly handler: Handler;
   setHandler(handler: Handler): void;
   setAllow(list: BlockList | undefined): void;
   listen(): Promise<BoundAddress>;
@@ -121,6 +123,12 @@ export class ModbusTcpServer implements ConnectionHost, ModbusServer {
   /** With TLS: runs each accepted socket's handshake before it becomes a Connection. */
   private readonly tls: TlsAcceptor | undefined;
   private tlsFaults: TlsFaultPicker | undefined;
+  /** What newcomers get (a device mode, docs/scenarios.md#modes): served, reset, or held unanswered. */
+  private accepting: AcceptMode = 'serve';
+  /** Sockets accepted while `accepting` is 'ignore': never read, never answered, destroyed when the mode ends. */
+  private readonly held = new Set<Socket>();
+  /** A device mode's connection limit, which replaces `maxConnections` while set. */
+  private modeLimit: number | undefined;
 
   constructor(options: ServerOptions) {
     this.options = options;
@@ -175,6 +183,22 @@ export class ModbusTcpServer implements ConnectionHost, ModbusServer {
     this.allow = list;
   }
 
+  /**
+   * From now on newcomers are served, reset at once ('refuse') or accepted and never answered
+   * ('ignore'); connections already open stay. Leaving 'ignore' destroys the sockets it held.
+   */
+  setAccepting(mode: AcceptMode): void {
+    this.accepting = mode;
+    if (mode === 'ignore') return;
+    for (const socket of this.held) socket.destroy();
+    this.held.clear();
+  }
+
+  /** At most `limit` open connections from the next accept on (undefined: `maxConnections` again); open ones stay. */
+  setConnectionLimit(limit: number | undefined): void {
+    this.modeLimit = limit;
+  }
+
   get address(): BoundAddress | null {
     return this.bound;
   }
@@ -215,6 +239,7 @@ export class ModbusTcpServer implements ConnectionHost, ModbusServer {
       }
       for (const c of this.connections) c.close('destroy');
       this.tls?.close();
+      this.setAccepting('serve');
       this.acceptBackoff?.cancel();
       this.warnings.flush();
       maybeDone();
@@ -272,6 +297,17 @@ export class ModbusTcpServer implements ConnectionHost, ModbusServer {
     return served ?? young;
   }
 
+  /** A newcomer while a mode turns them away: reset at once, or held and never read. */
+  private turnAway(socket: Socket): void {
+    socket.on('error', () => {});
+    if (this.accepting === 'refuse') {
+      socket.resetAndDestroy();
+      return;
+    }
+    this.held.add(socket);
+    socket.once('close', () => this.held.delete(socket));
+  }
+
   private accept(socket: Socket): void {
     if (this.closing) {
       socket.destroy();
@@ -284,7 +320,11 @@ export class ModbusTcpServer implements ConnectionHost, ModbusServer {
       socket.destroy();
       return;
     }
-    const max = this.options.maxConnections ?? 0;
+    if (this.accepting !== 'serve') {
+      this.turnAway(socket);
+      return;
+    }
+    const max = this.modeLimit ?? this.options.maxConnections ?? 0;
     // Connections we already closed (FIN sent, peer not done yet) no longer count as open.
     let open = 0;
     if (max > 0) for (const c of this.connections) if (!c.isClosed) open++;
