@@ -2,23 +2,20 @@ import { deviceIds } from '../control/context.js';
 import { isLoopbackAddress, tokenNeeded } from '../control/guard.js';
 import type { ControlServer } from '../control/server.js';
 import type { Environment } from '../environment.js';
-import { createLogger } from '../log.js';
 import { formatDiagnostic } from '../profile/diagnostics.js';
 import { ManualClock } from '../runtime/clock.js';
 import { createEnvironment } from '../runtime/environment.js';
-import { createJsonLogger, createTimedLogger } from '../runtime/json-logger.js';
 import { ProfileLoader } from '../runtime/off-thread-load.js';
 import { memoryDevice } from '../runtime/memory-device.js';
-import { connectionPool } from '../runtime/descriptors.js';
-import { DEFAULT_HOST, hostPort, READ_ONLY_EXCEPTION, Runtime, runtimeOptions, type BoundAddress, type ConnectionPolicy, type ServedDevice, type TrafficLevel } from '../runtime/runtime.js';
-import { watchRuntimes, type ProfileWatcher } from '../watch/watcher.js';
+import { DEFAULT_HOST, hostPort, READ_ONLY_EXCEPTION, type BoundAddress, type ConnectionPolicy } from '../runtime/runtime.js';
+import type { ProfileWatcher } from '../watch/watcher.js';
 import { resolveProfileArgument, withBundledHint } from './bundled.js';
 import { describeListenError } from './errors.js';
+import { DEFAULT_PORT, launchRuntimes, readOnlyOf, serveLogger, watchProfiles, type Planned } from './launch.js';
 import type { CliIo } from './io.js';
 import { packageVersion } from './version.js';
 
-export const DEFAULT_PORT = 5020;
-export { DEFAULT_HOST };
+export { DEFAULT_HOST, DEFAULT_PORT };
 
 /** Serve flags; undefined means "not given on the command line" so the profile decides. */
 export interface ServeFlags {
@@ -55,28 +52,13 @@ export interface ServeFlags {
   readOnlyException?: number;
 }
 
-interface Planned {
-  label: string;
-  device: ServedDevice;
-  port: number;
-  /** What is loaded and reloaded: the argument, or the bundled profile it names. */
-  path: string;
-  /** The profile's files (none for the in-memory device): what is watched. */
-  files: readonly string[];
-  /** The port came from --port, so a reload that changes server.port does not move it. */
-  pinned: boolean;
-}
-
 /**
  * Serves each profile through its own runtime (or the in-memory device when none is given) until
  * `io.signal` aborts. Every profile is loaded and checked before anything binds, and either every
  * listener binds or none stays up: nothing is announced as listening unless all are.
  */
 export async function serve(profiles: readonly string[], flags: ServeFlags, io: CliIo): Promise<number> {
-  const traffic = Math.min(flags.verbose, 2) as TrafficLevel;
-  const write = (line: string): void => io.stderr(line);
-  const level = traffic ? 'debug' : 'info';
-  const logger = flags.logFormat === 'json' ? createJsonLogger(write, level) : flags.logTime === 'none' ? createLogger(write, level) : createTimedLogger(write, level);
+  const logger = serveLogger(flags, (line) => io.stderr(line));
   if (flags.clock === 'manual' && flags.timeScale !== undefined) {
     io.stderr('modbus-emu: --clock manual and --time-scale exclude each other (a manual clock moves only when told)\n');
     return 2;
@@ -97,7 +79,7 @@ export async function serve(profiles: readonly string[], flags: ServeFlags, io: 
   if (!flags.control && flags.clock === 'manual') io.stderr('warning: --clock manual without --control: nothing can advance the emulator clock, so generators and timed faults stand still\n');
   if (!flags.control && flags.journal !== undefined) io.stderr('warning: --journal without --control: nothing can read the journal\n');
   const env = createEnvironment({ seed: flags.seed, logger, ...(flags.clock === 'manual' ? { clock: new ManualClock() } : { timeScale: flags.timeScale }) });
-  const readOnly = flags.readOnly || flags.readOnlyException !== undefined ? (flags.readOnlyException ?? READ_ONLY_EXCEPTION) : undefined;
+  const readOnly = readOnlyOf(flags, READ_ONLY_EXCEPTION);
   // One loader for the process's reloads: the instances of a profile are checked once at each
   // reload and share its layouts (off-thread-load.ts), with one worker thread for all. At start
   // nothing is served yet, so profiles load in-thread (no thread to start; the same sharing).
@@ -114,57 +96,9 @@ export async function serve(profiles: readonly string[], flags: ServeFlags, io: 
     return 1;
   }
 
-  // One pool of connections for the process, sized from the open-file limit less the listeners (descriptors.ts).
-  const pool = connectionPool(planned.length, logger);
-  const runtimes = planned.map(
-    (p) =>
-      new Runtime(
-        runtimeOptions({
-          device: p.device,
-          env,
-          label: p.label,
-          ...(p.files.length > 0 && { source: { profile: p.path, ...(io.cwd !== undefined && { cwd: io.cwd }) } }),
-          // A port from --port stays put; otherwise a reload may move the device to its profile's new port.
-          ...(p.pinned ? { port: p.port } : { defaultPort: p.device.server.port === undefined ? p.port : DEFAULT_PORT }),
-          journal: flags.journal,
-          maxFileBytes: flags.maxFileSize,
-          host: flags.host,
-          idleTimeoutMs: flags.idleTimeout === undefined ? undefined : flags.idleTimeout * 1000,
-          maxConnections: flags.maxConnections,
-          connectionPolicy: flags.whenFull,
-          pool,
-          readOnly,
-          allow: flags.allow,
-          stateFile: flags.state,
-          traffic,
-          loader,
-        }),
-      ),
-  );
-  const closeAll = (): Promise<unknown> => Promise.all(runtimes.map((r) => r.close())).then(() => loader.close());
-  const stateClash = findStateClash(runtimes);
-  if (stateClash) {
-    io.stderr(`modbus-emu: ${stateClash}\n`);
-    await closeAll();
-    return 1;
-  }
-  // State files are read before anything listens: one that is not a state file stops the start, and is not overwritten.
-  const loaded = await Promise.allSettled(runtimes.map((r) => r.loadState()));
-  const unreadable = loaded.flatMap((l) => (l.status === 'rejected' ? [(l.reason as Error).message] : []));
-  if (unreadable.length > 0) {
-    for (const message of unreadable) io.stderr(`modbus-emu: ${message}\n`);
-    await closeAll();
-    io.stderr('modbus-emu: not started: no device is listening\n');
-    return 1;
-  }
-  const bound = await Promise.allSettled(runtimes.map((r) => r.listen()));
-  const failures = bound.flatMap((b, i) => (b.status === 'rejected' ? [{ p: planned[i]!, error: b.reason as unknown }] : []));
-  if (failures.length > 0) {
-    for (const { p, error } of failures) io.stderr(`modbus-emu: ${p.label}: ${describeListenError(error, flags.host ?? p.device.server.host ?? DEFAULT_HOST, p.port)}\n`);
-    await closeAll();
-    io.stderr('modbus-emu: not started: no device is listening\n');
-    return 1;
-  }
+  const launched = await launchRuntimes(planned, flags, env, loader, io, readOnly);
+  if (!launched) return 1;
+  const { runtimes, closeAll } = launched;
 
   const ids = deviceIds(planned.map((p) => p.device.name));
   let control: ControlServer | undefined;
@@ -214,18 +148,6 @@ export async function serve(profiles: readonly string[], flags: ServeFlags, io: 
   return 0;
 }
 
-/** One watcher per profile file: an edit reloads every instance served from it. */
-function watchProfiles(runtimes: readonly Runtime[], planned: readonly Planned[]): ProfileWatcher[] {
-  const byPath = new Map<string, { runtimes: Runtime[]; files: readonly string[] }>();
-  planned.forEach((p, i) => {
-    if (p.files.length === 0) return;
-    const group = byPath.get(p.path);
-    if (group) group.runtimes.push(runtimes[i]!);
-    else byPath.set(p.path, { runtimes: [runtimes[i]!], files: p.files });
-  });
-  return [...byPath.values()].map((g) => watchRuntimes(g.runtimes, g.files));
-}
-
 async function plan(files: readonly string[], flags: ServeFlags, io: CliIo, env: Environment, loader: ProfileLoader): Promise<Planned[] | null> {
   const paths = files.map((file) => resolveProfileArgument(file, io.cwd));
   // Asked all at once, so every instance of a profile shares one load and check (ProfileLoader.load).
@@ -262,18 +184,6 @@ function controlRefusal(where: { host: string; port: number }, token: string | u
   if (token === undefined && !isLoopbackAddress(where.host)) return tokenNeeded(where.host, where.port);
   return undefined;
   }
-function findStateClash(runtimes: readonly Runtime[]): string | null {
-  const seen = new Map<string, string>();
-  for (const r of runtimes) {
-    const file = r.stateFile;
-    if (file === undefined) continue;
-    const other = seen.get(file);
-    if (other) return `${other} and ${r.label} would both keep their state in ${file}: give each its own server.stateFile`;
-    seen.set(file, r.label);
-  }
-  return null;
-}
-
 function findPortClash(planned: readonly Planned[]): string | null {
   const seen = new Map<number, string>();
   for (const p of planned) {

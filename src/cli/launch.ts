@@ -1,0 +1,132 @@
+import type { Environment } from '../environment.js';
+import { createLogger, type Logger } from '../log.js';
+import { createJsonLogger, createTimedLogger } from '../runtime/json-logger.js';
+import { connectionPool } from '../runtime/descriptors.js';
+import type { ProfileLoader } from '../runtime/off-thread-load.js';
+import { DEFAULT_HOST, Runtime, runtimeOptions, type ServedDevice, type TrafficLevel } from '../runtime/runtime.js';
+import { watchRuntimes, type ProfileWatcher } from '../watch/watcher.js';
+import { describeListenError } from './errors.js';
+import type { CliIo } from './io.js';
+import type { ServeFlags } from './serve.js';
+
+/** One device to serve: where it listens and what it was loaded from (the CLI's plan). */
+export interface Planned {
+  label: string;
+  device: ServedDevice;
+  port: number;
+  /** What is loaded and reloaded: the argument, or the bundled profile it names. */
+  path: string;
+  /** The profile's files (none for the in-memory device): what is watched. */
+  files: readonly string[];
+  /** The port came from --port, so a reload that changes server.port does not move it. */
+  pinned: boolean;
+}
+
+/** The log of a serving process, as the flags ask (the main process and every worker alike). */
+export function serveLogger(flags: ServeFlags, write: (line: string) => void): Logger {
+  const level = flags.verbose ? 'debug' : 'info';
+  return flags.logFormat === 'json' ? createJsonLogger(write, level) : flags.logTime === 'none' ? createLogger(write, level) : createTimedLogger(write, level);
+}
+
+export function trafficLevel(flags: ServeFlags): TrafficLevel {
+  return Math.min(flags.verbose, 2) as TrafficLevel;
+}
+
+/** The read-only exception code the flags ask for, or undefined. */
+export function readOnlyOf(flags: ServeFlags, fallback: number): number | undefined {
+  return flags.readOnly || flags.readOnlyException !== undefined ? (flags.readOnlyException ?? fallback) : undefined;
+}
+
+export interface Launched {
+  readonly runtimes: readonly Runtime[];
+  /** Closes every runtime, then the loader. */
+  closeAll(): Promise<unknown>;
+}
+
+/**
+ * Builds one runtime per planned device and binds them all: state files are read before anything
+ * listens, and either every listener binds or none stays up (null, the reasons said on stderr).
+ * The one place the CLI's runtimes are made, in the main process and in each worker.
+ */
+export async function launchRuntimes(planned: readonly Planned[], flags: ServeFlags, env: Environment, loader: ProfileLoader, io: CliIo, readOnly: number | undefined): Promise<Launched | null> {
+  const { logger } = env;
+  // One pool of connections for the process, sized from the open-file limit less the listeners (descriptors.ts).
+  const pool = connectionPool(planned.length, logger);
+  const runtimes = planned.map(
+    (p) =>
+      new Runtime(
+        runtimeOptions({
+          device: p.device,
+          env,
+          label: p.label,
+          ...(p.files.length > 0 && { source: { profile: p.path, ...(io.cwd !== undefined && { cwd: io.cwd }) } }),
+          // A port from --port stays put; otherwise a reload may move the device to its profile's new port.
+          ...(p.pinned ? { port: p.port } : { defaultPort: p.device.server.port === undefined ? p.port : DEFAULT_PORT }),
+          journal: flags.journal,
+          maxFileBytes: flags.maxFileSize,
+          host: flags.host,
+          idleTimeoutMs: flags.idleTimeout === undefined ? undefined : flags.idleTimeout * 1000,
+          maxConnections: flags.maxConnections,
+          connectionPolicy: flags.whenFull,
+          pool,
+          readOnly,
+          allow: flags.allow,
+          stateFile: flags.state,
+          traffic: trafficLevel(flags),
+          loader,
+        }),
+      ),
+  );
+  const closeAll = (): Promise<unknown> => Promise.all(runtimes.map((r) => r.close())).then(() => loader.close());
+  const stateClash = findStateClash(runtimes);
+  if (stateClash) {
+    io.stderr(`modbus-emu: ${stateClash}\n`);
+    await closeAll();
+    return null;
+  }
+  // State files are read before anything listens: one that is not a state file stops the start, and is not overwritten.
+  const loaded = await Promise.allSettled(runtimes.map((r) => r.loadState()));
+  const unreadable = loaded.flatMap((l) => (l.status === 'rejected' ? [(l.reason as Error).message] : []));
+  if (unreadable.length > 0) {
+    for (const message of unreadable) io.stderr(`modbus-emu: ${message}\n`);
+    await closeAll();
+    io.stderr('modbus-emu: not started: no device is listening\n');
+    return null;
+  }
+  const bound = await Promise.allSettled(runtimes.map((r) => r.listen()));
+  const failures = bound.flatMap((b, i) => (b.status === 'rejected' ? [{ p: planned[i]!, error: b.reason as unknown }] : []));
+  if (failures.length > 0) {
+    for (const { p, error } of failures) io.stderr(`modbus-emu: ${p.label}: ${describeListenError(error, flags.host ?? p.device.server.host ?? DEFAULT_HOST, p.port)}\n`);
+    await closeAll();
+    io.stderr('modbus-emu: not started: no device is listening\n');
+    return null;
+  }
+  return { runtimes, closeAll };
+}
+
+/** The CLI's first port, and where a device goes when a reload drops its profile's own port. */
+export const DEFAULT_PORT = 5020;
+
+/** One watcher per profile file: an edit reloads every instance served from it. */
+export function watchProfiles(runtimes: readonly Runtime[], planned: readonly Planned[]): ProfileWatcher[] {
+  const byPath = new Map<string, { runtimes: Runtime[]; files: readonly string[] }>();
+  planned.forEach((p, i) => {
+    if (p.files.length === 0) return;
+    const group = byPath.get(p.path);
+    if (group) group.runtimes.push(runtimes[i]!);
+    else byPath.set(p.path, { runtimes: [runtimes[i]!], files: p.files });
+  });
+  return [...byPath.values()].map((g) => watchRuntimes(g.runtimes, g.files));
+}
+
+function findStateClash(runtimes: readonly Runtime[]): string | null {
+  const seen = new Map<string, string>();
+  for (const r of runtimes) {
+    const file = r.stateFile;
+    if (file === undefined) continue;
+    const other = seen.get(file);
+    if (other) return `${other} and ${r.label} would both keep their state in ${file}: give each its own server.stateFile`;
+    seen.set(file, r.label);
+  }
+  return null;
+}
