@@ -92,6 +92,13 @@ function parseExceptionCode(value: string): number {
   return n;
 }
 
+/** A whole number of worker processes, 1..64 (more than a machine's cores buys nothing). */
+function parseWorkers(value: string): number {
+  const n = Number(value);
+  if (!/^\d+$/.test(value) || n < 1 || n > 64) throw new InvalidArgumentError('must be a whole number of worker processes 1..64');
+  return n;
+}
+
 function parsePolicy(value: string): ServeFlags['whenFull'] {
   if (value !== 'refuse' && value !== 'closeLeastRecentlyActive') {
     throw new InvalidArgumentError('must be refuse or closeLeastRecentlyActive');
@@ -136,6 +143,7 @@ export async function run(argv: readonly string[], io: CliIo): Promise<number> {
     .option('--log-format <format>', 'log lines as text (default) or json with timestamps', parseLogFormat)
     .option('--max-file-size <MiB>', `read at most this much from one profile or included file (default ${DEFAULT_MAX_FILE_BYTES / 1024 / 1024})`, parseFileSize)
     .option('--log-time <format>', 'text log lines start with the time: iso (default) | none', parseLogTime)
+    .option('--workers <n>', 'serve the devices from n worker processes, device i in worker (i mod n) + 1, each with its own listeners and emulator clock; the control channel reaches them all (default: one process)', parseWorkers)
     .option('--list-devices', 'list the devices bundled with the package (serve one by name: modbus-emu pump)')
     .action((profiles: string[], flags: ServeFlags & { listDevices?: boolean }) => {
       action = flags.listDevices ? () => listDevices(io) : () => serve(profiles, flags, io);

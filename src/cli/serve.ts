@@ -11,6 +11,7 @@ import { DEFAULT_HOST, hostPort, READ_ONLY_EXCEPTION, type BoundAddress, type Co
 import type { ProfileWatcher } from '../watch/watcher.js';
 import { resolveProfileArgument, withBundledHint } from './bundled.js';
 import { describeListenError } from './errors.js';
+import { serveInWorkers, workersRefusal } from './serve-workers.js';
 import { DEFAULT_PORT, launchRuntimes, readOnlyOf, serveLogger, watchProfiles, type Planned } from './launch.js';
 import type { CliIo } from './io.js';
 import { packageVersion } from './version.js';
@@ -50,6 +51,8 @@ export interface ServeFlags {
   readOnly?: boolean;
   /** `--read-only-exception CODE` (implies --read-only). */
   readOnlyException?: number;
+  /** `--workers N`: serve the devices from N worker processes (serve-workers.ts). */
+  workers?: number;
 }
 
 /**
@@ -75,6 +78,11 @@ export async function serve(profiles: readonly string[], flags: ServeFlags, io: 
     io.stderr(`modbus-emu: --state keeps the points of one profile: ${profiles.length === 0 ? 'give a profile (the in-memory device has no points to keep)' : 'give each profile its own server.stateFile instead'}\n`);
     return 2;
   }
+  const noWorkers = flags.workers === undefined ? undefined : workersRefusal(profiles, flags);
+  if (noWorkers) {
+    io.stderr(`modbus-emu: not started: ${noWorkers}\n`);
+    return 2;
+  }
   // Both are read and driven only through the control channel: without it they do nothing.
   if (!flags.control && flags.clock === 'manual') io.stderr('warning: --clock manual without --control: nothing can advance the emulator clock, so generators and timed faults stand still\n');
   if (!flags.control && flags.journal !== undefined) io.stderr('warning: --journal without --control: nothing can read the journal\n');
@@ -94,6 +102,10 @@ export async function serve(profiles: readonly string[], flags: ServeFlags, io: 
   if (clash) {
     io.stderr(`modbus-emu: ${clash}\n`);
     return 1;
+  }
+  if (flags.workers !== undefined) {
+    await loader.close();
+    return serveInWorkers(planned, flags, io, env, controlToken);
   }
 
   const launched = await launchRuntimes(planned, flags, env, loader, io, readOnly);
@@ -152,7 +164,14 @@ async function plan(files: readonly string[], flags: ServeFlags, io: CliIo, env:
   const paths = files.map((file) => resolveProfileArgument(file, io.cwd));
   // Asked all at once, so every instance of a profile shares one load and check (ProfileLoader.load).
   const options = { ...(io.cwd !== undefined && { cwd: io.cwd }), ...(flags.maxFileSize !== undefined && { maxFileBytes: flags.maxFileSize }) };
-  const results = await Promise.all(paths.map((path) => loader.load(path, options, env)));
+  // With --workers the devices are the workers' to load: one instance of each profile here checks it and gives its name and settings.
+  const once = new Map<string, ReturnType<ProfileLoader['load']>>();
+  const load = (path: string): ReturnType<ProfileLoader['load']> => {
+    if (flags.workers === undefined) return loader.load(path, options, env);
+    if (!once.has(path)) once.set(path, loader.load(path, options, env));
+    return once.get(path)!;
+  };
+  const results = await Promise.all(paths.map(load));
   let failed = false;
   for (const r of results) {
     if (r.ok) {
