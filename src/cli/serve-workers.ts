@@ -47,7 +47,7 @@ export async function serveInWorkers(planned: readonly Planned[], flags: ServeFl
   };
   const groups = splitAcross(instances, Math.min(flags.workers!, instances.length));
   groups.forEach((group, k) => group.forEach((i) => (workerOf[i.index] = k + 1)));
-  const processes = groups.map((group, k) => new WorkerProcess(k + 1, group, logger, io.stderr, onMessage));
+  const processes = groups.map((group, k) => new WorkerProcess(k + 1, group, env, io.stderr, onMessage));
   const stopAll = (): Promise<unknown> => Promise.all(processes.map((w) => w.stop()));
   const ready = await Promise.all(
     processes.map(

@@ -5,7 +5,8 @@ import { ControlError } from '../control/errors.js';
 import type { RemoteDevices, WorkerHealth } from '../control/remote.js';
 import type { RouteRequest } from '../control/routes.js';
 import { NotFoundError } from '../errors.js';
-import type { Logger } from '../log.js';
+import type { Environment } from '../environment.js';
+import type { TimerHandle } from '../time.js';
 import type { FromWorker, ListenerAddress, PlannedInstance, ToWorker, WorkerFlags } from './worker-protocol.js';
 
 const ENTRY = new URL('./worker-main.js', import.meta.url);
@@ -20,7 +21,7 @@ export const workersAvailable = (): boolean => existsSync(fileURLToPath(ENTRY));
 interface Pending {
   resolve(value: unknown): void;
   reject(error: Error): void;
-  timer: NodeJS.Timeout;
+  timer: TimerHandle;
 }
 
 /**
@@ -39,7 +40,8 @@ export class WorkerProcess {
   constructor(
     readonly number: number,
     readonly instances: readonly PlannedInstance[],
-    private readonly logger: Logger,
+    /** The main process's environment: its log and its real (wire) timer, for the timeouts. */
+    private readonly env: Environment,
     stderr: (text: string) => void,
     onMessage: (message: FromWorker, worker: WorkerProcess) => void,
   ) {
@@ -58,9 +60,9 @@ export class WorkerProcess {
       this.child.on('exit', (code, signal) => {
         this.status = 'exited';
         if (partial) stderr(`${partial}\n`);
-        if (!this.stopping) this.logger.log('error', `worker ${number} (pid ${this.child.pid}) exited (${signal ?? `code ${code}`}): its ${instances.length} device(s) are no longer served; the others go on`);
+        if (!this.stopping) this.env.logger.log('error', `worker ${number} (pid ${this.child.pid}) exited (${signal ?? `code ${code}`}): its ${instances.length} device(s) are no longer served; the others go on`);
         for (const [id, p] of this.pending) {
-          clearTimeout(p.timer);
+          p.timer.cancel();
           p.reject(new ControlError(503, `worker ${number}, which served this device, has exited`));
           this.pending.delete(id);
         }
@@ -68,7 +70,7 @@ export class WorkerProcess {
       });
     });
     // A worker that cannot be reached (it exited meanwhile) is reported by its exit, not here.
-    this.child.on('error', (error) => this.logger.log('error', `worker ${number}: ${error.message}`));
+    this.child.on('error', (error) => this.env.logger.log('error', `worker ${number}: ${error.message}`));
   }
 
   send(message: ToWorker): void {
@@ -80,7 +82,7 @@ export class WorkerProcess {
     if (this.status !== 'running') return Promise.reject(new ControlError(503, `worker ${this.number}, which served this device, has exited`));
     const id = this.nextId++;
     return new Promise((resolve, reject) => {
-      const timer = setTimeout(() => {
+      const timer = this.env.timer.setTimeout(() => {
         this.pending.delete(id);
         reject(new ControlError(504, `worker ${this.number} did not answer within ${timeoutMs / 1000} s`));
       }, timeoutMs);
@@ -97,9 +99,9 @@ export class WorkerProcess {
   async stop(): Promise<void> {
     this.stopping = true;
     this.send({ type: 'stop' });
-    const timer = setTimeout(() => this.child.kill('SIGKILL'), STOP_TIMEOUT_MS);
+    const timer = this.env.timer.setTimeout(() => this.child.kill('SIGKILL'), STOP_TIMEOUT_MS);
     await this.exited;
-    clearTimeout(timer);
+    timer.cancel();
   }
 
   /** Resolves when the process has ended. */
@@ -111,7 +113,7 @@ export class WorkerProcess {
     const p = this.pending.get(reply.id);
     if (!p) return;
     this.pending.delete(reply.id);
-    clearTimeout(p.timer);
+    p.timer.cancel();
     if (reply.ok) p.resolve(reply.result);
     else p.reject(new ControlError(reply.status, reply.message, reply.diagnostics));
   }
