@@ -32,6 +32,9 @@ process.on('message', (message: ToWorker) => {
 });
 // The main process went away (killed, crashed): nobody can reach these devices any more.
 process.on('disconnect', () => void stop());
+// Ctrl-C reaches the whole process group: the main process stops the workers itself, after its control channel.
+process.on('SIGINT', () => undefined);
+process.on('SIGTERM', () => void stop());
 
 async function start(m: Extract<ToWorker, { type: 'start' }>): Promise<void> {
   const logger = serveLogger(m.flags, write);
