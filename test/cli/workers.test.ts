@@ -1,6 +1,7 @@
 import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it, onTestFinished } from 'vitest';
+import { cli } from '../helpers/cli.js';
 import { connectClient } from '../helpers/modbus-client.js';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
@@ -111,5 +112,17 @@ describe('modbus-emu --workers 2', () => {
     expect([after.status, after.body.status, after.body.workers.map((w: { status: string }) => w.status)]).toEqual([200, 'degraded', ['exited', 'running']]);
     expect((await http(`${control}/devices/pump/points/statusWord`)).status).toBe(503);
     expect((await within('meter FC 4 after worker 1 died', meterClient.readInputRegisters(0, 2))).data).toHaveLength(2);
+  });
+});
+
+describe('modbus-emu --workers refusals (exit 2, nothing started)', () => {
+  it.each([
+    [['--workers', '0', 'devices/pump.yaml'], /--workers.*must be a whole number of worker processes 1\.\.64/],
+    [['--workers', '2'], /give the profiles to serve/],
+    [['--workers', '2', '--clock', 'manual', 'devices/pump.yaml'], /--clock manual and --workers exclude each other/],
+  ])('%j', async (args, message) => {
+    const c = cli(args, { cwd: ROOT });
+    expect(await c.exit).toBe(2);
+    expect(c.out.stderr).toMatch(message);
   });
 });
