@@ -3,7 +3,7 @@ import { createLogger, type Logger } from '../log.js';
 import { createJsonLogger, createTimedLogger } from '../runtime/json-logger.js';
 import { connectionPool } from '../runtime/descriptors.js';
 import type { ProfileLoader } from '../runtime/off-thread-load.js';
-import { DEFAULT_HOST, Runtime, runtimeOptions, type ServedDevice, type TrafficLevel } from '../runtime/runtime.js';
+import { DEFAULT_HOST, describeTransport, Runtime, runtimeOptions, SERIAL_DEFAULTS, type SerialLine, type ServedDevice, type TrafficLevel } from '../runtime/runtime.js';
 import { watchRuntimes, type ProfileWatcher } from '../watch/watcher.js';
 import { describeListenError } from './errors.js';
 import type { CliIo } from './io.js';
@@ -72,6 +72,8 @@ export async function launchRuntimes(planned: readonly Planned[], flags: ServeFl
           readOnly,
           allow: flags.allow,
           stateFile: flags.state,
+          transport: flags.transport,
+          serial: serialLine(flags),
           traffic: trafficLevel(flags),
           loader,
         }),
@@ -94,9 +96,12 @@ export async function launchRuntimes(planned: readonly Planned[], flags: ServeFl
     return null;
   }
   const bound = await Promise.allSettled(runtimes.map((r) => r.listen()));
-  const failures = bound.flatMap((b, i) => (b.status === 'rejected' ? [{ p: planned[i]!, error: b.reason as unknown }] : []));
+  const failures = bound.flatMap((b, i) => (b.status === 'rejected' ? [{ p: planned[i]!, error: b.reason as unknown, transport: runtimes[i]!.transport }] : []));
   if (failures.length > 0) {
-    for (const { p, error } of failures) io.stderr(`modbus-emu: ${p.label}: ${describeListenError(error, flags.host ?? p.device.server.host ?? DEFAULT_HOST, p.port)}\n`);
+    for (const { p, error, transport } of failures) {
+      const why = transport.kind === 'serial' ? `cannot open ${describeTransport(transport)}: ${(error as Error)?.message ?? String(error)}` : describeListenError(error, flags.host ?? p.device.server.host ?? DEFAULT_HOST, p.port);
+      io.stderr(`modbus-emu: ${p.label}: ${why}\n`);
+    }
     await closeAll();
     io.stderr('modbus-emu: not started: no device is listening\n');
     return null;
@@ -129,4 +134,17 @@ function findStateClash(runtimes: readonly Runtime[]): string | null {
     seen.set(file, r.label);
   }
   return null;
+}
+
+/** The serial line `--serial` and its flags ask for, or undefined. */
+function serialLine(flags: ServeFlags): SerialLine | undefined {
+  if (flags.serial === undefined) return undefined;
+  return {
+    ...SERIAL_DEFAULTS,
+    path: flags.serial,
+    ...(flags.baud !== undefined && { baudRate: flags.baud }),
+    ...(flags.parity !== undefined && { parity: flags.parity }),
+    ...(flags.dataBits !== undefined && { dataBits: flags.dataBits }),
+    ...(flags.stopBits !== undefined && { stopBits: flags.stopBits }),
+  };
 }

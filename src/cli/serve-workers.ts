@@ -13,6 +13,7 @@ import { WorkerFleet, WorkerProcess, workersAvailable } from './workers.js';
 /** Why `--workers` cannot serve what was asked (a sentence), or undefined. */
 export function workersRefusal(profiles: readonly string[], flags: ServeFlags): string | undefined {
   if (profiles.length === 0) return '--workers spreads profiles over processes: give the profiles to serve (the in-memory device is one device)';
+  if (flags.serial !== undefined) return '--serial serves one profile on one line: --workers has nothing to spread';
   if (flags.clock === 'manual') return '--clock manual and --workers exclude each other (each worker has its own emulator clock, and the control channel moves none of them)';
   if (!workersAvailable()) return '--workers runs the built program (dist/cli/worker-main.js), which is missing: run npm run build';
   return undefined;

@@ -7,7 +7,7 @@ import { ManualClock } from '../runtime/clock.js';
 import { createEnvironment } from '../runtime/environment.js';
 import { ProfileLoader } from '../runtime/off-thread-load.js';
 import { memoryDevice } from '../runtime/memory-device.js';
-import { DEFAULT_HOST, hostPort, READ_ONLY_EXCEPTION, type BoundAddress, type ConnectionPolicy } from '../runtime/runtime.js';
+import { DEFAULT_HOST, describeTransport, hostPort, READ_ONLY_EXCEPTION, type Parity, type BoundAddress, type ConnectionPolicy } from '../runtime/runtime.js';
 import type { ProfileWatcher } from '../watch/watcher.js';
 import { resolveProfileArgument, withBundledHint } from './bundled.js';
 import { describeListenError } from './errors.js';
@@ -53,6 +53,14 @@ export interface ServeFlags {
   readOnlyException?: number;
   /** `--workers N`: serve the devices from N worker processes (serve-workers.ts). */
   workers?: number;
+  /** `--transport`: framing on the TCP listeners. */
+  transport?: 'tcp' | 'rtu-over-tcp';
+  /** `--serial PATH` and its line settings (one profile). */
+  serial?: string;
+  baud?: number;
+  parity?: Parity;
+  dataBits?: 7 | 8;
+  stopBits?: 1 | 2;
 }
 
 /**
@@ -81,6 +89,11 @@ export async function serve(profiles: readonly string[], flags: ServeFlags, io: 
   const noWorkers = flags.workers === undefined ? undefined : workersRefusal(profiles, flags);
   if (noWorkers) {
     io.stderr(`modbus-emu: not started: ${noWorkers}\n`);
+    return 2;
+  }
+  const refusedSerial = serialRefusal(flags, profiles.length);
+  if (refusedSerial) {
+    io.stderr(`modbus-emu: ${refusedSerial}\n`);
     return 2;
   }
   // Both are read and driven only through the control channel: without it they do nothing.
@@ -138,7 +151,8 @@ export async function serve(profiles: readonly string[], flags: ServeFlags, io: 
     for (const line of device.summary()) io.stderr(`${line}\n`);
     const allow = flags.allow ?? device.server.allow;
     if (allow) io.stderr(`${label}: clients served from ${allow.join(', ')} only (others are closed at accept)\n`);
-    io.stderr(`${label}: listening on ${hostPort(address.host, address.port)}\n`);
+    const where = r.transport;
+    io.stderr(`${label}: listening on ${describeTransport(where.kind === 'tcp' ? { ...where, port: address.port } : where)}\n`);
   });
   // The token itself is never printed: only that one is needed.
   if (control) io.stderr(`control channel on ${control.url} (OpenAPI: ${control.url}/openapi.json${controlToken !== undefined ? '; bearer token required' : ''})\n`);
@@ -146,7 +160,7 @@ export async function serve(profiles: readonly string[], flags: ServeFlags, io: 
   const announce = (address: BoundAddress, i: number): void => {
     const { label } = planned[i]!;
     if (flags.readyJson) io.stdout(`${JSON.stringify({ address: address.host, port: address.port, device: label, id: ids[i], control: control?.url ?? null })}\n`);
-    else io.stdout(`listening on ${hostPort(address.host, address.port)} ${label}\n`);
+    else io.stdout(`listening on ${address.family === 'serial' ? address.host : hostPort(address.host, address.port)} ${label}\n`);
   };
   runtimes.forEach((r, i) => announce(r.address!, i));
   // A reload that moved a device to another port announces it again.
@@ -196,6 +210,17 @@ async function plan(files: readonly string[], flags: ServeFlags, io: CliIo, env:
     return { label: files[i]!, path: paths[i]!, device, port, files: (r as Extract<typeof r, { ok: true }>).files, pinned: flags.port !== undefined };
   });
 }
+
+/** Why the serial flags cannot be used as given, or undefined. */
+function serialRefusal(flags: ServeFlags, profiles: number): string | undefined {
+  const lineFlags = [flags.baud !== undefined && '--baud', flags.parity !== undefined && '--parity', flags.dataBits !== undefined && '--data-bits', flags.stopBits !== undefined && '--stop-bits'].filter(Boolean);
+  if (flags.serial === undefined) return lineFlags.length > 0 ? `${lineFlags.join(', ')} set${lineFlags.length === 1 ? 's' : ''} the line of --serial: give --serial PATH too (a profile's server.serial has its own settings)` : undefined;
+  if (flags.transport !== undefined) return '--serial and --transport exclude each other: --serial serves on a serial line, --transport chooses the framing on TCP';
+  if (profiles > 1) return '--serial serves one profile on its line: give each profile its own server.serial instead';
+  return undefined;
+}
+
+/** The line of `--serial`, its flags over the serial line spec's defaults. */
 
 /** Why the control channel may not start as asked (a sentence saying how to fix it), or undefined. */
 function controlRefusal(where: { host: string; port: number }, token: string | undefined): string | undefined {
