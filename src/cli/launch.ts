@@ -5,6 +5,8 @@ import { connectionPool } from '../runtime/descriptors.js';
 import type { ProfileLoader } from '../runtime/off-thread-load.js';
 import { DEFAULT_HOST, describeTransport, Runtime, runtimeOptions, SERIAL_DEFAULTS, type SerialLine, type ServedDevice, type TrafficLevel } from '../runtime/runtime.js';
 import { watchRuntimes, type ProfileWatcher } from '../watch/watcher.js';
+import { globMatcher } from '../control/select.js';
+import { gatewayRuntimes } from './fleet-serve.js';
 import { describeListenError } from './errors.js';
 import type { CliIo } from './io.js';
 import type { ServeFlags } from './serve.js';
@@ -20,6 +22,16 @@ export interface Planned {
   files: readonly string[];
   /** The port came from --port, so a reload that changes server.port does not move it. */
   pinned: boolean;
+  /** A fleet's instance (fleet-serve.ts): its own id, environment (seed, parameters), host, unit id behind a shared port, state file. */
+  instance?: {
+    readonly id: string;
+    readonly env: Environment;
+    /** Its listener in the fleet: instances with a unit id share it through a gateway (runtime/fleet-gateway.ts). */
+    readonly listener: number;
+    readonly host?: string;
+    readonly unitId?: number;
+    readonly stateFile?: string;
+  };
 }
 
 /** The log of a serving process, as the flags ask (the main process and every worker alike). */
@@ -39,39 +51,45 @@ export function readOnlyOf(flags: ServeFlags, fallback: number): number | undefi
 
 export interface Launched {
   readonly runtimes: readonly Runtime[];
-  /** Closes every runtime, then the loader. */
+  /** A fleet's gateways: one listener for the instances behind a shared port. */
+  readonly gateways: ReturnType<typeof gatewayRuntimes>;
+  /** What listens: the runtimes on their own ports, and the gateways. */
+  readonly listening: readonly Runtime[];
+  /** Closes every runtime and gateway, then the loader. */
   closeAll(): Promise<unknown>;
 }
 
 /**
- * Builds one runtime per planned device and binds them all: state files are read before anything
- * listens, and either every listener binds or none stays up (null, the reasons said on stderr).
- * The one place the CLI's runtimes are made, in the main process and in each worker.
+ * Builds one runtime per planned device (`ids`: their control ids; `isFleet`: planned from a fleet
+ * file) and binds them all: state files are read before anything listens, and either every
+ * listener binds or none stays up (null, the reasons said on stderr). The one place the CLI's
+ * runtimes are made, in the main process and in each worker (--workers).
  */
-export async function launchRuntimes(planned: readonly Planned[], flags: ServeFlags, env: Environment, loader: ProfileLoader, io: CliIo, readOnly: number | undefined): Promise<Launched | null> {
-  const { logger } = env;
+export async function launchRuntimes(planned: readonly Planned[], ids: readonly string[], isFleet: boolean, flags: ServeFlags, env: Environment, loader: ProfileLoader, io: CliIo, readOnly: number | undefined): Promise<Launched | null> {
+  const journaled = flags.journalDevices === undefined ? () => true : globMatcher(flags.journalDevices);
+  const listenerCount = isFleet ? new Set(planned.map((p) => p.instance!.listener)).size : planned.length;
   // One pool of connections for the process, sized from the open-file limit less the listeners (descriptors.ts).
-  const pool = connectionPool(planned.length, logger);
+  const pool = connectionPool(listenerCount, env.logger);
   const runtimes = planned.map(
-    (p) =>
+    (p, i) =>
       new Runtime(
         runtimeOptions({
           device: p.device,
-          env,
+          env: p.instance?.env ?? env,
           label: p.label,
           ...(p.files.length > 0 && { source: { profile: p.path, ...(io.cwd !== undefined && { cwd: io.cwd }) } }),
           // A port from --port stays put; otherwise a reload may move the device to its profile's new port.
           ...(p.pinned ? { port: p.port } : { defaultPort: p.device.server.port === undefined ? p.port : DEFAULT_PORT }),
-          journal: flags.journal,
+          journal: journaled(ids[i]!) ? (flags.journal ?? (flags.journalDevices !== undefined ? true : undefined)) : undefined,
           maxFileBytes: flags.maxFileSize,
-          host: flags.host,
+          host: flags.host ?? p.instance?.host,
           idleTimeoutMs: flags.idleTimeout === undefined ? undefined : flags.idleTimeout * 1000,
           maxConnections: flags.maxConnections,
           connectionPolicy: flags.whenFull,
           pool,
           readOnly,
           allow: flags.allow,
-          stateFile: flags.state,
+          stateFile: p.instance ? p.instance.stateFile : flags.state,
           transport: flags.transport,
           serial: serialLine(flags),
           traffic: trafficLevel(flags),
@@ -79,7 +97,10 @@ export async function launchRuntimes(planned: readonly Planned[], flags: ServeFl
         }),
       ),
   );
-  const closeAll = (): Promise<unknown> => Promise.all(runtimes.map((r) => r.close())).then(() => loader.close());
+  // Instances behind a shared port (`units:`) listen through one gateway per port.
+  const gateways = isFleet ? gatewayRuntimes(planned, runtimes, env, { ...flags, pool, traffic: trafficLevel(flags) }) : [];
+  const listening = [...runtimes.filter((_, i) => planned[i]!.instance?.unitId === undefined), ...gateways.map((g) => g.runtime)];
+  const closeAll = (): Promise<unknown> => Promise.all([...runtimes, ...gateways.map((g) => g.runtime)].map((r) => r.close())).then(() => loader.close());
   const stateClash = findStateClash(runtimes);
   if (stateClash) {
     io.stderr(`modbus-emu: ${stateClash}\n`);
@@ -95,18 +116,22 @@ export async function launchRuntimes(planned: readonly Planned[], flags: ServeFl
     io.stderr('modbus-emu: not started: no device is listening\n');
     return null;
   }
-  const bound = await Promise.allSettled(runtimes.map((r) => r.listen()));
-  const failures = bound.flatMap((b, i) => (b.status === 'rejected' ? [{ p: planned[i]!, error: b.reason as unknown, transport: runtimes[i]!.transport }] : []));
+  const bound = await Promise.allSettled(listening.map((r) => r.listen()));
+  const failures = bound.flatMap((b, i) => (b.status === 'rejected' ? [{ r: listening[i]!, error: b.reason as unknown }] : []));
   if (failures.length > 0) {
-    for (const { p, error, transport } of failures) {
-      const why = transport.kind === 'serial' ? `cannot open ${describeTransport(transport)}: ${(error as Error)?.message ?? String(error)}` : describeListenError(error, flags.host ?? p.device.server.host ?? DEFAULT_HOST, p.port);
-      io.stderr(`modbus-emu: ${p.label}: ${why}\n`);
+    for (const { r, error } of failures) {
+      const p = planned[runtimes.indexOf(r)];
+      const g = gateways.find((x) => x.runtime === r);
+      const host = flags.host ?? (p ? (p.instance?.host ?? p.device.server.host) : g!.host) ?? DEFAULT_HOST;
+      const transport = r.transport;
+      const why = transport.kind === 'serial' ? `cannot open ${describeTransport(transport)}: ${(error as Error)?.message ?? String(error)}` : describeListenError(error, host, p ? p.port : g!.port);
+      io.stderr(`modbus-emu: ${r.label}: ${why}\n`);
     }
     await closeAll();
     io.stderr('modbus-emu: not started: no device is listening\n');
     return null;
   }
-  return { runtimes, closeAll };
+  return { runtimes, gateways, listening, closeAll };
 }
 
 /** The CLI's first port, and where a device goes when a reload drops its profile's own port. */

@@ -1,8 +1,8 @@
-import { deviceIds } from '../control/context.js';
 import type { ControlServer } from '../control/server.js';
 import type { Environment } from '../environment.js';
 import { hostPort } from '../runtime/runtime.js';
 import { describeListenError } from './errors.js';
+import { isFleetFile } from './fleet.js';
 import type { CliIo } from './io.js';
 import type { Planned } from './launch.js';
 import type { ServeFlags } from './serve.js';
@@ -11,7 +11,9 @@ import { splitAcross, type FromWorker, type ListenerAddress } from './worker-pro
 import { WorkerFleet, WorkerProcess, workersAvailable } from './workers.js';
 
 /** Why `--workers` cannot serve what was asked (a sentence), or undefined. */
-export function workersRefusal(profiles: readonly string[], flags: ServeFlags): string | undefined {
+export function workersRefusal(profiles: readonly string[], flags: ServeFlags, cwd: string | undefined): string | undefined {
+  // The seam is a list of planned instances; a fleet's (own seeds, gateways, state folder) is not handed to workers yet.
+  if (profiles.some((p) => isFleetFile(p, cwd))) return '--workers serves profiles given on the command line; a fleet file is served by one process (or split with --shard)';
   if (profiles.length === 0) return '--workers spreads profiles over processes: give the profiles to serve (the in-memory device is one device)';
   if (flags.serial !== undefined) return '--serial serves one profile on one line: --workers has nothing to spread';
   if (flags.clock === 'manual') return '--clock manual and --workers exclude each other (each worker has its own emulator clock, and the control channel moves none of them)';
@@ -26,9 +28,8 @@ export function workersRefusal(profiles: readonly string[], flags: ServeFlags): 
  * worker's listeners bind or none stays up. Until `io.signal` aborts; a worker that exits
  * meanwhile is logged and /health says `degraded`, and the rest go on.
  */
-export async function serveInWorkers(planned: readonly Planned[], flags: ServeFlags, io: CliIo, env: Environment, controlToken: string | undefined): Promise<number> {
+export async function serveInWorkers(planned: readonly Planned[], ids: readonly string[], flags: ServeFlags, io: CliIo, env: Environment, controlToken: string | undefined): Promise<number> {
   const { logger } = env;
-  const ids = deviceIds(planned.map((p) => p.device.name));
   const instances = planned.map((p, i) => ({ index: i, id: ids[i]!, label: p.label, path: p.path, port: p.port, pinned: p.pinned }));
   const { control: _control, controlToken: _token, ...workerFlags } = flags;
   let control: ControlServer | undefined;

@@ -7,9 +7,12 @@ import { ManualClock } from '../runtime/clock.js';
 import { createEnvironment } from '../runtime/environment.js';
 import { ProfileLoader } from '../runtime/off-thread-load.js';
 import { memoryDevice } from '../runtime/memory-device.js';
-import { DEFAULT_HOST, describeTransport, hostPort, READ_ONLY_EXCEPTION, type Parity, type BoundAddress, type ConnectionPolicy } from '../runtime/runtime.js';
+import { DEFAULT_HOST, describeTransport, hostPort, READ_ONLY_EXCEPTION, type Parity, type Runtime, type BoundAddress, type ConnectionPolicy } from '../runtime/runtime.js';
+import type { Shard } from '../runtime/fleet-shard.js';
 import type { ProfileWatcher } from '../watch/watcher.js';
 import { resolveProfileArgument, withBundledHint } from './bundled.js';
+import { isFleetFile, openFleet } from './fleet.js';
+import { planFleet } from './fleet-serve.js';
 import { describeListenError } from './errors.js';
 import { serveInWorkers, workersRefusal } from './serve-workers.js';
 import { DEFAULT_PORT, launchRuntimes, readOnlyOf, serveLogger, watchProfiles, type Planned } from './launch.js';
@@ -17,6 +20,7 @@ import type { CliIo } from './io.js';
 import { packageVersion } from './version.js';
 
 export { DEFAULT_HOST, DEFAULT_PORT };
+export type { Planned };
 
 /** Serve flags; undefined means "not given on the command line" so the profile decides. */
 export interface ServeFlags {
@@ -51,8 +55,6 @@ export interface ServeFlags {
   readOnly?: boolean;
   /** `--read-only-exception CODE` (implies --read-only). */
   readOnlyException?: number;
-  /** `--workers N`: serve the devices from N worker processes (serve-workers.ts). */
-  workers?: number;
   /** `--transport`: framing on the TCP listeners. */
   transport?: 'tcp' | 'rtu-over-tcp';
   /** `--serial PATH` and its line settings (one profile). */
@@ -61,6 +63,12 @@ export interface ServeFlags {
   parity?: Parity;
   dataBits?: 7 | 8;
   stopBits?: 1 | 2;
+  /** `--journal-devices GLOB`: the journal only for the devices whose id matches. */
+  journalDevices?: string;
+  /** `--shard i/N`: serve shard i of a fleet file cut into N (runtime/fleet-shard.ts). */
+  shard?: Shard;
+  /** `--workers N`: serve the devices from N worker processes (serve-workers.ts). */
+  workers?: number;
 }
 
 /**
@@ -86,46 +94,75 @@ export async function serve(profiles: readonly string[], flags: ServeFlags, io: 
     io.stderr(`modbus-emu: --state keeps the points of one profile: ${profiles.length === 0 ? 'give a profile (the in-memory device has no points to keep)' : 'give each profile its own server.stateFile instead'}\n`);
     return 2;
   }
-  const noWorkers = flags.workers === undefined ? undefined : workersRefusal(profiles, flags);
-  if (noWorkers) {
-    io.stderr(`modbus-emu: not started: ${noWorkers}\n`);
-    return 2;
-  }
   const refusedSerial = serialRefusal(flags, profiles.length);
   if (refusedSerial) {
     io.stderr(`modbus-emu: ${refusedSerial}\n`);
     return 2;
   }
+  const noWorkers = flags.workers === undefined ? undefined : workersRefusal(profiles, flags, io.cwd);
+  if (noWorkers) {
+    io.stderr(`modbus-emu: not started: ${noWorkers}\n`);
+    return 2;
+  }
   // Both are read and driven only through the control channel: without it they do nothing.
   if (!flags.control && flags.clock === 'manual') io.stderr('warning: --clock manual without --control: nothing can advance the emulator clock, so generators and timed faults stand still\n');
   if (!flags.control && flags.journal !== undefined) io.stderr('warning: --journal without --control: nothing can read the journal\n');
-  const env = createEnvironment({ seed: flags.seed, logger, ...(flags.clock === 'manual' ? { clock: new ManualClock() } : { timeScale: flags.timeScale }) });
+  const fleets = profiles.filter((p) => isFleetFile(p, io.cwd));
+  if (fleets.length > 0 && profiles.length > 1) {
+    io.stderr(`modbus-emu: ${fleets[0]} is a fleet file: serve it alone (add the other profiles to it as entries)\n`);
+    return 2;
+  }
+  if (fleets.length > 0 && flags.port !== undefined) {
+    io.stderr('modbus-emu: --port does not apply to a fleet file: each entry gives its port (docs/fleets.md)\n');
+    return 2;
+  }
+  const fleet = fleets.length === 1 ? await openFleet(profiles[0]!, io, { seed: flags.seed, maxFileBytes: flags.maxFileSize }) : undefined;
+  if (fleet === null) {
+    io.stderr('modbus-emu: not started: fix the problems above (modbus-emu validate <fleet file> checks a fleet and its profiles)\n');
+    return 1;
+  }
+  // A fleet's seed is the run's: --seed with the printed seed replays every instance.
+  const env = createEnvironment({ seed: flags.seed ?? fleet?.seed, logger, ...(flags.clock === 'manual' ? { clock: new ManualClock() } : { timeScale: flags.timeScale }) });
   const readOnly = readOnlyOf(flags, READ_ONLY_EXCEPTION);
+  if (flags.shard && !fleet) {
+    io.stderr('modbus-emu: --shard serves a part of a fleet file: give one fleet file (docs/fleets.md)\n');
+    return 2;
+  }
   // One loader for the process's reloads: the instances of a profile are checked once at each
   // reload and share its layouts (off-thread-load.ts), with one worker thread for all. At start
   // nothing is served yet, so profiles load in-thread (no thread to start; the same sharing).
   const loader = new ProfileLoader();
-  const planned = profiles.length === 0 ? [{ label: 'in-memory', path: '', device: memoryDevice(logger, readOnly), port: flags.port ?? DEFAULT_PORT, files: [], pinned: true }] : await plan(profiles, flags, io, env, new ProfileLoader(false));
+  const planned =
+    profiles.length === 0
+      ? [{ label: 'in-memory', path: '', device: memoryDevice(logger, readOnly), port: flags.port ?? DEFAULT_PORT, files: [], pinned: true }]
+      : fleet
+        ? planFleet(fleet, flags.shard, env, io, flags.state)
+        : await plan(profiles, flags, io, env, new ProfileLoader(false));
   if (!planned) {
     await loader.close();
     return 1;
   }
+  if (planned.length === 0) {
+    await loader.close();
+    io.stderr(`modbus-emu: not started: shard ${flags.shard!.index}/${flags.shard!.total} has no device (the fleet has ${fleet!.listeners} listeners; shards take them in turn)\n`);
+    return 1;
+  }
 
-  const clash = findPortClash(planned);
+  const clash = fleet ? null : findPortClash(planned);
   if (clash) {
     io.stderr(`modbus-emu: ${clash}\n`);
     return 1;
   }
+
+  const ids = fleet ? planned.map((p) => p.instance!.id) : deviceIds(planned.map((p) => p.device.name));
   if (flags.workers !== undefined) {
     await loader.close();
-    return serveInWorkers(planned, flags, io, env, controlToken);
+    return serveInWorkers(planned, ids, flags, io, env, controlToken);
   }
-
-  const launched = await launchRuntimes(planned, flags, env, loader, io, readOnly);
+  const launched = await launchRuntimes(planned, ids, fleet !== undefined, flags, env, loader, io, readOnly);
   if (!launched) return 1;
-  const { runtimes, closeAll } = launched;
+  const { runtimes, gateways, listening, closeAll } = launched;
 
-  const ids = deviceIds(planned.map((p) => p.device.name));
   let control: ControlServer | undefined;
   if (flags.control) {
     try {
@@ -145,26 +182,33 @@ export async function serve(profiles: readonly string[], flags: ServeFlags, io: 
   const scale = flags.timeScale !== undefined && flags.timeScale !== 1 ? `; emulator time runs ×${flags.timeScale}` : flags.clock === 'manual' ? '; emulator clock: manual' : '';
   io.stderr(`seed ${env.random.seed} (replay this run with --seed ${env.random.seed})${scale}; socket I/O: ${runtimes[0]!.ioMode}\n`);
   if (readOnly !== undefined) io.stderr(`read-only: every client write is answered with exception ${hex2(readOnly)} and changes nothing\n`);
-  runtimes.forEach((r, i) => {
-    const { label, device } = planned[i]!;
-    const address = r.address!;
-    for (const line of device.summary()) io.stderr(`${line}\n`);
-    const allow = flags.allow ?? device.server.allow;
-    if (allow) io.stderr(`${label}: clients served from ${allow.join(', ')} only (others are closed at accept)\n`);
-    const where = r.transport;
-    io.stderr(`${label}: listening on ${describeTransport(where.kind === 'tcp' ? { ...where, port: address.port } : where)}\n`);
-  });
+  // A fleet's devices are too many for a summary each: one line for the lot.
+  if (fleet) io.stderr(`fleet ${profiles[0]}: ${planned.length} devices on ${listening.length} listeners${flags.shard ? ` (shard ${flags.shard.index}/${flags.shard.total} of ${fleet.instances.length} devices)` : ''}\n`);
+  else
+    runtimes.forEach((r, i) => {
+      const { label, device } = planned[i]!;
+      const address = r.address!;
+      for (const line of device.summary()) io.stderr(`${line}\n`);
+      const allow = flags.allow ?? device.server.allow;
+      if (allow) io.stderr(`${label}: clients served from ${allow.join(', ')} only (others are closed at accept)\n`);
+      const where = r.transport;
+      io.stderr(`${label}: listening on ${describeTransport(where.kind === 'tcp' ? { ...where, port: address.port } : where)}\n`);
+    });
   // The token itself is never printed: only that one is needed.
   if (control) io.stderr(`control channel on ${control.url} (OpenAPI: ${control.url}/openapi.json${controlToken !== undefined ? '; bearer token required' : ''})\n`);
   if (watchers.length > 0) io.stderr(`watching ${watchers.reduce((n, w) => n + w.files.length, 0)} profile file(s) for changes (--no-watch turns it off)\n`);
-  const announce = (address: BoundAddress, i: number): void => {
-    const { label } = planned[i]!;
-    if (flags.readyJson) io.stdout(`${JSON.stringify({ address: address.host, port: address.port, device: label, id: ids[i], control: control?.url ?? null })}\n`);
+  // One line per listener: a gateway's line names the devices behind it by unit id.
+  const listenerLine = new Map<Runtime, { label: string; id: string | null; units?: Record<number, string> }>();
+  runtimes.forEach((r, i) => listenerLine.set(r, { label: planned[i]!.label, id: ids[i]! }));
+  for (const g of gateways) listenerLine.set(g.runtime, { label: g.runtime.label, id: null, units: g.units });
+  const announce = (address: BoundAddress, r: Runtime): void => {
+    const { label, id, units } = listenerLine.get(r)!;
+    if (flags.readyJson) io.stdout(`${JSON.stringify({ address: address.host, port: address.port, device: label, id, control: control?.url ?? null, ...(units && { units }) })}\n`);
     else io.stdout(`listening on ${address.family === 'serial' ? address.host : hostPort(address.host, address.port)} ${label}\n`);
   };
-  runtimes.forEach((r, i) => announce(r.address!, i));
+  for (const r of listening) announce(r.address!, r);
   // A reload that moved a device to another port announces it again.
-  runtimes.forEach((r, i) => r.on('listening', (address) => announce(address, i)));
+  for (const r of listening) r.on('listening', (address) => announce(address, r));
 
   await untilAborted(io.signal);
   io.stderr('shutting down\n');
@@ -173,6 +217,7 @@ export async function serve(profiles: readonly string[], flags: ServeFlags, io: 
   await closeAll();
   return 0;
 }
+
 
 async function plan(files: readonly string[], flags: ServeFlags, io: CliIo, env: Environment, loader: ProfileLoader): Promise<Planned[] | null> {
   const paths = files.map((file) => resolveProfileArgument(file, io.cwd));
@@ -228,6 +273,7 @@ function controlRefusal(where: { host: string; port: number }, token: string | u
   if (token === undefined && !isLoopbackAddress(where.host)) return tokenNeeded(where.host, where.port);
   return undefined;
   }
+
 function findPortClash(planned: readonly Planned[]): string | null {
   const seen = new Map<number, string>();
   for (const p of planned) {

@@ -53,7 +53,7 @@ async function start(m: Extract<ToWorker, { type: 'start' }>): Promise<void> {
     }
     planned.push({ ...m.instances[k]!, device: r.profile, files: r.files });
   }
-  launched = (await launchRuntimes(planned, m.flags, env, new ProfileLoader(), io, readOnlyOf(m.flags, READ_ONLY_EXCEPTION))) ?? undefined;
+  launched = (await launchRuntimes(planned, m.instances.map((i) => i.id), false, m.flags, env, new ProfileLoader(), io, readOnlyOf(m.flags, READ_ONLY_EXCEPTION))) ?? undefined;
   if (!launched) return fail();
   const { runtimes } = launched;
   watchers = m.flags.watch ? watchProfiles(runtimes, planned) : [];

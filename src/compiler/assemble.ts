@@ -16,6 +16,7 @@ import { resetProfile, takeOverState } from '../model/hand-over.js';
 import { createBroadcast, createRouter, gatewayAnswers, notRouted, refusing, unreachable } from '../model/router.js';
 import { EventHub } from '../model/events.js';
 import { createUnit } from '../model/unit.js';
+import { identityFor } from './identity.js';
 import { describeTables } from './table-summary.js';
 import { formatUnitIds } from './unit-ids.js';
 import type { CompiledProfile, CompiledUnit, ServerSettings } from '../model/types.js';
@@ -46,7 +47,8 @@ export function assembleProfile(
   // FC 8's counters and listen-only modes, per unit id; the units' handlers answer FC 8 from them.
   const diagnostics = new Diagnostics(plan.broadcast ? servedIds(plan) : []);
   const deviceUnit = (unitName: string, ids: readonly number[], e: Extract<Entry, { kind: 'device' }>): Handler => {
-    const unit = createUnit(unitName, ids, e.built.layout, e.built.identity, env, events.emit);
+    const identity = identityFor(e.built, env.params, profile.params ?? {}, (message) => logger.log('warn', `${unitName}: ${message}`));
+    const unit = createUnit(unitName, ids, e.built.layout, identity, env, events.emit);
     const handler = refusing(createDeviceHandler({ dataSource: unit.dataSource, identity: unit.identity, logger, diagnostics }), e.built.refused);
     units.push(unit);
     // A broadcast write does not reach a unit id in listen-only mode (AP 6.8.1 sub 04: no action is taken).
@@ -109,7 +111,8 @@ export function assembleProfile(
     logger.log('info', message);
     events.emit({ time: env.clock.now(), event: 'listenOnly', unit: unitName, unitId, source: 'diagnostics', message, data: { listenOnly: on, cause } });
   });
-  const lines = summarize(plan, units, rules);
+  // Made when first asked for: a fleet's devices are not summarised one by one.
+  let lines: string[] | undefined;
   const served = servedUnits(plan, profileFraming(profile));
   const compiled: CompiledProfile = {
     name,
@@ -129,7 +132,7 @@ export function assembleProfile(
     },
     env,
     unit: (unitId) => byId[unitId],
-    summary: () => [...lines],
+    summary: () => [...(lines ??= summarize(plan, units, rules))],
     takeOver: (previous) => takeOverState(compiled, previous),
     injectFault: (rule) => {
       const result = compileInjectedRule(served, rule);

@@ -466,6 +466,12 @@ class LiveUnit implements LivePoints {
       return () => m.read(state);
     }
     if ('written' in ref) return ref.written === 'value' ? () => this.commands.value : () => this.commands.previous;
+    if ('param' in ref) {
+      // Checked numeric when the fleet was expanded (runtime/fleet-params.ts); a string here is a bug, read as NaN.
+      const given = this.env.params?.[ref.param];
+      const value = given === undefined ? ref.default : Number(given);
+      return () => value;
+    }
     const word = 'word' in ref ? ref.word : ref;
     const g = byModel.get(word);
     const value = g ? () => this.valueOf(g) : () => this.stored(word);

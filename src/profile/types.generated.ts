@@ -346,6 +346,7 @@ export interface DeviceProfile {
    * Free text about the device.
    */
   description?: string;
+  params?: Params;
   addressing?: Addressing;
   /**
    * Default word/byte order of multi-register values (default ABCD). In a gateway profile, the default of every unit; a unit, a template or included device, or a point may set its own.
@@ -425,6 +426,15 @@ export interface DeviceProfile {
   faults?: Faults;
   machines?: Machines;
   writeRules?: WriteRules;
+}
+/**
+ * Parameters of the profile and their defaults: a number is read in expressions (generators, reactions, write rules, conditions) as `params.<name>`; a number or a string is put into string values and identification by `{<name>}` (docs/fleets.md#parameters). A fleet file sets them per instance.
+ *
+ * This interface was referenced by `DeviceProfile`'s JSON-Schema
+ * via the `definition` "Params".
+ */
+export interface Params {
+  [k: string]: number | string;
 }
 /**
  * Where and how the device listens. Command-line flags override these.

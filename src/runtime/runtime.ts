@@ -139,6 +139,15 @@ export class Runtime extends EventEmitter<RuntimeEvents> {
     return this.current;
   }
 
+  /**
+   * What the listener hands each exchange to now: the device with the injected rules and the
+   * journal's recording. A fleet's gateway (fleet-gateway.ts) routes the unit ids behind its port
+   * to the runtimes of its instances, which do not listen themselves, through it.
+   */
+  get handler(): Handler {
+    return this.server.handler;
+  }
+
   /** The bound address once listening. */
   get address(): BoundAddress | null {
     return this.server.address;

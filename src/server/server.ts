@@ -69,6 +69,8 @@ export interface ModbusServer {
   readonly address: BoundAddress | null;
   readonly ioMode: SocketIoMode;
   readonly connectionCount: number;
+  /** What each exchange is handed to now (a fleet's gateway routes unit ids to instances through it). */
+  readonly handler: Handler;
   setHandler(handler: Handler): void;
   setAllow(list: BlockList | undefined): void;
   listen(): Promise<BoundAddress>;
