@@ -13,6 +13,9 @@ export type { DeviceChanges } from './runtime/changes.js';
 export type { Journal, JournalFilter, EventFilter, EventRecord, JournalKind, JournalRecord } from './runtime/journal.js';
 export type { DeviceEvent } from './model/events.js';
 export type { MachineStatus } from './model/live.js';
+export type { DeviceModes, OfflineAnswer } from './model/modes.js';
+export type { ScenarioInfo, ScenarioStatus } from './runtime/scenario-runner.js';
+export type { Scenario, Phase, Modes } from './profile/types.generated.js';
 export type { RequestRecord, RequestOutcome } from './runtime/request-record.js';
 export { bundledDevice, bundledDevices } from './runtime/bundled-devices.js';
 
@@ -56,7 +59,7 @@ export { InMemoryDataSource } from './device/memory.js';
 export { createIdentity, DEFAULT_IDENTITY_OPTIONS } from './device/identity.js';
 export type { DeviceIdentity, IdentityOptions } from './device/identity.js';
 export { ModbusTcpServer, DEFAULT_IDLE_TIMEOUT_MS } from './server/server.js';
-export type { ServerOptions, BoundAddress, ConnectionPolicy } from './server/server.js';
+export type { ServerOptions, BoundAddress, ConnectionPolicy, AcceptMode } from './server/server.js';
 export type { TrafficLevel } from './server/trace.js';
 
 // Time, chance and logging: real ones for running, manual ones and fixed seeds for tests.

@@ -32,6 +32,7 @@ function exportsOf(entries: readonly string[]): Record<string, Record<string, Ki
 }
 
 const PUBLIC: Record<string, Kind> = {
+  AcceptMode: 'type',
   Access: 'type',
   BadRequestError: 'value',
   BitValues: 'type',
@@ -53,6 +54,7 @@ const PUBLIC: Record<string, Kind> = {
   DiagnosticCounts: 'type',
   Diagnostics: 'type',
   DeviceIdentity: 'type',
+  DeviceModes: 'type',
   DeviceProfile: 'type',
   Diagnostic: 'type',
   DiagnosticCode: 'type',
@@ -93,7 +95,10 @@ const PUBLIC: Record<string, Kind> = {
   MaybePromise: 'type',
   ModbusError: 'value',
   ModbusTcpServer: 'value',
+  Modes: 'type',
   NotFoundError: 'value',
+  OfflineAnswer: 'type',
+  Phase: 'type',
   PointInfo: 'type',
   PointValue: 'type',
   ProfileError: 'value',
@@ -106,6 +111,9 @@ const PUBLIC: Record<string, Kind> = {
   RequestRecord: 'type',
   SERIAL_DEFAULTS: 'value',
   ScaledClock: 'type',
+  Scenario: 'type',
+  ScenarioInfo: 'type',
+  ScenarioStatus: 'type',
   SerialLine: 'type',
   ServerDeviceBusy: 'value',
   ServerDeviceFailure: 'value',

@@ -7,6 +7,7 @@ import { DEFAULT_HOST, describeTransport, Runtime, runtimeOptions, SERIAL_DEFAUL
 import { watchRuntimes, type ProfileWatcher } from '../watch/watcher.js';
 import { globMatcher } from '../control/select.js';
 import { gatewayRuntimes } from './fleet-serve.js';
+import { scenarioStarts } from './scenario-flags.js';
 import { describeListenError } from './errors.js';
 import type { CliIo } from './io.js';
 import type { ServeFlags } from './serve.js';
@@ -55,6 +56,8 @@ export interface Launched {
   readonly gateways: ReturnType<typeof gatewayRuntimes>;
   /** What listens: the runtimes on their own ports, and the gateways. */
   readonly listening: readonly Runtime[];
+  /** The scenarios `--scenario` starts once every listener is announced. */
+  readonly scenarios: { starts: [Runtime, string][] };
   /** Closes every runtime and gateway, then the loader. */
   closeAll(): Promise<unknown>;
 }
@@ -116,6 +119,13 @@ export async function launchRuntimes(planned: readonly Planned[], ids: readonly 
     io.stderr('modbus-emu: not started: no device is listening\n');
     return null;
   }
+  const scenarios = scenarioStarts(flags.scenario ?? [], runtimes, ids);
+  if ('error' in scenarios) {
+    io.stderr(`modbus-emu: ${scenarios.error}\n`);
+    await closeAll();
+    io.stderr('modbus-emu: not started: no device is listening\n');
+    return null;
+  }
   const bound = await Promise.allSettled(listening.map((r) => r.listen()));
   const failures = bound.flatMap((b, i) => (b.status === 'rejected' ? [{ r: listening[i]!, error: b.reason as unknown }] : []));
   if (failures.length > 0) {
@@ -131,7 +141,7 @@ export async function launchRuntimes(planned: readonly Planned[], ids: readonly 
     io.stderr('modbus-emu: not started: no device is listening\n');
     return null;
   }
-  return { runtimes, gateways, listening, closeAll };
+  return { runtimes, gateways, listening, closeAll, scenarios };
 }
 
 /** The CLI's first port, and where a device goes when a reload drops its profile's own port. */

@@ -82,6 +82,10 @@ function parseControl(value: string): ServeFlags['control'] {
 }
 
 /** `--allow` is repeatable: each address or range is added to the list. */
+function collectScenario(value: string, previous: string[] | undefined): string[] {
+  return [...(previous ?? []), value];
+}
+
 function collectCidr(value: string, previous: string[] | undefined): string[] {
   const range = parseCidr(value);
   if ('error' in range) throw new InvalidArgumentError(range.error);
@@ -195,6 +199,7 @@ export async function run(argv: readonly string[], io: CliIo): Promise<number> {
     .option('--max-file-size <MiB>', `read at most this much from one profile or included file (default ${DEFAULT_MAX_FILE_BYTES / 1024 / 1024})`, parseFileSize)
     .option('--log-time <format>', 'text log lines start with the time: iso (default) | none', parseLogTime)
     .option('--shard <i/N>', 'of a fleet file, serve shard i of N only (from 0, as pod ordinals: 0/3, 1/3, 2/3; see modbus-emu fleet plan)', parseShardFlag)
+    .option('--scenario <name>', 'start this scenario of every device that declares it, or DEVICE:NAME for one device; repeat for more (docs/scenarios.md)', collectScenario)
     .option('--workers <n>', 'serve the devices from n worker processes, device i in worker (i mod n) + 1, each with its own listeners and emulator clock; the control channel reaches them all (default: one process)', parseWorkers)
     .option('--list-devices', 'list the devices bundled with the package (serve one by name: modbus-emu pump)')
     .action((profiles: string[], flags: ServeFlags & { listDevices?: boolean }) => {

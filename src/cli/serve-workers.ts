@@ -15,6 +15,7 @@ export function workersRefusal(profiles: readonly string[], flags: ServeFlags, c
   // The seam is a list of planned instances; a fleet's (own seeds, gateways, state folder) is not handed to workers yet.
   if (profiles.some((p) => isFleetFile(p, cwd))) return '--workers serves profiles given on the command line; a fleet file is served by one process (or split with --shard)';
   if (profiles.length === 0) return '--workers spreads profiles over processes: give the profiles to serve (the in-memory device is one device)';
+  if (flags.scenario !== undefined) return '--scenario and --workers exclude each other for now: start scenarios through the control channel (POST /devices/{id}/scenarios/...)';
   if (flags.serial !== undefined) return '--serial serves one profile on one line: --workers has nothing to spread';
   if (flags.clock === 'manual') return '--clock manual and --workers exclude each other (each worker has its own emulator clock, and the control channel moves none of them)';
   if (!workersAvailable()) return '--workers runs the built program (dist/cli/worker-main.js), which is missing: run npm run build';

@@ -55,6 +55,8 @@ export interface ServeFlags {
   readOnly?: boolean;
   /** `--read-only-exception CODE` (implies --read-only). */
   readOnlyException?: number;
+  /** `--scenario [DEVICE:]NAME`, repeated: scenarios started once listening (docs/scenarios.md). */
+  scenario?: string[];
   /** `--transport`: framing on the TCP listeners. */
   transport?: 'tcp' | 'rtu-over-tcp';
   /** `--serial PATH` and its line settings (one profile). */
@@ -161,7 +163,7 @@ export async function serve(profiles: readonly string[], flags: ServeFlags, io: 
   }
   const launched = await launchRuntimes(planned, ids, fleet !== undefined, flags, env, loader, io, readOnly);
   if (!launched) return 1;
-  const { runtimes, gateways, listening, closeAll } = launched;
+  const { runtimes, gateways, listening, closeAll, scenarios } = launched;
 
   let control: ControlServer | undefined;
   if (flags.control) {
@@ -207,6 +209,7 @@ export async function serve(profiles: readonly string[], flags: ServeFlags, io: 
     else io.stdout(`listening on ${address.family === 'serial' ? address.host : hostPort(address.host, address.port)} ${label}\n`);
   };
   for (const r of listening) announce(r.address!, r);
+  for (const [runtime, name] of scenarios.starts) runtime.scenarios.start(name);
   // A reload that moved a device to another port announces it again.
   for (const r of listening) r.on('listening', (address) => announce(address, r));
 

@@ -1,3 +1,4 @@
+import { compileScenarios } from './scenarios.js';
 import { SERIAL_DEFAULTS } from '../protocol/rtu.js';
 import { createDeviceHandler } from '../device/handler.js';
 import { Diagnostics } from '../device/diagnostics.js';
@@ -113,6 +114,7 @@ export function assembleProfile(
   });
   // Made when first asked for: a fleet's devices are not summarised one by one.
   let lines: string[] | undefined;
+  const scenarios = compileScenarios(profile, env);
   const served = servedUnits(plan, profileFraming(profile));
   const compiled: CompiledProfile = {
     name,
@@ -132,7 +134,11 @@ export function assembleProfile(
     },
     env,
     unit: (unitId) => byId[unitId],
-    summary: () => [...(lines ??= summarize(plan, units, rules))],
+    scenarios,
+    summary: () => {
+      lines ??= summarize(plan, units, rules);
+      return scenarios.length > 0 ? [...lines, `scenarios: ${scenarios.map((s) => s.name).join(', ')} (none runs until started: --scenario NAME)`] : [...lines];
+    },
     takeOver: (previous) => takeOverState(compiled, previous),
     injectFault: (rule) => {
       const result = compileInjectedRule(served, rule);

@@ -65,7 +65,9 @@ import { sortDiagnostics } from '../profile/sort.js';
 import type { DeviceProfile } from '../profile/types.generated.js';
 import { assembleProfile } from './assemble.js';
 import { pointInfos } from './device.js';
-import { planFaultRules } from './fault-scopes.js';
+import { planFaultRules, servedUnits } from './fault-scopes.js';
+import { checkScenarios } from './scenarios.js';
+import { profileFraming } from './framing.js';
 import { baseName, planProfile, type Plan } from './plan.js';
 import { Reporter } from './report.js';
 import { checkServerSettings } from './server-settings.js';
@@ -108,6 +110,7 @@ export function checkProfile(loaded: LoadedProfile, timeScale = 1): CheckedProfi
   // Found device by device and check by check: in file, line and column order like the loader's.
   if (report.count > 0) return { ok: false, diagnostics: sortDiagnostics(report.diagnostics, loaded.files) };
   const rules = planFaultRules(plan, loaded.profile, report);
+  checkScenarios(loaded.profile, plan, servedUnits(plan, profileFraming(loaded.profile)), report);
   if (report.count > 0) return { ok: false, diagnostics: sortDiagnostics(report.diagnostics, loaded.files) };
   // A profile given as an object (the API) has no positions, and no file.
   const file = loaded.locate(loaded.profile) === undefined ? undefined : loaded.file;

@@ -9,6 +9,7 @@ import { BadRequestError, ConflictError, ForbiddenError, NotFoundError } from '.
 import { ControlError, statusOf } from './errors.js';
 import { device, devicesMatching, isGlob } from './select.js';
 import { channelFaultRules, tableName } from './vocabulary.js';
+import { SCENARIO_ROUTES } from './scenario-routes.js';
 
 /** JSON Schema (draft 7, as fastify's ajv and OpenAPI 3.0 read it). */
 export type Schema = Record<string, unknown>;
@@ -465,6 +466,7 @@ export const ROUTES: readonly Route[] = [
       return clockState(c);
     },
   },
+  ...SCENARIO_ROUTES,
 ];
 
 /**

@@ -7,6 +7,7 @@ import type { ConnectionPolicy, Handler, Middleware } from '../pipeline/types.js
 import type { EventHub } from './events.js';
 import type { MachineStatus } from './live.js';
 import type { TableName } from './table-names.js';
+import type { CompiledScenario } from './scenario.js';
 
 /** An engineering value: number, bigint (unscaled 64-bit integers), boolean, or string. */
 export type PointValue = number | bigint | boolean | string;
@@ -168,6 +169,8 @@ export interface CompiledProfile extends ServedDevice {
   readonly env: Environment;
   /** The unit answering `unitId`, or undefined when that id is unreachable / answered by no device. */
   unit(unitId: number): CompiledUnit | undefined;
+  /** The profile's named scenarios (`scenarios:`, docs/scenarios.md), in declared order; the runtime runs them. */
+  readonly scenarios: readonly CompiledScenario[];
   /**
    * Takes over what clients wrote to `previous` (the device this one replaces), by the rules in
    * model/hand-over.ts; call before this device serves its first request.

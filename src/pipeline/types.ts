@@ -23,6 +23,9 @@ export interface ConnectionInfo {
   readonly sendLate?: (frames: Uint8Array) => void;
 }
 
+/** What a server does with newcomers (a device mode, docs/scenarios.md#modes): serve them, reset them at once, or accept them and never answer. */
+export type AcceptMode = 'serve' | 'refuse' | 'ignore';
+
 /** What a server does with a newcomer when its connection limit is reached. */
 export type ConnectionPolicy = 'refuse' | 'closeLeastRecentlyActive';
 

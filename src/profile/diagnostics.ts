@@ -26,6 +26,8 @@ export type DiagnosticCode =
   | 'E_NAME_CONFLICT' | 'E_UNKNOWN_STATE' | 'E_SET_TARGET' | 'E_TRANSITION'
   /** Parameters (`params:`) and fleet files (docs/fleets.md). */
   | 'E_UNKNOWN_PARAM' | 'E_PARAM_VALUE' | 'E_FLEET_ID' | 'E_FLEET_PORT' | 'E_FLEET_TEMPLATE'
+  /** A scenario's phase: a point or unit id it names that is not served, a phase name given twice, a phase that ends without a duration. */
+  | 'E_SCENARIO_REFERENCE' | 'E_SCENARIO_PHASE'
   /** Past a bound of limits.ts: nesting too deep, a file too large or not a regular file, an include outside the folder allowed. */
   | 'E_TOO_DEEP' | 'E_FILE_TOO_LARGE' | 'E_FILE_TYPE' | 'E_INCLUDE_OUTSIDE' | 'E_INCLUDE_INVALID'
   /** Warnings (Reporter.warn), never errors: a fault rule that can never match, a `value` no read can see, a state no transition enters, a condition that never holds, a write rule no client write reaches. */

@@ -325,6 +325,30 @@ export type Unreachable =
       answer: UnreachableBehaviour;
       delay?: Delay;
     };
+/**
+ * Fault rules: requests that misbehave on purpose (docs/faults.md).
+ */
+export type Faults1 = Fault[];
+/**
+ * Units that do not answer: `true` for the whole device (no reply to anything), or `{ units, answer }`. Example: `{ units: [2, 3], answer: gatewayTargetFailedToRespond }`.
+ *
+ * This interface was referenced by `DeviceProfile`'s JSON-Schema
+ * via the `definition` "Offline".
+ */
+export type Offline =
+  | boolean
+  | {
+      /**
+       * The unit ids that are offline (default: every unit id). Example: `[2]`.
+       *
+       * @minItems 1
+       */
+      units?: [number, ...number[]];
+      /**
+       * `silence` (default): no reply, the client times out. `gatewayTargetFailedToRespond`: exception 0x0B, what a gateway answers for a unit that does not respond.
+       */
+      answer?: 'silence' | 'gatewayTargetFailedToRespond';
+    };
 
 /**
  * A modbus-emu device profile: one Modbus TCP device, or a gateway with several units behind one endpoint. Addresses are 0-based protocol addresses unless `addressing` says otherwise. Device settings (`byteOrder`, `access`, `writeToReadOnly`, `unmapped`, `inputRegisters`, `identification`, `reportServerId`) may be given here, in a template or included device file, and in a unit: the most specific level wins, so in a gateway profile the top-level values are the defaults of every unit. Start a file with `# yaml-language-server: $schema=<path to this file>` for completion in editors.
@@ -426,6 +450,7 @@ export interface DeviceProfile {
   faults?: Faults;
   machines?: Machines;
   writeRules?: WriteRules;
+  scenarios?: Scenarios;
 }
 /**
  * Parameters of the profile and their defaults: a number is read in expressions (generators, reactions, write rules, conditions) as `params.<name>`; a number or a string is put into string values and identification by `{<name>}` (docs/fleets.md#parameters). A fleet file sets them per instance.
@@ -1304,4 +1329,99 @@ export interface Device {
   faults?: Faults;
   machines?: Machines;
   writeRules?: WriteRules;
+}
+/**
+ * Named scenarios (docs/scenarios.md): each an ordered list of phases on the emulator clock, started with `--scenario NAME`, the API or the control channel. Only one runs at a time per device; none runs unless started.
+ *
+ * This interface was referenced by `DeviceProfile`'s JSON-Schema
+ * via the `definition` "Scenarios".
+ */
+export interface Scenarios {
+  [k: string]: Scenario;
+}
+/**
+ * A scenario: its phases run in order, each for its `duration`. With `loop: true` the first phase follows the last; otherwise the last phase holds until the scenario is stopped (it needs no duration).
+ *
+ * This interface was referenced by `DeviceProfile`'s JSON-Schema
+ * via the `definition` "Scenario".
+ */
+export interface Scenario {
+  /**
+   * What the scenario shows, for people.
+   */
+  description?: string;
+  /**
+   * Start again at the first phase after the last (default false: the last phase holds). Every phase of a looping scenario needs a duration.
+   */
+  loop?: boolean;
+  /**
+   * The phases in the order they run.
+   *
+   * @minItems 1
+   */
+  phases: [Phase, ...Phase[]];
+}
+/**
+ * One phase of a scenario: what holds while it lasts. When it ends, its fault rules, modes and overrides end with it.
+ *
+ * This interface was referenced by `DeviceProfile`'s JSON-Schema
+ * via the `definition` "Phase".
+ */
+export interface Phase {
+  /**
+   * Unique in its scenario: logs, the journal and `jump` name phases by it.
+   */
+  name: string;
+  /**
+   * What the phase models, for people.
+   */
+  description?: string;
+  /**
+   * A length of time: a number of milliseconds, or a string with a unit: `250ms`, `1.5s`, `2m`. At most 2147483647 ms (about 24.8 days, `35791m`), the longest wait a timer holds: a longer one is refused, not shortened.
+   */
+  duration?: number | string;
+  faults?: Faults1;
+  modes?: Modes;
+  /**
+   * Point values served instead of what is stored while the phase lasts (a gateway: in every unit that has the point). Writes and reactions still change the stored value underneath, and it shows again when the phase ends. Example: `{ power: 0, status: 3 }`.
+   */
+  points?: {
+    [k: string]: number | boolean | string;
+  };
+  /**
+   * Point values computed from `t`, the seconds since the phase began, served instead of what is stored while the phase lasts: the generators' language without state or point references (`1000 - 20 * t`, `230 + 5 * sine(60)`). Example: `{ voltage: "230 - 2 * t" }`.
+   */
+  generate?: {
+    [k: string]: string | number;
+  };
+}
+/**
+ * Device modes (docs/scenarios.md#modes): how the whole device behaves while the phase lasts. Example: `{ offline: { units: [2], answer: gatewayTargetFailedToRespond } }`.
+ *
+ * This interface was referenced by `DeviceProfile`'s JSON-Schema
+ * via the `definition` "Modes".
+ */
+export interface Modes {
+  offline?: Offline;
+  /**
+   * The device reboots when the phase begins: every connection is closed and connects are refused while the phase lasts; then it listens again on the same port with its initial values (or those of `--state`), generators and state machines started over. Only for a device with its own listener. Example: `true`.
+   */
+  reboot?: boolean;
+  connections?: ConnectionModes;
+}
+/**
+ * How the listener treats connections while the phase lasts. Example: `{ accept: refuse }`, `{ limit: 3 }`.
+ *
+ * This interface was referenced by `DeviceProfile`'s JSON-Schema
+ * via the `definition` "ConnectionModes".
+ */
+export interface ConnectionModes {
+  /**
+   * `serve` (default): as usual. `refuse`: new connections are reset at once (open ones stay). `ignore`: new connections are accepted and never answered (closed when the mode ends). Example: `refuse`.
+   */
+  accept?: 'serve' | 'refuse' | 'ignore';
+  /**
+   * At most this many connections at once (a serial gateway takes 3 to 16); newcomers past it are handled as `server.whenFull` says (refused by default), open connections above it stay. Example: `3`.
+   */
+  limit?: number;
 }

@@ -1,10 +1,10 @@
 import { createServer, type AddressInfo, type BlockList, type Server, type Socket } from 'node:net';
-import type { ConnectionInfo, ConnectionPolicy, Handler } from '../pipeline/types.js';
+import type { AcceptMode, ConnectionInfo, ConnectionPolicy, Handler } from '../pipeline/types.js';
 import { defaultLogger, type Logger } from '../log.js';
 import type { Framing } from '../protocol/framing.js';
 import { mbapFraming } from '../protocol/mbap.js';
 
-export type { ConnectionPolicy };
+export type { AcceptMode, ConnectionPolicy };
 import type { Timer, TimerHandle } from '../time.js';
 import { Connection, type ConnectionHost } from './connection.js';
 import { hostPort } from './host-port.js';
@@ -114,6 +114,12 @@ export class ModbusTcpServer implements ConnectionHost, ModbusServer {
   private allow: BlockList | undefined;
   /** Set while backing off after EMFILE/ENFILE: accepted sockets are reset at once. */
   private acceptBackoff: TimerHandle | null = null;
+  /** What newcomers get (a device mode, docs/scenarios.md#modes): served, reset, or held unanswered. */
+  private accepting: AcceptMode = 'serve';
+  /** Sockets accepted while `accepting` is 'ignore': never read, never answered, destroyed when the mode ends. */
+  private readonly held = new Set<Socket>();
+  /** A device mode's connection limit, which replaces `maxConnections` while set. */
+  private modeLimit: number | undefined;
 
   constructor(options: ServerOptions) {
     this.options = options;
@@ -161,6 +167,22 @@ export class ModbusTcpServer implements ConnectionHost, ModbusServer {
     this.allow = list;
   }
 
+  /**
+   * From now on newcomers are served, reset at once ('refuse') or accepted and never answered
+   * ('ignore'); connections already open stay. Leaving 'ignore' destroys the sockets it held.
+   */
+  setAccepting(mode: AcceptMode): void {
+    this.accepting = mode;
+    if (mode === 'ignore') return;
+    for (const socket of this.held) socket.destroy();
+    this.held.clear();
+  }
+
+  /** At most `limit` open connections from the next accept on (undefined: `maxConnections` again); open ones stay. */
+  setConnectionLimit(limit: number | undefined): void {
+    this.modeLimit = limit;
+  }
+
   get address(): BoundAddress | null {
     return this.bound;
   }
@@ -200,6 +222,7 @@ export class ModbusTcpServer implements ConnectionHost, ModbusServer {
         });
       }
       for (const c of this.connections) c.close('destroy');
+      this.setAccepting('serve');
       this.acceptBackoff?.cancel();
       this.warnings.flush();
       maybeDone();
@@ -257,6 +280,17 @@ export class ModbusTcpServer implements ConnectionHost, ModbusServer {
     return served ?? young;
   }
 
+  /** A newcomer while a mode turns them away: reset at once, or held and never read. */
+  private turnAway(socket: Socket): void {
+    socket.on('error', () => {});
+    if (this.accepting === 'refuse') {
+      socket.resetAndDestroy();
+      return;
+    }
+    this.held.add(socket);
+    socket.once('close', () => this.held.delete(socket));
+  }
+
   private accept(socket: Socket): void {
     if (this.closing) {
       socket.destroy();
@@ -269,7 +303,11 @@ export class ModbusTcpServer implements ConnectionHost, ModbusServer {
       socket.destroy();
       return;
     }
-    const max = this.options.maxConnections ?? 0;
+    if (this.accepting !== 'serve') {
+      this.turnAway(socket);
+      return;
+    }
+    const max = this.modeLimit ?? this.options.maxConnections ?? 0;
     // Connections we already closed (FIN sent, peer not done yet) no longer count as open.
     let open = 0;
     if (max > 0) for (const c of this.connections) if (!c.isClosed) open++;
