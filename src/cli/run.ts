@@ -99,6 +99,13 @@ function parseExceptionCode(value: string): number {
   return n;
 }
 
+/** A whole number of worker processes, 1..64 (more than a machine's cores buys nothing). */
+function parseWorkers(value: string): number {
+  const n = Number(value);
+  if (!/^\d+$/.test(value) || n < 1 || n > 64) throw new InvalidArgumentError('must be a whole number of worker processes 1..64');
+  return n;
+}
+
 function parsePolicy(value: string): ServeFlags['whenFull'] {
   if (value !== 'refuse' && value !== 'closeLeastRecentlyActive') {
     throw new InvalidArgumentError('must be refuse or closeLeastRecentlyActive');
@@ -196,6 +203,7 @@ export async function run(argv: readonly string[], io: CliIo): Promise<number> {
     .option('--log-time <format>', 'text log lines start with the time: iso (default) | none', parseLogTime)
     .option('--shard <i/N>', 'of a fleet file, serve shard i of N only (from 0, as pod ordinals: 0/3, 1/3, 2/3; see modbus-emu fleet plan)', parseShardFlag)
     .option('--scenario <name>', 'start this scenario of every device that declares it, or DEVICE:NAME for one device; repeat for more (docs/scenarios.md)', collectScenario)
+    .option('--workers <n>', 'serve the devices from n worker processes, device i in worker (i mod n) + 1, each with its own listeners and emulator clock; the control channel reaches them all (default: one process)', parseWorkers)
     .option('--list-devices', 'list the devices bundled with the package (serve one by name: modbus-emu pump)')
     .action((profiles: string[], flags: ServeFlags & { listDevices?: boolean }) => {
       action = flags.listDevices ? () => listDevices(io) : () => serve(profiles, flags, io);

@@ -1,30 +1,26 @@
-import { scenarioStarts } from './scenario-flags.js';
 import { deviceIds } from '../control/context.js';
 import { isLoopbackAddress, tokenNeeded } from '../control/guard.js';
-import { globMatcher } from '../control/select.js';
 import type { ControlServer } from '../control/server.js';
 import type { Environment } from '../environment.js';
-import { createLogger } from '../log.js';
 import { formatDiagnostic } from '../profile/diagnostics.js';
 import { ManualClock } from '../runtime/clock.js';
 import { createEnvironment } from '../runtime/environment.js';
-import { createJsonLogger, createTimedLogger } from '../runtime/json-logger.js';
 import { ProfileLoader } from '../runtime/off-thread-load.js';
 import { memoryDevice } from '../runtime/memory-device.js';
-import { connectionPool } from '../runtime/descriptors.js';
-import { DEFAULT_HOST, describeTransport, hostPort, READ_ONLY_EXCEPTION, SERIAL_DEFAULTS, type Parity, type SerialLine, Runtime, runtimeOptions, type BoundAddress, type ConnectionPolicy, type ServedDevice, type TlsFileOptions, type TrafficLevel } from '../runtime/runtime.js';
+import { DEFAULT_HOST, describeTransport, hostPort, READ_ONLY_EXCEPTION, type Parity, type Runtime, type BoundAddress, type ConnectionPolicy } from '../runtime/runtime.js';
 import type { Shard } from '../runtime/fleet-shard.js';
-import { watchRuntimes, type ProfileWatcher } from '../watch/watcher.js';
+import type { ProfileWatcher } from '../watch/watcher.js';
 import { resolveProfileArgument, withBundledHint } from './bundled.js';
 import { isFleetFile, openFleet } from './fleet.js';
-import { gatewayRuntimes, planFleet } from './fleet-serve.js';
+import { planFleet } from './fleet-serve.js';
 import { describeListenError } from './errors.js';
+import { serveInWorkers, workersRefusal } from './serve-workers.js';
+import { DEFAULT_PORT, launchRuntimes, readOnlyOf, serveLogger, tlsFlags, watchProfiles, type Planned } from './launch.js';
 import type { CliIo } from './io.js';
 import { packageVersion } from './version.js';
-import { BadRequestError } from '../errors.js';
 
-export const DEFAULT_PORT = 5020;
-export { DEFAULT_HOST };
+export { DEFAULT_HOST, DEFAULT_PORT };
+export type { Planned };
 
 /** Serve flags; undefined means "not given on the command line" so the profile decides. */
 export interface ServeFlags {
@@ -77,28 +73,8 @@ export interface ServeFlags {
   journalDevices?: string;
   /** `--shard i/N`: serve shard i of a fleet file cut into N (runtime/fleet-shard.ts). */
   shard?: Shard;
-}
-
-export interface Planned {
-  label: string;
-  device: ServedDevice;
-  port: number;
-  /** What is loaded and reloaded: the argument, or the bundled profile it names. */
-  path: string;
-  /** The profile's files (none for the in-memory device): what is watched. */
-  files: readonly string[];
-  /** The port came from --port, so a reload that changes server.port does not move it. */
-  pinned: boolean;
-  /** A fleet's instance (fleet-serve.ts): its own id, environment (seed, parameters), host, unit id behind a shared port, state file. */
-  instance?: {
-    readonly id: string;
-    readonly env: Environment;
-    /** Its listener in the fleet: instances with a unit id share it through a gateway (runtime/fleet-gateway.ts). */
-    readonly listener: number;
-    readonly host?: string;
-    readonly unitId?: number;
-    readonly stateFile?: string;
-  };
+  /** `--workers N`: serve the devices from N worker processes (serve-workers.ts). */
+  workers?: number;
 }
 
 /**
@@ -107,10 +83,7 @@ export interface Planned {
  * listener binds or none stays up: nothing is announced as listening unless all are.
  */
 export async function serve(profiles: readonly string[], flags: ServeFlags, io: CliIo): Promise<number> {
-  const traffic = Math.min(flags.verbose, 2) as TrafficLevel;
-  const write = (line: string): void => io.stderr(line);
-  const level = traffic ? 'debug' : 'info';
-  const logger = flags.logFormat === 'json' ? createJsonLogger(write, level) : flags.logTime === 'none' ? createLogger(write, level) : createTimedLogger(write, level);
+  const logger = serveLogger(flags, (line) => io.stderr(line));
   if (flags.clock === 'manual' && flags.timeScale !== undefined) {
     io.stderr('modbus-emu: --clock manual and --time-scale exclude each other (a manual clock moves only when told)\n');
     return 2;
@@ -132,6 +105,11 @@ export async function serve(profiles: readonly string[], flags: ServeFlags, io: 
     io.stderr(`modbus-emu: ${refusedSerial}\n`);
     return 2;
   }
+  const noWorkers = flags.workers === undefined ? undefined : workersRefusal(profiles, flags, io.cwd);
+  if (noWorkers) {
+    io.stderr(`modbus-emu: not started: ${noWorkers}\n`);
+    return 2;
+  }
   // Both are read and driven only through the control channel: without it they do nothing.
   if (!flags.control && flags.clock === 'manual') io.stderr('warning: --clock manual without --control: nothing can advance the emulator clock, so generators and timed faults stand still\n');
   if (!flags.control && flags.journal !== undefined) io.stderr('warning: --journal without --control: nothing can read the journal\n');
@@ -151,7 +129,7 @@ export async function serve(profiles: readonly string[], flags: ServeFlags, io: 
   }
   // A fleet's seed is the run's: --seed with the printed seed replays every instance.
   const env = createEnvironment({ seed: flags.seed ?? fleet?.seed, logger, ...(flags.clock === 'manual' ? { clock: new ManualClock() } : { timeScale: flags.timeScale }) });
-  const readOnly = flags.readOnly || flags.readOnlyException !== undefined ? (flags.readOnlyException ?? READ_ONLY_EXCEPTION) : undefined;
+  const readOnly = readOnlyOf(flags, READ_ONLY_EXCEPTION);
   if (flags.shard && !fleet) {
     io.stderr('modbus-emu: --shard serves a part of a fleet file: give one fleet file (docs/fleets.md)\n');
     return 2;
@@ -189,83 +167,13 @@ export async function serve(profiles: readonly string[], flags: ServeFlags, io: 
     return 2;
   }
   const ids = fleet ? planned.map((p) => p.instance!.id) : deviceIds(planned.map((p) => p.device.name));
-  const journaled = flags.journalDevices === undefined ? () => true : globMatcher(flags.journalDevices);
-  const listenerCount = fleet ? new Set(planned.map((p) => p.instance!.listener)).size : planned.length;
-  // One pool of connections for the process, sized from the open-file limit less the listeners (descriptors.ts).
-  const pool = connectionPool(listenerCount, logger);
-  const runtimes = unlessRefused(io, () => planned.map(
-    (p, i) =>
-      new Runtime(
-        runtimeOptions({
-          device: p.device,
-          env: p.instance?.env ?? env,
-          label: p.label,
-          ...(p.files.length > 0 && { source: { profile: p.path, ...(io.cwd !== undefined && { cwd: io.cwd }) } }),
-          // A port from --port stays put; otherwise a reload may move the device to its profile's new port.
-          ...(p.pinned ? { port: p.port } : { defaultPort: p.device.server.port === undefined ? p.port : DEFAULT_PORT }),
-          journal: journaled(ids[i]!) ? (flags.journal ?? (flags.journalDevices !== undefined ? true : undefined)) : undefined,
-          maxFileBytes: flags.maxFileSize,
-          host: flags.host ?? p.instance?.host,
-          idleTimeoutMs: flags.idleTimeout === undefined ? undefined : flags.idleTimeout * 1000,
-          maxConnections: flags.maxConnections,
-          connectionPolicy: flags.whenFull,
-          pool,
-          readOnly,
-          allow: flags.allow,
-          stateFile: p.instance ? p.instance.stateFile : flags.state,
-          transport: flags.transport,
-          serial: serialLine(flags),
-          tls,
-          traffic,
-          loader,
-        }),
-      ),
-  ));
-  if (!runtimes) {
+  if (flags.workers !== undefined) {
     await loader.close();
-    return 1;
+    return serveInWorkers(planned, ids, flags, io, env, controlToken);
   }
-  // Instances behind a shared port (`units:`) listen through one gateway per port.
-  const gateways = fleet ? gatewayRuntimes(planned, runtimes, env, { ...flags, pool, traffic }) : [];
-  const listening = [...runtimes.filter((_, i) => planned[i]!.instance?.unitId === undefined), ...gateways.map((g) => g.runtime)];
-  const closeAll = (): Promise<unknown> => Promise.all([...runtimes, ...gateways.map((g) => g.runtime)].map((r) => r.close())).then(() => loader.close());
-  const stateClash = findStateClash(runtimes);
-  if (stateClash) {
-    io.stderr(`modbus-emu: ${stateClash}\n`);
-    await closeAll();
-    return 1;
-  }
-  // State files are read before anything listens: one that is not a state file stops the start, and is not overwritten.
-  const loaded = await Promise.allSettled(runtimes.map((r) => r.loadState()));
-  const unreadable = loaded.flatMap((l) => (l.status === 'rejected' ? [(l.reason as Error).message] : []));
-  if (unreadable.length > 0) {
-    for (const message of unreadable) io.stderr(`modbus-emu: ${message}\n`);
-    await closeAll();
-    io.stderr('modbus-emu: not started: no device is listening\n');
-    return 1;
-  }
-  const scenarios = scenarioStarts(flags.scenario ?? [], runtimes, ids);
-  if ('error' in scenarios) {
-    io.stderr(`modbus-emu: ${scenarios.error}\n`);
-    await closeAll();
-    io.stderr('modbus-emu: not started: no device is listening\n');
-    return 1;
-  }
-  const bound = await Promise.allSettled(listening.map((r) => r.listen()));
-  const failures = bound.flatMap((b, i) => (b.status === 'rejected' ? [{ r: listening[i]!, error: b.reason as unknown }] : []));
-  if (failures.length > 0) {
-    for (const { r, error } of failures) {
-      const p = planned[runtimes.indexOf(r)];
-      const g = gateways.find((x) => x.runtime === r);
-      const host = flags.host ?? (p ? (p.instance?.host ?? p.device.server.host) : g!.host) ?? DEFAULT_HOST;
-      const transport = r.transport;
-      const why = transport.kind === 'serial' ? `cannot open ${describeTransport(transport)}: ${(error as Error)?.message ?? String(error)}` : describeListenError(error, host, p ? p.port : g!.port);
-      io.stderr(`modbus-emu: ${r.label}: ${why}\n`);
-    }
-    await closeAll();
-    io.stderr('modbus-emu: not started: no device is listening\n');
-    return 1;
-  }
+  const launched = await launchRuntimes(planned, ids, fleet !== undefined, flags, env, loader, io, readOnly);
+  if (!launched) return 1;
+  const { runtimes, gateways, listening, closeAll, scenarios } = launched;
 
   let control: ControlServer | undefined;
   if (flags.control) {
@@ -325,23 +233,19 @@ export async function serve(profiles: readonly string[], flags: ServeFlags, io: 
   return 0;
 }
 
-/** One watcher per profile file: an edit reloads every instance served from it. */
-function watchProfiles(runtimes: readonly Runtime[], planned: readonly Planned[]): ProfileWatcher[] {
-  const byPath = new Map<string, { runtimes: Runtime[]; files: readonly string[] }>();
-  planned.forEach((p, i) => {
-    if (p.files.length === 0) return;
-    const group = byPath.get(p.path);
-    if (group) group.runtimes.push(runtimes[i]!);
-    else byPath.set(p.path, { runtimes: [runtimes[i]!], files: p.files });
-  });
-  return [...byPath.values()].map((g) => watchRuntimes(g.runtimes, g.files));
-}
 
 async function plan(files: readonly string[], flags: ServeFlags, io: CliIo, env: Environment, loader: ProfileLoader): Promise<Planned[] | null> {
   const paths = files.map((file) => resolveProfileArgument(file, io.cwd));
   // Asked all at once, so every instance of a profile shares one load and check (ProfileLoader.load).
   const options = { ...(io.cwd !== undefined && { cwd: io.cwd }), ...(flags.maxFileSize !== undefined && { maxFileBytes: flags.maxFileSize }) };
-  const results = await Promise.all(paths.map((path) => loader.load(path, options, env)));
+  // With --workers the devices are the workers' to load: one instance of each profile here checks it and gives its name and settings.
+  const once = new Map<string, ReturnType<ProfileLoader['load']>>();
+  const load = (path: string): ReturnType<ProfileLoader['load']> => {
+    if (flags.workers === undefined) return loader.load(path, options, env);
+    if (!once.has(path)) once.set(path, loader.load(path, options, env));
+    return once.get(path)!;
+  };
+  const results = await Promise.all(paths.map(load));
   let failed = false;
   for (const r of results) {
     if (r.ok) {
@@ -377,17 +281,6 @@ function serialRefusal(flags: ServeFlags, profiles: number): string | undefined 
 }
 
 /** The line of `--serial`, its flags over the serial line spec's defaults. */
-function serialLine(flags: ServeFlags): SerialLine | undefined {
-  if (flags.serial === undefined) return undefined;
-  return {
-    ...SERIAL_DEFAULTS,
-    path: flags.serial,
-    ...(flags.baud !== undefined && { baudRate: flags.baud }),
-    ...(flags.parity !== undefined && { parity: flags.parity }),
-    ...(flags.dataBits !== undefined && { dataBits: flags.dataBits }),
-    ...(flags.stopBits !== undefined && { stopBits: flags.stopBits }),
-  };
-}
 
 /** Why the control channel may not start as asked (a sentence saying how to fix it), or undefined. */
 function controlRefusal(where: { host: string; port: number }, token: string | undefined): string | undefined {
@@ -395,17 +288,6 @@ function controlRefusal(where: { host: string; port: number }, token: string | u
   if (token === undefined && !isLoopbackAddress(where.host)) return tokenNeeded(where.host, where.port);
   return undefined;
   }
-function findStateClash(runtimes: readonly Runtime[]): string | null {
-  const seen = new Map<string, string>();
-  for (const r of runtimes) {
-    const file = r.stateFile;
-    if (file === undefined) continue;
-    const other = seen.get(file);
-    if (other) return `${other} and ${r.label} would both keep their state in ${file}: give each its own server.stateFile`;
-    seen.set(file, r.label);
-  }
-  return null;
-}
 
 function findPortClash(planned: readonly Planned[]): string | null {
   const seen = new Map<number, string>();
@@ -429,22 +311,3 @@ function untilAborted(signal: AbortSignal | undefined): Promise<void> {
   });
 }
 
-/** The three TLS flags as runtime options, none, or what is wrong with them. */
-function tlsFlags(flags: ServeFlags): TlsFileOptions | undefined | string {
-  const given = { '--tls-cert': flags.tlsCert, '--tls-key': flags.tlsKey, '--tls-client-ca': flags.tlsClientCa };
-  const missing = Object.entries(given).filter(([, v]) => v === undefined).map(([k]) => k);
-  if (missing.length === 3) return undefined;
-  if (missing.length > 0) return `--tls-cert, --tls-key and --tls-client-ca go together: ${missing.join(' and ')} missing`;
-  return { cert: flags.tlsCert!, key: flags.tlsKey!, clientCa: flags.tlsClientCa! };
-}
-
-/** `make()`, or undefined when it refused the caller's settings (a TLS file that cannot be read, or that Node refuses): said on stderr. */
-function unlessRefused<T>(io: CliIo, make: () => T): T | undefined {
-  try {
-    return make();
-  } catch (error) {
-    if (!(error instanceof BadRequestError)) throw error;
-    io.stderr(`modbus-emu: ${error.message}\nmodbus-emu: not started: no device is listening\n`);
-    return undefined;
-  }
-}
