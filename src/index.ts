@@ -7,6 +7,7 @@
 // Start a device from a profile (a test fixture).
 export { startEmulator } from './watch/emulator.js';
 export type { Emulator, EmulatorOptions, EmulatorEvents, UnitSelector } from './runtime/emulator.js';
+export type { TlsFileOptions } from './runtime/options.js';
 export type { ReloadResult, ReloadSuccess, ReloadFailure } from './runtime/runtime.js';
 export type { StateDocument } from './model/state-snapshot.js';
 export type { DeviceChanges } from './runtime/changes.js';

@@ -126,6 +126,7 @@ const PUBLIC: Record<string, Kind> = {
   TableName: 'type',
   Timer: 'type',
   TimerHandle: 'type',
+  TlsFileOptions: 'type',
   TrafficLevel: 'type',
   UnitSelector: 'type',
   bundledDevice: 'value',

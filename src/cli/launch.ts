@@ -1,4 +1,6 @@
 import type { Environment } from '../environment.js';
+import { BadRequestError } from '../errors.js';
+import type { TlsFileOptions } from '../runtime/runtime.js';
 import { createLogger, type Logger } from '../log.js';
 import { createJsonLogger, createTimedLogger } from '../runtime/json-logger.js';
 import { connectionPool } from '../runtime/descriptors.js';
@@ -73,7 +75,9 @@ export async function launchRuntimes(planned: readonly Planned[], ids: readonly 
   const listenerCount = isFleet ? new Set(planned.map((p) => p.instance!.listener)).size : planned.length;
   // One pool of connections for the process, sized from the open-file limit less the listeners (descriptors.ts).
   const pool = connectionPool(listenerCount, env.logger);
-  const runtimes = planned.map(
+  const tlsGiven = tlsFlags(flags);
+  const tls = typeof tlsGiven === 'string' ? undefined : tlsGiven;
+  const runtimes = unlessRefused(io, () => planned.map(
     (p, i) =>
       new Runtime(
         runtimeOptions({
@@ -95,11 +99,16 @@ export async function launchRuntimes(planned: readonly Planned[], ids: readonly 
           stateFile: p.instance ? p.instance.stateFile : flags.state,
           transport: flags.transport,
           serial: serialLine(flags),
+          tls,
           traffic: trafficLevel(flags),
           loader,
         }),
       ),
-  );
+  ));
+  if (!runtimes) {
+    await loader.close();
+    return null;
+  }
   // Instances behind a shared port (`units:`) listen through one gateway per port.
   const gateways = isFleet ? gatewayRuntimes(planned, runtimes, env, { ...flags, pool, traffic: trafficLevel(flags) }) : [];
   const listening = [...runtimes.filter((_, i) => planned[i]!.instance?.unitId === undefined), ...gateways.map((g) => g.runtime)];
@@ -182,4 +191,24 @@ function serialLine(flags: ServeFlags): SerialLine | undefined {
     ...(flags.dataBits !== undefined && { dataBits: flags.dataBits }),
     ...(flags.stopBits !== undefined && { stopBits: flags.stopBits }),
   };
+}
+
+/** The three TLS flags as runtime options, none, or what is wrong with them. */
+export function tlsFlags(flags: ServeFlags): TlsFileOptions | undefined | string {
+  const given = { '--tls-cert': flags.tlsCert, '--tls-key': flags.tlsKey, '--tls-client-ca': flags.tlsClientCa };
+  const missing = Object.entries(given).filter(([, v]) => v === undefined).map(([k]) => k);
+  if (missing.length === 3) return undefined;
+  if (missing.length > 0) return `--tls-cert, --tls-key and --tls-client-ca go together: ${missing.join(' and ')} missing`;
+  return { cert: flags.tlsCert!, key: flags.tlsKey!, clientCa: flags.tlsClientCa! };
+}
+
+/** `make()`, or undefined when it refused the caller's settings (a TLS file that cannot be read, or that Node refuses): said on stderr. */
+function unlessRefused<T>(io: CliIo, make: () => T): T | undefined {
+  try {
+    return make();
+  } catch (error) {
+    if (!(error instanceof BadRequestError)) throw error;
+    io.stderr(`modbus-emu: ${error.message}\nmodbus-emu: not started: no device is listening\n`);
+    return undefined;
+  }
 }

@@ -15,7 +15,7 @@ import { isFleetFile, openFleet } from './fleet.js';
 import { planFleet } from './fleet-serve.js';
 import { describeListenError } from './errors.js';
 import { serveInWorkers, workersRefusal } from './serve-workers.js';
-import { DEFAULT_PORT, launchRuntimes, readOnlyOf, serveLogger, watchProfiles, type Planned } from './launch.js';
+import { DEFAULT_PORT, launchRuntimes, readOnlyOf, serveLogger, tlsFlags, watchProfiles, type Planned } from './launch.js';
 import type { CliIo } from './io.js';
 import { packageVersion } from './version.js';
 
@@ -53,6 +53,10 @@ export interface ServeFlags {
   allow?: string[];
   /** `--read-only`. */
   readOnly?: boolean;
+  /** `--tls-cert`, `--tls-key`, `--tls-client-ca`: all three or none (they replace every profile's `server.tls` files). */
+  tlsCert?: string;
+  tlsKey?: string;
+  tlsClientCa?: string;
   /** `--read-only-exception CODE` (implies --read-only). */
   readOnlyException?: number;
   /** `--scenario [DEVICE:]NAME`, repeated: scenarios started once listening (docs/scenarios.md). */
@@ -156,6 +160,12 @@ export async function serve(profiles: readonly string[], flags: ServeFlags, io: 
     return 1;
   }
 
+  const tls = tlsFlags(flags);
+  if (typeof tls === 'string') {
+    io.stderr(`modbus-emu: ${tls}\n`);
+    await loader.close();
+    return 2;
+  }
   const ids = fleet ? planned.map((p) => p.instance!.id) : deviceIds(planned.map((p) => p.device.name));
   if (flags.workers !== undefined) {
     await loader.close();
@@ -194,6 +204,8 @@ export async function serve(profiles: readonly string[], flags: ServeFlags, io: 
       const allow = flags.allow ?? device.server.allow;
       if (allow) io.stderr(`${label}: clients served from ${allow.join(', ')} only (others are closed at accept)\n`);
       const where = r.transport;
+      const tlsFiles = tls ?? device.server.tls;
+      if (where.kind === 'tcp' && where.tls && tlsFiles) io.stderr(`${label}: Modbus/TCP Security: TLS, clients need a certificate from ${tlsFiles.clientCa}\n`);
       io.stderr(`${label}: listening on ${describeTransport(where.kind === 'tcp' ? { ...where, port: address.port } : where)}\n`);
     });
   // The token itself is never printed: only that one is needed.
@@ -298,3 +310,4 @@ function untilAborted(signal: AbortSignal | undefined): Promise<void> {
     else signal.addEventListener('abort', () => resolve(), { once: true });
   });
 }
+

@@ -17,6 +17,7 @@ import { resetProfile, takeOverState } from '../model/hand-over.js';
 import { createBroadcast, createRouter, gatewayAnswers, notRouted, refusing, unreachable } from '../model/router.js';
 import { EventHub } from '../model/events.js';
 import { createUnit } from '../model/unit.js';
+import { rightsMiddleware, type SecuritySpec } from '../model/rights.js';
 import { identityFor } from './identity.js';
 import { describeTables } from './table-summary.js';
 import { formatUnitIds } from './unit-ids.js';
@@ -39,6 +40,7 @@ export function assembleProfile(
   name: string,
   file: string | undefined,
   env: Environment,
+  security?: SecuritySpec,
 ): CompiledProfile {
   const logger = env.logger;
   const units: CompiledUnit[] = [];
@@ -100,10 +102,13 @@ export function assembleProfile(
   const gateway = gatewayAnswers(answers, broadcast);
   const delay = responseDelays(delays, env.timer);
   const router = createRouter(routes);
-  const plain: Middleware[] = [...(gateway ? [gateway] : []), ...(delay ? [delay] : [])];
-  // Fault rules first: they see every request, before the gateway's answers and the response
+  // Modbus/TCP Security rights before anything else: a request outside its role's rights is
+  // answered 01 and reaches no fault rule or device. Without `security:` there is no check.
+  const guard: Middleware[] = security ? [rightsMiddleware(security, logger)] : [];
+  const plain: Middleware[] = [...guard, ...(gateway ? [gateway] : []), ...(delay ? [delay] : [])];
+  // Fault rules next: they see every request, before the gateway's answers and the response
   // delays. Without rules (none in the profile, none injected) they are not in the chain at all.
-  const faulted: Middleware[] = [faults.middleware, ...plain];
+  const faulted: Middleware[] = [...guard, faults.middleware, ...plain.slice(guard.length)];
   // Counted at the edge of the device, outside the fault rules: a busy reply a rule makes is the device's.
   const handlers = { plain: diagnostics.wrap(compose(plain, router)), faulted: diagnostics.wrap(compose(faulted, router)) };
   diagnostics.onListenOnly((unitId, on, cause) => {
@@ -200,5 +205,6 @@ function serverSettings(profile: DeviceProfile): ServerSettings {
     ...(s.stateFile !== undefined && { stateFile: s.stateFile }),
     ...(s.transport !== undefined && { transport: s.transport }),
     ...(s.serial !== undefined && { serial: { ...SERIAL_DEFAULTS, ...s.serial } }),
+    ...(s.tls !== undefined && { tls: s.tls }),
   };
 }

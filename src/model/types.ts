@@ -29,6 +29,24 @@ export interface ServerSettings {
   readonly transport?: 'tcp' | 'rtu-over-tcp';
   /** `server.serial` with its defaults filled in: the device is served in RTU on this line. */
   readonly serial?: SerialLine;
+  /** `server.tls` as written (Modbus/TCP Security; the runtime reads its files, relative to the profile's folder). */
+  readonly tls?: TlsSettings;
+}
+
+/** A profile's `server.tls`: file paths as written, the lowest version, the TLS faults. */
+export interface TlsSettings {
+  readonly cert: string;
+  readonly key: string;
+  readonly clientCa: string;
+  readonly minVersion?: 'TLSv1.2' | 'TLSv1.3';
+  readonly faults?: readonly TlsFaultRule[];
+}
+
+/** One `server.tls.faults` entry. */
+export interface TlsFaultRule {
+  readonly name: string;
+  readonly do: 'stallHandshake' | 'closeAfterHandshake';
+  readonly when?: { readonly every?: number; readonly first?: number; readonly after?: number; readonly probability?: number };
 }
 
 /** What the API and summaries know of a named point (bits of a bit field are `word.bit`). */

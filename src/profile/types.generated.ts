@@ -326,6 +326,22 @@ export type Unreachable =
       delay?: Delay;
     };
 /**
+ * `all`, `none`, or a list of points (by name: every word of the point) and table ranges (`{ table: holding }` for the whole table, `{ table: holding, from: 0, to: 99 }`: protocol addresses, 0-based, `to` included). A request is allowed when every address it covers is granted.
+ *
+ * This interface was referenced by `DeviceProfile`'s JSON-Schema
+ * via the `definition` "Grant".
+ */
+export type Grant =
+  | ('all' | 'none')
+  | (
+      | string
+      | {
+          table: Table;
+          from?: number;
+          to?: number;
+        }
+    )[];
+/**
  * Fault rules: requests that misbehave on purpose (docs/faults.md).
  */
 export type Faults1 = Fault[];
@@ -450,6 +466,7 @@ export interface DeviceProfile {
   faults?: Faults;
   machines?: Machines;
   writeRules?: WriteRules;
+  security?: Security;
   scenarios?: Scenarios;
 }
 /**
@@ -501,6 +518,7 @@ export interface Server {
    * Keep what clients and the API write in this JSON file (relative to the profile's folder): saved atomically within a second of a write and at shutdown, loaded at start. Generators, fault counters and time start afresh. `--state` replaces it. See docs/state-and-access.md.
    */
   stateFile?: string;
+  tls?: Tls;
 }
 /**
  * Serve the device in RTU on this serial line instead of a TCP listener (needs the optional package `serialport`). `--serial` and its flags replace it. See docs/transports.md.
@@ -533,6 +551,69 @@ export interface SerialLine {
    * The device's address on the line: requests for other addresses, and the replies that follow them, are passed over. Default: a single-device profile answers every address; a gateway profile answers its units' ids.
    */
   unitId?: number;
+}
+/**
+ * Modbus/TCP Security: serve over TLS 1.2 or later with this certificate and key, and accept only clients whose certificate the client CA issued (mutual authentication; port 802 by convention). File paths are relative to the profile's folder. `--tls-cert`, `--tls-key` and `--tls-client-ca` replace all of them. See docs/tls.md.
+ *
+ * This interface was referenced by `DeviceProfile`'s JSON-Schema
+ * via the `definition` "Tls".
+ */
+export interface Tls {
+  /**
+   * The server's certificate (PEM), followed by any intermediate certificates.
+   */
+  cert: string;
+  /**
+   * The server's private key (PEM, unencrypted).
+   */
+  key: string;
+  /**
+   * The CA certificate(s) (PEM) client certificates must be issued by.
+   */
+  clientCa: string;
+  /**
+   * The lowest TLS version accepted (default TLSv1.2, the specification's minimum).
+   */
+  minVersion?: 'TLSv1.2' | 'TLSv1.3';
+  /**
+   * Connection faults of the TLS layer, tried in order for each accepted connection; the first that fires wins.
+   */
+  faults?: TlsFault[];
+}
+/**
+ * This interface was referenced by `DeviceProfile`'s JSON-Schema
+ * via the `definition` "TlsFault".
+ */
+export interface TlsFault {
+  /**
+   * Names the fault in log lines; its seeded draws use the stream `tls/<name>`.
+   */
+  name: string;
+  /**
+   * `stallHandshake`: read the client's hello and never answer (closed after the idle timeout); `closeAfterHandshake`: complete the handshake, then reset the connection before any request.
+   */
+  do: 'stallHandshake' | 'closeAfterHandshake';
+  /**
+   * Which connections, counted from 1 as they are accepted; every key given must hold. Left out: every connection.
+   */
+  when?: {
+    /**
+     * The 3rd, 6th, 9th ... connection.
+     */
+    every?: number;
+    /**
+     * The first N connections only.
+     */
+    first?: number;
+    /**
+     * Every connection after the first N.
+     */
+    after?: number;
+    /**
+     * When draw k of the seeded stream `tls/<name>` is below it (k: the connection's count).
+     */
+    probability?: number;
+  };
 }
 /**
  * Objects served by FC 43 / MEI 14 read device identification. ASCII, at most 244 bytes each. Defaults: vendorName modbus-emu, productCode MODBUS-EMU, revision 0.1.
@@ -1329,6 +1410,94 @@ export interface Device {
   faults?: Faults;
   machines?: Machines;
   writeRules?: WriteRules;
+}
+/**
+ * Modbus/TCP Security rights: what each role (read from the client certificate's role extension) may read and write. A request outside its role's rights answers exception 01 and is logged with the role. Without this key every client the CA authenticated may do everything. See docs/tls.md.
+ *
+ * This interface was referenced by `DeviceProfile`'s JSON-Schema
+ * via the `definition` "Security".
+ */
+export interface Security {
+  /**
+   * Rights by role name, as the certificate spells it (case matters).
+   */
+  roles?: {
+    [k: string]: Rights;
+  };
+  /**
+   * What a client without a role, or with a role not listed in `roles`, may do: `deny` (the default: nothing), `allow` (everything), or the name of a role in `roles` whose rights it gets.
+   */
+  noRole?: string;
+}
+/**
+ * What one role may do. Left out, `read` and `write` are `none`.
+ *
+ * This interface was referenced by `DeviceProfile`'s JSON-Schema
+ * via the `definition` "Rights".
+ */
+export interface Rights {
+  read?: Grant;
+  write?: Grant;
+  /**
+   * Function codes: a number 1..255 or a request name (`readHoldingRegisters`), or a list of them.
+   */
+  functions?:
+    | (
+        | number
+        | (
+            | 'readCoils'
+            | 'readDiscreteInputs'
+            | 'readHoldingRegisters'
+            | 'readInputRegisters'
+            | 'writeSingleCoil'
+            | 'writeSingleRegister'
+            | 'diagnostics'
+            | 'writeMultipleCoils'
+            | 'writeMultipleRegisters'
+            | 'reportServerId'
+            | 'maskWriteRegister'
+            | 'readWriteMultipleRegisters'
+            | 'readDeviceIdentification'
+          )
+      )
+    | [
+        (
+          | number
+          | (
+              | 'readCoils'
+              | 'readDiscreteInputs'
+              | 'readHoldingRegisters'
+              | 'readInputRegisters'
+              | 'writeSingleCoil'
+              | 'writeSingleRegister'
+              | 'diagnostics'
+              | 'writeMultipleCoils'
+              | 'writeMultipleRegisters'
+              | 'reportServerId'
+              | 'maskWriteRegister'
+              | 'readWriteMultipleRegisters'
+              | 'readDeviceIdentification'
+            )
+        ),
+        ...(
+          | number
+          | (
+              | 'readCoils'
+              | 'readDiscreteInputs'
+              | 'readHoldingRegisters'
+              | 'readInputRegisters'
+              | 'writeSingleCoil'
+              | 'writeSingleRegister'
+              | 'diagnostics'
+              | 'writeMultipleCoils'
+              | 'writeMultipleRegisters'
+              | 'reportServerId'
+              | 'maskWriteRegister'
+              | 'readWriteMultipleRegisters'
+              | 'readDeviceIdentification'
+            )
+        )[]
+      ];
 }
 /**
  * Named scenarios (docs/scenarios.md): each an ordered list of phases on the emulator clock, started with `--scenario NAME`, the API or the control channel. Only one runs at a time per device; none runs unless started.

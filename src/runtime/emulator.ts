@@ -11,7 +11,7 @@ import type { Clock, Timer } from '../time.js';
 import { createEnvironment } from './environment.js';
 import type { Journal } from './journal.js';
 import { loadDevice } from './load-device.js';
-import { runtimeOptions } from './options.js';
+import { runtimeOptions, type TlsFileOptions } from './options.js';
 import type { SerialLine } from '../protocol/rtu.js';
 import { Runtime, type DeviceModes, type ReloadResult, type RuntimeEvents, type ScenarioInfo, type ScenarioStatus } from './runtime.js';
 import { BadRequestError, NotFoundError } from '../errors.js';
@@ -72,6 +72,11 @@ export interface EmulatorOptions {
    * `host` is then the line's path and `port` 0.
    */
   serial?: SerialLine;
+  /**
+   * Modbus/TCP Security: serve over TLS with these PEM files (relative to `cwd`), replacing the
+   * profile's `server.tls` files; clients need a certificate the client CA issued (docs/tls.md).
+   */
+  tls?: TlsFileOptions;
 }
 
 /** Events of the handle: the runtime's, so `emulator.on('reload', ...)` is `emulator.runtime.on(...)`. */

@@ -5,7 +5,7 @@ import { isCompiledProfile, type CompiledProfile, type HandOver, type ServedDevi
 import { refuseClientWrites } from '../model/switches.js';
 import type { ConnectionInfo, ConnectionPolicy, Handler } from '../pipeline/types.js';
 import { formatDiagnostic, type Diagnostic } from '../profile/diagnostics.js';
-import { DEFAULT_IDLE_TIMEOUT_MS, ModbusTcpServer, type BoundAddress, type ModbusServer } from '../server/server.js';
+import { DEFAULT_IDLE_TIMEOUT_MS, ModbusTcpServer, type BoundAddress, type ModbusServer, type ServerOptions } from '../server/server.js';
 import { ModbusSerialServer } from '../server/serial.js';
 import { mbapFraming } from '../protocol/mbap.js';
 import { rtuOverTcpFraming } from '../protocol/rtu.js';
@@ -25,7 +25,10 @@ import type { DeviceEvent } from '../model/events.js';
 import { Journal, type EventRecord } from './journal.js';
 import { ProfileLoader } from './off-thread-load.js';
 import { StateKeeper } from './state-keeper.js';
+import { readFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
+import type { TlsFiles } from '../server/transport.js';
+import { tlsFaultPicker } from './tls-faults.js';
 import { recordingHandler, type RequestRecord } from './request-record.js';
 import { BadRequestError, ConflictError, ForbiddenError } from '../errors.js';
 import { MAX_DURATION_MS } from '../profile/limits.js';
@@ -71,7 +74,7 @@ export { SERIAL_DEFAULTS, type Parity, type SerialLine } from '../protocol/rtu.j
 export type { BoundAddress, ConnectionPolicy, ServedDevice, TrafficLevel, RequestRecord };
 export type { CompiledProfile, CompiledUnit, PointValue } from '../model/types.js';
 export { isCompiledProfile };
-export type { ListenerSettings, ProfileSource, ReloadOptions, RuntimeOptions, RuntimeSettings } from './options.js';
+export type { ListenerSettings, ProfileSource, ReloadOptions, RuntimeOptions, RuntimeSettings, TlsFileOptions } from './options.js';
 export type { DeviceModes } from '../model/modes.js';
 export { checkDurationMs } from './device-modes.js';
 export type { ScenarioInfo, ScenarioStatus } from './scenario-runner.js';
@@ -256,6 +259,7 @@ export class Runtime extends EventEmitter<RuntimeEvents> {
     this.current = next;
     this.server.setHandler(this.handlerOf(next));
     this.server.setAllow(this.allowListOf(next));
+    if (this.listenOn.kind === 'tcp' && this.listenOn.tls && this.server instanceof ModbusTcpServer) this.server.setTlsFaults(tlsFaultPicker(next.server.tls?.faults, this.env.random));
     // The running scenario follows the new device (kept, restarted or stopped: said in the log).
     const scenario = this.scenarios.reloaded();
     if (scenario !== undefined) this.env.logger.log('info', `${this.label}: ${scenario}`);
@@ -459,8 +463,9 @@ export class Runtime extends EventEmitter<RuntimeEvents> {
     // opened again as it was if the new settings fail.
     const sameLine = where.kind === 'serial' && was.kind === 'serial' && where.line.path === was.line.path;
     if (sameLine) await old.close();
-    const server = this.createServer(where, next);
+    let server: ModbusServer;
     try {
+      server = this.createServer(where, next);
       await server.listen();
     } catch (error) {
       if (sameLine) {
@@ -490,7 +495,33 @@ export class Runtime extends EventEmitter<RuntimeEvents> {
       this.options.host ?? device.server.host ?? DEFAULT_HOST,
       this.options.port ?? device.server.port ?? this.options.defaultPort ?? 0,
       transport === 'rtu-over-tcp' ? rtuOverTcpFraming : mbapFraming,
+      this.tlsFilesOf(device),
     );
+  }
+
+  /** The caller's TLS files (against its folder) win over the profile's `server.tls` (against the profile's folder). */
+  private tlsFilesOf(device: ServedDevice): TlsFiles | undefined {
+    const cwd = this.source?.cwd ?? process.cwd();
+    const given = this.options.tls;
+    const own = device.server.tls;
+    const files = given ?? own;
+    if (files === undefined) return undefined;
+    const file = given === undefined && isCompiledProfile(device) ? device.file : undefined;
+    const base = file === undefined ? cwd : resolve(cwd, dirname(file));
+    const minVersion = given ? given.minVersion : own?.minVersion;
+    return { cert: resolve(base, files.cert), key: resolve(base, files.key), clientCa: resolve(base, files.clientCa), ...(minVersion && { minVersion }) };
+  }
+
+  /** The PEM files of a TLS transport, read now: a file that cannot be read is the caller's mistake. */
+  private tlsOptions(files: TlsFiles): { cert: Buffer; key: Buffer; clientCa: Buffer; minVersion?: 'TLSv1.2' | 'TLSv1.3' } {
+    const read = (what: string, path: string): Buffer => {
+      try {
+        return readFileSync(path);
+      } catch (error) {
+        throw new BadRequestError(`cannot read the TLS ${what} ${path}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`);
+      }
+    };
+    return { cert: read('certificate', files.cert), key: read('key', files.key), clientCa: read('client CA', files.clientCa), ...(files.minVersion && { minVersion: files.minVersion }) };
   }
 
   /** The server for a transport: the one place a listener (or a serial line) is built. */
@@ -516,7 +547,11 @@ export class Runtime extends EventEmitter<RuntimeEvents> {
       });
     }
     const ioMode = options.ioMode ?? ioModeFromEnvironment();
-    return new ModbusTcpServer({
+    const tls = where.tls && this.tlsOptions(where.tls);
+    const tlsFaults = tls && tlsFaultPicker(settings.tls?.faults, options.env.random);
+    const serverOptions: ServerOptions = {
+      ...(tls && { tls }),
+      ...(tlsFaults && { tlsFaults }),
       handler: this.handlerOf(device, where),
       host: where.host,
       port: where.port,
@@ -534,7 +569,14 @@ export class Runtime extends EventEmitter<RuntimeEvents> {
       onDisconnect: (info) => this.emit('disconnect', info),
       onError: (error) => this.failed(error),
       onCrcError,
-    });
+    };
+    try {
+      return new ModbusTcpServer(serverOptions);
+    } catch (error) {
+      // Node refused the PEM (not a certificate, a key that does not match it): said as such.
+      if (tls) throw new BadRequestError(`TLS: ${(error as Error).message} (${where.tls!.cert}, ${where.tls!.key}, ${where.tls!.clientCa})`);
+      throw error;
+    }
   }
 
   /** `stateFile` against the caller's folder, else the profile's `server.stateFile` against the profile's folder. */
