@@ -13,6 +13,8 @@ export default defineConfig({
     testTimeout: 20_000,
     hookTimeout: 20_000,
     pool: 'forks',
+    // Rebuilds dist/ when src/ is newer, for the tests that run the built program (--workers).
+    globalSetup: ['test/fresh-build.ts'],
     projects: [
       // Files share their worker's module cache (no per-file re-import of fastify, ajv, yaml...):
       // half the CPU of the suite. Tests own no global state: no vi.mock, fake timers restored,
