@@ -7,10 +7,11 @@ import { formatDiagnostic } from '../profile/diagnostics.js';
 import { ManualClock } from '../runtime/clock.js';
 import { createEnvironment } from '../runtime/environment.js';
 import { createJsonLogger, createTimedLogger } from '../runtime/json-logger.js';
-import { loadDevice } from '../runtime/load-device.js';
+import { ProfileLoader } from '../runtime/off-thread-load.js';
 import { memoryDevice } from '../runtime/memory-device.js';
+import { connectionPool } from '../runtime/descriptors.js';
 import { DEFAULT_HOST, hostPort, READ_ONLY_EXCEPTION, Runtime, runtimeOptions, type BoundAddress, type ConnectionPolicy, type ServedDevice, type TrafficLevel } from '../runtime/runtime.js';
-import { watchRuntime, type ProfileWatcher } from '../watch/watcher.js';
+import { watchRuntimes, type ProfileWatcher } from '../watch/watcher.js';
 import { resolveProfileArgument, withBundledHint } from './bundled.js';
 import { describeListenError } from './errors.js';
 import type { CliIo } from './io.js';
@@ -97,8 +98,15 @@ export async function serve(profiles: readonly string[], flags: ServeFlags, io: 
   if (!flags.control && flags.journal !== undefined) io.stderr('warning: --journal without --control: nothing can read the journal\n');
   const env = createEnvironment({ seed: flags.seed, logger, ...(flags.clock === 'manual' ? { clock: new ManualClock() } : { timeScale: flags.timeScale }) });
   const readOnly = flags.readOnly || flags.readOnlyException !== undefined ? (flags.readOnlyException ?? READ_ONLY_EXCEPTION) : undefined;
-  const planned = profiles.length === 0 ? [{ label: 'in-memory', path: '', device: memoryDevice(logger, readOnly), port: flags.port ?? DEFAULT_PORT, files: [], pinned: true }] : await plan(profiles, flags, io, env);
-  if (!planned) return 1;
+  // One loader for the process's reloads: the instances of a profile are checked once at each
+  // reload and share its layouts (off-thread-load.ts), with one worker thread for all. At start
+  // nothing is served yet, so profiles load in-thread (no thread to start; the same sharing).
+  const loader = new ProfileLoader();
+  const planned = profiles.length === 0 ? [{ label: 'in-memory', path: '', device: memoryDevice(logger, readOnly), port: flags.port ?? DEFAULT_PORT, files: [], pinned: true }] : await plan(profiles, flags, io, env, new ProfileLoader(false));
+  if (!planned) {
+    await loader.close();
+    return 1;
+  }
 
   const clash = findPortClash(planned);
   if (clash) {
@@ -106,6 +114,8 @@ export async function serve(profiles: readonly string[], flags: ServeFlags, io: 
     return 1;
   }
 
+  // One pool of connections for the process, sized from the open-file limit less the listeners (descriptors.ts).
+  const pool = connectionPool(planned.length, logger);
   const runtimes = planned.map(
     (p) =>
       new Runtime(
@@ -122,15 +132,16 @@ export async function serve(profiles: readonly string[], flags: ServeFlags, io: 
           idleTimeoutMs: flags.idleTimeout === undefined ? undefined : flags.idleTimeout * 1000,
           maxConnections: flags.maxConnections,
           connectionPolicy: flags.whenFull,
-          descriptorShare: planned.length,
+          pool,
           readOnly,
           allow: flags.allow,
           stateFile: flags.state,
           traffic,
+          loader,
         }),
       ),
   );
-  const closeAll = (): Promise<unknown> => Promise.all(runtimes.map((r) => r.close()));
+  const closeAll = (): Promise<unknown> => Promise.all(runtimes.map((r) => r.close())).then(() => loader.close());
   const stateClash = findStateClash(runtimes);
   if (stateClash) {
     io.stderr(`modbus-emu: ${stateClash}\n`);
@@ -169,7 +180,7 @@ export async function serve(profiles: readonly string[], flags: ServeFlags, io: 
       return 1;
     }
   }
-  const watchers: ProfileWatcher[] = flags.watch ? runtimes.flatMap((r, i) => (planned[i]!.files.length > 0 ? [watchRuntime(r, planned[i]!.files)] : [])) : [];
+  const watchers: ProfileWatcher[] = flags.watch ? watchProfiles(runtimes, planned) : [];
   await Promise.all(watchers.map((w) => w.ready));
 
   const scale = flags.timeScale !== undefined && flags.timeScale !== 1 ? `; emulator time runs ×${flags.timeScale}` : flags.clock === 'manual' ? '; emulator clock: manual' : '';
@@ -203,9 +214,23 @@ export async function serve(profiles: readonly string[], flags: ServeFlags, io: 
   return 0;
 }
 
-async function plan(files: readonly string[], flags: ServeFlags, io: CliIo, env: Environment): Promise<Planned[] | null> {
+/** One watcher per profile file: an edit reloads every instance served from it. */
+function watchProfiles(runtimes: readonly Runtime[], planned: readonly Planned[]): ProfileWatcher[] {
+  const byPath = new Map<string, { runtimes: Runtime[]; files: readonly string[] }>();
+  planned.forEach((p, i) => {
+    if (p.files.length === 0) return;
+    const group = byPath.get(p.path);
+    if (group) group.runtimes.push(runtimes[i]!);
+    else byPath.set(p.path, { runtimes: [runtimes[i]!], files: p.files });
+  });
+  return [...byPath.values()].map((g) => watchRuntimes(g.runtimes, g.files));
+}
+
+async function plan(files: readonly string[], flags: ServeFlags, io: CliIo, env: Environment, loader: ProfileLoader): Promise<Planned[] | null> {
   const paths = files.map((file) => resolveProfileArgument(file, io.cwd));
-  const results = await Promise.all(paths.map((path) => loadDevice(path, { cwd: io.cwd, env, ...(flags.maxFileSize !== undefined && { maxFileBytes: flags.maxFileSize }) })));
+  // Asked all at once, so every instance of a profile shares one load and check (ProfileLoader.load).
+  const options = { ...(io.cwd !== undefined && { cwd: io.cwd }), ...(flags.maxFileSize !== undefined && { maxFileBytes: flags.maxFileSize }) };
+  const results = await Promise.all(paths.map((path) => loader.load(path, options, env)));
   let failed = false;
   for (const r of results) {
     if (r.ok) {

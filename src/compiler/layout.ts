@@ -10,6 +10,9 @@ const SIZE = 0x10000;
 const ZERO_RUN = new Uint16Array(SIZE);
 const FULL_RUN = new Uint16Array(SIZE).fill(0xffff);
 const NO_FLAGS = new Uint8Array(SIZE);
+const NO_SLOTS = new Uint16Array(SIZE);
+const NO_WORDS = new Uint16Array(0);
+const NO_BITS = new Uint8Array(0);
 
 const accessFlags = (a: Access): number => (a === 'readOnly' ? READ_ONLY : a === 'writeOnly' ? WRITE_ONLY : 0);
 const clientWritable = (t: Table): boolean => t === 'coils' || t === 'holdingRegisters';
@@ -34,13 +37,15 @@ export function buildTable(input: TableInput): TableLayout {
   const writable = clientWritable(table);
   if (blocks.length === 0 && points.length === 0) {
     const write = writable && zero ? FULL_RUN : ZERO_RUN;
-    return { zero, ignoreReadOnly, flags: NO_FLAGS, readRun: zero ? FULL_RUN : ZERO_RUN, plainRun: zero ? FULL_RUN : ZERO_RUN, viewRun: undefined, writeRun: write, directRun: ZERO_RUN, rules: undefined, ruleGroups: [], commanded: false, blocks: [], image: undefined };
+    const image = isBitTable(table) ? NO_BITS : NO_WORDS;
+    return { zero, ignoreReadOnly, flags: NO_FLAGS, readRun: zero ? FULL_RUN : ZERO_RUN, plainRun: ZERO_RUN, viewRun: undefined, writeRun: write, directRun: ZERO_RUN, rules: undefined, ruleGroups: [], commanded: false, blocks: [], slots: NO_SLOTS, image };
   }
   const flags = new Uint8Array(SIZE);
-  const image = isBitTable(table) ? new Uint8Array(SIZE) : new Uint16Array(SIZE);
+  // Laid down densely while building (blocks, then points over them), kept for the mapped addresses only.
+  const dense = isBitTable(table) ? new Uint8Array(SIZE) : new Uint16Array(SIZE);
   for (const b of blocks) {
     flags.fill(MAPPED | accessFlags(b.access), b.address, b.address + b.length);
-    image.set(b.values, b.address);
+    dense.set(b.values, b.address);
   }
   // A point overrides the block it lies in; where points overlap (aliases) the most restrictive access wins.
   const ruled = new Map<number, PointModel[]>();
@@ -57,8 +62,13 @@ export function buildTable(input: TableInput): TableLayout {
       else ruled.set(a, [p]);
     }
     const words = input.initial.get(p);
-    if (words) image.set(words, p.address);
+    if (words) dense.set(words, p.address);
   }
+  const slots = new Uint16Array(SIZE);
+  let mapped = 0;
+  for (let a = 0; a < SIZE; a++) if (flags[a]! & MAPPED) slots[a] = mapped++;
+  const image = isBitTable(table) ? new Uint8Array(mapped) : new Uint16Array(mapped);
+  for (let a = 0; a < SIZE; a++) if (flags[a]! & MAPPED) image[slots[a]!] = dense[a]!;
   const { rules, ruleGroups } = groupRules(ruled);
   const run = (ok: (f: number) => boolean): Uint16Array => {
     const r = new Uint16Array(SIZE);
@@ -73,14 +83,15 @@ export function buildTable(input: TableInput): TableLayout {
     ignoreReadOnly,
     flags,
     readRun: run(readOk),
-    plainRun: run((f) => readOk(f) && (f & (WRITE_ONLY | GENERATED)) === 0),
-    viewRun: anyGenerated ? run((f) => readOk(f) && (f & WRITE_ONLY) === 0) : undefined,
+    plainRun: run((f) => (f & (MAPPED | WRITE_ONLY | GENERATED)) === MAPPED),
+    viewRun: anyGenerated ? run((f) => (f & (MAPPED | WRITE_ONLY)) === MAPPED) : undefined,
     writeRun: writable ? run((f) => ((f & MAPPED) !== 0 ? (f & READ_ONLY) === 0 || ignoreReadOnly : zero)) : ZERO_RUN,
     directRun: writable ? run((f) => (f & (MAPPED | READ_ONLY | RULE | GENERATED | COMMANDED)) === MAPPED) : ZERO_RUN,
     rules,
     ruleGroups,
     commanded: writable && points.some((p) => input.commanded?.has(p)),
     blocks: blocks.map((b) => ({ address: b.address, length: b.length })),
+    slots,
     image,
   };
 }

@@ -1,6 +1,5 @@
 import type { Table } from '../device/data-source.js';
 import type { DeviceLayout } from '../model/device-layout.js';
-import { MAPPED } from '../model/table-layout.js';
 
 const NOUNS: readonly (readonly [Table, string, string])[] = [
   ['holdingRegisters', 'holding register', 'holding registers'],
@@ -24,9 +23,8 @@ export function describeTables(layout: DeviceLayout): string {
       parts.push('input registers = holding registers (FC 4 reads them)');
       continue;
     }
-    const flags = layout.tables[table].flags;
-    let mapped = 0;
-    for (let a = 0; a < flags.length; a++) if (flags[a]! & MAPPED) mapped++;
+    // A word (or bit) of the image per mapped address (table-layout.ts).
+    const mapped = layout.tables[table].image.length;
     if (mapped === 0) continue;
     const points = layout.pointCounts[table];
     const blocks = layout.blockCounts[table];

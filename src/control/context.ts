@@ -21,10 +21,14 @@ export interface ControlContext {
  */
 export function deviceIds(names: readonly string[]): string[] {
   const used = new Set<string>();
+  // Where each base's numbering goes on: 10,000 instances of one profile must not count from 2 each time.
+  const next = new Map<string, number>();
   return names.map((name) => {
     const base = name.toLowerCase().replace(/[^a-z0-9_-]+/g, '-').replace(/^-+|-+$/g, '') || 'device';
     let id = base;
-    for (let n = 2; used.has(id); n++) id = `${base}-${n}`;
+    let n = next.get(base) ?? 2;
+    for (; used.has(id); n++) id = `${base}-${n}`;
+    next.set(base, n);
     used.add(id);
     return id;
   });

@@ -146,6 +146,8 @@ export class FaultEngine implements FaultSet {
     let counting = false;
     for (const r of all) if (r.trigger.inFlightAbove !== undefined) counting = true;
     for (let fc = 0; fc < 256; fc++) {
+      // No rule for this function code (every one, without rules): nothing to index. Each instance of a profile pays this at start.
+      if (!all.some((r) => r.matcher.functionCodes[fc])) continue;
       let byUnit: (Bucket | undefined)[] | undefined;
       for (let u = 0; u < 256; u++) {
         const rules = all.filter((r) => r.matcher.functionCodes[fc] && r.matcher.unitIds[u]);

@@ -96,6 +96,33 @@ export function liveFactory(plan: GeneratorPlan): LiveFactory {
   return (store, unitName, env, events) => new LiveUnit(plan, store, unitName, env, events);
 }
 
+type GeneratorIndex = Partial<Record<Table, Int32Array>>;
+const indexes = new WeakMap<GeneratorPlan, GeneratorIndex>();
+
+/**
+ * Per table, the index of the generator (in plan.points order) at each address, -1 for none;
+ * undefined for a table with nothing generated. Made once per plan and shared by every unit (and
+ * instance) built from it: 256 KiB a table would otherwise be paid per unit.
+ */
+function generatorIndex(plan: GeneratorPlan, sameAsHolding: boolean): GeneratorIndex {
+  const known = indexes.get(plan);
+  if (known) return known;
+  const at: GeneratorIndex = {};
+  plan.points.forEach((g, i) => {
+    const p = g.model;
+    (at[p.table] ??= new Int32Array(0x10000).fill(-1)).fill(i, p.address, p.address + p.size);
+  });
+  // Points machine actions set are read through refresh too (their table's layout says so), so
+  // a machine due before the read steps first: what a client reads never depends on when it reads.
+  for (const m of plan.commands.machines) {
+    for (const st of m.states) for (const a of [...st.onEntry, ...st.onExit]) at[('word' in a.target ? a.target.word : a.target).table] ??= new Int32Array(0x10000).fill(-1);
+  }
+  // inputRegisters: sameAsHolding reads the holding table's storage under the other name.
+  if (at.holdingRegisters && sameAsHolding) at.inputRegisters = at.holdingRegisters;
+  indexes.set(plan, at);
+  return at;
+}
+
 /**
  * The generated points of one unit id. Time is the emulator clock read once per request
  * (refresh) and counted from `origin` (start, or the last reset). Stateless points are evaluated
@@ -112,7 +139,7 @@ class LiveUnit implements LivePoints {
   private readonly gens: Generator[];
   private readonly stateful: Generator[];
   /** Per table, the generator index at each address (-1: none); undefined: nothing generated there. */
-  private readonly at: Partial<Record<Table, Int32Array>> = {};
+  private readonly at: GeneratorIndex;
   /** Reference k → reader. */
   private readonly readers: (() => number)[];
   /** Earliest time (ms since origin) at which a stateful generator or a machine takes its next step. */
@@ -129,8 +156,6 @@ class LiveUnit implements LivePoints {
     private readonly env: Environment,
     events: EventSink,
   ) {
-    const tables = (table: Table) => store.array(table);
-    const writable = (p: PointModel) => store.own(p.table);
     const point = (k: number): number => this.readers[k]!();
     const frame = (expression: CompiledExpression, stream: string, everyMs: number): Frame => ({
       t: 0,
@@ -148,25 +173,13 @@ class LiveUnit implements LivePoints {
     // A machine's entry actions change static points between writes: no generator may settle then.
     const machines = plan.commands.machines.length > 0;
     this.gens = plan.points.map((g) => {
-      const sf = () => scaleFactorOf(g.model, tables);
+      const sf = () => scaleFactorOf(g.model, store);
       const readsGenerated = [...g.expression.references].some((name) => generatedNames.has(name) || generatedNames.has(name.split('.')[0]!));
       const settles = g.expression.stateful && !g.expression.timed && g.expression.streams === 0 && !readsGenerated && !machines;
-      return new Generator(g, this.stored(g.model), frame(g.expression, `${unitName}/${g.model.name}`, g.everyMs), new PointWriter(g.model, writable, sf), settles);
+      return new Generator(g, this.stored(g.model), frame(g.expression, `${unitName}/${g.model.name}`, g.everyMs), new PointWriter(g.model, store, sf), settles);
     });
     this.stateful = this.gens.filter((g) => g.stateful);
-    this.gens.forEach((g, i) => {
-      const p = g.plan.model;
-      const index = (this.at[p.table] ??= new Int32Array(0x10000).fill(-1));
-      index.fill(i, p.address, p.address + p.size);
-      // inputRegisters: sameAsHolding reads the holding table's storage under the other name.
-      if (p.table === 'holdingRegisters' && store.array('inputRegisters') === store.array('holdingRegisters')) this.at.inputRegisters = index;
-    });
-    // Points machine actions set are read through refresh too (their table's layout says so), so
-    // a machine due before the read steps first: what a client reads never depends on when it reads.
-    for (const m of plan.commands.machines) {
-      for (const st of m.states) for (const a of [...st.onEntry, ...st.onExit]) this.at[('word' in a.target ? a.target.word : a.target).table] ??= new Int32Array(0x10000).fill(-1);
-    }
-    if (this.at.holdingRegisters && store.array('inputRegisters') === store.array('holdingRegisters')) this.at.inputRegisters = this.at.holdingRegisters;
+    this.at = generatorIndex(plan, store.array('inputRegisters') === store.array('holdingRegisters'));
     const byModel = new Map(this.gens.map((g) => [g.plan.model, g]));
     const unit = this;
     const host: CommandHost = {
@@ -187,7 +200,7 @@ class LiveUnit implements LivePoints {
         const g = byModel.get(p);
         return g ? this.valueOf(g) : this.stored(p);
       },
-      writer: (p) => new PointWriter(p, writable, () => scaleFactorOf(p, tables)),
+      writer: (p) => new PointWriter(p, store, () => scaleFactorOf(p, store)),
       log: (message) => env.logger.log('debug', message),
     };
     this.commands = new Commands(plan.commands, host, events);
@@ -441,9 +454,9 @@ class LiveUnit implements LivePoints {
   /** The engineering value of a point as stored (a static point, or an overridden generated one). */
   private stored(p: PointModel): number {
     const data = this.store.array(p.table);
-    if (p.kind === 'bit') return data[p.address]!;
-    const sf = scaleFactorOf(p, (t) => this.store.array(t));
-    return Number(decode(p, data, p.address, sf));
+    const at = this.store.slot(p.table, p.address);
+    if (p.kind === 'bit') return data[at]!;
+    return Number(decode(p, data, at, scaleFactorOf(p, this.store)));
   }
 
   private reader(ref: Ref, byModel: ReadonlyMap<PointModel, Generator>): () => number {

@@ -1,5 +1,6 @@
 import { engineering } from '../model/codec.js';
 import type { PointModel } from '../model/point-model.js';
+import type { Storage } from '../model/table-layout.js';
 import { isIntegerType, removeScaleFactor, TYPE_RANGES, unscale, writeRaw, IDENTITY_SCALING } from '../model/values.js';
 
 /**
@@ -18,12 +19,13 @@ export class PointWriter {
 
   /** A one-register integer without a scale factor: stored without the general encoder. */
   private readonly word: boolean;
-  /** The point's storage: a table with a generated point always has its own (never the shared zeros). */
+  /** The point's table's storage, and the point's slot in it. */
   private readonly data: Uint16Array | Uint8Array;
+  private readonly at: number;
 
   constructor(
     private readonly p: PointModel,
-    storage: (p: PointModel) => Uint16Array | Uint8Array,
+    storage: Storage,
     private readonly scaleFactor: () => number,
   ) {
     const numeric = p.kind === 'number' || p.kind === 'bitfield' ? p.numeric : 'uint16';
@@ -31,7 +33,8 @@ export class PointWriter {
     const range = TYPE_RANGES[numeric];
     [this.lo, this.hi] = p.kind === 'bit' || p.kind === 'boolRegister' ? [0, 1] : [range.min, range.max];
     this.word = (p.kind === 'number' || p.kind === 'bitfield') && (numeric === 'int16' || numeric === 'uint16') && !p.scaleFactor && (p.order === 'ABCD' || p.order === 'CDAB');
-    this.data = storage(p);
+    this.data = storage.array(p.table);
+    this.at = storage.slot(p.table, p.address);
   }
 
   /** Stores `v` and returns the engineering value the point now holds (`keep` for NaN). */
@@ -46,13 +49,13 @@ export class PointWriter {
     if (this.word) {
       const raw = unscale(v, p.scaling ?? IDENTITY_SCALING, true);
       if (raw >= this.lo && raw <= this.hi) {
-        data[p.address] = raw & 0xffff;
+        data[this.at] = raw & 0xffff;
         return p.kind === 'bitfield' ? raw : v;
       }
     }
     if (p.kind === 'bit' || p.kind === 'boolRegister') {
       const bit = v !== 0 ? 1 : 0;
-      data[p.address] = bit;
+      data[this.at] = bit;
       return bit;
     }
     const sf = p.scaleFactor ? this.scaleFactor() : 0;
@@ -67,7 +70,7 @@ export class PointWriter {
     } else if (p.kind === 'bitfield') {
       value = raw;
     }
-    writeRaw(p.numeric, p.order, raw, data as Uint16Array, p.address);
+    writeRaw(p.numeric, p.order, raw, data as Uint16Array, this.at);
     return value;
   }
 }

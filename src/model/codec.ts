@@ -1,5 +1,5 @@
 import type { PointValue } from './types.js';
-import type { Table } from '../device/data-source.js';
+import type { Storage } from './table-layout.js';
 import type { PointModel } from './point-model.js';
 import {
   applyScaleFactor,
@@ -36,10 +36,10 @@ export interface Problem {
 }
 
 
-/** The current raw exponent of `p`'s scale-factor point, 0 when it has none; `array` gives a table's storage. */
-export function scaleFactorOf(p: PointModel, array: (table: Table) => ArrayLike<number>): number {
+/** The current raw exponent of `p`'s scale-factor point in `storage`, 0 when it has none. */
+export function scaleFactorOf(p: PointModel, storage: Storage): number {
   const f = p.scaleFactor;
-  return f ? (readRaw('int16', f.order, array(f.table), f.address) as number) : 0;
+  return f ? (readRaw('int16', f.order, storage.array(f.table), storage.slot(f.table, f.address)) as number) : 0;
 }
 
 export function engineering(p: PointModel, raw: RawValue, sf: number): number | bigint {

@@ -40,7 +40,8 @@ export function takeOverState(to: CompiledProfile, from: CompiledProfile): HandO
         resetPoints.push(qualified(to, unit, name));
         continue;
       }
-      next.store.own(p.table).set(old.store.array(p.table).subarray(p.address, p.address + p.size), p.address);
+      const from = old.store.slot(p.table, p.address);
+      next.store.array(p.table).set(old.store.array(p.table).subarray(from, from + p.size), next.store.slot(p.table, p.address));
       keptPoints++;
     }
     keptBlockWords += handOverBlocks(old, next);
@@ -80,9 +81,11 @@ function sameDeclaration(a: PointModel, aLayout: DeviceLayout, b: PointModel, bL
   if (a.numeric !== b.numeric || a.order !== b.order) return false;
   if (a.scaling?.scale !== b.scaling?.scale || a.scaling?.offset !== b.scaling?.offset) return false;
   if (a.scaleFactor?.name !== b.scaleFactor?.name) return false;
-  const aImage = aLayout.tables[a.table].image!;
-  const bImage = bLayout.tables[b.table].image!;
-  for (let i = 0; i < a.size; i++) if (aImage[a.address + i] !== bImage[b.address + i]) return false;
+  const aTable = aLayout.tables[a.table];
+  const bTable = bLayout.tables[b.table];
+  const aAt = aTable.slots[a.address]!;
+  const bAt = bTable.slots[b.address]!;
+  for (let i = 0; i < a.size; i++) if (aTable.image[aAt + i] !== bTable.image[bAt + i]) return false;
   return true;
 }
 
@@ -98,12 +101,11 @@ function handOverBlocks(old: UnitInternals, next: UnitInternals): number {
     const inOld = new Uint8Array(0x10000);
     for (const b of before.blocks) inOld.fill(1, b.address, b.address + b.length);
     const source = old.store.array(table);
-    let target: Uint16Array | Uint8Array | undefined;
+    const target = next.store.array(table);
     for (const b of after.blocks) {
       for (let a = b.address; a < b.address + b.length; a++) {
-        if (!inOld[a] || pointed[a] || before.image![a] !== after.image![a]) continue;
-        target ??= next.store.own(table);
-        target[a] = source[a]!;
+        if (!inOld[a] || pointed[a] || before.image[before.slots[a]!] !== after.image[after.slots[a]!]) continue;
+        target[after.slots[a]!] = source[before.slots[a]!]!;
         kept++;
       }
     }

@@ -81,22 +81,23 @@ function snapshotUnit(unit: CompiledUnit): UnitState {
   for (const p of layout.byName.values()) {
     if ('word' in p) continue; // a bit field travels with its word
     const data = store.array(p.table);
+    const at = store.slot(p.table, p.address);
     const overridden = live?.overridden(p.table, p.address);
     if (overridden === false) continue; // its generator decides its words
     // Most points still hold their declaration: compared in place, nothing allocated for them.
-    if (overridden === undefined && untouched(data, layout.tables[p.table].image!, p.address, p.size)) continue;
-    points[p.name] = { ...declarationOf(p, layout), words: Array.from(data.subarray(p.address, p.address + p.size)), ...(overridden && { overridden: true as const }) };
+    if (overridden === undefined && untouched(data, layout.tables[p.table].image, at, p.size)) continue;
+    points[p.name] = { ...declarationOf(p, layout), words: Array.from(data.subarray(at, at + p.size)), ...(overridden && { overridden: true as const }) };
   }
   const blocks: BlockState[] = [];
   for (const table of blockTables(layout)) {
-    const image = layout.tables[table].image!;
+    const { image, slots } = layout.tables[table];
     const data = store.array(table);
     const pointed = pointCoverage(layout, table);
     for (const b of layout.tables[table].blocks) {
       let run: number[] | undefined;
       for (let a = b.address; a <= b.address + b.length; a++) {
-        const changed = a < b.address + b.length && !pointed[a] && data[a] !== image[a];
-        if (changed) (run ??= []).push(data[a]!);
+        const changed = a < b.address + b.length && !pointed[a] && data[slots[a]!] !== image[slots[a]!];
+        if (changed) (run ??= []).push(data[slots[a]!]!);
         else if (run) {
           blocks.push({ table: PROFILE_NAME[table], address: a - run.length, words: run });
           run = undefined;
@@ -139,13 +140,13 @@ export function restoreState(device: CompiledProfile, doc: StateDocument): { res
         skipped.push(`${named(name)}: ${problem}`);
         continue;
       }
-      store.own(p.table).set(saved.words, p.address);
+      store.array(p.table).set(saved.words, store.slot(p.table, p.address));
       // A generated point the file says was overridden stays overridden (its generator stopped).
       live?.written(p.table, p.address, p.size, false);
       restored++;
     }
     for (const run of state.blocks) {
-      const lost = restoreRun(layout, store.own.bind(store), run);
+      const lost = restoreRun(layout, store.array.bind(store), run);
       const range = run.words.length === 1 ? `${run.table} ${run.address}` : `${run.table} ${run.address}..${run.address + run.words.length - 1}`;
       if (lost > 0) skipped.push(`${named(range)}: ${lost} raw word(s) no longer in a block, or now under a point`);
       restored += run.words.length - lost;
@@ -171,25 +172,26 @@ function mismatch(saved: PointState, p: PointModel, layout: DeviceLayout, genera
 }
 
 /** Applies a block run where a block still covers it, outside points; returns the words not applied. */
-function restoreRun(layout: DeviceLayout, own: (table: Table) => Uint16Array | Uint8Array, run: BlockState): number {
+function restoreRun(layout: DeviceLayout, storage: (table: Table) => Uint16Array | Uint8Array, run: BlockState): number {
   const table = TABLE_OF[run.table];
   if (!table || !blockTables(layout).includes(table)) return run.words.length;
   const t = layout.tables[table];
   const pointed = pointCoverage(layout, table);
   const max = table === 'coils' || table === 'discreteInputs' ? 1 : 0xffff;
   let lost = 0;
-  let data: Uint16Array | Uint8Array | undefined;
+  const data = storage(table);
   run.words.forEach((w, i) => {
     const a = run.address + i;
     const inBlock = t.blocks.some((b) => a >= b.address && a < b.address + b.length);
     if (!inBlock || pointed[a] || !Number.isInteger(w) || w < 0 || w > max) lost++;
-    else (data ??= own(table))[a] = w;
+    else data[t.slots[a]!] = w;
   });
   return lost;
 }
 
 export function declarationOf(p: PointModel, layout: DeviceLayout): PointDeclaration {
-  const image = layout.tables[p.table].image!;
+  const { image, slots } = layout.tables[p.table];
+  const at = slots[p.address]!;
   return {
     table: PROFILE_NAME[p.table],
     address: p.address,
@@ -197,7 +199,7 @@ export function declarationOf(p: PointModel, layout: DeviceLayout): PointDeclara
     byteOrder: p.order,
     ...(p.scaling && { scale: p.scaling.scale, offset: p.scaling.offset }),
     ...(p.scaleFactor && { scaleFactor: p.scaleFactor.name }),
-    initial: Array.from(image.subarray(p.address, p.address + p.size)),
+    initial: Array.from(image.subarray(at, at + p.size)),
   };
 }
 

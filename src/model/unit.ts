@@ -1,4 +1,3 @@
-import type { Table } from '../device/data-source.js';
 import type { DeviceIdentity } from '../device/identity.js';
 import { getBits, readRaw, setBits } from './values.js';
 import { decode, encode, engineering, scaleFactorOf } from './codec.js';
@@ -38,17 +37,16 @@ export function createUnit(name: string, unitIds: readonly number[], layout: Dev
   if (live) store.attach(live);
   const scratch = new Uint16Array(125);
 
-  const tables = (table: Table) => store.array(table);
   const find = (point: string) => {
     const e = layout.byName.get(point);
     if (!e) throw new NotFoundError(`${name} has no point named ${point}`);
     return e;
   };
-  const wordOf = (p: PointModel): number => decode(p, store.array(p.table), p.address, 0) as number;
+  const wordOf = (p: PointModel): number => decode(p, store.array(p.table), store.slot(p.table, p.address), 0) as number;
   const put = (p: PointModel, value: unknown): void => {
-    const problem = encode(p, value, scaleFactorOf(p, tables), scratch, 0);
+    const problem = encode(p, value, scaleFactorOf(p, store), scratch, 0);
     if (problem) throw new BadRequestError(`${p.name}: ${problem.message}`);
-    store.own(p.table).set(scratch.subarray(0, p.size), p.address);
+    store.array(p.table).set(scratch.subarray(0, p.size), store.slot(p.table, p.address));
   };
   const checkRange = (table: TableName, address: number, quantity: number): void => {
     if (!Number.isInteger(address) || address < 0 || address > 0xffff) throw new BadRequestError(`${table}: address ${String(address)} is not an integer 0..65535`);
@@ -72,10 +70,11 @@ export function createUnit(name: string, unitIds: readonly number[], layout: Dev
         return e.width === 1 ? v === 1 : v;
       }
       const data = store.array(e.table);
-      if (e.kind === 'bit') return data[e.address] !== 0;
+      const at = store.slot(e.table, e.address);
+      if (e.kind === 'bit') return data[at] !== 0;
       // A float32 reads as the decimal it was declared as (230.4), not its double expansion.
-      if (e.numeric === 'float32' && e.kind === 'number') return engineering(e, shortestFloat32(readRaw('float32', e.order, data, e.address) as number), scaleFactorOf(e, tables));
-      return decode(e, data, e.address, scaleFactorOf(e, tables));
+      if (e.numeric === 'float32' && e.kind === 'number') return engineering(e, shortestFloat32(readRaw('float32', e.order, data, at) as number), scaleFactorOf(e, store));
+      return decode(e, data, at, scaleFactorOf(e, store));
     },
     // A write from code to a generated point overrides its expression until reset().
     write(point: string, value: PointValue): void {
@@ -91,7 +90,7 @@ export function createUnit(name: string, unitIds: readonly number[], layout: Dev
         put(e.word, setBits(wordOf(e.word), e.bit, e.width, v));
       } else if (e.kind === 'bit') {
         if (value !== true && value !== false && value !== 0 && value !== 1) throw new BadRequestError(`${point}: ${String(value)} is not a boolean`);
-        store.own(e.table)[e.address] = value ? 1 : 0;
+        store.array(e.table)[store.slot(e.table, e.address)] = value ? 1 : 0;
       } else {
         put(e, value);
       }
@@ -103,7 +102,7 @@ export function createUnit(name: string, unitIds: readonly number[], layout: Dev
       const table = tableOf(name);
       checkRange(name, address, quantity);
       live?.refresh(table, address, quantity);
-      return Array.from(store.array(table).subarray(address, address + quantity));
+      return store.rawRead(table, address, quantity);
     },
     writeTable(name: TableName, address: number, values: readonly (number | boolean)[]): void {
       const table = tableOf(name);
@@ -116,8 +115,7 @@ export function createUnit(name: string, unitIds: readonly number[], layout: Dev
       }
       live?.beforeWrite();
       live?.beforeObey(table, address, values.length);
-      const data = store.own(table);
-      values.forEach((v, i) => (data[address + i] = Number(v)));
+      store.rawWrite(table, address, values.map(Number));
       live?.obey(table, address, values.length, false);
       live?.written(table, address, values.length, false);
       store.changed();

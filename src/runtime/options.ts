@@ -4,6 +4,8 @@ import type { ConnectionPolicy } from '../pipeline/types.js';
 import type { SocketIoMode } from '../server/socket-io.js';
 import type { TrafficLevel } from '../server/trace.js';
 import { DEFAULT_JOURNAL_SIZE } from './journal.js';
+import type { ProfileLoader } from './off-thread-load.js';
+import type { ConnectionPool } from '../server/pool.js';
 
 /**
  * Listener settings given by the caller (CLI flags, API options). Each one given wins over the
@@ -45,8 +47,12 @@ export interface RuntimeOptions extends ListenerSettings {
   ioMode?: SocketIoMode;
   /** The process's open-file limit (default: read from the system; tests set it). */
   openFileLimit?: number;
-  /** How many runtimes of this process share that limit (the CLI's profiles; default 1). */
-  descriptorShare?: number;
+  /**
+   * The process's connection pool, shared by its runtimes (the CLI's devices; runtime/descriptors.ts
+   * `connectionPool`): connections are taken from it, and a device's own limit (`maxConnections`,
+   * the profile's) applies within it. Default: a ceiling of the runtime's own from `openFileLimit`.
+   */
+  pool?: ConnectionPool;
   /** Keep the last N requests in `journal` (default: no journal). */
   journal?: number;
   /** What `reload()` reads again: default the device's profile file. */
@@ -71,6 +77,11 @@ export interface RuntimeOptions extends ListenerSettings {
   stateFile?: string;
   /** The most bytes a reload reads from one file (default 64 MiB, profile/limits.ts). */
   maxFileBytes?: number;
+  /**
+   * Loads reloads; one shared by the runtimes of a process checks a profile once for all the
+   * instances reloading it, and keeps one worker thread. Default: the runtime's own.
+   */
+  loader?: ProfileLoader;
 }
 
 /** What a client write answers in read-only mode unless told otherwise: 01, illegal function. */
@@ -85,8 +96,8 @@ export type RuntimeSettings = Omit<RuntimeOptions, 'journal' | 'readOnly'> & { j
 /** Every option but the journal and read-only mode, taken as given: a record, so that a new option cannot be forgotten here. */
 const TAKEN: Readonly<Record<Exclude<keyof RuntimeOptions, 'journal' | 'readOnly'>, true>> = {
   device: true, env: true, host: true, port: true, idleTimeoutMs: true, maxConnections: true, connectionPolicy: true,
-  defaultPort: true, traffic: true, ioMode: true, openFileLimit: true, descriptorShare: true, source: true, label: true,
-  allow: true, stateFile: true, maxFileBytes: true,
+  defaultPort: true, traffic: true, ioMode: true, openFileLimit: true, pool: true, source: true, label: true,
+  allow: true, stateFile: true, maxFileBytes: true, loader: true,
 };
 const KEYS = Object.keys(TAKEN) as (keyof typeof TAKEN)[];
 

@@ -81,11 +81,11 @@ export class Runtime extends EventEmitter<RuntimeEvents> {
   private closing: Promise<void> | null = null;
   /** Rules added through the API: they follow the device across a swap. */
   private readonly injected: InjectedRules;
-  /** The connection limit, below what the open-file limit allows (descriptors.ts). */
+  /** The connection limit: below what the open-file limit allows (descriptors.ts), or within the pool. */
   private readonly maxConnections: number | undefined;
   private recording = false;
-  /** Parses reloaded files on a worker thread (when running from the built package). */
-  private readonly loader = new ProfileLoader();
+  /** Parses reloaded files on a worker thread (when running from the built package); perhaps shared (options.loader). */
+  private readonly loader: ProfileLoader;
   private seq = 0;
   /** The state file, when one is kept. */
   private readonly state: StateKeeper | undefined;
@@ -98,6 +98,7 @@ export class Runtime extends EventEmitter<RuntimeEvents> {
     }
     this.options = options;
     this.env = options.env;
+    this.loader = options.loader ?? new ProfileLoader();
     this.current = options.device;
     if (isCompiledProfile(this.current)) this.current.events.listen(this.deviceEvent);
     this.label = options.label ?? options.device.name;
@@ -113,7 +114,9 @@ export class Runtime extends EventEmitter<RuntimeEvents> {
     if (stateFile !== undefined) this.state = new StateKeeper(stateFile, this.env);
     if (options.journal !== undefined) this.journal = new Journal(options.journal);
     this.injected = new InjectedRules(this.env.logger);
-    this.maxConnections = connectionLimit(options.maxConnections ?? options.device.server.maxConnections, this.env.logger, options.openFileLimit, options.descriptorShare);
+    const configured = options.maxConnections ?? options.device.server.maxConnections;
+    // In a pool, the pool keeps the process within its descriptors; the device's own limit is what was configured.
+    this.maxConnections = options.pool ? configured : connectionLimit(configured, this.env.logger, options.openFileLimit);
     this.listenOn = this.listenAddress(options.device);
     this.server = this.createServer(this.listenOn);
     // The recording wrapper is installed only while a journal or a `request` listener wants it.
@@ -259,7 +262,8 @@ export class Runtime extends EventEmitter<RuntimeEvents> {
   /** Ends every connection and stops listening. Idempotent. */
   close(): Promise<void> {
     this.closing ??= this.reloading
-      .then(() => Promise.all([this.server.close(), this.loader.close()]))
+      // A shared loader is its owner's to close.
+      .then(() => Promise.all([this.server.close(), this.options.loader ? undefined : this.loader.close()]))
       // The last save, once no client can write any more.
       .then(() => this.state?.close())
       .then(() => {
@@ -372,6 +376,7 @@ export class Runtime extends EventEmitter<RuntimeEvents> {
       framing: where.framing,
       idleTimeoutMs: options.idleTimeoutMs ?? settings.idleTimeoutMs ?? DEFAULT_IDLE_TIMEOUT_MS,
       maxConnections: this.maxConnections,
+      ...(options.pool && { pool: options.pool }),
       connectionPolicy: options.connectionPolicy ?? settings.whenFull,
       timer: options.env.timer,
       logger: options.env.logger,

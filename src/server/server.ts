@@ -13,6 +13,7 @@ import type { TrafficLevel } from './trace.js';
 import { directIoUnavailable, type SocketIoMode } from './socket-io.js';
 import { WarnLimiter } from './warn-limit.js';
 import { isAllowed } from './allow-list.js';
+import type { ConnectionPool } from './pool.js';
 
 
 export interface ServerOptions {
@@ -29,6 +30,8 @@ export interface ServerOptions {
   idleTimeoutMs?: number;
   /** Unlimited when 0 or absent. */
   maxConnections?: number;
+  /** The process's connection pool, shared with other listeners (pool.ts): a newcomer needs room in it too. */
+  pool?: ConnectionPool;
   connectionPolicy?: ConnectionPolicy;
   /** Wire-level time (idle timeout, close grace, timed chunks): `realTimer`, or a ManualTimer in tests. */
   timer: Timer;
@@ -186,6 +189,7 @@ export class ModbusTcpServer implements ConnectionHost {
 
   onClosed(connection: Connection): void {
     if (!this.connections.delete(connection)) return;
+    if (this.options.pool) this.options.pool.open--;
     if (this.traffic) this.logger.log('info', `#${connection.info.id} disconnected`);
     this.options.onDisconnect?.(connection.info);
     for (const waiter of this.closeWaiters) waiter();
@@ -255,17 +259,21 @@ export class ModbusTcpServer implements ConnectionHost {
       socket.resetAndDestroy();
       return;
     }
-    if (max > 0 && open >= max) {
+    const pool = this.options.pool;
+    const ownFull = max > 0 && open >= max;
+    if (ownFull || pool?.full) {
+      // The policy picks among this listener's own connections: in a full pool, a device holding none refuses.
       const refuse = (this.options.connectionPolicy ?? 'refuse') === 'refuse';
       const evict = this.stalled() ?? (refuse ? undefined : this.leastRecentlyActive());
+      const full = ownFull ? `${max} connections open` : `${pool!.limit} connections open in this process (the connection pool)`;
       if (!evict) {
-        this.warnings.log('warn', 'refused connections', `connection from ${hostPort(socket.remoteAddress ?? '?', socket.remotePort ?? 0)} refused: ${max} connections open`);
+        this.warnings.log('warn', 'refused connections', `connection from ${hostPort(socket.remoteAddress ?? '?', socket.remotePort ?? 0)} refused: ${full}`);
         socket.on('error', () => {});
         socket.destroy();
         return;
       }
       const why = evict.completedRequest ? '' : ' (no complete request yet)';
-      this.warnings.log('warn', 'connections closed to make room', `#${evict.info.id} closed to make room${why}: ${max} connections open`);
+      this.warnings.log('warn', 'connections closed to make room', `#${evict.info.id} closed to make room${why}: ${full}`);
       // A reset, not a FIN: a graceful close keeps the descriptor for up to the half-close grace
       // (5 s), and descriptors are what a full server may be short of. The peer being evicted
       // learns it at once either way. It stays in `connections` until its socket closes.
@@ -274,6 +282,7 @@ export class ModbusTcpServer implements ConnectionHost {
     const id = this.nextId++;
     const connection = new Connection(socketLink(socket, this.ioMode, (reason) => this.ioFallback(id, reason)), this, id);
     this.connections.add(connection);
+    if (pool) pool.open++;
     if (this.traffic) this.logger.log('info', `#${connection.info.id} connected from ${hostPort(connection.info.remoteAddress, connection.info.remotePort)}`);
     this.options.onConnection?.(connection.info);
   }

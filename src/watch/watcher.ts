@@ -33,11 +33,20 @@ export interface ProfileWatcher {
  * (the runtime runs them in order); a broken edit keeps the running device (the runtime logs why).
  */
 export function watchRuntime(runtime: Runtime, files: readonly string[], options: WatchOptions = {}): ProfileWatcher {
+  return watchRuntimes([runtime], files, options);
+}
+
+/**
+ * watchRuntime for every instance of one profile: one watcher, and an edit reloads them all at
+ * once (with a shared ProfileLoader, the file is read and checked once), each keeping its own state.
+ */
+export function watchRuntimes(runtimes: readonly Runtime[], files: readonly string[], options: WatchOptions = {}): ProfileWatcher {
+  const runtime = runtimes[0]!;
   const debounceMs = options.debounceMs ?? DEFAULT_DEBOUNCE_MS;
   const writeFinishMs = options.writeFinishMs ?? DEFAULT_WRITE_FINISH_MS;
   const timer = options.timer ?? runtime.env.timer;
   let watched = new Set(files.map((f) => resolve(f)));
-  runtime.prepareReloads();
+  for (const r of runtimes) r.prepareReloads();
   let closed = false;
 
   const chokidar: FSWatcher = watch([...watched], {
@@ -74,7 +83,8 @@ export function watchRuntime(runtime: Runtime, files: readonly string[], options
     }
     waitedForWriter = false;
     changed.clear();
-    const result = await runtime.reload();
+    // Every instance reloads; they read the same files, so the first result says which to watch.
+    const result = (await Promise.all(runtimes.map((r) => r.reload())))[0]!;
     // Includes may have been added or dropped: watch what this load read. A failed load without
     // a file list (an unreadable profile) keeps the set it had.
     follow(result.ok ? result.files : result.files.length > 0 ? [...new Set([...watched, ...result.files])] : []);

@@ -55,7 +55,7 @@ function rawNear(type: NumericType): fc.Arbitrary<number> {
 /** The words `put` leaves at address 10, or undefined when it stored nothing (NaN keeps the last value). */
 function generated(p: PointModel, v: number, sf: number): { words: number[]; problem: string | undefined } {
   const table = new Uint16Array(20);
-  const writer = new PointWriter(p, () => table, () => sf);
+  const writer = new PointWriter(p, { array: () => table, slot: (_t, address) => address }, () => sf);
   writer.put(v, 0);
   return { words: [...table.subarray(10, 10 + p.size)], problem: writer.problem };
 }

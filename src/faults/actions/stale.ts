@@ -5,6 +5,7 @@ import type { Outcome } from '../../pipeline/types.js';
 import type { FaultAction } from '../../profile/types.generated.js';
 import { mapOutcome, type ActionContext, type ActionFactory } from '../action.js';
 import { TABLES } from '../../model/point-model.js';
+import { MAPPED, type TableLayout } from '../../model/table-layout.js';
 import { functionDescriptor, rangeAddress, rangeQuantity, rangesOf } from '../../protocol/functions.js';
 
 interface Snapshot {
@@ -35,10 +36,11 @@ export const staleAction: ActionFactory<NonNullable<FaultAction['stale']>> = (p,
       snapshots.set(x.unitId, snap);
     }
     // Storage as it is now, before this request (FC 23 writes first) changes it.
-    const words = (snap.words[table] ??= unitInternals(unit).store.array(table).slice());
+    const { store, layout } = unitInternals(unit);
+    const words = (snap.words[table] ??= store.array(table).slice());
     const mask = snap.frozen === undefined ? undefined : snap.frozen[table];
     if (snap.frozen !== undefined && !mask) return next(x);
-    return mapOutcome(next(x), (o) => patch(o, table, rangeAddress(r, read), rangeQuantity(r, read), words, mask));
+    return mapOutcome(next(x), (o) => patch(o, table, rangeAddress(r, read), rangeQuantity(r, read), words, layout.tables[table], mask));
   };
 };
 
@@ -61,19 +63,21 @@ function frozenMasks(unit: CompiledUnit, names: readonly string[]): Partial<Reco
 }
 
 /** The reply with the frozen words or bits put back; other outcomes (exceptions) as they are. */
-function patch(o: Outcome, table: Table, address: number, quantity: number, words: Uint16Array | Uint8Array, mask: Uint8Array | undefined): Outcome {
+function patch(o: Outcome, table: Table, address: number, quantity: number, words: Uint16Array | Uint8Array, t: TableLayout, mask: Uint8Array | undefined): Outcome {
   if (o.kind !== 'response') return o;
   const pdu = o.pdu.slice();
   const bits = table === 'coils' || table === 'discreteInputs';
   for (let i = 0; i < quantity; i++) {
     const a = address + i;
     if (mask && !mask[a]) continue;
+    // Words are stored by slot (model/store.ts); unmapped addresses (`unmapped: zero`) hold none and read 0.
+    const word = t.flags[a]! & MAPPED ? words[t.slots[a]!]! : 0;
     if (bits) {
       const byte = 2 + (i >>> 3);
-      pdu[byte] = words[a] ? pdu[byte]! | (1 << (i & 7)) : pdu[byte]! & ~(1 << (i & 7));
+      pdu[byte] = word ? pdu[byte]! | (1 << (i & 7)) : pdu[byte]! & ~(1 << (i & 7));
     } else {
-      pdu[2 + 2 * i] = words[a]! >>> 8;
-      pdu[3 + 2 * i] = words[a]! & 0xff;
+      pdu[2 + 2 * i] = word >>> 8;
+      pdu[3 + 2 * i] = word & 0xff;
     }
   }
   return { kind: 'response', pdu };
