@@ -27,7 +27,7 @@ describe('malformed on replies that are not a register read', () => {
   test.each([
     // [kind, request, the reply as sent]
     ['fewerRegisters', pdu.read(1, 0, 10), '01 02 00 00 00 04 01 01 01 4d'], // 10 coils: 2 bytes of bits, one dropped
-    ['{ fewerRegisters: 2 }', pdu.read(2, 0, 10), '01 02 00 00 00 03 01 02 00'], // discrete inputs: both bytes dropped
+    ['fewerRegisters', pdu.read(2, 0, 10), '01 02 00 00 00 04 01 02 01 0b'], // discrete inputs: a byte, not two
     ['fewerRegisters', pdu.read(3, 100, 1), '01 02 00 00 00 03 01 83 02'], // an exception reply has no data
     ['wrongByteCount', pdu.read(1, 0, 10), '01 02 00 00 00 05 01 01 03 4d 03'],
     ['wrongByteCount', pdu.writeRegister(0, 5), '01 02 00 00 00 06 01 06 00 00 00 05'], // a write echo has no byte count
@@ -49,7 +49,7 @@ describe('malformed on replies that are not a register read', () => {
   });
 
   test('a request that gets no reply gets none under malformed or fragment either', async () => {
-    for (const action of ['[{ noResponse: true }, { malformed: wrongUnitId }]', '[{ noResponse: true }, { fragment: { size: 1, gap: 1ms } }]']) {
+    for (const action of ['[{ malformed: wrongUnitId }, { noResponse: true }]', '[{ fragment: { size: 1, gap: 1ms } }, { noResponse: true }]']) {
       expect(await send(action, pdu.read(3, 0, 1)), action).toBe('silence');
     }
   });
@@ -94,6 +94,7 @@ describe('stale on replies that are not a register read', () => {
     const b = await faultBench(rule('{ stale: { points: [b] } }', '{ function: [1, 3] }'));
     const unit = b.device.units[0]!;
     expect(registers(b.send(pdu.read(3, 0, 3)).now)).toEqual([0x1111, 0x2222, 0x3333]); // the snapshot
+    expect(bits(b.send(pdu.read(1, 0, 1)).now, 1)).toEqual([1]);
     unit.write('a', 1);
     unit.write('b', 2);
     unit.writeTable('coil', 0, [0]);
