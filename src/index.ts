@@ -41,6 +41,8 @@ export {
   CustomModbusError,
 } from './device/errors.js';
 export { ExceptionCode, FunctionCode } from './protocol/constants.js';
+export { SERIAL_DEFAULTS } from './protocol/rtu.js';
+export type { SerialLine } from './protocol/rtu.js';
 
 // Profile types (generated from schemas/device-profile.schema.json).
 export type { DeviceProfile, Fault, FaultAction, FaultMatch, FaultTrigger } from './profile/types.generated.js';
@@ -49,6 +51,7 @@ export type { DeviceProfile, Fault, FaultAction, FaultMatch, FaultTrigger } from
 export type { DataSource, Table, BitValues, RegisterValues, MaybePromise } from './device/data-source.js';
 export { createDeviceHandler } from './device/handler.js';
 export type { DeviceHandlerOptions } from './device/handler.js';
+export type { Diagnostics, DiagnosticCounts, ListenOnlyCause } from './device/diagnostics.js';
 export { InMemoryDataSource } from './device/memory.js';
 export { createIdentity, DEFAULT_IDENTITY_OPTIONS } from './device/identity.js';
 export type { DeviceIdentity, IdentityOptions } from './device/identity.js';

@@ -64,7 +64,7 @@ interface SourceFile {
   readonly text: string;
 }
 
-type RuleId = 'dependency-table' | 'unknown-module' | 'node-net' | 'yaml-ajv' | 'commander' | 'chokidar' | 'jsep' | 'fastify' | 'time-chance' | 'one-server' | 'entry-without-cli' | 'unit-internals';
+type RuleId = 'dependency-table' | 'unknown-module' | 'node-net' | 'yaml-ajv' | 'commander' | 'chokidar' | 'jsep' | 'fastify' | 'serialport' | 'time-chance' | 'one-server' | 'entry-without-cli' | 'unit-internals';
 
 interface Violation {
   readonly rule: RuleId;
@@ -116,6 +116,7 @@ const OWNED_PACKAGES: readonly [RuleId, readonly string[], string][] = [
   ['chokidar', ['chokidar'], 'watch'],
   ['jsep', ['jsep'], 'generators'],
   ['fastify', ['fastify', '@fastify/swagger'], 'control'],
+  ['serialport', ['serialport'], 'runtime'],
 ];
 
 /** Real time and chance, which must come in through the injected Timer, Clock and RandomSource. */
@@ -177,7 +178,7 @@ function checkArchitecture(files: readonly SourceFile[]): Violation[] {
     if (from !== 'runtime') {
       for (const call of forbiddenCalls(file)) violations.push({ rule: 'time-chance', file: file.path, detail: call });
     }
-    if (file.path !== SERVER_OWNER && constructsServer(file)) violations.push({ rule: 'one-server', file: file.path, detail: `constructs ModbusTcpServer (only ${SERVER_OWNER} does)` });
+    if (file.path !== SERVER_OWNER && constructsServer(file)) violations.push({ rule: 'one-server', file: file.path, detail: `constructs a server (only ${SERVER_OWNER} does)` });
     if (!UNIT_INTERNALS_USERS.includes(from ?? '') && importsUnitInternals(file)) violations.push({ rule: 'unit-internals', file: file.path, detail: 'imports unitInternals: a unit\'s layout and storage are the model\'s (the compiled profile offers what others need, e.g. injectFault)' });
   }
   violations.push(...entryReachesCli(files));
@@ -188,7 +189,7 @@ function constructsServer(file: SourceFile): boolean {
   const source = ts.createSourceFile(file.path, file.text, ts.ScriptTarget.Latest, true, ts.ScriptKind.TS);
   let found = false;
   const visit = (node: ts.Node): void => {
-    if (ts.isNewExpression(node) && ts.isIdentifier(node.expression) && node.expression.text === 'ModbusTcpServer') found = true;
+    if (ts.isNewExpression(node) && ts.isIdentifier(node.expression) && (node.expression.text === 'ModbusTcpServer' || node.expression.text === 'ModbusSerialServer')) found = true;
     ts.forEachChild(node, visit);
   };
   visit(source);
@@ -297,6 +298,7 @@ describe('architecture: every rule fails when violated', () => {
     ['chokidar outside watch', file('src/runtime/x.ts', "import { watch } from 'chokidar';"), 'chokidar'],
     ['jsep outside generators', file('src/compiler/x.ts', "import jsep from 'jsep';"), 'jsep'],
     ['fastify outside control', file('src/cli/x.ts', "import Fastify from 'fastify';"), 'fastify'],
+    ['serialport outside runtime', file('src/cli/x.ts', "const { SerialPort } = await import('serialport');"), 'serialport'],
     ['the entry re-exporting the control channel', file('src/index.ts', "export { startControl } from './control/server.js';"), 'dependency-table'],
     ['the unstable entry re-exporting the CLI', file('src/internal.ts', "export { serve } from './cli/serve.js';"), 'dependency-table'],
     ['an area importing the unstable entry', file('src/compiler/x.ts', "import { Runtime } from '../internal.js';"), 'dependency-table'],

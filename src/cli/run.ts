@@ -99,6 +99,28 @@ function parsePolicy(value: string): ServeFlags['whenFull'] {
   return value;
 }
 
+function parseTransport(value: string): ServeFlags['transport'] {
+  if (value !== 'tcp' && value !== 'rtu-over-tcp') throw new InvalidArgumentError('must be tcp or rtu-over-tcp (a serial line: --serial PATH)');
+  return value;
+}
+
+function parseBaud(value: string): number {
+  const n = Number(value);
+  if (!/^\d+$/.test(value) || n < 50 || n > 4_000_000) throw new InvalidArgumentError('must be a whole number of bits per second, 50..4000000 (e.g. 19200)');
+  return n;
+}
+
+function parseParity(value: string): ServeFlags['parity'] {
+  if (value !== 'even' && value !== 'odd' && value !== 'none') throw new InvalidArgumentError('must be even, odd or none');
+  return value;
+}
+
+const oneOf = <T extends number>(allowed: readonly T[]) => (value: string): T => {
+  const n = Number(value) as T;
+  if (!allowed.includes(n) || !/^\d$/.test(value)) throw new InvalidArgumentError(`must be ${allowed.join(' or ')}`);
+  return n;
+};
+
 /** Runs the CLI on `argv` (without node and script) and returns the exit code. Never exits the process. */
 export async function run(argv: readonly string[], io: CliIo): Promise<number> {
   let action: (() => Promise<number>) | null = null;
@@ -117,6 +139,12 @@ export async function run(argv: readonly string[], io: CliIo): Promise<number> {
     .argument('[profiles...]', 'device profiles (YAML) to serve; none serves the in-memory device')
     .option('--host <host>', `address to bind (default: the profile's, else ${DEFAULT_HOST})`)
     .option('-p, --port <port>', `port of the first device, the next ones on the following ports (default: the profile's, else ${DEFAULT_PORT}; 0 picks free ports)`, parsePort)
+    .option('--transport <kind>', "framing on the TCP listener: tcp (Modbus/TCP, the default) | rtu-over-tcp (RTU frames, as serial gateways forward them); replaces the profile's server.transport", parseTransport)
+    .option('--serial <path>', "serve the profile in RTU on this serial line (/dev/ttyUSB0, COM3) instead of TCP; needs the optional package serialport; one profile", )
+    .option('--baud <rate>', 'with --serial: bits per second (default 19200)', parseBaud)
+    .option('--parity <parity>', 'with --serial: even (default) | odd | none', parseParity)
+    .option('--data-bits <n>', 'with --serial: 8 (default) | 7', oneOf([7, 8] as const))
+    .option('--stop-bits <n>', 'with --serial: 1 (default) | 2', oneOf([1, 2] as const))
     .option('-v, --verbose', 'log each request and its outcome (exception and why, or the fault rule that fired); twice (-vv) requests and replies in hex', (_v, previous: number) => previous + 1, 0)
     .option('--idle-timeout <seconds>', `close connections idle this long; 0 = never (default ${DEFAULT_IDLE_TIMEOUT_MS / 1000}, at most ${Math.floor(MAX_DURATION_MS / 1000)})`, parseIdleTimeout)
     .option('--max-connections <n>', 'limit open connections per device (default unlimited)', parseNonNegative)

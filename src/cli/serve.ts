@@ -10,7 +10,7 @@ import { createJsonLogger, createTimedLogger } from '../runtime/json-logger.js';
 import { ProfileLoader } from '../runtime/off-thread-load.js';
 import { memoryDevice } from '../runtime/memory-device.js';
 import { connectionPool } from '../runtime/descriptors.js';
-import { DEFAULT_HOST, hostPort, READ_ONLY_EXCEPTION, Runtime, runtimeOptions, type BoundAddress, type ConnectionPolicy, type ServedDevice, type TrafficLevel } from '../runtime/runtime.js';
+import { DEFAULT_HOST, describeTransport, hostPort, READ_ONLY_EXCEPTION, SERIAL_DEFAULTS, type Parity, type SerialLine, Runtime, runtimeOptions, type BoundAddress, type ConnectionPolicy, type ServedDevice, type TrafficLevel } from '../runtime/runtime.js';
 import { watchRuntimes, type ProfileWatcher } from '../watch/watcher.js';
 import { resolveProfileArgument, withBundledHint } from './bundled.js';
 import { describeListenError } from './errors.js';
@@ -53,6 +53,14 @@ export interface ServeFlags {
   readOnly?: boolean;
   /** `--read-only-exception CODE` (implies --read-only). */
   readOnlyException?: number;
+  /** `--transport`: framing on the TCP listeners. */
+  transport?: 'tcp' | 'rtu-over-tcp';
+  /** `--serial PATH` and its line settings (one profile). */
+  serial?: string;
+  baud?: number;
+  parity?: Parity;
+  dataBits?: 7 | 8;
+  stopBits?: 1 | 2;
 }
 
 interface Planned {
@@ -91,6 +99,11 @@ export async function serve(profiles: readonly string[], flags: ServeFlags, io: 
   }
   if (flags.state !== undefined && profiles.length !== 1) {
     io.stderr(`modbus-emu: --state keeps the points of one profile: ${profiles.length === 0 ? 'give a profile (the in-memory device has no points to keep)' : 'give each profile its own server.stateFile instead'}\n`);
+    return 2;
+  }
+  const refusedSerial = serialRefusal(flags, profiles.length);
+  if (refusedSerial) {
+    io.stderr(`modbus-emu: ${refusedSerial}\n`);
     return 2;
   }
   // Both are read and driven only through the control channel: without it they do nothing.
@@ -136,6 +149,8 @@ export async function serve(profiles: readonly string[], flags: ServeFlags, io: 
           readOnly,
           allow: flags.allow,
           stateFile: flags.state,
+          transport: flags.transport,
+          serial: serialLine(flags),
           traffic,
           loader,
         }),
@@ -158,9 +173,12 @@ export async function serve(profiles: readonly string[], flags: ServeFlags, io: 
     return 1;
   }
   const bound = await Promise.allSettled(runtimes.map((r) => r.listen()));
-  const failures = bound.flatMap((b, i) => (b.status === 'rejected' ? [{ p: planned[i]!, error: b.reason as unknown }] : []));
+  const failures = bound.flatMap((b, i) => (b.status === 'rejected' ? [{ p: planned[i]!, error: b.reason as unknown, transport: runtimes[i]!.transport }] : []));
   if (failures.length > 0) {
-    for (const { p, error } of failures) io.stderr(`modbus-emu: ${p.label}: ${describeListenError(error, flags.host ?? p.device.server.host ?? DEFAULT_HOST, p.port)}\n`);
+    for (const { p, error, transport } of failures) {
+      const why = transport.kind === 'serial' ? `cannot open ${describeTransport(transport)}: ${(error as Error)?.message ?? String(error)}` : describeListenError(error, flags.host ?? p.device.server.host ?? DEFAULT_HOST, p.port);
+      io.stderr(`modbus-emu: ${p.label}: ${why}\n`);
+    }
     await closeAll();
     io.stderr('modbus-emu: not started: no device is listening\n');
     return 1;
@@ -192,7 +210,8 @@ export async function serve(profiles: readonly string[], flags: ServeFlags, io: 
     for (const line of device.summary()) io.stderr(`${line}\n`);
     const allow = flags.allow ?? device.server.allow;
     if (allow) io.stderr(`${label}: clients served from ${allow.join(', ')} only (others are closed at accept)\n`);
-    io.stderr(`${label}: listening on ${hostPort(address.host, address.port)}\n`);
+    const where = r.transport;
+    io.stderr(`${label}: listening on ${describeTransport(where.kind === 'tcp' ? { ...where, port: address.port } : where)}\n`);
   });
   // The token itself is never printed: only that one is needed.
   if (control) io.stderr(`control channel on ${control.url} (OpenAPI: ${control.url}/openapi.json${controlToken !== undefined ? '; bearer token required' : ''})\n`);
@@ -200,7 +219,7 @@ export async function serve(profiles: readonly string[], flags: ServeFlags, io: 
   const announce = (address: BoundAddress, i: number): void => {
     const { label } = planned[i]!;
     if (flags.readyJson) io.stdout(`${JSON.stringify({ address: address.host, port: address.port, device: label, id: ids[i], control: control?.url ?? null })}\n`);
-    else io.stdout(`listening on ${hostPort(address.host, address.port)} ${label}\n`);
+    else io.stdout(`listening on ${address.family === 'serial' ? address.host : hostPort(address.host, address.port)} ${label}\n`);
   };
   runtimes.forEach((r, i) => announce(r.address!, i));
   // A reload that moved a device to another port announces it again.
@@ -254,6 +273,28 @@ async function plan(files: readonly string[], flags: ServeFlags, io: CliIo, env:
     if (own === undefined && next !== 0) next++;
     return { label: files[i]!, path: paths[i]!, device, port, files: (r as Extract<typeof r, { ok: true }>).files, pinned: flags.port !== undefined };
   });
+}
+
+/** Why the serial flags cannot be used as given, or undefined. */
+function serialRefusal(flags: ServeFlags, profiles: number): string | undefined {
+  const lineFlags = [flags.baud !== undefined && '--baud', flags.parity !== undefined && '--parity', flags.dataBits !== undefined && '--data-bits', flags.stopBits !== undefined && '--stop-bits'].filter(Boolean);
+  if (flags.serial === undefined) return lineFlags.length > 0 ? `${lineFlags.join(', ')} set${lineFlags.length === 1 ? 's' : ''} the line of --serial: give --serial PATH too (a profile's server.serial has its own settings)` : undefined;
+  if (flags.transport !== undefined) return '--serial and --transport exclude each other: --serial serves on a serial line, --transport chooses the framing on TCP';
+  if (profiles > 1) return '--serial serves one profile on its line: give each profile its own server.serial instead';
+  return undefined;
+}
+
+/** The line of `--serial`, its flags over the serial line spec's defaults. */
+function serialLine(flags: ServeFlags): SerialLine | undefined {
+  if (flags.serial === undefined) return undefined;
+  return {
+    ...SERIAL_DEFAULTS,
+    path: flags.serial,
+    ...(flags.baud !== undefined && { baudRate: flags.baud }),
+    ...(flags.parity !== undefined && { parity: flags.parity }),
+    ...(flags.dataBits !== undefined && { dataBits: flags.dataBits }),
+    ...(flags.stopBits !== undefined && { stopBits: flags.stopBits }),
+  };
 }
 
 /** Why the control channel may not start as asked (a sentence saying how to fix it), or undefined. */

@@ -1,10 +1,13 @@
+import { SERIAL_DEFAULTS } from '../protocol/rtu.js';
 import { createDeviceHandler } from '../device/handler.js';
+import { Diagnostics } from '../device/diagnostics.js';
 import type { Environment } from '../environment.js';
-import { compose } from '../pipeline/compose.js';
+import { compose, SILENCE } from '../pipeline/compose.js';
 import type { Handler, Middleware, Outcome } from '../pipeline/types.js';
 import { formatDiagnostic, ProfileError } from '../profile/diagnostics.js';
 import type { DeviceProfile } from '../profile/types.generated.js';
 import { compileInjectedRule, servedUnits } from './fault-scopes.js';
+import { profileFraming } from './framing.js';
 import type { Entry, Plan, UnreachableEntry } from './plan.js';
 import { delaySampler, type DelaySampler } from '../faults/duration.js';
 import { FaultEngine, type RuleDefinition } from '../faults/engine.js';
@@ -40,11 +43,15 @@ export function assembleProfile(
   const byId = new Array<CompiledUnit | undefined>(256).fill(undefined);
   const devices: Handler[] = [];
   const events = new EventHub();
+  // FC 8's counters and listen-only modes, per unit id; the units' handlers answer FC 8 from them.
+  const diagnostics = new Diagnostics(plan.broadcast ? servedIds(plan) : []);
   const deviceUnit = (unitName: string, ids: readonly number[], e: Extract<Entry, { kind: 'device' }>): Handler => {
     const unit = createUnit(unitName, ids, e.built.layout, e.built.identity, env, events.emit);
-    const handler = refusing(createDeviceHandler({ dataSource: unit.dataSource, identity: unit.identity, logger }), e.built.refused);
+    const handler = refusing(createDeviceHandler({ dataSource: unit.dataSource, identity: unit.identity, logger, diagnostics }), e.built.refused);
     units.push(unit);
-    devices.push(handler);
+    // A broadcast write does not reach a unit id in listen-only mode (AP 6.8.1 sub 04: no action is taken).
+    const only = ids.length === 1 ? ids[0]! : undefined;
+    devices.push(only === undefined ? handler : (x) => (diagnostics.isListenOnly(only) ? SILENCE : handler(x)));
     for (const id of ids) byId[id] = unit;
     return handler;
   };
@@ -94,9 +101,16 @@ export function assembleProfile(
   // Fault rules first: they see every request, before the gateway's answers and the response
   // delays. Without rules (none in the profile, none injected) they are not in the chain at all.
   const faulted: Middleware[] = [faults.middleware, ...plain];
-  const handlers = { plain: compose(plain, router), faulted: compose(faulted, router) };
+  // Counted at the edge of the device, outside the fault rules: a busy reply a rule makes is the device's.
+  const handlers = { plain: diagnostics.wrap(compose(plain, router)), faulted: diagnostics.wrap(compose(faulted, router)) };
+  diagnostics.onListenOnly((unitId, on, cause) => {
+    const unitName = byId[unitId]?.name ?? `unit ${unitId}`;
+    const message = `${unitName} (unit ${unitId}): ${on ? 'enters listen-only mode' : 'leaves listen-only mode'} (${LISTEN_ONLY_CAUSES[cause]})`;
+    logger.log('info', message);
+    events.emit({ time: env.clock.now(), event: 'listenOnly', unit: unitName, unitId, source: 'diagnostics', message, data: { listenOnly: on, cause } });
+  });
   const lines = summarize(plan, units, rules);
-  const served = servedUnits(plan);
+  const served = servedUnits(plan, profileFraming(profile));
   const compiled: CompiledProfile = {
     name,
     file,
@@ -106,8 +120,10 @@ export function assembleProfile(
       return faults.empty ? plain : faulted;
     },
     router,
+    broadcast: broadcast ?? createBroadcast(devices),
     faults,
     events,
+    diagnostics,
     get handler() {
       return faults.empty ? handlers.plain : handlers.faulted;
     },
@@ -124,6 +140,17 @@ export function assembleProfile(
     reset: () => resetProfile(compiled),
   };
   return compiled;
+}
+
+const LISTEN_ONLY_CAUSES = { request: 'FC 8', api: 'set through the API', reset: 'reset' } as const;
+
+/** The unit ids a unit-0 broadcast reaches: every id 1..255 that a device answers. */
+function servedIds(plan: Plan): number[] {
+  const ids = new Set<number>();
+  for (const e of plan.entries) if (e.kind === 'device') for (const id of e.ids) ids.add(id);
+  if (plan.other.kind === 'device') for (let id = 1; id < 256; id++) ids.add(id);
+  ids.delete(0);
+  return [...ids].sort((a, b) => a - b);
 }
 
 function summarize(plan: Plan, units: readonly CompiledUnit[], rules: readonly RuleDefinition[]): string[] {
@@ -162,5 +189,7 @@ function serverSettings(profile: DeviceProfile): ServerSettings {
     ...(s.whenFull !== undefined && { whenFull: s.whenFull }),
     ...(s.allow !== undefined && { allow: s.allow }),
     ...(s.stateFile !== undefined && { stateFile: s.stateFile }),
+    ...(s.transport !== undefined && { transport: s.transport }),
+    ...(s.serial !== undefined && { serial: { ...SERIAL_DEFAULTS, ...s.serial } }),
   };
 }

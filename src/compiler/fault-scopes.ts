@@ -6,6 +6,7 @@ import type { DeviceProfile } from '../profile/types.generated.js';
 import { compileFaultRules, type RuleScope, type ServedUnits } from './faults.js';
 import type { DeviceEntry, Entry, Plan } from './plan.js';
 import { Reporter } from './report.js';
+import { profileFraming, type FramingTraits } from './framing.js';
 
 /** The unit ids each device entry of the plan answers (the default device: every id nobody lists). */
 function idsOf(plan: Plan): Map<Entry, number[]> {
@@ -32,14 +33,15 @@ export function planFaultRules(plan: Plan, profile: DeviceProfile, report: Repor
   const rank = (s: RuleScope): number => (s.source.path[0] === 'units' ? 0 : 1);
   scopes.sort((a, b) => rank(a) - rank(b));
   if (profile.faults?.length) scopes.push({ source: { list: profile.faults, path: [] }, unitIds: [...Array(256).keys()] });
-  return compileFaultRules(scopes, servedUnits(plan, ids), report);
+  return compileFaultRules(scopes, servedUnits(plan, profileFraming(profile), ids), report);
 }
 
 /** The device behind each unit id of a plan, as fault rules see it (its layout, the functions it refuses). */
-export function servedUnits(plan: Plan, ids = idsOf(plan)): ServedUnits {
+export function servedUnits(plan: Plan, framing: FramingTraits, ids = idsOf(plan)): ServedUnits {
   const devices = new Array<DeviceEntry | undefined>(256).fill(undefined);
   for (const [entry, unitIds] of ids) if (entry.kind === 'device') for (const id of unitIds) devices[id] = entry;
   return {
+    framing,
     device: (id) => {
       const e = devices[id];
       return e && { layout: e.built.layout, refused: e.built.refused };

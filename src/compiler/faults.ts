@@ -9,6 +9,7 @@ import type { FaultSource } from './plan.js';
 import type { Path, Reporter } from './report.js';
 import { expandUnitIds } from './unit-ids.js';
 import { warnNeverMatches } from './fault-warnings.js';
+import type { FramingTraits } from './framing.js';
 
 
 /** What a rule's declaring place gives it: the unit ids it may apply to, and the devices there. */
@@ -22,6 +23,8 @@ export interface RuleScope {
 export interface ServedUnits {
   /** The layout and refused function codes of the device behind a unit id; undefined when none. */
   device(unitId: number): { readonly layout: DeviceLayout; readonly refused: readonly number[] } | undefined;
+  /** How they are reached: a framing without transaction ids refuses out-of-order replies. */
+  readonly framing: FramingTraits;
 }
 
 /**
@@ -85,11 +88,18 @@ function compileRule(fault: Fault, path: Path, scope: readonly number[], served:
   const points = m.points === undefined ? undefined : resolvePoints(m.points, scope, served, [...mpath, 'points'], report);
   const values = m.value === undefined ? undefined : valueMatch(m.value);
   const trigger = compileTrigger(fault);
+  const actions: FaultAction[] = Array.isArray(fault.do) ? fault.do : [fault.do];
+  if (!served.framing.transactionIds) {
+    actions.forEach((action, i) => {
+      if (action.outOfOrder === undefined) return;
+      const at = Array.isArray(fault.do) ? [...path, 'do', i] : [...path, 'do'];
+      report.error('E_FAULT_OUT_OF_ORDER', [...at, 'outOfOrder'], action, 'outOfOrder', `replies cannot go out of order over ${served.framing.name}: its frames carry no transaction id, so a client could only take each reply for the oldest request; serve the device over Modbus TCP (MBAP) or leave outOfOrder out`);
+    });
+  }
   if (report.count > before) return undefined;
 
   const parts: MatchParts = { functionCodes, unitIds, ...(address && { address }), ...(starts && { starts }), ...(quantity && { quantity }), ...(points && { points }), ...(values && { values }) };
   warnNeverMatches(fault, parts, path, served, report);
-  const actions: FaultAction[] = Array.isArray(fault.do) ? fault.do : [fault.do];
   return {
     name: fault.name,
     identity: canonical({ name: fault.name, match: fault.match ?? {}, when: fault.when ?? {}, scope }),

@@ -83,6 +83,21 @@ const MACHINE: Schema = object({
   states: { type: 'array', items: { type: 'string' }, description: "every state's name, in declared order (what a force may name)" },
 });
 
+const UNIT_ID_REQUIRED = integer(0, 255, 'the unit id (FC 8 counts per unit id, also in a device answering every unit id)');
+const DIAGNOSTICS: Schema = object({
+  unitId: { type: 'integer' },
+  busMessages: { type: 'integer', description: 'FC 8/0x0B: requests to the device, any unit id (docs/protocol.md, "FC 8 diagnostics")' },
+  busCommunicationErrors: { type: 'integer', description: 'FC 8/0x0C: frames the transport could not use (RTU: CRC errors); 0 over TCP' },
+  busExceptionErrors: { type: 'integer', description: 'FC 8/0x0D: exception replies of this unit id' },
+  serverMessages: { type: 'integer', description: 'FC 8/0x0E: requests to this unit id (and broadcasts reaching it)' },
+  serverNoResponses: { type: 'integer', description: 'FC 8/0x0F: requests to it left unanswered (broadcast, listen-only, silence, close)' },
+  serverNaks: { type: 'integer', description: 'FC 8/0x10: exception 07 replies' },
+  serverBusy: { type: 'integer', description: 'FC 8/0x11: exception 06 replies' },
+  busCharacterOverruns: { type: 'integer', description: 'FC 8/0x12: character overruns a serial transport counted; 0 over TCP' },
+  diagnosticRegister: { type: 'integer', description: 'FC 8/0x02: bit 0 is the overrun flag' },
+  listenOnly: { type: 'boolean', description: 'in listen-only mode (FC 8/0x04) until FC 8/0x01, a reset or PUT' },
+});
+
 const DEVICE_SUMMARY: Schema = {
   type: 'object',
   properties: {
@@ -125,7 +140,14 @@ export const ROUTES: readonly Route[] = [
     summary: 'One device: where it listens, its units and their points',
     tag: 'devices',
     params: DEVICE_PARAM,
-    response: { ...DEVICE_SUMMARY, properties: { ...(DEVICE_SUMMARY.properties as object), units: { type: 'array', items: object({ name: { type: 'string' }, unitIds: UNIT_IDS, points: { type: 'array', items: POINT_SUMMARY } }) } } },
+    response: {
+      ...DEVICE_SUMMARY,
+      properties: {
+        ...(DEVICE_SUMMARY.properties as object),
+        units: { type: 'array', items: object({ name: { type: 'string' }, unitIds: UNIT_IDS, points: { type: 'array', items: POINT_SUMMARY } }) },
+        listenOnly: { type: 'array', items: { type: 'integer' }, description: 'unit ids in listen-only mode (FC 8/0x04), ascending' },
+      },
+    },
     handler: (r, c) => {
       const d = device(c, r.params.device!);
       const units = compiled(d.runtime).units.map((u) => ({
@@ -134,7 +156,7 @@ export const ROUTES: readonly Route[] = [
         unitIds: u.unitIds.length === 0 ? 'any' : u.unitIds,
         points: [...u.points.values()].map((p) => ({ ...p, table: PROFILE_TABLE_NAME[p.table] })),
       }));
-      return { ...summary(d), units };
+      return { ...summary(d), units, listenOnly: compiled(d.runtime).diagnostics.listenOnlyUnits() };
     },
   },
   {
@@ -235,7 +257,7 @@ export const ROUTES: readonly Route[] = [
       address: integer(0, 65535, 'records whose range contains this address'),
       outcome: { type: 'string', enum: OUTCOMES },
       rule: { type: 'string', description: 'the fault rule that fired' },
-      kind: { type: 'string', enum: ['request', 'event', 'all'], default: 'request', description: 'requests (default), events (state machine transitions: docs/commands.md), or both in the order recorded' },
+      kind: { type: 'string', enum: ['request', 'event', 'all'], default: 'request', description: 'requests (default), events (state machine transitions: docs/commands.md; listen-only mode entered or left: docs/protocol.md), or both in the order recorded' },
       event: { type: 'string', description: 'events of this kind (transition)' },
       source: { type: 'string', description: 'events of this source (a state machine\'s name)' },
       since: { type: 'number', description: `${EMULATOR_MS}, inclusive` },
@@ -276,6 +298,32 @@ export const ROUTES: readonly Route[] = [
       const known = u.machines().map((m) => m.name);
       if (!known.includes(name)) throw new ControlError(404, `${u.name} has no state machine ${name}; machines: ${known.join(', ') || 'none'}`);
       return u.forceState(name, (r.body as { state: string }).state);
+    },
+  },
+  {
+    id: 'getDiagnostics',
+    method: 'GET',
+    url: '/devices/:device/diagnostics',
+    summary: "One unit id's FC 8 counters (sub-functions 0x0B-0x12), diagnostic register and listen-only mode",
+    tag: 'diagnostics',
+    params: DEVICE_PARAM,
+    query: object({ unitId: UNIT_ID_REQUIRED }, ['unitId']),
+    response: DIAGNOSTICS,
+    handler: (r, c) => diagnosticsOf(c, r, r.query.unitId as number),
+  },
+  {
+    id: 'setListenOnly',
+    method: 'PUT',
+    url: '/devices/:device/diagnostics',
+    summary: 'Put a unit id in listen-only mode or take it out, as FC 8/0x04 and 0x01 would (leaving clears its counters); recorded as an event',
+    tag: 'diagnostics',
+    params: DEVICE_PARAM,
+    body: object({ unitId: UNIT_ID_REQUIRED, listenOnly: { type: 'boolean' } }, ['unitId', 'listenOnly']),
+    response: DIAGNOSTICS,
+    handler: (r, c) => {
+      const { unitId, listenOnly } = r.body as { unitId: number; listenOnly: boolean };
+      compiled(device(c, r.params.device!).runtime).diagnostics.setListenOnly(unitId, listenOnly);
+      return diagnosticsOf(c, r, unitId);
     },
   },
   {
@@ -447,6 +495,10 @@ function unit(c: ControlContext, r: RouteRequest): CompiledUnit {
   }
   if (d.units.length === 1) return d.units[0]!;
   throw new BadRequestError(`${d.name} has ${d.units.length} units: give unitId to say which`);
+}
+
+function diagnosticsOf(c: ControlContext, r: RouteRequest, unitId: number) {
+  return { unitId, ...compiled(device(c, r.params.device!).runtime).diagnostics.counts(unitId) };
 }
 
 function journalOf(d: ControlledDevice) {

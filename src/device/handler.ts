@@ -15,12 +15,18 @@ import { defaultLogger } from '../log.js';
 import type { BitValues, DataSource, MaybePromise, RegisterValues, Table } from './data-source.js';
 import { ModbusError } from './errors.js';
 import { createIdentity, type DeviceIdentity } from './identity.js';
+import type { Diagnostics } from './diagnostics.js';
 
 export interface DeviceHandlerOptions {
   dataSource: DataSource;
   identity?: DeviceIdentity;
   /** Where data-source failures are reported. Default: `defaultLogger` (warnings and errors on stderr). */
   logger?: Logger;
+  /**
+   * Serves FC 8's counters, diagnostic register and listen-only mode (a compiled profile's
+   * Diagnostics). Without it only sub-function 0 (return query data) is served; the others get 01.
+   */
+  diagnostics?: Pick<Diagnostics, 'answer'>;
 }
 
 const ILLEGAL_FUNCTION = exception(ExceptionCode.IllegalFunction);
@@ -35,6 +41,7 @@ export function createDeviceHandler(options: DeviceHandlerOptions): Handler {
   const ds = options.dataSource;
   const identity = options.identity ?? createIdentity();
   const logger = options.logger ?? defaultLogger;
+  const diagnostics = options.diagnostics;
 
   function fail(x: Exchange, error: unknown): Outcome {
     if (error instanceof ModbusError) return exception(error.code);
@@ -172,6 +179,7 @@ export function createDeviceHandler(options: DeviceHandlerOptions): Handler {
         return typeof reply === 'number' ? exception(reply) : response(reply);
       }
       case 'diagnostics':
+        if (diagnostics) return diagnostics.answer(x, r);
         // Sub-function 0x0000 return query data: the reply echoes the request (AP 6.8.1).
         return r.subFunction === 0 ? response(x.pdu) : ILLEGAL_FUNCTION;
       case 'invalid':

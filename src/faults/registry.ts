@@ -6,6 +6,7 @@ import { exceptionAction } from './actions/exception.js';
 import { fragmentAction } from './actions/fragment.js';
 import { malformedAction } from './actions/malformed.js';
 import { noResponseAction } from './actions/no-response.js';
+import { outOfOrderAction } from './actions/out-of-order.js';
 import { staleAction } from './actions/stale.js';
 
 /** Every fault kind by the key that names it in a profile's `do:`. */
@@ -17,4 +18,5 @@ export const ACTIONS: { readonly [K in keyof FaultAction]-?: ActionFactory<NonNu
   fragment: fragmentAction,
   malformed: malformedAction,
   stale: staleAction,
+  outOfOrder: outOfOrderAction,
 };

@@ -55,10 +55,15 @@ export function takeOverState(to: CompiledProfile, from: CompiledProfile): HandO
   }
   // Fault rules are matched by name: a rule whose name, match and trigger are unchanged keeps its counters.
   const keptFaultRules = to.faults.takeOver(from.faults);
-  return { keptPoints, resetPoints, keptBlockWords, keptFaultRules, keptMachines, restartedMachines };
+  // FC 8 counters and listen-only modes go on for the unit ids both versions serve.
+  const listenOnly = to.diagnostics.takeOver(from.diagnostics, (id) => to.unit(id) !== undefined && from.unit(id) !== undefined);
+  return { keptPoints, resetPoints, keptBlockWords, keptFaultRules, keptMachines, restartedMachines, listenOnly };
 }
 
-/** Every unit back to its initial storage, generator and machine state, and every fault rule's counters cleared (CompiledProfile.reset). */
+/**
+ * Every unit back to its initial storage, generator and machine state, every fault rule's counters
+ * and FC 8 counter cleared, and listen-only mode ended (CompiledProfile.reset).
+ */
 export function resetProfile(device: CompiledProfile): void {
   for (const unit of device.units) {
     const { store, live } = unitInternals(unit);
@@ -66,6 +71,7 @@ export function resetProfile(device: CompiledProfile): void {
     live?.reset();
   }
   device.faults.reset();
+  device.diagnostics.reset();
 }
 
 function predecessor(from: CompiledProfile, unit: CompiledUnit): CompiledUnit | undefined {

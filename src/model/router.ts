@@ -74,3 +74,12 @@ export function createBroadcast(targets: readonly Handler[]): Handler {
     return pending ? Promise.all(pending).then(() => SILENCE) : SILENCE;
   };
 }
+
+/**
+ * `handler` with unit 0 as a broadcast, carried out by `broadcast` (RTU: the serial line spec
+ * makes address 0 the broadcast address, whatever `unitZero` says for TCP). Built once per
+ * device and transport: the MBAP path never goes through it.
+ */
+export function withBroadcast(handler: Handler, broadcast: Handler): Handler {
+  return (x) => (x.unitId === 0 ? broadcast(x) : handler(x));
+}

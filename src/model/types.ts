@@ -1,5 +1,7 @@
+import type { SerialLine } from '../protocol/rtu.js';
 import type { DataSource, Table } from '../device/data-source.js';
 import type { DeviceIdentity } from '../device/identity.js';
+import type { Diagnostics } from '../device/diagnostics.js';
 import type { Environment } from '../environment.js';
 import type { ConnectionPolicy, Handler, Middleware } from '../pipeline/types.js';
 import type { EventHub } from './events.js';
@@ -22,6 +24,10 @@ export interface ServerSettings {
   readonly allow?: readonly string[];
   /** `server.stateFile` as written (the runtime resolves it against the profile's folder). */
   readonly stateFile?: string;
+  /** `server.transport`: how the TCP listener frames requests (undefined: MBAP). */
+  readonly transport?: 'tcp' | 'rtu-over-tcp';
+  /** `server.serial` with its defaults filled in: the device is served in RTU on this line. */
+  readonly serial?: SerialLine;
 }
 
 /** What the API and summaries know of a named point (bits of a bit field are `word.bit`). */
@@ -100,6 +106,8 @@ export interface HandOver {
   /** State machines that kept their state (same definition), and those restarted because their definition changed (`unit/machine` in a gateway). */
   readonly keptMachines: readonly string[];
   readonly restartedMachines: readonly string[];
+  /** Unit ids that stay in listen-only mode (FC 8/0x04): the new device is as mute as the old one was. */
+  readonly listenOnly: readonly number[];
 }
 
 /** A compiled profile's fault rules (src/faults/engine.ts), as the model and the runtime see them. */
@@ -144,10 +152,18 @@ export interface CompiledProfile extends ServedDevice {
   readonly middlewares: readonly Middleware[];
   /** Routes each exchange to the device behind its unit id. @internal */
   readonly router: Handler;
+  /** Unit 0 as a broadcast to every device (`unitZero: broadcast`'s answer), for RTU, where unit 0 always is one. @internal */
+  readonly broadcast: Handler;
   /** The fault rules (their middleware is the first of `middlewares`). @internal */
   readonly faults: FaultSet;
   /** What the device does by itself (state machine transitions): the runtime listens and records them in the journal. @internal */
   readonly events: EventHub;
+  /**
+   * FC 8's counters, diagnostic registers and listen-only modes, per unit id (docs/protocol.md,
+   * "FC 8 diagnostics"): read them (`counts(unitId)`), put a unit id in listen-only mode or take
+   * it out, and count what a transport sees (`countBusCommunicationError`, `countCharacterOverrun`).
+   */
+  readonly diagnostics: Diagnostics;
   /** Time, chance, wire timer and logger the device was compiled with. @internal */
   readonly env: Environment;
   /** The unit answering `unitId`, or undefined when that id is unreachable / answered by no device. */

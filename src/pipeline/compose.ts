@@ -15,6 +15,12 @@ export function exception(code: number): Outcome {
 
 export const SILENCE: Outcome = Object.freeze({ kind: 'silence' });
 
+/**
+ * No reply now, because it goes out later with others (out-of-order replies hold replies back):
+ * silence on the wire for this exchange, but not a request left unanswered (FC 8's counters).
+ */
+export const HELD_BACK: Outcome = Object.freeze({ kind: 'silence' });
+
 export function response(pdu: Uint8Array): Outcome {
   return { kind: 'response', pdu };
 }

@@ -14,6 +14,13 @@ export interface ConnectionInfo {
    * timers go with it instead of living until they fire. Absent outside a server (tests, API).
    */
   readonly onClose?: (fn: () => void) => () => void;
+  /**
+   * Writes whole reply frames outside any exchange: after the replies already due and after timed
+   * wire chunks under way, never inside one. What a fault action holding replies back sends when
+   * it gives up waiting (out-of-order replies). Dropped once the connection is closed; absent
+   * outside a server.
+   */
+  readonly sendLate?: (frames: Uint8Array) => void;
 }
 
 /** What a server does with a newcomer when its connection limit is reached. */

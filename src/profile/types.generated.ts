@@ -458,9 +458,46 @@ export interface Server {
    */
   allow?: string[];
   /**
+   * How requests are framed on the TCP listener. `tcp` (default): Modbus/TCP (MBAP header). `rtu-over-tcp`: RTU frames (address, PDU, CRC-16) as serial gateways forward them; unit 0 is then always broadcast. `--transport` replaces it. See docs/transports.md.
+   */
+  transport?: 'tcp' | 'rtu-over-tcp';
+  serial?: SerialLine;
+  /**
    * Keep what clients and the API write in this JSON file (relative to the profile's folder): saved atomically within a second of a write and at shutdown, loaded at start. Generators, fault counters and time start afresh. `--state` replaces it. See docs/state-and-access.md.
    */
   stateFile?: string;
+}
+/**
+ * Serve the device in RTU on this serial line instead of a TCP listener (needs the optional package `serialport`). `--serial` and its flags replace it. See docs/transports.md.
+ *
+ * This interface was referenced by `DeviceProfile`'s JSON-Schema
+ * via the `definition` "SerialLine".
+ */
+export interface SerialLine {
+  /**
+   * The serial device: `/dev/ttyUSB0`, `COM3`, or one end of a pseudo-terminal pair.
+   */
+  path: string;
+  /**
+   * Bits per second (default 19200, the serial line spec's default).
+   */
+  baudRate?: number;
+  /**
+   * Parity bit (default `even`, the spec's default; `none` usually goes with 2 stop bits).
+   */
+  parity?: 'even' | 'odd' | 'none';
+  /**
+   * Data bits per character (default 8; RTU needs 8).
+   */
+  dataBits?: 7 | 8;
+  /**
+   * Stop bits (default 1).
+   */
+  stopBits?: 1 | 2;
+  /**
+   * The device's address on the line: requests for other addresses, and the replies that follow them, are passed over. Default: a single-device profile answers every address; a gateway profile answers its units' ids.
+   */
+  unitId?: number;
 }
 /**
  * Objects served by FC 43 / MEI 14 read device identification. ASCII, at most 244 bytes each. Defaults: vendorName modbus-emu, productCode MODBUS-EMU, revision 0.1.
@@ -1040,7 +1077,7 @@ export interface FaultAction {
     gap?: number | string;
   };
   /**
-   * Corrupt the reply: a kind by name, or `{ kind: value }` to choose the value (`{ transactionId: 0 }`, `{ truncate: 3 }`, `{ garbage: 12 }`).
+   * Corrupt the reply: a kind by name, or `{ kind: value }` to choose the value (`{ transactionId: 0 }`, `{ truncate: 3 }`, `{ garbage: 12 }`). `badCrc`: an RTU reply with a wrong CRC (a Modbus/TCP reply, which has none, goes unchanged).
    */
   malformed?:
     | (
@@ -1053,6 +1090,7 @@ export interface FaultAction {
         | 'wrongLength'
         | 'garbage'
         | 'duplicate'
+        | 'badCrc'
       )
     | {
         transactionId?: number;
@@ -1083,6 +1121,25 @@ export interface FaultAction {
          * @minItems 1
          */
         points: [string, ...string[]];
+      };
+  /**
+   * Answer pipelined requests on a connection in another order, as Modbus TCP allows (a reply carries its request's transaction id). `true`: reversed pairs. `{ window, order, flushAfter }`: hold the replies of `window` requests the rule fires for (2..64, default 2) and send them together, reversed (`order: reverse`, default) or in a seeded shuffle that is never the request order (`order: shuffle`, stream `<rule>/order`); a window not full `flushAfter` (default 100ms) after its first reply was held goes out as it is, in that kind of order. Refused for a transport without transaction ids (RTU).
+   */
+  outOfOrder?:
+    | true
+    | {
+        /**
+         * Replies held and sent together (default 2).
+         */
+        window?: number;
+        /**
+         * `reverse` (default): last first. `shuffle`: a seeded permutation, never the request order.
+         */
+        order?: 'reverse' | 'shuffle';
+        /**
+         * A length of time: a number of milliseconds, or a string with a unit: `250ms`, `1.5s`, `2m`. At most 2147483647 ms (about 24.8 days, `35791m`), the longest wait a timer holds: a longer one is refused, not shortened.
+         */
+        flushAfter?: number | string;
       };
 }
 /**

@@ -83,3 +83,37 @@ export const Limits = {
 
 export const COIL_ON = 0xff00;
 export const COIL_OFF = 0x0000;
+
+/**
+ * FC 8 sub-functions served (AP 6.8.1). The spec defines them for a serial line; what each means
+ * over TCP is in docs/protocol.md ("FC 8 diagnostics").
+ */
+export const DiagnosticsSubFunction = {
+  ReturnQueryData: 0x00,
+  RestartCommunications: 0x01,
+  ReturnDiagnosticRegister: 0x02,
+  ForceListenOnly: 0x04,
+  ClearCounters: 0x0a,
+  ClearOverrun: 0x14,
+} as const;
+
+/**
+ * The counters FC 8 returns, in sub-function order 0x0B..0x12 (AP 6.8.1): `name` is how the API
+ * and the control channel call them.
+ */
+export const DIAGNOSTIC_COUNTERS = [
+  { subFunction: 0x0b, name: 'busMessages' },
+  { subFunction: 0x0c, name: 'busCommunicationErrors' },
+  { subFunction: 0x0d, name: 'busExceptionErrors' },
+  { subFunction: 0x0e, name: 'serverMessages' },
+  { subFunction: 0x0f, name: 'serverNoResponses' },
+  { subFunction: 0x10, name: 'serverNaks' },
+  { subFunction: 0x11, name: 'serverBusy' },
+  { subFunction: 0x12, name: 'busCharacterOverruns' },
+] as const;
+export type DiagnosticCounterName = (typeof DIAGNOSTIC_COUNTERS)[number]['name'];
+/** The first counter's sub-function (0x0B): counter k is sub-function 0x0B + k. */
+export const FIRST_COUNTER_SUB_FUNCTION = 0x0b;
+
+/** FC 8 sub-function 0x01's data word that also clears the communications event log. */
+export const RESTART_CLEAR_LOG = 0xff00;

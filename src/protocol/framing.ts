@@ -7,8 +7,11 @@ import type { FrameScan as MbapScan } from './mbap.js';
  */
 export type StreamScan =
   | MbapScan
-  /** Bytes [offset, end) are no frame: skipped (and counted in a rate-limited log line), then scanning goes on. */
-  | { readonly kind: 'garbage'; readonly end: number; readonly reason: string };
+  /**
+   * Bytes [offset, end) are no frame: skipped (and counted in a rate-limited log line), then
+   * scanning goes on. `crcError`: a frame whose CRC failed (FC 8's bus communication error count).
+   */
+  | { readonly kind: 'garbage'; readonly end: number; readonly reason: string; readonly crcError?: true };
 
 /**
  * Where the fields of a framed reply are, so that the malformed kinds (`wrongUnitId`,

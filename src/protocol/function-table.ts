@@ -1,4 +1,4 @@
-import { COIL_OFF, COIL_ON, ExceptionCode, FunctionCode, Limits, MEI_READ_DEVICE_ID } from './constants.js';
+import { COIL_OFF, COIL_ON, DIAGNOSTIC_COUNTERS, DiagnosticsSubFunction, ExceptionCode, FunctionCode, Limits, MEI_READ_DEVICE_ID, RESTART_CLEAR_LOG } from './constants.js';
 import type { FunctionDescriptor, RangeSpec, Table } from './functions.js';
 import type { Request } from './request.js';
 import { allocWords } from './slab.js';
@@ -217,6 +217,29 @@ const readDeviceIdentification: FunctionDescriptor = {
   describe: (r) => `code=${as<'readDeviceIdentification'>(r).readDeviceIdCode} object=${as<'readDeviceIdentification'>(r).objectId}`,
 };
 
+/** FC 8 sub-functions served, other than 0 (any data) and 1 (0x0000 or 0xFF00): their data word must be 0x0000. */
+const ZERO_DATA_SUB_FUNCTIONS = new Set<number>([
+  DiagnosticsSubFunction.ReturnDiagnosticRegister,
+  DiagnosticsSubFunction.ForceListenOnly,
+  DiagnosticsSubFunction.ClearCounters,
+  DiagnosticsSubFunction.ClearOverrun,
+  ...DIAGNOSTIC_COUNTERS.map((c) => c.subFunction),
+]);
+
+/**
+ * AP 6.8, figure 18: a sub-function not served is 01; a data field other than the one the
+ * sub-function takes is 03. Sub-function 0 echoes any data; 1 takes 0x0000 or 0xFF00; the
+ * others take 0x0000.
+ */
+function diagnosticsCheck(subFunction: number, pdu: Uint8Array): number {
+  if (subFunction === DiagnosticsSubFunction.ReturnQueryData) return 0;
+  if (subFunction !== DiagnosticsSubFunction.RestartCommunications && !ZERO_DATA_SUB_FUNCTIONS.has(subFunction)) return ExceptionCode.IllegalFunction;
+  if (pdu.length !== 5) return ExceptionCode.IllegalDataValue;
+  const data = u16(pdu, 3);
+  if (data === 0) return 0;
+  return subFunction === DiagnosticsSubFunction.RestartCommunications && data === RESTART_CLEAR_LOG ? 0 : ExceptionCode.IllegalDataValue;
+}
+
 const diagnostics: FunctionDescriptor = {
   code: FunctionCode.Diagnostics,
   name: 'diagnostics',
@@ -224,12 +247,15 @@ const diagnostics: FunctionDescriptor = {
   table: undefined,
   ranges: [],
   subFunctions: true,
-  // Sub-function and one data word: the serial-line form of every sub-function served (return query data).
+  // Sub-function and one data word: the serial-line form of every sub-function served.
   length: FIVE,
   replyByteCount: false,
   decode(pdu) {
     if (pdu.length < 3) return invalidRequest(FunctionCode.Diagnostics, ExceptionCode.IllegalDataValue);
-    return { kind: 'diagnostics', functionCode: FunctionCode.Diagnostics, subFunction: u16(pdu, 1), data: pdu.subarray(3) };
+    const subFunction = u16(pdu, 1);
+    const refused = diagnosticsCheck(subFunction, pdu);
+    if (refused !== 0) return invalidRequest(FunctionCode.Diagnostics, refused);
+    return { kind: 'diagnostics', functionCode: FunctionCode.Diagnostics, subFunction, data: pdu.subarray(3) };
   },
   encode: (r) => bytes([r.functionCode], w(as<'diagnostics'>(r).subFunction), as<'diagnostics'>(r).data),
   describe: (r) => `sub=${as<'diagnostics'>(r).subFunction}`,

@@ -15,8 +15,8 @@ export type FrameScan =
       readonly pduStart: number;
       readonly end: number;
     }
-  /** Protocol id ≠ 0: skip the frame silently (IG 4.4.2.2). */
-  | { readonly kind: 'discard'; readonly protocolId: number; readonly end: number }
+  /** Protocol id ≠ 0: skip the frame silently (IG 4.4.2.2). Other framings say why in `reason`. */
+  | { readonly kind: 'discard'; readonly protocolId: number; readonly end: number; readonly reason?: string }
   /** Length field outside 2..254: a byte stream cannot be resynchronised. */
   | { readonly kind: 'bad-length'; readonly length: number };
 

@@ -77,3 +77,14 @@ export function encodeRequest(request: Exclude<Request, { kind: 'invalid' }>): U
   if (!d) throw new RangeError(`function code ${request.functionCode} is not served: no descriptor to encode it`);
   return d.encode(request);
 }
+
+/** FC 8 reply carrying one data word after the sub-function: a counter or the diagnostic register (AP 6.8.1). */
+export function encodeDiagnosticsResponse(subFunction: number, word: number): Uint8Array {
+  const pdu = allocBytes(5);
+  pdu[0] = FunctionCode.Diagnostics;
+  pdu[1] = (subFunction >>> 8) & 0xff;
+  pdu[2] = subFunction & 0xff;
+  pdu[3] = (word >>> 8) & 0xff;
+  pdu[4] = word & 0xff;
+  return pdu;
+}

@@ -1,3 +1,4 @@
+import { describeLine } from '../protocol/rtu.js';
 import { isCompiledProfile, type CompiledProfile, type HandOver, type PointInfo, type ServedDevice, type ServerSettings } from '../model/types.js';
 
 /** What a reload changed, for its one log line and the `reload` event. */
@@ -10,7 +11,7 @@ export interface DeviceChanges {
   readonly settings: readonly string[];
 }
 
-const SETTINGS: readonly (keyof ServerSettings)[] = ['host', 'port', 'idleTimeoutMs', 'maxConnections', 'whenFull'];
+const SETTINGS: readonly (keyof ServerSettings)[] = ['host', 'port', 'idleTimeoutMs', 'maxConnections', 'whenFull', 'transport', 'serial'];
 
 /** Compares the declarations of two devices (the state hand-over says which values carried over). */
 export function describeChanges(previous: ServedDevice, next: CompiledProfile, handOver: HandOver | undefined): DeviceChanges {
@@ -35,11 +36,18 @@ export function describeChanges(previous: ServedDevice, next: CompiledProfile, h
 export function serverChanges(previous: ServedDevice, next: ServedDevice): string[] {
   const changes: string[] = [];
   for (const key of SETTINGS) {
-    const a = previous.server[key];
-    const b = next.server[key];
-    if (a !== b) changes.push(`${key}: ${a ?? 'default'} → ${b ?? 'default'}`);
+    const a = settingText(previous.server[key]);
+    const b = settingText(next.server[key]);
+    if (a !== b) changes.push(`${key}: ${a} → ${b}`);
   }
   return changes;
+}
+
+/** A setting as a log line shows it: a serial line as `/dev/ttyUSB0 19200 8E1`. */
+function settingText(value: ServerSettings[keyof ServerSettings]): string {
+  if (value === undefined) return 'default';
+  if (typeof value !== 'object' || !('path' in value)) return String(value);
+  return describeLine(value);
 }
 
 /** `3 points added (a, b, c), 1 changed (d); settings: port: 5020 → 5021; state kept for 12 points, 4 reset` */
@@ -53,6 +61,7 @@ export function formatChanges(c: DeviceChanges, handOver: HandOver | undefined):
   let line = parts.join(', ');
   if (c.settings.length) line += `; settings: ${c.settings.join(', ')}`;
   if (handOver) line += `; state kept for ${plural(handOver.keptPoints, 'point')}, ${handOver.resetPoints.length} reset, ${handOver.keptBlockWords} block words kept`;
+  if (handOver?.listenOnly.length) line += `; ${handOver.listenOnly.length === 1 ? 'unit' : 'units'} ${handOver.listenOnly.join(', ')} still in listen-only mode (FC 8/0x01 or reset() ends it)`;
   if (handOver?.restartedMachines.length) line += `; ${plural(handOver.restartedMachines.length, 'state machine')} changed and restarted in the initial state ${list(handOver.restartedMachines)}`;
   return line;
 }

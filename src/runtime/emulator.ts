@@ -12,6 +12,7 @@ import { createEnvironment } from './environment.js';
 import type { Journal } from './journal.js';
 import { loadDevice } from './load-device.js';
 import { runtimeOptions } from './options.js';
+import type { SerialLine } from '../protocol/rtu.js';
 import { Runtime, type ReloadResult, type RuntimeEvents } from './runtime.js';
 import { BadRequestError, NotFoundError } from '../errors.js';
 
@@ -61,6 +62,14 @@ export interface EmulatorOptions {
    * rejects with a StateFileError), saved within a second of a write and by `close()`.
    */
   stateFile?: string;
+  /** `tcp` (Modbus/TCP, the default) or `rtu-over-tcp` (RTU frames on the TCP listener); replaces the profile's `server.transport` and `server.serial`. */
+  transport?: 'tcp' | 'rtu-over-tcp';
+  /**
+   * Serve in RTU on this serial line instead of TCP (needs the optional package `serialport`):
+   * `{ path, baudRate, parity, dataBits, stopBits, unitId? }` (SERIAL_DEFAULTS: 19200 8E1).
+   * `host` is then the line's path and `port` 0.
+   */
+  serial?: SerialLine;
 }
 
 /** Events of the handle: the runtime's, so `emulator.on('reload', ...)` is `emulator.runtime.on(...)`. */

@@ -1,6 +1,8 @@
 import type { Environment } from '../environment.js';
 import type { ServedDevice } from '../model/types.js';
 import type { ConnectionPolicy } from '../pipeline/types.js';
+import type { SerialLine } from '../protocol/rtu.js';
+import type { OpenSerial } from '../server/serial.js';
 import type { SocketIoMode } from '../server/socket-io.js';
 import type { TrafficLevel } from '../server/trace.js';
 import { DEFAULT_JOURNAL_SIZE } from './journal.js';
@@ -17,6 +19,10 @@ export interface ListenerSettings {
   idleTimeoutMs?: number;
   maxConnections?: number;
   connectionPolicy?: ConnectionPolicy;
+  /** How the TCP listener frames requests (`--transport`); replaces the profile's `server.transport` and `server.serial`. */
+  transport?: 'tcp' | 'rtu-over-tcp';
+  /** Serve in RTU on this serial line (`--serial`), instead of the profile's `server.serial` or TCP. */
+  serial?: SerialLine;
 }
 
 /** A profile to load: a path (relative to `cwd`), or a profile object. */
@@ -82,6 +88,8 @@ export interface RuntimeOptions extends ListenerSettings {
    * instances reloading it, and keeps one worker thread. Default: the runtime's own.
    */
   loader?: ProfileLoader;
+  /** Opens a serial line (default: through the optional `serialport` package; tests give a stream). */
+  openSerial?: OpenSerial;
 }
 
 /** What a client write answers in read-only mode unless told otherwise: 01, illegal function. */
@@ -97,7 +105,7 @@ export type RuntimeSettings = Omit<RuntimeOptions, 'journal' | 'readOnly'> & { j
 const TAKEN: Readonly<Record<Exclude<keyof RuntimeOptions, 'journal' | 'readOnly'>, true>> = {
   device: true, env: true, host: true, port: true, idleTimeoutMs: true, maxConnections: true, connectionPolicy: true,
   defaultPort: true, traffic: true, ioMode: true, openFileLimit: true, pool: true, source: true, label: true,
-  allow: true, stateFile: true, maxFileBytes: true, loader: true,
+  allow: true, stateFile: true, maxFileBytes: true, loader: true, transport: true, serial: true, openSerial: true,
 };
 const KEYS = Object.keys(TAKEN) as (keyof typeof TAKEN)[];
 

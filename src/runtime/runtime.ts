@@ -4,12 +4,17 @@ import { isCompiledProfile, type CompiledProfile, type HandOver, type ServedDevi
 import { refuseClientWrites } from '../model/switches.js';
 import type { ConnectionInfo, ConnectionPolicy, Handler } from '../pipeline/types.js';
 import { formatDiagnostic, type Diagnostic } from '../profile/diagnostics.js';
-import { DEFAULT_IDLE_TIMEOUT_MS, ModbusTcpServer, type BoundAddress } from '../server/server.js';
+import { DEFAULT_IDLE_TIMEOUT_MS, ModbusTcpServer, type BoundAddress, type ModbusServer } from '../server/server.js';
+import { ModbusSerialServer } from '../server/serial.js';
+import { mbapFraming } from '../protocol/mbap.js';
+import { rtuOverTcpFraming } from '../protocol/rtu.js';
+import { createBroadcast, withBroadcast } from '../model/router.js';
+import { openSerialPort } from './serial-port.js';
 import { connectionLimit } from './descriptors.js';
 import { InjectedRules } from './injected-rules.js';
 import type { ProfileSource, ReloadOptions, RuntimeOptions } from './options.js';
 import { hostPort } from '../server/host-port.js';
-import { sameTransport, tcpTransport, type Transport } from '../server/transport.js';
+import { describeTransport, sameTransport, serialTransport, tcpTransport, type Transport } from '../server/transport.js';
 import { allowList } from '../server/allow-list.js';
 import { parseCidr } from '../cidr.js';
 import type { SocketIoMode } from '../server/socket-io.js';
@@ -52,7 +57,8 @@ export interface RuntimeEvents {
 
 export const DEFAULT_HOST = '127.0.0.1';
 // What the CLI needs of the layers below, so it talks to the runtime only.
-export { DEFAULT_IDLE_TIMEOUT_MS, hostPort };
+export { DEFAULT_IDLE_TIMEOUT_MS, hostPort, describeTransport };
+export { SERIAL_DEFAULTS, type Parity, type SerialLine } from '../protocol/rtu.js';
 export type { BoundAddress, ConnectionPolicy, ServedDevice, TrafficLevel, RequestRecord };
 export type { CompiledProfile, CompiledUnit, PointValue } from '../model/types.js';
 export { isCompiledProfile };
@@ -71,7 +77,7 @@ export class Runtime extends EventEmitter<RuntimeEvents> {
   /** The last requests answered, when the runtime keeps a journal (`journal` option, `setJournal`). */
   journal: Journal | undefined;
   private current: ServedDevice;
-  private server: ModbusTcpServer;
+  private server: ModbusServer;
   private readonly options: RuntimeOptions;
   /** Where and how the server was told to listen (port 0 stays 0): a reload that changes it rebinds. */
   private listenOn: Transport;
@@ -136,6 +142,11 @@ export class Runtime extends EventEmitter<RuntimeEvents> {
   /** The bound address once listening. */
   get address(): BoundAddress | null {
     return this.server.address;
+  }
+
+  /** Where and how the device is served (port 0 as asked: `address` has the bound port). */
+  get transport(): Transport {
+    return this.listenOn;
   }
 
   /** How sockets are read and written: 'direct' below Node's streams, or 'stream'. */
@@ -341,36 +352,71 @@ export class Runtime extends EventEmitter<RuntimeEvents> {
    * old listener (and its clients) as they were; then the old one closes its connections.
    */
   private async rebind(where: Transport, next: ServedDevice): Promise<Error | undefined> {
+    const old = this.server;
+    const was = this.listenOn;
+    // A serial line cannot be open twice: the same device with new settings is closed first, and
+    // opened again as it was if the new settings fail.
+    const sameLine = where.kind === 'serial' && was.kind === 'serial' && where.line.path === was.line.path;
+    if (sameLine) await old.close();
     const server = this.createServer(where, next);
     try {
       await server.listen();
     } catch (error) {
-      return new Error(`cannot listen on ${hostPort(where.host, where.port)}: ${(error as Error).message}`);
+      if (sameLine) {
+        this.server = this.createServer(was);
+        await this.server.listen().catch((reopen: unknown) => this.env.logger.log('error', `${this.label}: cannot reopen ${describeTransport(was)}: ${(reopen as Error).message}`));
+      }
+      return new Error(`cannot ${where.kind === 'serial' ? 'open' : 'listen on'} ${describeTransport(where)}: ${(error as Error).message}`);
     }
-    const old = this.server;
     this.server = server;
     this.listenOn = where;
-    this.env.logger.log('info', `${this.label}: listening on ${hostPort(server.address!.host, server.address!.port)} (was ${old.address ? hostPort(old.address.host, old.address.port) : 'not listening'})`);
+    this.env.logger.log('info', `${this.label}: listening on ${describeTransport(where.kind === 'tcp' ? { ...where, port: server.address!.port } : where)} (was ${old.address ? describeTransport(was.kind === 'tcp' ? { ...was, port: old.address.port } : was) : 'not listening'})`);
     this.emit('listening', server.address!);
-    await old.close();
+    if (!sameLine) await old.close();
     return undefined;
   }
 
-  /** The caller's settings win over the profile's (what the CLI pinned stays put), then the defaults. */
+  /**
+   * The caller's settings win over the profile's (what the CLI pinned stays put), then the
+   * defaults: a serial line (the caller's, else the profile's unless the caller chose a TCP
+   * transport), else TCP with the caller's or the profile's framing.
+   */
   private listenAddress(device: ServedDevice): Transport {
+    const line = this.options.serial ?? (this.options.transport === undefined ? device.server.serial : undefined);
+    if (line) return serialTransport(line);
+    const transport = this.options.transport ?? device.server.transport;
     return tcpTransport(
       this.options.host ?? device.server.host ?? DEFAULT_HOST,
       this.options.port ?? device.server.port ?? this.options.defaultPort ?? 0,
+      transport === 'rtu-over-tcp' ? rtuOverTcpFraming : mbapFraming,
     );
   }
 
-  /** The server for a transport: the one place a listener is built. */
-  private createServer(where: Transport, device = this.current): ModbusTcpServer {
+  /** The server for a transport: the one place a listener (or a serial line) is built. */
+  private createServer(where: Transport, device = this.current): ModbusServer {
     const options = this.options;
     const settings = device.server;
+    // FC 8's bus communication error count: RTU frames dropped for their CRC (docs/protocol.md).
+    // Read at each error: a reload may have swapped the device.
+    const onCrcError = (): void => {
+      if (isCompiledProfile(this.current)) this.current.diagnostics.countBusCommunicationError();
+    };
+    if (where.kind === 'serial') {
+      return new ModbusSerialServer({
+        handler: this.handlerOf(device, where),
+        line: where.line,
+        open: options.openSerial ?? openSerialPort,
+        // Read at each frame: a reload may change the units served.
+        serves: (unitId) => !isCompiledProfile(this.current) || this.current.unit(unitId) !== undefined,
+        timer: options.env.timer,
+        logger: options.env.logger,
+        traffic: options.traffic ?? 0,
+        onCrcError,
+      });
+    }
     const ioMode = options.ioMode ?? ioModeFromEnvironment();
     return new ModbusTcpServer({
-      handler: this.handlerOf(device),
+      handler: this.handlerOf(device, where),
       host: where.host,
       port: where.port,
       framing: where.framing,
@@ -386,6 +432,7 @@ export class Runtime extends EventEmitter<RuntimeEvents> {
       onConnection: (info) => this.emit('connection', info),
       onDisconnect: (info) => this.emit('disconnect', info),
       onError: (error) => this.failed(error),
+      onCrcError,
     });
   }
 
@@ -415,10 +462,15 @@ export class Runtime extends EventEmitter<RuntimeEvents> {
     if (this.options.readOnly !== undefined) refuseClientWrites(device, this.options.readOnly);
   }
 
-  /** The device's own handler, or wrapped to record each request while anyone records. */
-  private handlerOf(device: ServedDevice): Handler {
-    if (!this.recording) return device.handler;
-    return recordingHandler(device.handler, (record) => this.recorded(record), this.recordContext);
+  /**
+   * The device's own handler (on RTU, with unit 0 a broadcast), wrapped to record each request
+   * while anyone records.
+   */
+  private handlerOf(device: ServedDevice, where: Transport = this.listenOn): Handler {
+    const rtu = where.kind === 'serial' || where.framing !== mbapFraming;
+    const handler = rtu ? withBroadcast(device.handler, isCompiledProfile(device) ? device.broadcast : createBroadcast([device.handler])) : device.handler;
+    if (!this.recording) return handler;
+    return recordingHandler(handler, (record) => this.recorded(record), this.recordContext);
   }
 
   /** A device event: numbered with the requests, kept in the journal, emitted. */

@@ -24,6 +24,11 @@ export interface ConnectionHost {
   readonly idleTimeoutMs: number;
   /** Lines a client (or a broken data source) could repeat per frame go through here (warn-limit.ts). */
   readonly warnings: WarnLimiter;
+  /**
+   * Told of each frame dropped for a CRC error (RTU): the hook for FC 8's bus communication error
+   * count (serial line spec 6.8, sub-function 0x0C). Nothing counts them yet.
+   */
+  readonly onCrcError?: ((info: ConnectionInfo) => void) | undefined;
   onClosed(connection: Connection): void;
 }
 
@@ -63,11 +68,15 @@ export class Connection {
   private idleTimer: TimerHandle | null = null;
   /** Framings that end frames by a quiet line (RTU): due when the line has been quiet long enough. */
   private silenceTimer: TimerHandle | null = null;
+  /** Within a burst of bytes that failed their CRC, already told (ConnectionHost.onCrcError). */
+  private inCrcError = false;
   /** After our FIN: destroys the link if the peer's close never comes. */
   private linger: TimerHandle | null = null;
   private readonly framing: Framing;
   /** The timer of the next timed wire chunk, while one waits. */
   private wireTimer: TimerHandle | null = null;
+  /** Frames sent out of turn (sendLate) while timed wire chunks were under way: written after them. */
+  private late: Uint8Array[] | null = null;
   /** What parked requests registered (ConnectionInfo.onClose): run once, at close. */
   private readonly closeHooks = new Set<() => void>();
   // Replies waiting for the next write, kept in reusable parallel arrays (no object per reply).
@@ -92,7 +101,14 @@ export class Connection {
     id: number,
   ) {
     this.framing = host.framing;
-    this.info = { id, remoteAddress: link.remoteAddress, remotePort: link.remotePort, framing: host.framing, onClose: (fn) => this.onCloseHook(fn) };
+    this.info = {
+      id,
+      remoteAddress: link.remoteAddress,
+      remotePort: link.remotePort,
+      framing: host.framing,
+      onClose: (fn) => this.onCloseHook(fn),
+      sendLate: (frames) => this.sendLate(frames),
+    };
     this.lastActivity = this.acceptedAt = host.timer.now();
     this.link = link;
     this.send = link.start(
@@ -151,6 +167,7 @@ export class Connection {
     this.silenceTimer?.cancel();
     this.wireTimer?.cancel();
     this.wireTimer = null;
+    this.late = null;
     this.pending = null;
     const hooks = [...this.closeHooks];
     this.closeHooks.clear();
@@ -247,7 +264,7 @@ export class Connection {
         return;
       }
       if (scan.kind === 'discard') {
-        if (this.host.traffic) this.host.warnings.log('info', 'discarded frames', `#${this.info.id} protocol id ${scan.protocolId} ≠ 0: frame discarded`);
+        if (this.host.traffic) this.host.warnings.log('info', 'discarded frames', `#${this.info.id} ${scan.reason ?? `protocol id ${scan.protocolId} ≠ 0`}: frame discarded`);
         offset = scan.end;
         continue;
       }
@@ -259,6 +276,11 @@ export class Connection {
           return;
         }
         this.host.warnings.log('info', 'skipped bytes', `#${this.info.id} ${scan.end - offset} bytes skipped: ${scan.reason}`);
+        // Skipping garbage byte by byte meets many failing CRCs: one error per burst is told.
+        if (scan.crcError && !this.inCrcError) {
+          this.inCrcError = true;
+          this.host.onCrcError?.(this.info);
+        }
         offset = scan.end;
         continue;
       }
@@ -298,6 +320,8 @@ export class Connection {
       this.lastActivity = this.host.timer.now();
       this.completedRequest = true;
     }
+    // A frame answered or a quiet line ends a burst of garbage.
+    if (requests > 0 || silent) this.inCrcError = false;
     if (offset < end && !this.closed) this.pending = owned ? buf.subarray(offset, end) : buf.slice(offset, end);
     if (framing.silenceMs !== undefined) this.awaitSilence();
     this.flush();
@@ -395,9 +419,23 @@ export class Connection {
     if (!this.send(bytes)) this.writeBlocked = true;
   }
 
+  /** ConnectionInfo.sendLate: frames written now, or after the timed wire chunks under way (not between their pieces). */
+  private sendLate(frames: Uint8Array): void {
+    if (this.closed) return;
+    if (this.wireTimer !== null) {
+      (this.late ??= []).push(frames);
+      return;
+    }
+    this.flush();
+    this.write(frames);
+  }
+
   private afterWire(): void {
     this.busy = false;
     if (this.closed) return;
+    const late = this.late;
+    this.late = null;
+    if (late) for (const frames of late) this.write(frames);
     this.lastActivity = this.host.timer.now();
     this.drainPending();
     this.updateFlow();

@@ -51,12 +51,28 @@ export interface ServerOptions {
   onDisconnect?: (info: ConnectionInfo) => void;
   /** Errors of the listener after it is bound (default: logged). */
   onError?: (error: Error) => void;
+  /** Each frame dropped for a CRC error (RTU over TCP): the hook for FC 8's bus communication error count. */
+  onCrcError?: (info: ConnectionInfo) => void;
 }
 
 export interface BoundAddress {
+  /** The bound address; a serial line's device path. */
   host: string;
+  /** 0 for a serial line. */
   port: number;
+  /** `IPv4`, `IPv6`, or `serial`. */
   family: string;
+}
+
+/** What the runtime needs of a server, whatever its transport: TCP (this module) or a serial line (serial.ts). */
+export interface ModbusServer {
+  readonly address: BoundAddress | null;
+  readonly ioMode: SocketIoMode;
+  readonly connectionCount: number;
+  setHandler(handler: Handler): void;
+  setAllow(list: BlockList | undefined): void;
+  listen(): Promise<BoundAddress>;
+  close(): Promise<void>;
 }
 
 export const DEFAULT_IDLE_TIMEOUT_MS = 60_000;
@@ -74,7 +90,7 @@ export const ACCEPT_BACKOFF_MS = 1000;
  * Modbus TCP server on one event loop: any number of clients, each served in order, none able to
  * stall another. The only module that touches node:net.
  */
-export class ModbusTcpServer implements ConnectionHost {
+export class ModbusTcpServer implements ConnectionHost, ModbusServer {
   handler: Handler;
   readonly framing: Framing;
   readonly timer: Timer;
@@ -82,6 +98,7 @@ export class ModbusTcpServer implements ConnectionHost {
   readonly traffic: TrafficLevel;
   readonly idleTimeoutMs: number;
   readonly warnings: WarnLimiter;
+  readonly onCrcError: ((info: ConnectionInfo) => void) | undefined;
   private readonly options: ServerOptions;
   /** Why 'direct' I/O is not (or no longer) used, when it was asked for. */
   private ioFallbackReason: string | undefined;
@@ -106,6 +123,7 @@ export class ModbusTcpServer implements ConnectionHost {
     this.idleTimeoutMs = options.idleTimeoutMs ?? DEFAULT_IDLE_TIMEOUT_MS;
     this.warnings = new WarnLimiter(this.logger, this.timer, this.traffic >= 2);
     this.allow = options.allow;
+    this.onCrcError = options.onCrcError;
     if ((options.ioMode ?? 'direct') === 'direct') this.ioFallbackReason = directIoUnavailable();
     // Accepted sockets start paused so the connection chooses how they are read (socket-io.ts).
     this.server = createServer({ noDelay: true, pauseOnConnect: true }, (socket) => this.accept(socket));

@@ -1,12 +1,13 @@
 import type { Framing } from '../protocol/framing.js';
 import { mbapFraming } from '../protocol/mbap.js';
+import { describeLine, type SerialLine } from '../protocol/rtu.js';
+import { hostPort } from './host-port.js';
 
 /**
  * Where and how a device is served: the runtime builds its server from one of these (the one
  * construction site, runtime.ts), and a reload whose transport differs (sameTransport) gets a
- * new server, bound before the old one closes. Today: TCP with a framing (MBAP; RTU over TCP
- * is the same kind with another framing). A serial line or TLS joins as another kind, built
- * at the same site, its byte streams handed to the connection loop as Links (link.ts).
+ * new server, bound before the old one closes. TCP with a framing (MBAP, or RTU over TCP), or a
+ * serial line (RTU; serial.ts), whose byte stream reaches the connection loop as a Link (link.ts).
  */
 export interface TcpTransport {
   readonly kind: 'tcp';
@@ -16,13 +17,35 @@ export interface TcpTransport {
   readonly framing: Framing;
 }
 
-export type Transport = TcpTransport;
+/** RTU on a serial line. */
+export interface SerialTransport {
+  readonly kind: 'serial';
+  readonly line: SerialLine;
+}
+
+export type Transport = TcpTransport | SerialTransport;
 
 export function tcpTransport(host: string, port: number, framing: Framing = mbapFraming): TcpTransport {
   return { kind: 'tcp', host, port, framing };
 }
 
+export function serialTransport(line: SerialLine): SerialTransport {
+  return { kind: 'serial', line };
+}
+
 /** Whether a server built for `a` serves `b` as it is (else a reload rebinds). */
 export function sameTransport(a: Transport, b: Transport): boolean {
-  return a.kind === b.kind && a.host === b.host && a.port === b.port && a.framing === b.framing;
+  if (a.kind === 'serial' || b.kind === 'serial') {
+    if (a.kind !== 'serial' || b.kind !== 'serial') return false;
+    const x = a.line;
+    const y = b.line;
+    return x.path === y.path && x.baudRate === y.baudRate && x.parity === y.parity && x.dataBits === y.dataBits && x.stopBits === y.stopBits && x.unitId === y.unitId;
+  }
+  return a.host === b.host && a.port === b.port && a.framing === b.framing;
+}
+
+/** A transport for log lines: `127.0.0.1:5020`, `127.0.0.1:5020 (RTU over TCP)`, `/dev/ttyUSB0 19200 8E1 (RTU)`. */
+export function describeTransport(t: Transport): string {
+  if (t.kind === 'serial') return `${describeLine(t.line)} (RTU)`;
+  return `${hostPort(t.host, t.port)}${t.framing === mbapFraming ? '' : ` (${t.framing.name} over TCP)`}`;
 }

@@ -110,6 +110,18 @@ describe('control channel routes', () => {
     expect((await call('PUT', '/devices/line/points/temp', { value: -5, unitId: 1 })).body).toEqual({ name: 'temp', value: -5 });
   });
 
+  it('FC 8 diagnostics: a unit id\'s counters; PUT puts it in listen-only mode (GET /devices/:device lists it) and takes it out', async () => {
+    expect((await call('GET', '/devices/line/diagnostics?unitId=2')).body).toEqual({
+      unitId: 2, busMessages: 0, busCommunicationErrors: 0, busExceptionErrors: 0, serverMessages: 0, serverNoResponses: 0,
+      serverNaks: 0, serverBusy: 0, busCharacterOverruns: 0, diagnosticRegister: 0, listenOnly: false,
+    });
+    expect(await call('PUT', '/devices/line/diagnostics', { unitId: 2, listenOnly: true })).toMatchObject({ status: 200, body: { unitId: 2, listenOnly: true } });
+    expect((await call('GET', '/devices/line')).body!.listenOnly).toEqual([2]);
+    expect((await call('PUT', '/devices/line/diagnostics', { unitId: 2, listenOnly: false })).body).toMatchObject({ listenOnly: false });
+    expect((await call('GET', '/devices/line')).body!.listenOnly).toEqual([]);
+    expect((await call('GET', '/devices/line/diagnostics')).status).toBe(400);
+  });
+
   it('reads and writes raw tables', async () => {
     expect(await call('PUT', '/devices/pump-p-101/tables/holding/0', { values: [7, 8] })).toEqual({ status: 200, body: { table: 'holding', address: 0, values: [7, 8] } });
     expect((await call('GET', '/devices/pump-p-101/tables/holding/0?quantity=2')).body).toEqual({ table: 'holding', address: 0, values: [7, 8] });

@@ -44,6 +44,8 @@ describe('createDeviceHandler over InMemoryDataSource: every FC stays synchronou
     ['FC 5 echoes the request', '05 00 ac ff 00', '05 00 ac ff 00'],
     ['FC 6 echoes the request', '06 00 01 00 03', '06 00 01 00 03'],
     ['FC 8 sub 0 echoes the request, data included', '08 00 00 a5 37', '08 00 00 a5 37'],
+    ['FC 8 counters need a compiled device (diagnostics): 01 here', '08 00 0b 00 00', 'exception 01'],
+    ['FC 8 sub-function not served is 01 from the codec', '08 00 03 00 00', 'exception 01'],
     ['FC 15 replies address and quantity', '0f 00 13 00 0a 02 cd 01', '0f 00 13 00 0a'],
     ['FC 16 replies address and quantity', '10 00 01 00 02 04 00 0a 01 02', '10 00 01 00 02'],
     ['FC 22 echoes the request', '16 00 04 00 f2 00 25', '16 00 04 00 f2 00 25'],

@@ -45,14 +45,17 @@ describe('inject(rule) at run time', () => {
     expect((runtime.device as CompiledProfile).faults.names()).toEqual([]);
   });
 
-  test('a device without rules serves through its router alone; injecting puts the rules in front, removing takes them out', async () => {
+  test('a device without rules has no middleware in front of its router; injecting puts the rules in front, removing takes them out', async () => {
     const device = await compiled(DEVICE);
     const runtime = new Runtime({ device, env });
-    expect(device.handler).toBe(device.router);
+    const plain = device.handler;
+    expect(device.middlewares).toEqual([]);
     const remove = runtime.inject({ name: 'x', do: { noResponse: true } });
-    expect(device.handler).not.toBe(device.router);
+    expect(device.middlewares).toHaveLength(1);
+    expect(device.handler).not.toBe(plain);
     remove();
-    expect(device.handler).toBe(device.router);
+    expect(device.middlewares).toEqual([]);
+    expect(device.handler).toBe(plain);
   });
 
   test('injected rules are tried before the profile rules', async () => {

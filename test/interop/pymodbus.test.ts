@@ -26,6 +26,7 @@ const ROWS: Record<string, object> = {
   delayPastTimeout: { delay: '1500ms' },
   fragment: { fragment: { size: 1, gap: '5ms' } },
   stale: { stale: true },
+  outOfOrder: { outOfOrder: true },
   ...Object.fromEntries(
     ['wrongTransactionId', 'wrongUnitId', 'wrongFunctionCode', 'fewerRegisters', 'wrongByteCount', 'truncated', 'wrongLength', 'garbage', 'duplicate'].map((kind) => [kind, { malformed: kind }]),
   ),
@@ -70,6 +71,8 @@ describe.skipIf(!available)(TITLE, () => {
     ['fragment', '[7,8]', true],
     ['stale', '[7,8]', true],
     ['duplicate', '[7,8]', true],
+    // One request at a time: the reply is held until flushAfter (100 ms), then arrives whole.
+    ['outOfOrder', '[7,8]', true],
     // pymodbus 3.0 checks neither the transaction id nor the function code of a reply, nor that it holds what was asked.
     ['wrongTransactionId', '[7,8]', true],
     ['wrongFunctionCode', '[7,8]', true],

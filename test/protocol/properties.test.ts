@@ -56,10 +56,12 @@ const validRequest: fc.Arbitrary<ValidRequest> = fc.oneof(
   fc
     .record({ readDeviceIdCode: fc.integer({ min: 1, max: 4 }), objectId: fc.integer({ min: 0, max: 0xff }) })
     .map((r): ValidRequest => ({ kind: 'readDeviceIdentification', functionCode: 0x2b, ...r })),
-  // PDU ≤ 253: function code and sub-function leave 250 data bytes
+  // Return query data echoes any data: PDU ≤ 253, so function code and sub-function leave 250 bytes.
+  fc.uint8Array({ maxLength: Limits.pduMax - 3 }).map((data): ValidRequest => ({ kind: 'diagnostics', functionCode: 0x08, subFunction: 0, data })),
+  // The other sub-functions served take one data word: 0x0000 (sub 1: or 0xFF00).
   fc
-    .record({ subFunction: u16, data: fc.uint8Array({ maxLength: Limits.pduMax - 3 }) })
-    .map((r): ValidRequest => ({ kind: 'diagnostics', functionCode: 0x08, ...r })),
+    .constantFrom(1, 2, 4, 0x0a, 0x0b, 0x0c, 0x0d, 0x0e, 0x0f, 0x10, 0x11, 0x12, 0x14)
+    .map((subFunction): ValidRequest => ({ kind: 'diagnostics', functionCode: 0x08, subFunction, data: new Uint8Array(2) })),
 );
 
 /** Valid requests with one byte changed, truncated or extended: the edges where decoders break. */

@@ -30,7 +30,14 @@ const VALID: readonly Row[] = [
   ['FC 6 any 16-bit value is legal', '06 ff ff ff ff', { kind: 'writeSingleRegister', functionCode: 6, address: 0xffff, value: 0xffff }],
   ['FC 8 sub 0 return query data (AP example)', '08 00 00 a5 37', { kind: 'diagnostics', functionCode: 8, subFunction: 0, data: hex('a5 37') }],
   ['FC 8 sub 1 restart communications', '08 00 01 ff 00', { kind: 'diagnostics', functionCode: 8, subFunction: 1, data: hex('ff 00') }],
-  ['FC 8 sub-function with no data', '08 00 0a', { kind: 'diagnostics', functionCode: 8, subFunction: 0x0a, data: hex('') }],
+  ['FC 8 sub 1 restart communications, event log kept', '08 00 01 00 00', { kind: 'diagnostics', functionCode: 8, subFunction: 1, data: hex('00 00') }],
+  ['FC 8 sub 2 return diagnostic register', '08 00 02 00 00', { kind: 'diagnostics', functionCode: 8, subFunction: 2, data: hex('00 00') }],
+  ['FC 8 sub 4 force listen only mode', '08 00 04 00 00', { kind: 'diagnostics', functionCode: 8, subFunction: 4, data: hex('00 00') }],
+  ['FC 8 sub 0x0A clear counters and diagnostic register', '08 00 0a 00 00', { kind: 'diagnostics', functionCode: 8, subFunction: 0x0a, data: hex('00 00') }],
+  ['FC 8 sub 0x0B return bus message count', '08 00 0b 00 00', { kind: 'diagnostics', functionCode: 8, subFunction: 0x0b, data: hex('00 00') }],
+  ['FC 8 sub 0x12 return bus character overrun count', '08 00 12 00 00', { kind: 'diagnostics', functionCode: 8, subFunction: 0x12, data: hex('00 00') }],
+  ['FC 8 sub 0x14 clear overrun counter and flag', '08 00 14 00 00', { kind: 'diagnostics', functionCode: 8, subFunction: 0x14, data: hex('00 00') }],
+  ['FC 8 sub 0 echoes any amount of data', '08 00 00 01 02 03', { kind: 'diagnostics', functionCode: 8, subFunction: 0, data: hex('01 02 03') }],
   [
     'FC 15 write 10 coils from 20, CD 01 (AP example)',
     '0f 00 13 00 0a 02 cd 01',
@@ -153,6 +160,16 @@ const ILLEGAL_DATA_VALUE: readonly Row[] = [
   ['FC 6 one byte long', '06 00 01 00 03 00', bad(6, 3)],
   ['FC 8 no sub-function', '08', bad(8, 3)],
   ['FC 8 half a sub-function', '08 00', bad(8, 3)],
+  // AP figure 18: a sub-function not served is 01 (before its data is looked at), a wrong data field 03.
+  ['FC 8 sub 3 change ASCII input delimiter (ASCII only) is not served', '08 00 03 0a 00', bad(8, 1)],
+  ['FC 8 sub 0x13 (no sub-function) is not served', '08 00 13 00 00', bad(8, 1)],
+  ['FC 8 sub 0x15 (get/clear modbus plus statistics) is not served', '08 00 15 00 03', bad(8, 1)],
+  ['FC 8 sub 0xFFFF, no data', '08 ff ff', bad(8, 1)],
+  ['FC 8 sub 1 data neither 0000 nor FF00', '08 00 01 00 ff', bad(8, 3)],
+  ['FC 8 sub 0x0A with no data', '08 00 0a', bad(8, 3)],
+  ['FC 8 sub 0x0B data 0001', '08 00 0b 00 01', bad(8, 3)],
+  ['FC 8 sub 4 data FF00', '08 00 04 ff 00', bad(8, 3)],
+  ['FC 8 sub 0x14 one data byte long', '08 00 14 00 00 00', bad(8, 3)],
   ['FC 15 header cut before the byte count', '0f 00 13 00 0a', bad(15, 3)],
   ['FC 16 header cut inside the quantity', '10 00 01 00', bad(16, 3)],
   ['FC 17 with a body', '11 00', bad(17, 3)],
@@ -230,7 +247,8 @@ describe('decodeRequest', () => {
   it('every function code not served is 01, every served one is not', () => {
     const served = new Set([1, 2, 3, 4, 5, 6, 8, 15, 16, 17, 22, 23, 43]);
     for (let fc = 0; fc <= 0xff; fc++) {
-      const r = decodeRequest(Uint8Array.of(fc, 0x0e, 0x01, 0x00, 0x01));
+      // For FC 8 these bytes would be sub-function 0x0E01, not served (01 of its own): it gets a ping.
+      const r = decodeRequest(fc === 8 ? Uint8Array.of(fc, 0x00, 0x00, 0x00, 0x01) : Uint8Array.of(fc, 0x0e, 0x01, 0x00, 0x01));
       const illegalFunction = r.kind === 'invalid' && r.exception === 1;
       expect(illegalFunction, `FC ${fc}`).toBe(!served.has(fc));
     }

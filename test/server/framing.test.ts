@@ -7,19 +7,24 @@ import { mbapFraming } from '../../src/protocol/mbap.js';
 import { ManualTimer } from '../../src/runtime/timers.js';
 import { Connection, type ConnectionHost } from '../../src/server/connection.js';
 import { streamLink, type Link } from '../../src/server/link.js';
-import { sameTransport, tcpTransport } from '../../src/server/transport.js';
+import { sameTransport, serialTransport, tcpTransport } from '../../src/server/transport.js';
 import { WarnLimiter } from '../../src/server/warn-limit.js';
 import { faultBench } from '../faults/helpers.js';
 import { concat, hex, toHex } from '../helpers/hex.js';
-import { SILENCE_MS, testRtuFraming as rtu, withCrc } from '../helpers/rtu-framing.js';
+import { encodeRtu, rtuFraming, SERIAL_DEFAULTS } from '../../src/protocol/rtu.js';
 import { startServer } from '../helpers/server.js';
 
 /*
- * The Framing seam (protocol/framing.ts): a second framing, test-only and shaped as RTU (CRC, no
- * transaction id, no length field, a quiet line ends a frame), runs through the real connection
- * loop, over a socket and over a link that is no socket. The MBAP suites run as they were.
+ * The Framing seam (protocol/framing.ts): RTU (CRC, no transaction id, no length field, a quiet
+ * line ends a frame) runs through the real connection loop, over a socket and over a link that
+ * is no socket. The MBAP suites run as they were.
  */
-const frame = (text: string): Uint8Array => withCrc(hex(text));
+const SILENCE_MS = 4;
+const rtu = rtuFraming(SILENCE_MS);
+const frame = (text: string): Uint8Array => {
+  const bytes = hex(text);
+  return encodeRtu(bytes[0]!, bytes.subarray(1));
+};
 const f = (text: string): string => toHex(frame(text));
 
 const registersSource = (): InMemoryDataSource => {
@@ -45,7 +50,7 @@ describe('scan: a frame found from its function code, fed a byte at a time', () 
   it('a CRC error is garbage, skipped a byte at a time until a frame starts', () => {
     const bad = frame('01 03 00 00 00 02');
     bad[bad.length - 1]! ^= 0xff;
-    expect(rtu.scan(bad, 0, bad.length, false)).toEqual({ kind: 'garbage', end: 1, reason: 'CRC error' });
+    expect(rtu.scan(bad, 0, bad.length, false)).toEqual({ kind: 'garbage', end: 1, reason: 'CRC error', crcError: true });
   });
 
   it('a code of unknown length waits for the quiet line', () => {
@@ -197,5 +202,15 @@ describe('transports', () => {
     expect(sameTransport(a, tcpTransport('127.0.0.1', 503))).toBe(false);
     expect(sameTransport(a, tcpTransport('0.0.0.0', 502))).toBe(false);
     expect(sameTransport(a, tcpTransport('127.0.0.1', 502, rtu))).toBe(false);
+  });
+
+  it('a serial line is another transport; a reload reopens it when any line setting differs', () => {
+    const line = serialTransport({ ...SERIAL_DEFAULTS, path: '/dev/ttyUSB0' });
+    expect(sameTransport(line, serialTransport({ ...SERIAL_DEFAULTS, path: '/dev/ttyUSB0' }))).toBe(true);
+    expect(sameTransport(line, tcpTransport('127.0.0.1', 502))).toBe(false);
+    expect(sameTransport(tcpTransport('127.0.0.1', 502), line)).toBe(false);
+    for (const change of [{ path: '/dev/ttyUSB1' }, { baudRate: 9600 }, { parity: 'none' }, { dataBits: 7 }, { stopBits: 2 }, { unitId: 3 }] as const) {
+      expect(sameTransport(line, serialTransport({ ...SERIAL_DEFAULTS, path: '/dev/ttyUSB0', ...change }))).toBe(false);
+    }
   });
 });

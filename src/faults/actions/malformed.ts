@@ -88,6 +88,7 @@ function corruption(p: Params): Corrupt {
       case 'wrongLength': return sealed(changeLength((n) => n + 1));
       case 'garbage': return (f, _framing, ctx) => garbage(f.length, ctx);
       case 'duplicate': return (f) => [f, f];
+      case 'badCrc': return (f, framing) => badCrc(f, framing.layout);
     }
   }
   if (p.transactionId !== undefined) return sealed(setTransactionId(() => p.transactionId!));
@@ -98,6 +99,12 @@ function corruption(p: Params): Corrupt {
   if (p.byteCount !== undefined) return sealed(setByteCount(() => p.byteCount!));
   if (p.length !== undefined) return sealed(changeLength(() => p.length!));
   return (_f, _framing, ctx) => garbage(p.garbage!, ctx);
+}
+
+/** The CRC's low byte inverted, so the check fails (RTU); frames that carry no CRC (MBAP) go unchanged. */
+function badCrc(f: Uint8Array, l: FrameLayout): Uint8Array {
+  if (l.trailer === 2) f[f.length - 2] = ~f[f.length - 2]! & 0xff;
+  return f;
 }
 
 /** Bytes from the rule's `<name>/garbage` stream: the same seed gives the same garbage. */
