@@ -6,7 +6,7 @@
 //   npm run bench:fleet -- --devices 1000               1,000 instances on ports 20000..20999
 //   npm run bench:fleet -- --devices 10000              10,000 on ports 20000..29999
 //   npm run bench:fleet -- --units 50000                50,000 as unit ids 1..247 behind 203 ports
-//   npm run bench:fleet -- --devices 1000 --workers 2   (when the CLI has --workers)
+//   npm run bench:fleet -- --devices 1000 --workers 2   the same over 2 worker processes (CPU and RSS summed over them)
 //
 // Options: --devices N | --units N; --profile FILE (default devices/meter-sdm630.yaml);
 // --base-port P (default 20000: every port stays below 32768, Linux's ephemeral range);
@@ -17,7 +17,7 @@
 // allows: 10,000 listeners and their clients need more than the usual 1,024. Every process started
 // here is stopped by its PID.
 import { spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -184,16 +184,30 @@ function exchange(socket, frame) {
   });
 }
 
-/** Peak resident set (VmHWM) of the process, in KiB. */
-function peakRssKiB(pid) {
-  return Number(/^VmHWM:\s+(\d+)/m.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))[1]);
+/** The process and its descendants still running (--workers' processes), from /proc's children lists. */
+function tree(pid) {
+  const children = readdirSync(`/proc/${pid}/task`).flatMap((tid) => {
+    try {
+      return readFileSync(`/proc/${pid}/task/${tid}/children`, 'utf8').split(' ').filter(Boolean).map(Number);
+    } catch {
+      return [];
+    }
+  });
+  return [pid, ...children.flatMap(tree)];
 }
 
-/** User + system CPU of the process and its reaped children, in ms (clock ticks of 10 ms). */
+/** Peak resident set (VmHWM) of the process and its workers, summed (each process's own peak), in KiB. */
+function peakRssKiB(pid) {
+  return tree(pid).reduce((sum, p) => sum + Number(/^VmHWM:\s+(\d+)/m.exec(readFileSync(`/proc/${p}/status`, 'utf8'))[1]), 0);
+}
+
+/** User + system CPU of the process, its reaped children and its live workers, in ms (clock ticks of 10 ms). */
 function cpuMs(pid) {
-  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
-  // utime, stime, cutime, cstime are fields 14..17 of stat (11..14 after the command name).
-  return (Number(fields[11]) + Number(fields[12]) + Number(fields[13]) + Number(fields[14])) * 10;
+  return tree(pid).reduce((sum, p) => {
+    const fields = readFileSync(`/proc/${p}/stat`, 'utf8').split(') ')[1].split(' ');
+    // utime, stime, cutime, cstime are fields 14..17 of stat (11..14 after the command name).
+    return sum + (Number(fields[11]) + Number(fields[12]) + Number(fields[13]) + Number(fields[14])) * 10;
+  }, 0);
 }
 
 const ports = (n) => Array.from({ length: n }, (_, i) => ({ port: opts.basePort + i, unit: 1 }));

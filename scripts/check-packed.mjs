@@ -2,12 +2,13 @@
 // `npm install --engine-strict <tarball>` (every package of the tree must accept this Node, as
 // `engines` promises), `npx modbus-emu --version`, `npx modbus-emu --list-devices`, and a bundled
 // device by name: `npx modbus-emu pump --port 0`, one register read over Modbus TCP, then
-// SIGTERM and a graceful shutdown.
+// SIGTERM and a graceful shutdown; then what the container image (Dockerfile) runs: its ENTRYPOINT +
+// CMD from that install, which has production dependencies only, and its HEALTHCHECK command.
 // Prints one line per check ("ok ..." / "FAILED ...") and the plain line "N passed, N failed";
 // exits 1 when a check failed.
 import { execFile, spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { connect } from 'node:net';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { connect, createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -82,6 +83,76 @@ async function serveBundledPump() {
   if (!/^shutting down$/m.test(stderr)) throw new Error(`no graceful shutdown on SIGTERM; stderr:\n${stderr}`);
 }
 
+/**
+ * A dependency's devDependencies are never installed, so the scratch folder holds what
+ * `npm install --omit=dev` of the tarball (the image's install) holds: none of our devDependencies.
+ */
+async function productionOnly() {
+  const { devDependencies } = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'));
+  const present = Object.keys(devDependencies).filter((name) => existsSync(join(scratch, 'node_modules', name, 'package.json')));
+  if (present.length > 0) throw new Error(`devDependencies installed: ${present.join(', ')}`);
+}
+
+/** A loopback port that was free a moment ago. */
+function freePort() {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address();
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+/** The JSON array of a Dockerfile instruction (`CMD [...]`, `HEALTHCHECK ... CMD [...]`). */
+function instruction(dockerfile, pattern) {
+  const line = dockerfile.split('\n').find((l) => pattern.test(l));
+  if (!line) throw new Error(`no ${pattern} in the Dockerfile`);
+  return JSON.parse(line.slice(line.indexOf('[')));
+}
+
+/**
+ * What the image runs, without a Docker engine: ENTRYPOINT + CMD from the scratch install (the
+ * image's fixed ports 5020 and 8502 swapped for free ones), then the HEALTHCHECK's command against
+ * it, then a Modbus read, then SIGTERM.
+ */
+async function serveImageCommand() {
+  const dockerfile = readFileSync(join(root, 'Dockerfile'), 'utf8');
+  const [modbusPort, controlPort] = [await freePort(), await freePort()];
+  const ports = (arg) => arg.replace(/^5020$/, String(modbusPort)).replace(/:8502\b/, `:${controlPort}`);
+  const command = [...instruction(dockerfile, /^ENTRYPOINT /), ...instruction(dockerfile, /^CMD /).map(ports)];
+  const health = instruction(dockerfile, /^HEALTHCHECK /).map((arg) => arg.replace(':8502/', `:${controlPort}/`));
+  if (health.join(' ') === instruction(dockerfile, /^HEALTHCHECK /).join(' ')) throw new Error('the HEALTHCHECK does not ask port 8502');
+  const child = spawn('npx', ['--no-install', ...command], { cwd: scratch, stdio: ['ignore', 'pipe', 'pipe'], detached: true, env: { ...process.env, NODE_ENV: 'production' } });
+  let stderr = '';
+  child.stderr.setEncoding('utf8').on('data', (t) => (stderr += t));
+  const closed = new Promise((resolve) => child.on('close', resolve));
+  try {
+    await new Promise((resolve, reject) => {
+      let out = '';
+      const timer = setTimeout(() => reject(new Error(`no "listening on" line within 20 s; stderr:\n${stderr}`)), 20_000);
+      child.stdout.setEncoding('utf8').on('data', (t) => {
+        out += t;
+        if (/^listening on /m.test(out)) (clearTimeout(timer), resolve());
+      });
+      void closed.then(() => (clearTimeout(timer), reject(new Error(`ended before listening; stderr:\n${stderr}`))));
+    });
+    await run(health[0], health.slice(1), scratch, 10_000).catch((error) => {
+      throw new Error(`the HEALTHCHECK command failed: ${error.message}`);
+    });
+    const status = await readRegister(modbusPort, 3201);
+    if (status !== 0x0637) throw new Error(`statusWord (3201) read ${status}, not 0x0637`);
+  } finally {
+    process.kill(-child.pid, 'SIGTERM');
+  }
+  const ended = await Promise.race([closed.then(() => true), new Promise((resolve) => setTimeout(() => resolve(false), 10_000))]);
+  if (!ended) {
+    process.kill(-child.pid, 'SIGKILL');
+    throw new Error(`still running 10 s after SIGTERM; stderr:\n${stderr}`);
+  }
+}
+
 let tarball;
 await check('npm pack', async () => {
   const { stdout } = await run('npm', ['pack', '--json', '--pack-destination', scratch], root);
@@ -101,6 +172,8 @@ await check('npx modbus-emu --list-devices names the bundled pump', async () => 
   if (!/^pump\s/m.test(stdout)) throw new Error(`no pump in:\n${stdout}`);
 });
 await check('npx modbus-emu pump serves the bundled pump by name (statusWord 0x0637), and shuts down on SIGTERM', serveBundledPump);
+await check('the scratch install holds production dependencies only (what the Dockerfile installs)', productionOnly);
+await check("the Dockerfile's ENTRYPOINT + CMD serve the pump, and its HEALTHCHECK command passes against the control channel", serveImageCommand);
 
 rmSync(scratch, { recursive: true, force: true });
 const passed = results.filter(Boolean).length;

@@ -13,4 +13,9 @@ export interface Environment {
   /** Real time for wire-level waits, never scaled. */
   readonly timer: Timer;
   readonly logger: Logger;
+  /**
+   * This device's values of its profile's parameters (`params:`), where they differ from the
+   * defaults: a fleet instance's own (docs/fleets.md). Read when a device is built, never per request.
+   */
+  readonly params?: Readonly<Record<string, number | string>>;
 }

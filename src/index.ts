@@ -7,12 +7,16 @@
 // Start a device from a profile (a test fixture).
 export { startEmulator } from './watch/emulator.js';
 export type { Emulator, EmulatorOptions, EmulatorEvents, UnitSelector } from './runtime/emulator.js';
+export type { TlsFileOptions } from './runtime/options.js';
 export type { ReloadResult, ReloadSuccess, ReloadFailure } from './runtime/runtime.js';
 export type { StateDocument } from './model/state-snapshot.js';
 export type { DeviceChanges } from './runtime/changes.js';
 export type { Journal, JournalFilter, EventFilter, EventRecord, JournalKind, JournalRecord } from './runtime/journal.js';
 export type { DeviceEvent } from './model/events.js';
 export type { MachineStatus } from './model/live.js';
+export type { DeviceModes, OfflineAnswer } from './model/modes.js';
+export type { ScenarioInfo, ScenarioStatus } from './runtime/scenario-runner.js';
+export type { Scenario, Phase, Modes } from './profile/types.generated.js';
 export type { RequestRecord, RequestOutcome } from './runtime/request-record.js';
 export { bundledDevice, bundledDevices } from './runtime/bundled-devices.js';
 
@@ -56,7 +60,7 @@ export { InMemoryDataSource } from './device/memory.js';
 export { createIdentity, DEFAULT_IDENTITY_OPTIONS } from './device/identity.js';
 export type { DeviceIdentity, IdentityOptions } from './device/identity.js';
 export { ModbusTcpServer, DEFAULT_IDLE_TIMEOUT_MS } from './server/server.js';
-export type { ServerOptions, BoundAddress, ConnectionPolicy } from './server/server.js';
+export type { ServerOptions, BoundAddress, ConnectionPolicy, AcceptMode } from './server/server.js';
 export type { TrafficLevel } from './server/trace.js';
 
 // Time, chance and logging: real ones for running, manual ones and fixed seeds for tests.

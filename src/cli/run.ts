@@ -9,6 +9,9 @@ import type { CliIo } from './io.js';
 import { DEFAULT_HOST, DEFAULT_PORT, serve, type ServeFlags } from './serve.js';
 import { listDevices } from './bundled.js';
 import { validate } from './validate.js';
+import { parseShard } from './fleet.js';
+import { printPlan, type PlanFlags } from './fleet-plan.js';
+import { printManifests, type K8sFlags } from './fleet-k8s.js';
 import { packageVersion } from './version.js';
 
 function parsePort(value: string): number {
@@ -79,6 +82,10 @@ function parseControl(value: string): ServeFlags['control'] {
 }
 
 /** `--allow` is repeatable: each address or range is added to the list. */
+function collectScenario(value: string, previous: string[] | undefined): string[] {
+  return [...(previous ?? []), value];
+}
+
 function collectCidr(value: string, previous: string[] | undefined): string[] {
   const range = parseCidr(value);
   if ('error' in range) throw new InvalidArgumentError(range.error);
@@ -89,6 +96,13 @@ function collectCidr(value: string, previous: string[] | undefined): string[] {
 function parseExceptionCode(value: string): number {
   const n = /^0x[0-9a-f]{1,2}$/i.test(value) ? Number.parseInt(value.slice(2), 16) : /^\d{1,3}$/.test(value) ? Number(value) : NaN;
   if (!(n >= 1 && n <= 255)) throw new InvalidArgumentError('must be an exception code 1..255 (decimal, or hexadecimal as 0x0B)');
+  return n;
+}
+
+/** A whole number of worker processes, 1..64 (more than a machine's cores buys nothing). */
+function parseWorkers(value: string): number {
+  const n = Number(value);
+  if (!/^\d+$/.test(value) || n < 1 || n > 64) throw new InvalidArgumentError('must be a whole number of worker processes 1..64');
   return n;
 }
 
@@ -120,6 +134,25 @@ const oneOf = <T extends number>(allowed: readonly T[]) => (value: string): T =>
   if (!allowed.includes(n) || !/^\d$/.test(value)) throw new InvalidArgumentError(`must be ${allowed.join(' or ')}`);
   return n;
 };
+
+/** `--shard i/N`. */
+function parseShardFlag(value: string): ServeFlags['shard'] {
+  const shard = parseShard(value);
+  if (typeof shard === 'string') throw new InvalidArgumentError(shard);
+  return shard;
+}
+
+/** `--shards N`: 1..10000. */
+function parseShards(value: string): number {
+  const n = Number(value);
+  if (!/^\d+$/.test(value) || n < 1 || n > 10000) throw new InvalidArgumentError('must be a whole number 1..10000');
+  return n;
+}
+
+function parseFormat(value: string): PlanFlags['format'] {
+  if (value !== 'json' && value !== 'csv') throw new InvalidArgumentError('must be json or csv');
+  return value;
+}
 
 /** Runs the CLI on `argv` (without node and script) and returns the exit code. Never exits the process. */
 export async function run(argv: readonly string[], io: CliIo): Promise<number> {
@@ -156,14 +189,21 @@ export async function run(argv: readonly string[], io: CliIo): Promise<number> {
     .option('--control <host:port>', 'serve the HTTP control channel there (loopback unless a host is given; off by default)', parseControl)
     .option('--control-token <token>', 'require "Authorization: Bearer <token>" on every control request but GET /health (or set MODBUS_EMU_CONTROL_TOKEN, which ps does not show); needed off loopback')
     .option('--journal [size]', `keep the last requests (default ${DEFAULT_JOURNAL_SIZE}) for the control channel`, parseJournal)
-    .option('--state <file>', "keep what clients and the API write in this JSON file, saved within a second and at shutdown, loaded at start (one profile; replaces server.stateFile)")
+    .option('--journal-devices <glob>', 'keep the journal only for the devices whose id matches (meter-00*; * any run of characters, ? one)')
+    .option('--state <file>', "keep what clients and the API write in this JSON file, saved within a second and at shutdown, loaded at start (one profile; replaces server.stateFile); for a fleet file a folder, one <id>.json per device")
     .option('--allow <cidr>', "serve only clients from this address or range (192.168.1.0/24, ::1); repeat for more; replaces the profile's server.allow", collectCidr)
+    .option('--tls-cert <file>', 'Modbus/TCP Security: serve over TLS with this certificate (PEM; with --tls-key and --tls-client-ca; replaces server.tls)')
+    .option('--tls-key <file>', "the TLS certificate's private key (PEM)")
+    .option('--tls-client-ca <file>', 'accept only clients with a certificate this CA issued (PEM)')
     .option('--read-only', 'answer every client write (FC 5, 6, 15, 16, 22, 23) with an exception and change nothing')
     .option('--read-only-exception <code>', 'the exception code of --read-only (default 01, illegal function); implies --read-only', parseExceptionCode)
     .option('--ready-json', 'print one JSON line per listener on stdout when ready (address, port, device, id, control)')
     .option('--log-format <format>', 'log lines as text (default) or json with timestamps', parseLogFormat)
     .option('--max-file-size <MiB>', `read at most this much from one profile or included file (default ${DEFAULT_MAX_FILE_BYTES / 1024 / 1024})`, parseFileSize)
     .option('--log-time <format>', 'text log lines start with the time: iso (default) | none', parseLogTime)
+    .option('--shard <i/N>', 'of a fleet file, serve shard i of N only (from 0, as pod ordinals: 0/3, 1/3, 2/3; see modbus-emu fleet plan)', parseShardFlag)
+    .option('--scenario <name>', 'start this scenario of every device that declares it, or DEVICE:NAME for one device; repeat for more (docs/scenarios.md)', collectScenario)
+    .option('--workers <n>', 'serve the devices from n worker processes, device i in worker (i mod n) + 1, each with its own listeners and emulator clock; the control channel reaches them all (default: one process)', parseWorkers)
     .option('--list-devices', 'list the devices bundled with the package (serve one by name: modbus-emu pump)')
     .action((profiles: string[], flags: ServeFlags & { listDevices?: boolean }) => {
       action = flags.listDevices ? () => listDevices(io) : () => serve(profiles, flags, io);
@@ -178,6 +218,29 @@ export async function run(argv: readonly string[], io: CliIo): Promise<number> {
       // Given after `validate`, commander may still give it to the top-level command, which declares it too.
       const maxFileSize = flags.maxFileSize ?? (program.opts() as { maxFileSize?: number }).maxFileSize;
       action = () => validate(files, io, maxFileSize);
+    });
+
+  const fleet = program.command('fleet').description('plan and deploy fleet files (docs/fleets.md); serve one with modbus-emu fleet.yaml');
+  fleet
+    .command('plan')
+    .description('print where each device of a fleet answers: id, shard, host, port, unit id')
+    .argument('<fleet>', 'fleet file')
+    .option('--shards <n>', 'how many shards (processes, pods) serve the fleet', parseShards, 1)
+    .option('--format <format>', 'json (default) or csv', parseFormat, 'json')
+    .option('--address <template>', 'the host of shard {shard}\'s devices, e.g. fleet-{shard}.fleet (default: each entry\'s bind address)')
+    .action((file: string, flags: PlanFlags) => {
+      action = () => printPlan(file, flags, io);
+    });
+  fleet
+    .command('k8s')
+    .description('print Kubernetes manifests serving the fleet in N shards: ConfigMap, headless Service, StatefulSet (docs/fleets.md)')
+    .argument('<fleet>', 'fleet file')
+    .option('--shards <n>', 'pods, each serving one shard', parseShards, 1)
+    .option('--name <name>', "names the objects (default: the fleet file's name)")
+    .option('--image <image>', 'container image (default modbus-emu:<version>, built with the Dockerfile)')
+    .option('--namespace <namespace>', 'namespace of the objects (default: none, kubectl\'s)')
+    .action((file: string, flags: K8sFlags) => {
+      action = () => printManifests(file, flags, io);
     });
 
   program

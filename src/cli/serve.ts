@@ -2,23 +2,25 @@ import { deviceIds } from '../control/context.js';
 import { isLoopbackAddress, tokenNeeded } from '../control/guard.js';
 import type { ControlServer } from '../control/server.js';
 import type { Environment } from '../environment.js';
-import { createLogger } from '../log.js';
 import { formatDiagnostic } from '../profile/diagnostics.js';
 import { ManualClock } from '../runtime/clock.js';
 import { createEnvironment } from '../runtime/environment.js';
-import { createJsonLogger, createTimedLogger } from '../runtime/json-logger.js';
 import { ProfileLoader } from '../runtime/off-thread-load.js';
 import { memoryDevice } from '../runtime/memory-device.js';
-import { connectionPool } from '../runtime/descriptors.js';
-import { DEFAULT_HOST, describeTransport, hostPort, READ_ONLY_EXCEPTION, SERIAL_DEFAULTS, type Parity, type SerialLine, Runtime, runtimeOptions, type BoundAddress, type ConnectionPolicy, type ServedDevice, type TrafficLevel } from '../runtime/runtime.js';
-import { watchRuntimes, type ProfileWatcher } from '../watch/watcher.js';
+import { DEFAULT_HOST, describeTransport, hostPort, READ_ONLY_EXCEPTION, type Parity, type Runtime, type BoundAddress, type ConnectionPolicy } from '../runtime/runtime.js';
+import type { Shard } from '../runtime/fleet-shard.js';
+import type { ProfileWatcher } from '../watch/watcher.js';
 import { resolveProfileArgument, withBundledHint } from './bundled.js';
+import { isFleetFile, openFleet } from './fleet.js';
+import { planFleet } from './fleet-serve.js';
 import { describeListenError } from './errors.js';
+import { serveInWorkers, workersRefusal } from './serve-workers.js';
+import { DEFAULT_PORT, launchRuntimes, readOnlyOf, serveLogger, tlsFlags, watchProfiles, type Planned } from './launch.js';
 import type { CliIo } from './io.js';
 import { packageVersion } from './version.js';
 
-export const DEFAULT_PORT = 5020;
-export { DEFAULT_HOST };
+export { DEFAULT_HOST, DEFAULT_PORT };
+export type { Planned };
 
 /** Serve flags; undefined means "not given on the command line" so the profile decides. */
 export interface ServeFlags {
@@ -51,8 +53,14 @@ export interface ServeFlags {
   allow?: string[];
   /** `--read-only`. */
   readOnly?: boolean;
+  /** `--tls-cert`, `--tls-key`, `--tls-client-ca`: all three or none (they replace every profile's `server.tls` files). */
+  tlsCert?: string;
+  tlsKey?: string;
+  tlsClientCa?: string;
   /** `--read-only-exception CODE` (implies --read-only). */
   readOnlyException?: number;
+  /** `--scenario [DEVICE:]NAME`, repeated: scenarios started once listening (docs/scenarios.md). */
+  scenario?: string[];
   /** `--transport`: framing on the TCP listeners. */
   transport?: 'tcp' | 'rtu-over-tcp';
   /** `--serial PATH` and its line settings (one profile). */
@@ -61,18 +69,12 @@ export interface ServeFlags {
   parity?: Parity;
   dataBits?: 7 | 8;
   stopBits?: 1 | 2;
-}
-
-interface Planned {
-  label: string;
-  device: ServedDevice;
-  port: number;
-  /** What is loaded and reloaded: the argument, or the bundled profile it names. */
-  path: string;
-  /** The profile's files (none for the in-memory device): what is watched. */
-  files: readonly string[];
-  /** The port came from --port, so a reload that changes server.port does not move it. */
-  pinned: boolean;
+  /** `--journal-devices GLOB`: the journal only for the devices whose id matches. */
+  journalDevices?: string;
+  /** `--shard i/N`: serve shard i of a fleet file cut into N (runtime/fleet-shard.ts). */
+  shard?: Shard;
+  /** `--workers N`: serve the devices from N worker processes (serve-workers.ts). */
+  workers?: number;
 }
 
 /**
@@ -81,10 +83,7 @@ interface Planned {
  * listener binds or none stays up: nothing is announced as listening unless all are.
  */
 export async function serve(profiles: readonly string[], flags: ServeFlags, io: CliIo): Promise<number> {
-  const traffic = Math.min(flags.verbose, 2) as TrafficLevel;
-  const write = (line: string): void => io.stderr(line);
-  const level = traffic ? 'debug' : 'info';
-  const logger = flags.logFormat === 'json' ? createJsonLogger(write, level) : flags.logTime === 'none' ? createLogger(write, level) : createTimedLogger(write, level);
+  const logger = serveLogger(flags, (line) => io.stderr(line));
   if (flags.clock === 'manual' && flags.timeScale !== undefined) {
     io.stderr('modbus-emu: --clock manual and --time-scale exclude each other (a manual clock moves only when told)\n');
     return 2;
@@ -106,85 +105,76 @@ export async function serve(profiles: readonly string[], flags: ServeFlags, io: 
     io.stderr(`modbus-emu: ${refusedSerial}\n`);
     return 2;
   }
+  const noWorkers = flags.workers === undefined ? undefined : workersRefusal(profiles, flags, io.cwd);
+  if (noWorkers) {
+    io.stderr(`modbus-emu: not started: ${noWorkers}\n`);
+    return 2;
+  }
   // Both are read and driven only through the control channel: without it they do nothing.
   if (!flags.control && flags.clock === 'manual') io.stderr('warning: --clock manual without --control: nothing can advance the emulator clock, so generators and timed faults stand still\n');
   if (!flags.control && flags.journal !== undefined) io.stderr('warning: --journal without --control: nothing can read the journal\n');
-  const env = createEnvironment({ seed: flags.seed, logger, ...(flags.clock === 'manual' ? { clock: new ManualClock() } : { timeScale: flags.timeScale }) });
-  const readOnly = flags.readOnly || flags.readOnlyException !== undefined ? (flags.readOnlyException ?? READ_ONLY_EXCEPTION) : undefined;
+  const fleets = profiles.filter((p) => isFleetFile(p, io.cwd));
+  if (fleets.length > 0 && profiles.length > 1) {
+    io.stderr(`modbus-emu: ${fleets[0]} is a fleet file: serve it alone (add the other profiles to it as entries)\n`);
+    return 2;
+  }
+  if (fleets.length > 0 && flags.port !== undefined) {
+    io.stderr('modbus-emu: --port does not apply to a fleet file: each entry gives its port (docs/fleets.md)\n');
+    return 2;
+  }
+  const fleet = fleets.length === 1 ? await openFleet(profiles[0]!, io, { seed: flags.seed, maxFileBytes: flags.maxFileSize }) : undefined;
+  if (fleet === null) {
+    io.stderr('modbus-emu: not started: fix the problems above (modbus-emu validate <fleet file> checks a fleet and its profiles)\n');
+    return 1;
+  }
+  // A fleet's seed is the run's: --seed with the printed seed replays every instance.
+  const env = createEnvironment({ seed: flags.seed ?? fleet?.seed, logger, ...(flags.clock === 'manual' ? { clock: new ManualClock() } : { timeScale: flags.timeScale }) });
+  const readOnly = readOnlyOf(flags, READ_ONLY_EXCEPTION);
+  if (flags.shard && !fleet) {
+    io.stderr('modbus-emu: --shard serves a part of a fleet file: give one fleet file (docs/fleets.md)\n');
+    return 2;
+  }
   // One loader for the process's reloads: the instances of a profile are checked once at each
   // reload and share its layouts (off-thread-load.ts), with one worker thread for all. At start
   // nothing is served yet, so profiles load in-thread (no thread to start; the same sharing).
   const loader = new ProfileLoader();
-  const planned = profiles.length === 0 ? [{ label: 'in-memory', path: '', device: memoryDevice(logger, readOnly), port: flags.port ?? DEFAULT_PORT, files: [], pinned: true }] : await plan(profiles, flags, io, env, new ProfileLoader(false));
+  const planned =
+    profiles.length === 0
+      ? [{ label: 'in-memory', path: '', device: memoryDevice(logger, readOnly), port: flags.port ?? DEFAULT_PORT, files: [], pinned: true }]
+      : fleet
+        ? planFleet(fleet, flags.shard, env, io, flags.state)
+        : await plan(profiles, flags, io, env, new ProfileLoader(false));
   if (!planned) {
     await loader.close();
     return 1;
   }
+  if (planned.length === 0) {
+    await loader.close();
+    io.stderr(`modbus-emu: not started: shard ${flags.shard!.index}/${flags.shard!.total} has no device (the fleet has ${fleet!.listeners} listeners; shards take them in turn)\n`);
+    return 1;
+  }
 
-  const clash = findPortClash(planned);
+  const clash = fleet ? null : findPortClash(planned);
   if (clash) {
     io.stderr(`modbus-emu: ${clash}\n`);
     return 1;
   }
 
-  // One pool of connections for the process, sized from the open-file limit less the listeners (descriptors.ts).
-  const pool = connectionPool(planned.length, logger);
-  const runtimes = planned.map(
-    (p) =>
-      new Runtime(
-        runtimeOptions({
-          device: p.device,
-          env,
-          label: p.label,
-          ...(p.files.length > 0 && { source: { profile: p.path, ...(io.cwd !== undefined && { cwd: io.cwd }) } }),
-          // A port from --port stays put; otherwise a reload may move the device to its profile's new port.
-          ...(p.pinned ? { port: p.port } : { defaultPort: p.device.server.port === undefined ? p.port : DEFAULT_PORT }),
-          journal: flags.journal,
-          maxFileBytes: flags.maxFileSize,
-          host: flags.host,
-          idleTimeoutMs: flags.idleTimeout === undefined ? undefined : flags.idleTimeout * 1000,
-          maxConnections: flags.maxConnections,
-          connectionPolicy: flags.whenFull,
-          pool,
-          readOnly,
-          allow: flags.allow,
-          stateFile: flags.state,
-          transport: flags.transport,
-          serial: serialLine(flags),
-          traffic,
-          loader,
-        }),
-      ),
-  );
-  const closeAll = (): Promise<unknown> => Promise.all(runtimes.map((r) => r.close())).then(() => loader.close());
-  const stateClash = findStateClash(runtimes);
-  if (stateClash) {
-    io.stderr(`modbus-emu: ${stateClash}\n`);
-    await closeAll();
-    return 1;
+  const tls = tlsFlags(flags);
+  if (typeof tls === 'string') {
+    io.stderr(`modbus-emu: ${tls}\n`);
+    await loader.close();
+    return 2;
   }
-  // State files are read before anything listens: one that is not a state file stops the start, and is not overwritten.
-  const loaded = await Promise.allSettled(runtimes.map((r) => r.loadState()));
-  const unreadable = loaded.flatMap((l) => (l.status === 'rejected' ? [(l.reason as Error).message] : []));
-  if (unreadable.length > 0) {
-    for (const message of unreadable) io.stderr(`modbus-emu: ${message}\n`);
-    await closeAll();
-    io.stderr('modbus-emu: not started: no device is listening\n');
-    return 1;
+  const ids = fleet ? planned.map((p) => p.instance!.id) : deviceIds(planned.map((p) => p.device.name));
+  if (flags.workers !== undefined) {
+    await loader.close();
+    return serveInWorkers(planned, ids, flags, io, env, controlToken);
   }
-  const bound = await Promise.allSettled(runtimes.map((r) => r.listen()));
-  const failures = bound.flatMap((b, i) => (b.status === 'rejected' ? [{ p: planned[i]!, error: b.reason as unknown, transport: runtimes[i]!.transport }] : []));
-  if (failures.length > 0) {
-    for (const { p, error, transport } of failures) {
-      const why = transport.kind === 'serial' ? `cannot open ${describeTransport(transport)}: ${(error as Error)?.message ?? String(error)}` : describeListenError(error, flags.host ?? p.device.server.host ?? DEFAULT_HOST, p.port);
-      io.stderr(`modbus-emu: ${p.label}: ${why}\n`);
-    }
-    await closeAll();
-    io.stderr('modbus-emu: not started: no device is listening\n');
-    return 1;
-  }
+  const launched = await launchRuntimes(planned, ids, fleet !== undefined, flags, env, loader, io, readOnly);
+  if (!launched) return 1;
+  const { runtimes, gateways, listening, closeAll, scenarios } = launched;
 
-  const ids = deviceIds(planned.map((p) => p.device.name));
   let control: ControlServer | undefined;
   if (flags.control) {
     try {
@@ -204,26 +194,36 @@ export async function serve(profiles: readonly string[], flags: ServeFlags, io: 
   const scale = flags.timeScale !== undefined && flags.timeScale !== 1 ? `; emulator time runs ×${flags.timeScale}` : flags.clock === 'manual' ? '; emulator clock: manual' : '';
   io.stderr(`seed ${env.random.seed} (replay this run with --seed ${env.random.seed})${scale}; socket I/O: ${runtimes[0]!.ioMode}\n`);
   if (readOnly !== undefined) io.stderr(`read-only: every client write is answered with exception ${hex2(readOnly)} and changes nothing\n`);
-  runtimes.forEach((r, i) => {
-    const { label, device } = planned[i]!;
-    const address = r.address!;
-    for (const line of device.summary()) io.stderr(`${line}\n`);
-    const allow = flags.allow ?? device.server.allow;
-    if (allow) io.stderr(`${label}: clients served from ${allow.join(', ')} only (others are closed at accept)\n`);
-    const where = r.transport;
-    io.stderr(`${label}: listening on ${describeTransport(where.kind === 'tcp' ? { ...where, port: address.port } : where)}\n`);
-  });
+  // A fleet's devices are too many for a summary each: one line for the lot.
+  if (fleet) io.stderr(`fleet ${profiles[0]}: ${planned.length} devices on ${listening.length} listeners${flags.shard ? ` (shard ${flags.shard.index}/${flags.shard.total} of ${fleet.instances.length} devices)` : ''}\n`);
+  else
+    runtimes.forEach((r, i) => {
+      const { label, device } = planned[i]!;
+      const address = r.address!;
+      for (const line of device.summary()) io.stderr(`${line}\n`);
+      const allow = flags.allow ?? device.server.allow;
+      if (allow) io.stderr(`${label}: clients served from ${allow.join(', ')} only (others are closed at accept)\n`);
+      const where = r.transport;
+      const tlsFiles = tls ?? device.server.tls;
+      if (where.kind === 'tcp' && where.tls && tlsFiles) io.stderr(`${label}: Modbus/TCP Security: TLS, clients need a certificate from ${tlsFiles.clientCa}\n`);
+      io.stderr(`${label}: listening on ${describeTransport(where.kind === 'tcp' ? { ...where, port: address.port } : where)}\n`);
+    });
   // The token itself is never printed: only that one is needed.
   if (control) io.stderr(`control channel on ${control.url} (OpenAPI: ${control.url}/openapi.json${controlToken !== undefined ? '; bearer token required' : ''})\n`);
   if (watchers.length > 0) io.stderr(`watching ${watchers.reduce((n, w) => n + w.files.length, 0)} profile file(s) for changes (--no-watch turns it off)\n`);
-  const announce = (address: BoundAddress, i: number): void => {
-    const { label } = planned[i]!;
-    if (flags.readyJson) io.stdout(`${JSON.stringify({ address: address.host, port: address.port, device: label, id: ids[i], control: control?.url ?? null })}\n`);
+  // One line per listener: a gateway's line names the devices behind it by unit id.
+  const listenerLine = new Map<Runtime, { label: string; id: string | null; units?: Record<number, string> }>();
+  runtimes.forEach((r, i) => listenerLine.set(r, { label: planned[i]!.label, id: ids[i]! }));
+  for (const g of gateways) listenerLine.set(g.runtime, { label: g.runtime.label, id: null, units: g.units });
+  const announce = (address: BoundAddress, r: Runtime): void => {
+    const { label, id, units } = listenerLine.get(r)!;
+    if (flags.readyJson) io.stdout(`${JSON.stringify({ address: address.host, port: address.port, device: label, id, control: control?.url ?? null, ...(units && { units }) })}\n`);
     else io.stdout(`listening on ${address.family === 'serial' ? address.host : hostPort(address.host, address.port)} ${label}\n`);
   };
-  runtimes.forEach((r, i) => announce(r.address!, i));
+  for (const r of listening) announce(r.address!, r);
+  for (const [runtime, name] of scenarios.starts) runtime.scenarios.start(name);
   // A reload that moved a device to another port announces it again.
-  runtimes.forEach((r, i) => r.on('listening', (address) => announce(address, i)));
+  for (const r of listening) r.on('listening', (address) => announce(address, r));
 
   await untilAborted(io.signal);
   io.stderr('shutting down\n');
@@ -233,23 +233,19 @@ export async function serve(profiles: readonly string[], flags: ServeFlags, io: 
   return 0;
 }
 
-/** One watcher per profile file: an edit reloads every instance served from it. */
-function watchProfiles(runtimes: readonly Runtime[], planned: readonly Planned[]): ProfileWatcher[] {
-  const byPath = new Map<string, { runtimes: Runtime[]; files: readonly string[] }>();
-  planned.forEach((p, i) => {
-    if (p.files.length === 0) return;
-    const group = byPath.get(p.path);
-    if (group) group.runtimes.push(runtimes[i]!);
-    else byPath.set(p.path, { runtimes: [runtimes[i]!], files: p.files });
-  });
-  return [...byPath.values()].map((g) => watchRuntimes(g.runtimes, g.files));
-}
 
 async function plan(files: readonly string[], flags: ServeFlags, io: CliIo, env: Environment, loader: ProfileLoader): Promise<Planned[] | null> {
   const paths = files.map((file) => resolveProfileArgument(file, io.cwd));
   // Asked all at once, so every instance of a profile shares one load and check (ProfileLoader.load).
   const options = { ...(io.cwd !== undefined && { cwd: io.cwd }), ...(flags.maxFileSize !== undefined && { maxFileBytes: flags.maxFileSize }) };
-  const results = await Promise.all(paths.map((path) => loader.load(path, options, env)));
+  // With --workers the devices are the workers' to load: one instance of each profile here checks it and gives its name and settings.
+  const once = new Map<string, ReturnType<ProfileLoader['load']>>();
+  const load = (path: string): ReturnType<ProfileLoader['load']> => {
+    if (flags.workers === undefined) return loader.load(path, options, env);
+    if (!once.has(path)) once.set(path, loader.load(path, options, env));
+    return once.get(path)!;
+  };
+  const results = await Promise.all(paths.map(load));
   let failed = false;
   for (const r of results) {
     if (r.ok) {
@@ -285,17 +281,6 @@ function serialRefusal(flags: ServeFlags, profiles: number): string | undefined 
 }
 
 /** The line of `--serial`, its flags over the serial line spec's defaults. */
-function serialLine(flags: ServeFlags): SerialLine | undefined {
-  if (flags.serial === undefined) return undefined;
-  return {
-    ...SERIAL_DEFAULTS,
-    path: flags.serial,
-    ...(flags.baud !== undefined && { baudRate: flags.baud }),
-    ...(flags.parity !== undefined && { parity: flags.parity }),
-    ...(flags.dataBits !== undefined && { dataBits: flags.dataBits }),
-    ...(flags.stopBits !== undefined && { stopBits: flags.stopBits }),
-  };
-}
 
 /** Why the control channel may not start as asked (a sentence saying how to fix it), or undefined. */
 function controlRefusal(where: { host: string; port: number }, token: string | undefined): string | undefined {
@@ -303,17 +288,6 @@ function controlRefusal(where: { host: string; port: number }, token: string | u
   if (token === undefined && !isLoopbackAddress(where.host)) return tokenNeeded(where.host, where.port);
   return undefined;
   }
-function findStateClash(runtimes: readonly Runtime[]): string | null {
-  const seen = new Map<string, string>();
-  for (const r of runtimes) {
-    const file = r.stateFile;
-    if (file === undefined) continue;
-    const other = seen.get(file);
-    if (other) return `${other} and ${r.label} would both keep their state in ${file}: give each its own server.stateFile`;
-    seen.set(file, r.label);
-  }
-  return null;
-}
 
 function findPortClash(planned: readonly Planned[]): string | null {
   const seen = new Map<number, string>();
@@ -336,3 +310,4 @@ function untilAborted(signal: AbortSignal | undefined): Promise<void> {
     else signal.addEventListener('abort', () => resolve(), { once: true });
   });
 }
+

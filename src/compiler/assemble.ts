@@ -1,3 +1,4 @@
+import { compileScenarios } from './scenarios.js';
 import { SERIAL_DEFAULTS } from '../protocol/rtu.js';
 import { createDeviceHandler } from '../device/handler.js';
 import { Diagnostics } from '../device/diagnostics.js';
@@ -16,6 +17,8 @@ import { resetProfile, takeOverState } from '../model/hand-over.js';
 import { createBroadcast, createRouter, gatewayAnswers, notRouted, refusing, unreachable } from '../model/router.js';
 import { EventHub } from '../model/events.js';
 import { createUnit } from '../model/unit.js';
+import { rightsMiddleware, type SecuritySpec } from '../model/rights.js';
+import { identityFor } from './identity.js';
 import { describeTables } from './table-summary.js';
 import { formatUnitIds } from './unit-ids.js';
 import type { CompiledProfile, CompiledUnit, ServerSettings } from '../model/types.js';
@@ -37,6 +40,7 @@ export function assembleProfile(
   name: string,
   file: string | undefined,
   env: Environment,
+  security?: SecuritySpec,
 ): CompiledProfile {
   const logger = env.logger;
   const units: CompiledUnit[] = [];
@@ -46,7 +50,8 @@ export function assembleProfile(
   // FC 8's counters and listen-only modes, per unit id; the units' handlers answer FC 8 from them.
   const diagnostics = new Diagnostics(plan.broadcast ? servedIds(plan) : []);
   const deviceUnit = (unitName: string, ids: readonly number[], e: Extract<Entry, { kind: 'device' }>): Handler => {
-    const unit = createUnit(unitName, ids, e.built.layout, e.built.identity, env, events.emit);
+    const identity = identityFor(e.built, env.params, profile.params ?? {}, (message) => logger.log('warn', `${unitName}: ${message}`));
+    const unit = createUnit(unitName, ids, e.built.layout, identity, env, events.emit);
     const handler = refusing(createDeviceHandler({ dataSource: unit.dataSource, identity: unit.identity, logger, diagnostics }), e.built.refused);
     units.push(unit);
     // A broadcast write does not reach a unit id in listen-only mode (AP 6.8.1 sub 04: no action is taken).
@@ -97,10 +102,13 @@ export function assembleProfile(
   const gateway = gatewayAnswers(answers, broadcast);
   const delay = responseDelays(delays, env.timer);
   const router = createRouter(routes);
-  const plain: Middleware[] = [...(gateway ? [gateway] : []), ...(delay ? [delay] : [])];
-  // Fault rules first: they see every request, before the gateway's answers and the response
+  // Modbus/TCP Security rights before anything else: a request outside its role's rights is
+  // answered 01 and reaches no fault rule or device. Without `security:` there is no check.
+  const guard: Middleware[] = security ? [rightsMiddleware(security, logger)] : [];
+  const plain: Middleware[] = [...guard, ...(gateway ? [gateway] : []), ...(delay ? [delay] : [])];
+  // Fault rules next: they see every request, before the gateway's answers and the response
   // delays. Without rules (none in the profile, none injected) they are not in the chain at all.
-  const faulted: Middleware[] = [faults.middleware, ...plain];
+  const faulted: Middleware[] = [...guard, faults.middleware, ...plain.slice(guard.length)];
   // Counted at the edge of the device, outside the fault rules: a busy reply a rule makes is the device's.
   const handlers = { plain: diagnostics.wrap(compose(plain, router)), faulted: diagnostics.wrap(compose(faulted, router)) };
   diagnostics.onListenOnly((unitId, on, cause) => {
@@ -109,7 +117,9 @@ export function assembleProfile(
     logger.log('info', message);
     events.emit({ time: env.clock.now(), event: 'listenOnly', unit: unitName, unitId, source: 'diagnostics', message, data: { listenOnly: on, cause } });
   });
-  const lines = summarize(plan, units, rules);
+  // Made when first asked for: a fleet's devices are not summarised one by one.
+  let lines: string[] | undefined;
+  const scenarios = compileScenarios(profile, env);
   const served = servedUnits(plan, profileFraming(profile));
   const compiled: CompiledProfile = {
     name,
@@ -129,7 +139,11 @@ export function assembleProfile(
     },
     env,
     unit: (unitId) => byId[unitId],
-    summary: () => [...lines],
+    scenarios,
+    summary: () => {
+      lines ??= summarize(plan, units, rules);
+      return scenarios.length > 0 ? [...lines, `scenarios: ${scenarios.map((s) => s.name).join(', ')} (none runs until started: --scenario NAME)`] : [...lines];
+    },
     takeOver: (previous) => takeOverState(compiled, previous),
     injectFault: (rule) => {
       const result = compileInjectedRule(served, rule);
@@ -191,5 +205,6 @@ function serverSettings(profile: DeviceProfile): ServerSettings {
     ...(s.stateFile !== undefined && { stateFile: s.stateFile }),
     ...(s.transport !== undefined && { transport: s.transport }),
     ...(s.serial !== undefined && { serial: { ...SERIAL_DEFAULTS, ...s.serial } }),
+    ...(s.tls !== undefined && { tls: s.tls }),
   };
 }

@@ -65,7 +65,11 @@ import { sortDiagnostics } from '../profile/sort.js';
 import type { DeviceProfile } from '../profile/types.generated.js';
 import { assembleProfile } from './assemble.js';
 import { pointInfos } from './device.js';
-import { planFaultRules } from './fault-scopes.js';
+import { planFaultRules, servedUnits } from './fault-scopes.js';
+import { compileSecurity } from './security.js';
+import type { SecuritySpec } from '../model/rights.js';
+import { checkScenarios } from './scenarios.js';
+import { profileFraming } from './framing.js';
 import { baseName, planProfile, type Plan } from './plan.js';
 import { Reporter } from './report.js';
 import { checkServerSettings } from './server-settings.js';
@@ -91,6 +95,8 @@ export interface CheckedProfile {
   readonly ok: true;
   readonly plan: Plan;
   readonly rules: ReturnType<typeof planFaultRules>;
+  /** `security:` resolved (Modbus/TCP Security rights); undefined: no rights check. */
+  readonly security?: SecuritySpec;
   readonly profile: DeviceProfile;
   readonly name: string;
   readonly file: string | undefined;
@@ -108,16 +114,19 @@ export function checkProfile(loaded: LoadedProfile, timeScale = 1): CheckedProfi
   // Found device by device and check by check: in file, line and column order like the loader's.
   if (report.count > 0) return { ok: false, diagnostics: sortDiagnostics(report.diagnostics, loaded.files) };
   const rules = planFaultRules(plan, loaded.profile, report);
+  const served = servedUnits(plan, profileFraming(loaded.profile));
+  const security = compileSecurity(loaded.profile, served, report);
+  checkScenarios(loaded.profile, plan, served, report);
   if (report.count > 0) return { ok: false, diagnostics: sortDiagnostics(report.diagnostics, loaded.files) };
   // A profile given as an object (the API) has no positions, and no file.
   const file = loaded.locate(loaded.profile) === undefined ? undefined : loaded.file;
-  return { ok: true, plan, rules, profile: loaded.profile, name: loaded.profile.name ?? baseName(loaded.file), file, warnings: report.warnings };
+  return { ok: true, plan, rules, ...(security && { security }), profile: loaded.profile, name: loaded.profile.name ?? baseName(loaded.file), file, warnings: report.warnings };
 }
 
 /** The second half: storage per unit, the router and the middlewares, with the environment. */
 export function assembleChecked(checked: CheckedProfile, options: CompileOptions): CompiledProfile {
   for (const layout of layoutsOf(checked.plan)) if (layout.info === undefined) (layout as { info: DeviceLayout['info'] }).info = pointInfos(layout.byName, layout.tables);
-  return assembleProfile(checked.plan, checked.rules, checked.profile, checked.name, checked.file, options.env);
+  return assembleProfile(checked.plan, checked.rules, checked.profile, checked.name, checked.file, options.env, checked.security);
 }
 
 /**

@@ -4,7 +4,8 @@ import type { Blocks, Point, Points, UnmappedMode } from '../profile/types.gener
 import { checkBlockOverlaps, shapeBlock } from './blocks.js';
 import { decode, encode, inRange } from '../model/codec.js';
 import type { DeviceContext } from './context.js';
-import type { DeviceLayout } from '../model/device-layout.js';
+import type { DeviceLayout, ParamString } from '../model/device-layout.js';
+import { paramText } from './param-text.js';
 import type { CommandBody } from './commands.js';
 import { compileGenerators } from './generators.js';
 import { buildTable } from './layout.js';
@@ -33,7 +34,8 @@ export function compileDevice(body: { readonly points?: Points; readonly blocks?
     if (model) shaped.push({ model, node });
   }
   const aliases = linkPoints(shaped, new Set(Object.keys(points)), ctx);
-  const initial = initialValues(shaped, aliases, ctx);
+  const templates: ParamString[] = [];
+  const initial = initialValues(shaped, aliases, ctx, templates);
   const blocks = (body.blocks ?? []).map((b, i) => shapeBlock(b, i, ctx)).filter((b): b is BlockModel => b !== undefined);
   checkBlockOverlaps(blocks, body.blocks ?? [], ctx);
   const byName = new Map<string, PointModel | FieldModel>();
@@ -63,7 +65,8 @@ export function compileDevice(body: { readonly points?: Points; readonly blocks?
   for (const { model: p } of shaped) pointCounts[p.table]++;
   const blockCounts = { coils: 0, discreteInputs: 0, holdingRegisters: 0, inputRegisters: 0 };
   for (const b of blocks) blockCounts[b.table]++;
-  return { tables, sameAsHolding: ctx.sameAsHolding, byName, info: pointInfos(byName, tables), pointCounts, blockCounts, live };
+  const paramStrings = templates.length > 0 ? { points: templates, defaults: ctx.report.params ?? {} } : undefined;
+  return { tables, sameAsHolding: ctx.sameAsHolding, byName, info: pointInfos(byName, tables), pointCounts, blockCounts, live, ...(paramStrings && { paramStrings }) };
 }
 
 /**
@@ -106,14 +109,20 @@ const rawOf = (node: Point): number | string | undefined => ('raw' in node ? nod
  * dependents' values. `raw` is laid down as is (raw.ts), so min/max do not apply to it, nor to
  * an initial NaN.
  */
-function initialValues(shaped: readonly Shaped[], aliases: ReadonlySet<PointModel>, ctx: DeviceContext): Map<PointModel, Uint16Array> {
+function initialValues(shaped: readonly Shaped[], aliases: ReadonlySet<PointModel>, ctx: DeviceContext, templates: ParamString[]): Map<PointModel, Uint16Array> {
   const initial = new Map<PointModel, Uint16Array>();
   const sorted = [...shaped.filter((s) => !s.model.scaleFactor), ...shaped.filter((s) => s.model.scaleFactor)];
   for (const { model: p, node } of sorted) {
     const raw = rawOf(node);
     const explicit = node.value !== undefined;
     if (!explicit && raw === undefined && aliases.has(p)) continue;
-    const value = explicit ? numberOf(p, node.value) : DEFAULTS[p.kind];
+    let value = explicit ? numberOf(p, node.value) : DEFAULTS[p.kind];
+    // A string using the profile's parameters: checked as the defaults fill it in, filled in per device (model/unit.ts).
+    if (p.kind === 'string' && typeof value === 'string') {
+      const t = paramText(value, node, 'value', [...ctx.path, 'points', p.name, 'value'], ctx.report);
+      value = t.text;
+      if (t.template !== undefined) templates.push({ point: p, template: t.template });
+    }
     const words = new Uint16Array(p.size);
     initial.set(p, words);
     if (p.kind === 'bit') {

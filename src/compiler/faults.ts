@@ -131,18 +131,26 @@ function resolvePoints(names: readonly string[], scope: readonly number[], serve
   const ranges: TableRange[] = [];
   const seen = new Set<string>();
   names.forEach((name, i) => {
-    let found = false;
-    for (const id of scope) {
-      const info = served.device(id)?.layout.info.get(name);
-      if (!info) continue;
-      found = true;
-      const key = `${info.table}:${info.address}:${info.size}`;
-      if (!seen.has(key)) ranges.push({ table: info.table, from: info.address, to: info.address + info.size - 1 });
-      seen.add(key);
-    }
-    if (!found) report.error('E_FAULT_POINT', [...path, i], names, i, `no device this rule applies to has a point named ${name}`);
+    if (!pointRanges(name, scope, served, ranges, seen)) report.error('E_FAULT_POINT', [...path, i], names, i, `no device this rule applies to has a point named ${name}`);
   });
   return ranges;
+}
+
+/**
+ * Adds to `out` the words of the point `name` in each device behind `ids` (a gateway's units may
+ * place it differently), each place once across the calls sharing `seen`. False when no device has it.
+ */
+export function pointRanges(name: string, ids: Iterable<number>, served: ServedUnits, out: TableRange[], seen: Set<string>): boolean {
+  let found = false;
+  for (const id of ids) {
+    const info = served.device(id)?.layout.info.get(name);
+    if (!info) continue;
+    found = true;
+    const key = `${info.table}:${info.address}:${info.size}`;
+    if (!seen.has(key)) out.push({ table: info.table, from: info.address, to: info.address + info.size - 1 });
+    seen.add(key);
+  }
+  return found;
 }
 
 function valueMatch(v: NonNullable<NonNullable<Fault['match']>['value']>): NonNullable<MatchParts['values']> {

@@ -18,6 +18,9 @@ export interface CompiledGenerators {
   readonly live: LiveFactory | undefined;
 }
 
+/** How expressions name a profile parameter: `params.nominalVoltage`. */
+const PARAMS_PREFIX = 'params.';
+
 const generateOf = (s: Shaped): Generate | undefined => ('generate' in s.node ? s.node.generate : undefined);
 
 /**
@@ -45,17 +48,26 @@ export function compileGenerators(shaped: readonly Shaped[], byName: ReadonlyMap
     const index = Object.keys(body.machines![m!]!.states).indexOf(state);
     return index < 0 ? undefined : refer(name, () => ({ machine, state: index }));
   };
+  const params = ctx.report.params ?? {};
+  const paramRef = (name: string): Evaluate | string | undefined => {
+    const param = name.slice(PARAMS_PREFIX.length);
+    if (!Object.hasOwn(params, param)) return undefined;
+    const value = params[param]!;
+    if (typeof value === 'string') return `${name} is a string parameter: expressions compute numbers (a string goes into strings as {${param}})`;
+    return refer(name, () => ({ param, default: value }));
+  };
   const namesFor = (written: boolean): Names => ({
     resolve(name) {
       const ref = byName.get(name);
       if (!ref) {
         if (written && (name === 'value' || name === 'previous')) return refer(name, () => ({ written: name }));
+        if (name.startsWith(PARAMS_PREFIX)) return paramRef(name);
         return machineRef(name);
       }
       if (!('word' in ref) && ref.kind === 'string') return `${name} is a string point: expressions compute numbers`;
       return refer(ref, () => ref);
     },
-    all: () => [...byName.keys(), ...machineNames, ...(written ? ['value', 'previous'] : [])],
+    all: () => [...byName.keys(), ...machineNames, ...Object.keys(params).map((p) => PARAMS_PREFIX + p), ...(written ? ['value', 'previous'] : [])],
   });
   const names = namesFor(false);
   const points: GeneratedPoint[] = [];

@@ -79,6 +79,11 @@ export class Reporter {
     this.warnings.push(location ? { code, message, path: p, location } : { code, message, path: p });
   }
 
+  /** The profile's parameters and their defaults; undefined when it declares no `params:` (its strings are then taken as written). */
+  get params(): Readonly<Record<string, number | string>> | undefined {
+    return this.loaded.profile.params;
+  }
+
   get count(): number {
     return this.diagnostics.length;
   }

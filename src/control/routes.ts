@@ -7,7 +7,9 @@ import type { EventFilter, JournalFilter, JournalKind } from '../runtime/journal
 import type { ControlContext, ControlledDevice } from './context.js';
 import { BadRequestError, ConflictError, ForbiddenError, NotFoundError } from '../errors.js';
 import { ControlError, statusOf } from './errors.js';
+import { device, devicesMatching, isGlob } from './select.js';
 import { channelFaultRules, tableName } from './vocabulary.js';
+import { SCENARIO_ROUTES } from './scenario-routes.js';
 
 /** JSON Schema (draft 7, as fastify's ajv and OpenAPI 3.0 read it). */
 export type Schema = Record<string, unknown>;
@@ -63,6 +65,7 @@ const POINT_VALUE: Schema = {
 const EMULATOR_MS = 'emulator time in milliseconds since start, fractional (sub-millisecond resolution)';
 const UNIT_ID = integer(0, 255, 'which unit of a gateway (a single-device profile needs none)');
 const DEVICE_PARAM = object({ device: { type: 'string', description: 'device id, from GET /devices' } }, ['device']);
+const DEVICE_GLOB_PARAM = object({ device: { type: 'string', description: 'device id, from GET /devices, or a glob of ids: * any run of characters, ? one (meter-*, * for all)' } }, ['device']) as Schema & { properties: Record<string, Schema> };
 const TABLE: Schema = {
   type: 'string',
   enum: ['coil', 'discreteInput', 'holding', 'input', 'coils', 'discreteInputs', 'holdingRegisters', 'inputRegisters'],
@@ -128,10 +131,15 @@ export const ROUTES: readonly Route[] = [
     id: 'listDevices',
     method: 'GET',
     url: '/devices',
-    summary: 'The devices this process serves',
+    summary: 'The devices this process serves, in order; a page of them with offset and limit (a fleet has thousands)',
     tag: 'devices',
-    response: object({ devices: { type: 'array', items: DEVICE_SUMMARY } }),
-    handler: (_r, c) => ({ devices: c.devices.map(summary) }),
+    query: object({ offset: { ...integer(0, Number.MAX_SAFE_INTEGER, 'devices skipped'), default: 0 }, limit: integer(1, 10000, 'at most this many devices (default: all)') }),
+    response: object({ devices: { type: 'array', items: DEVICE_SUMMARY }, total: { type: 'integer', description: 'how many devices the process serves' } }),
+    handler: (r, c) => {
+      const offset = r.query.offset as number;
+      const limit = r.query.limit as number | undefined;
+      return { devices: c.devices.slice(offset, limit === undefined ? undefined : offset + limit).map(summary), total: c.devices.length };
+    },
   },
   {
     id: 'getDevice',
@@ -345,13 +353,14 @@ export const ROUTES: readonly Route[] = [
     id: 'resetDevice',
     method: 'POST',
     url: '/devices/:device/reset',
-    summary: 'Every point, generator, random stream and fault-rule counter back to its initial state',
+    summary: 'Every point, generator, random stream and fault-rule counter back to its initial state; :device may be a glob of ids (meter-*, * for all)',
     tag: 'devices',
-    params: DEVICE_PARAM,
-    response: object({ reset: { type: 'boolean' } }),
+    params: DEVICE_GLOB_PARAM,
+    response: object({ reset: { type: 'boolean' }, devices: { type: 'array', items: { type: 'string' }, description: 'the ids reset (for a glob)' } }),
     handler: (r, c) => {
-      device(c, r.params.device!).runtime.reset();
-      return { reset: true };
+      const devices = devicesMatching(c, r.params.device!);
+      for (const d of devices) d.runtime.reset();
+      return { reset: true, ...(isGlob(r.params.device!) && { devices: devices.map((d) => d.id) }) };
     },
   },
   {
@@ -382,37 +391,41 @@ export const ROUTES: readonly Route[] = [
     id: 'injectFaultRule',
     method: 'POST',
     url: '/devices/:device/faults',
-    summary: 'Add a fault rule (the format of a profile\'s faults: entries), tried before the profile\'s rules; 422 with every diagnostic for a bad rule, 409 for a name in use',
+    summary: 'Add a fault rule (the format of a profile\'s faults: entries), tried before the profile\'s rules; 422 with every diagnostic for a bad rule, 409 for a name in use. :device may be a glob of ids (meter-*, * for all): every one gets the rule, or none does',
     tag: 'faults',
-    params: DEVICE_PARAM,
+    params: DEVICE_GLOB_PARAM,
     body: { ...ANY_OBJECT, required: ['name'], description: "a fault rule, e.g. { name: 'busy', match: { function: 3 }, do: { exception: 6 } }" },
-    response: object({ name: { type: 'string' }, injected: { type: 'array', items: { type: 'string' } } }),
+    response: object({ name: { type: 'string' }, injected: { type: 'array', items: { type: 'string' }, description: "the first device's injected rules" }, devices: { type: 'array', items: { type: 'string' }, description: 'the ids that got the rule (for a glob)' } }),
     refusals: [422],
     handler: (r, c) => {
-      const { runtime } = device(c, r.params.device!);
+      const devices = devicesMatching(c, r.params.device!);
       const rule = r.body as { name: string };
+      const removers: (() => void)[] = [];
       try {
-        runtime.inject(rule);
+        for (const d of devices) removers.push(d.runtime.inject(rule));
       } catch (error) {
+        // All or nothing: the devices that took it give it back.
+        for (const remove of removers) remove();
         if (!(error instanceof ProfileError)) throw error;
         const diagnostics = error.diagnostics.map((x) => ({ ...x, text: formatDiagnostic(x) }));
         throw new ControlError(422, `the rule has ${diagnostics.length} problem(s)`, diagnostics);
       }
-      return { name: rule.name, injected: runtime.injectedRules };
+      return { name: rule.name, injected: devices[0]!.runtime.injectedRules, ...(isGlob(r.params.device!) && { devices: devices.map((d) => d.id) }) };
     },
   },
   {
     id: 'removeFaultRule',
     method: 'DELETE',
     url: '/devices/:device/faults/:name',
-    summary: 'Remove a fault rule added through the channel or the API',
+    summary: 'Remove a fault rule added through the channel or the API; :device may be a glob of ids (meter-*, * for all): it is removed wherever it is',
     tag: 'faults',
-    params: object({ device: { type: 'string' }, name: { type: 'string' } }, ['device', 'name']),
-    response: object({ removed: { type: 'string' }, injected: { type: 'array', items: { type: 'string' } } }),
+    params: object({ device: DEVICE_GLOB_PARAM.properties!.device!, name: { type: 'string' } }, ['device', 'name']),
+    response: object({ removed: { type: 'string' }, injected: { type: 'array', items: { type: 'string' }, description: "the first device's injected rules" }, devices: { type: 'array', items: { type: 'string' }, description: 'the ids it was removed from (for a glob)' } }),
     handler: (r, c) => {
-      const { runtime } = device(c, r.params.device!);
-      if (!runtime.eject(r.params.name!)) throw new NotFoundError(`no injected fault rule named ${r.params.name}; injected: ${runtime.injectedRules.join(', ') || 'none'}`);
-      return { removed: r.params.name, injected: runtime.injectedRules };
+      const devices = devicesMatching(c, r.params.device!);
+      const removed = devices.filter((d) => d.runtime.eject(r.params.name!));
+      if (removed.length === 0) throw new NotFoundError(`no injected fault rule named ${r.params.name}; injected: ${devices[0]!.runtime.injectedRules.join(', ') || 'none'}`);
+      return { removed: r.params.name, injected: devices[0]!.runtime.injectedRules, ...(isGlob(r.params.device!) && { devices: removed.map((d) => d.id) }) };
     },
   },
   {
@@ -453,6 +466,7 @@ export const ROUTES: readonly Route[] = [
       return clockState(c);
     },
   },
+  ...SCENARIO_ROUTES,
 ];
 
 /**
@@ -472,11 +486,7 @@ function reloadOverHttp({ id, runtime }: ControlledDevice, profile: string | obj
   return runtime.reload(profile, { keepServer: true, ...(own === undefined ? { includeRoot: false } : { includeRoot: dirname(own), cwd: dirname(own) }) });
 }
 
-export function device(c: ControlContext, id: string): ControlledDevice {
-  const found = c.devices.find((d) => d.id === id);
-  if (!found) throw new NotFoundError(`no device "${id}"; devices: ${c.devices.map((d) => d.id).join(', ')}`);
-  return found;
-}
+export { device };
 
 function compiled(runtime: Runtime): CompiledProfile {
   const d = runtime.device;

@@ -8,7 +8,7 @@ import type { LiveFactory, LivePoints, MachineHandOver, MachineStatus } from '..
 import type { PointModel } from '../model/point-model.js';
 import type { DeviceStore } from '../model/store.js';
 import { PointWriter } from './fit.js';
-import type { Evaluate, Frame } from './frame.js';
+import { createFrame, type Evaluate, type Frame } from './frame.js';
 import { Commands, type CommandHost } from './commands.js';
 import type { CompiledExpression } from './compile-expression.js';
 import type { GeneratedPoint, GeneratorPlan, Ref } from './plan.js';
@@ -157,18 +157,7 @@ class LiveUnit implements LivePoints {
     events: EventSink,
   ) {
     const point = (k: number): number => this.readers[k]!();
-    const frame = (expression: CompiledExpression, stream: string, everyMs: number): Frame => ({
-      t: 0,
-      dt: everyMs / 1000,
-      prev: 0,
-      index: 0,
-      slots: new Float64Array(expression.slots.length),
-      streams: Array.from({ length: expression.streams }, (_, i) => `${stream}#${i}`),
-      drawnAt: new Float64Array(expression.streams).fill(-1),
-      drawn: new Float64Array(expression.streams),
-      random: env.random,
-      point,
-    });
+    const frame = (expression: CompiledExpression, stream: string, everyMs: number): Frame => createFrame(expression, stream, everyMs / 1000, env.random, point);
     const generatedNames = new Set(plan.points.map((g) => g.model.name));
     // A machine's entry actions change static points between writes: no generator may settle then.
     const machines = plan.commands.machines.length > 0;
@@ -466,6 +455,12 @@ class LiveUnit implements LivePoints {
       return () => m.read(state);
     }
     if ('written' in ref) return ref.written === 'value' ? () => this.commands.value : () => this.commands.previous;
+    if ('param' in ref) {
+      // Checked numeric when the fleet was expanded (runtime/fleet-params.ts); a string here is a bug, read as NaN.
+      const given = this.env.params?.[ref.param];
+      const value = given === undefined ? ref.default : Number(given);
+      return () => value;
+    }
     const word = 'word' in ref ? ref.word : ref;
     const g = byModel.get(word);
     const value = g ? () => this.valueOf(g) : () => this.stored(word);

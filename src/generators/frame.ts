@@ -27,6 +27,25 @@ export interface Frame {
 
 export type Evaluate = (f: Frame) => number;
 
+/**
+ * A fresh frame for an expression with these state slots and random call sites (the site `i`
+ * draws from stream `<stream>#<i>`), `dt` seconds per step, reading points through `point`.
+ */
+export function createFrame(shape: { readonly slots: readonly unknown[]; readonly streams: number }, stream: string, dt: number, random: RandomSource, point: (k: number) => number): Frame {
+  return {
+    t: 0,
+    dt,
+    prev: 0,
+    index: 0,
+    slots: new Float64Array(shape.slots.length),
+    streams: Array.from({ length: shape.streams }, (_, i) => `${stream}#${i}`),
+    drawnAt: new Float64Array(shape.streams).fill(-1),
+    drawn: new Float64Array(shape.streams),
+    random,
+    point,
+  };
+}
+
 /** A call site of a random or stateful function: its random stream and its first state slot. */
 export interface Site {
   readonly stream: number;

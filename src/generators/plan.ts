@@ -34,8 +34,18 @@ export interface WrittenRef {
   readonly written: 'value' | 'previous';
 }
 
-/** What `Frame.point(k)` reads: a point, a bit field, a machine's state, or the write being obeyed. */
-export type Ref = PointModel | FieldModel | MachineRef | WrittenRef;
+/**
+ * `params.<name>`: a profile parameter, read from the device's environment (a fleet instance's own
+ * value) when the unit is built, else the profile's default. Never compiled into the plan, so one
+ * plan serves instances whose parameters differ.
+ */
+export interface ParamRef {
+  readonly param: string;
+  readonly default: number;
+}
+
+/** What `Frame.point(k)` reads: a point, a bit field, a machine's state, the write being obeyed, or a parameter. */
+export type Ref = PointModel | FieldModel | MachineRef | WrittenRef | ParamRef;
 
 /** `point: expression` of an action: a point (or a bit field's bits) set to the expression's value. */
 export interface Assignment {

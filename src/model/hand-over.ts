@@ -66,8 +66,9 @@ export function takeOverState(to: CompiledProfile, from: CompiledProfile): HandO
  */
 export function resetProfile(device: CompiledProfile): void {
   for (const unit of device.units) {
-    const { store, live } = unitInternals(unit);
+    const { store, live, initialise } = unitInternals(unit);
     store.reset();
+    initialise?.();
     live?.reset();
   }
   device.faults.reset();

@@ -7,6 +7,7 @@ import type { ConnectionPolicy, Handler, Middleware } from '../pipeline/types.js
 import type { EventHub } from './events.js';
 import type { MachineStatus } from './live.js';
 import type { TableName } from './table-names.js';
+import type { CompiledScenario } from './scenario.js';
 
 /** An engineering value: number, bigint (unscaled 64-bit integers), boolean, or string. */
 export type PointValue = number | bigint | boolean | string;
@@ -28,6 +29,24 @@ export interface ServerSettings {
   readonly transport?: 'tcp' | 'rtu-over-tcp';
   /** `server.serial` with its defaults filled in: the device is served in RTU on this line. */
   readonly serial?: SerialLine;
+  /** `server.tls` as written (Modbus/TCP Security; the runtime reads its files, relative to the profile's folder). */
+  readonly tls?: TlsSettings;
+}
+
+/** A profile's `server.tls`: file paths as written, the lowest version, the TLS faults. */
+export interface TlsSettings {
+  readonly cert: string;
+  readonly key: string;
+  readonly clientCa: string;
+  readonly minVersion?: 'TLSv1.2' | 'TLSv1.3';
+  readonly faults?: readonly TlsFaultRule[];
+}
+
+/** One `server.tls.faults` entry. */
+export interface TlsFaultRule {
+  readonly name: string;
+  readonly do: 'stallHandshake' | 'closeAfterHandshake';
+  readonly when?: { readonly every?: number; readonly first?: number; readonly after?: number; readonly probability?: number };
 }
 
 /** What the API and summaries know of a named point (bits of a bit field are `word.bit`). */
@@ -168,6 +187,8 @@ export interface CompiledProfile extends ServedDevice {
   readonly env: Environment;
   /** The unit answering `unitId`, or undefined when that id is unreachable / answered by no device. */
   unit(unitId: number): CompiledUnit | undefined;
+  /** The profile's named scenarios (`scenarios:`, docs/scenarios.md), in declared order; the runtime runs them. */
+  readonly scenarios: readonly CompiledScenario[];
   /**
    * Takes over what clients wrote to `previous` (the device this one replaces), by the rules in
    * model/hand-over.ts; call before this device serves its first request.

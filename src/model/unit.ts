@@ -7,6 +7,7 @@ import type { Environment } from '../environment.js';
 import type { EventSink } from './events.js';
 import type { LivePoints, MachineStatus } from './live.js';
 import { isBitTable, type PointModel } from './point-model.js';
+import { fillTemplate } from './params.js';
 import { DeviceStore } from './store.js';
 import { tableOf, type TableName } from './table-names.js';
 import type { CompiledUnit, PointValue } from './types.js';
@@ -18,6 +19,8 @@ export interface UnitInternals {
   readonly store: DeviceStore;
   /** The unit's generated points, when its device has any. */
   readonly live: LivePoints | undefined;
+  /** Lays down the unit's own initial words over the layout's image (parameters in strings); after every reset too. */
+  readonly initialise: (() => void) | undefined;
 }
 const internals = new WeakMap<CompiledUnit, UnitInternals>();
 
@@ -31,6 +34,8 @@ export function unitInternals(unit: CompiledUnit): UnitInternals {
 /** One unit id's device: its own storage over a shared layout, and the by-name API of types.ts. */
 export function createUnit(name: string, unitIds: readonly number[], layout: DeviceLayout, identity: DeviceIdentity, env: Environment, events: EventSink = () => {}): CompiledUnit {
   const store = new DeviceStore(layout);
+  const initialise = instanceStrings(layout, store, env, name);
+  initialise?.();
   // Events carry the unit's first id, so the journal can be filtered by unit id.
   const unitId = unitIds[0];
   const live = layout.live?.(store, name, env, unitId === undefined ? events : (e) => events({ ...e, unitId }));
@@ -128,6 +133,28 @@ export function createUnit(name: string, unitIds: readonly number[], layout: Dev
       return live.force(machine, state);
     },
   };
-  internals.set(unit, { layout, store, live });
+  internals.set(unit, { layout, store, live, initialise });
   return unit;
+}
+
+/**
+ * The words of the string points whose initial value uses parameters, filled in with this
+ * device's values (Environment.params), as a function that lays them down; undefined when the
+ * layout has none or the device has no values of its own. A text that does not fit its point
+ * keeps the default's words and is logged: a fleet's mistake, found at start-up.
+ */
+function instanceStrings(layout: DeviceLayout, store: DeviceStore, env: Environment, unitName: string): (() => void) | undefined {
+  const strings = layout.paramStrings;
+  if (!strings || env.params === undefined) return undefined;
+  const words: { point: PointModel; words: Uint16Array }[] = [];
+  for (const { point, template } of strings.points) {
+    const text = fillTemplate(template, env.params, strings.defaults);
+    const out = new Uint16Array(point.size);
+    const problem = encode(point, text, 0, out, 0);
+    if (problem) env.logger.log('warn', `${unitName}: ${point.name} = "${text}" from its parameters: ${problem.message}; it starts at the profile's default`);
+    else words.push({ point, words: out });
+  }
+  return () => {
+    for (const w of words) store.array(w.point.table).set(w.words, store.slot(w.point.table, w.point.address));
+  };
 }

@@ -9,6 +9,12 @@ export interface ConnectionInfo {
   /** How the connection frames PDUs (replies that fault actions corrupt are framed so); undefined: MBAP. */
   readonly framing?: Framing;
   /**
+   * The role in the client's certificate (Modbus/TCP Security, OID 1.3.6.1.4.1.50316.802.1), read
+   * once at the TLS handshake; undefined without TLS or without a role. A profile's `security:`
+   * rights are looked up by it.
+   */
+  readonly role?: string;
+  /**
    * Runs `fn` once, when the connection closes; returns what unregisters it. Work parked for a
    * request (a delay's timer) registers here, so that a closed connection's pending exchanges and
    * timers go with it instead of living until they fire. Absent outside a server (tests, API).
@@ -22,6 +28,9 @@ export interface ConnectionInfo {
    */
   readonly sendLate?: (frames: Uint8Array) => void;
 }
+
+/** What a server does with newcomers (a device mode, docs/scenarios.md#modes): serve them, reset them at once, or accept them and never answer. */
+export type AcceptMode = 'serve' | 'refuse' | 'ignore';
 
 /** What a server does with a newcomer when its connection limit is reached. */
 export type ConnectionPolicy = 'refuse' | 'closeLeastRecentlyActive';

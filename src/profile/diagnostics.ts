@@ -24,6 +24,12 @@ export type DiagnosticCode =
   | 'E_UNKNOWN_REFERENCE' | 'E_UNKNOWN_TEMPLATE' | 'E_VALUE_CONFLICT' | 'E_VALUE_ENUM' | 'E_VALUE_RANGE' | 'E_VALUE_TYPE'
   | 'E_ENUM_STRICT' | 'E_EXPRESSION' | 'E_ALLOW_ADDRESS' | 'E_SERIAL_TRANSPORT' | 'E_GENERATE_CYCLE' | 'E_FAULT_DUPLICATE' | 'E_FAULT_POINT' | 'E_FAULT_RANGE' | 'E_FAULT_OUT_OF_ORDER'
   | 'E_NAME_CONFLICT' | 'E_UNKNOWN_STATE' | 'E_SET_TARGET' | 'E_TRANSITION'
+  /** Modbus/TCP Security rights (`security:`): an unknown point, an empty range, `noRole` naming no role. */
+  | 'E_SECURITY_POINT' | 'E_SECURITY_RANGE' | 'E_SECURITY_ROLE'
+  /** Parameters (`params:`) and fleet files (docs/fleets.md). */
+  | 'E_UNKNOWN_PARAM' | 'E_PARAM_VALUE' | 'E_FLEET_ID' | 'E_FLEET_PORT' | 'E_FLEET_TEMPLATE'
+  /** A scenario's phase: a point or unit id it names that is not served, a phase name given twice, a phase that ends without a duration. */
+  | 'E_SCENARIO_REFERENCE' | 'E_SCENARIO_PHASE'
   /** Past a bound of limits.ts: nesting too deep, a file too large or not a regular file, an include outside the folder allowed. */
   | 'E_TOO_DEEP' | 'E_FILE_TOO_LARGE' | 'E_FILE_TYPE' | 'E_INCLUDE_OUTSIDE' | 'E_INCLUDE_INVALID'
   /** Warnings (Reporter.warn), never errors: a fault rule that can never match, a `value` no read can see, a state no transition enters, a condition that never holds, a write rule no client write reaches. */

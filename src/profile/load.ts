@@ -108,7 +108,7 @@ interface Check {
 }
 
 /** The code of a file that could not be read, by why. */
-const READ_CODES: Readonly<Record<Exclude<ReadText, { ok: true }>['problem'], DiagnosticCode>> = {
+export const READ_CODES: Readonly<Record<Exclude<ReadText, { ok: true }>['problem'], DiagnosticCode>> = {
   missing: 'E_FILE_NOT_FOUND',
   unreadable: 'E_FILE_READ',
   notFile: 'E_FILE_TYPE',

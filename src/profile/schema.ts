@@ -20,7 +20,10 @@ export interface ProfileSchema {
 // Same layout from src/profile/ and dist/profile/: the schema sits at the package root.
 const SCHEMA_URL = new URL('../../schemas/device-profile.schema.json', import.meta.url);
 
+const FLEET_SCHEMA_URL = new URL('../../schemas/fleet.schema.json', import.meta.url);
+
 let compiled: ProfileSchema | undefined;
+let compiledFleet: ProfileSchema | undefined;
 
 /** Compiling the schema costs tens of milliseconds: once per process, on first use. */
 export function profileSchema(): ProfileSchema {
@@ -28,7 +31,14 @@ export function profileSchema(): ProfileSchema {
   return compiled;
 }
 
-function compile(json: JsonSchema): ProfileSchema {
+/** The fleet file's schema (docs/fleets.md), compiled like the profile's, so its errors read the same. */
+export function fleetSchema(): ProfileSchema {
+  compiledFleet ??= compile(JSON.parse(readFileSync(FLEET_SCHEMA_URL, 'utf8')) as JsonSchema, null);
+  return compiledFleet;
+}
+
+/** `device`: the definition a profile's units and templates share; a schema without one (the fleet's) has none. */
+function compile(json: JsonSchema, device: string | null = 'Device'): ProfileSchema {
   const ajv = new Ajv({
     allErrors: true,
     discriminator: true,
@@ -59,8 +69,8 @@ function compile(json: JsonSchema): ProfileSchema {
   return {
     json,
     validateProfile: validatorAt(''),
-    validateDevice: validatorAt('/definitions/Device'),
-    deviceDefinition: definitions.Device,
+    validateDevice: validatorAt(device === null ? '' : `/definitions/${device}`),
+    deviceDefinition: device === null ? {} : definitions[device]!,
     resolve(schema) {
       if (typeof schema !== 'object' || schema === null) return undefined;
       const ref = (schema as JsonSchema).$ref;

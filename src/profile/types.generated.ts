@@ -325,6 +325,46 @@ export type Unreachable =
       answer: UnreachableBehaviour;
       delay?: Delay;
     };
+/**
+ * `all`, `none`, or a list of points (by name: every word of the point) and table ranges (`{ table: holding }` for the whole table, `{ table: holding, from: 0, to: 99 }`: protocol addresses, 0-based, `to` included). A request is allowed when every address it covers is granted.
+ *
+ * This interface was referenced by `DeviceProfile`'s JSON-Schema
+ * via the `definition` "Grant".
+ */
+export type Grant =
+  | ('all' | 'none')
+  | (
+      | string
+      | {
+          table: Table;
+          from?: number;
+          to?: number;
+        }
+    )[];
+/**
+ * Fault rules: requests that misbehave on purpose (docs/faults.md).
+ */
+export type Faults1 = Fault[];
+/**
+ * Units that do not answer: `true` for the whole device (no reply to anything), or `{ units, answer }`. Example: `{ units: [2, 3], answer: gatewayTargetFailedToRespond }`.
+ *
+ * This interface was referenced by `DeviceProfile`'s JSON-Schema
+ * via the `definition` "Offline".
+ */
+export type Offline =
+  | boolean
+  | {
+      /**
+       * The unit ids that are offline (default: every unit id). Example: `[2]`.
+       *
+       * @minItems 1
+       */
+      units?: [number, ...number[]];
+      /**
+       * `silence` (default): no reply, the client times out. `gatewayTargetFailedToRespond`: exception 0x0B, what a gateway answers for a unit that does not respond.
+       */
+      answer?: 'silence' | 'gatewayTargetFailedToRespond';
+    };
 
 /**
  * A modbus-emu device profile: one Modbus TCP device, or a gateway with several units behind one endpoint. Addresses are 0-based protocol addresses unless `addressing` says otherwise. Device settings (`byteOrder`, `access`, `writeToReadOnly`, `unmapped`, `inputRegisters`, `identification`, `reportServerId`) may be given here, in a template or included device file, and in a unit: the most specific level wins, so in a gateway profile the top-level values are the defaults of every unit. Start a file with `# yaml-language-server: $schema=<path to this file>` for completion in editors.
@@ -346,6 +386,7 @@ export interface DeviceProfile {
    * Free text about the device.
    */
   description?: string;
+  params?: Params;
   addressing?: Addressing;
   /**
    * Default word/byte order of multi-register values (default ABCD). In a gateway profile, the default of every unit; a unit, a template or included device, or a point may set its own.
@@ -425,6 +466,17 @@ export interface DeviceProfile {
   faults?: Faults;
   machines?: Machines;
   writeRules?: WriteRules;
+  security?: Security;
+  scenarios?: Scenarios;
+}
+/**
+ * Parameters of the profile and their defaults: a number is read in expressions (generators, reactions, write rules, conditions) as `params.<name>`; a number or a string is put into string values and identification by `{<name>}` (docs/fleets.md#parameters). A fleet file sets them per instance.
+ *
+ * This interface was referenced by `DeviceProfile`'s JSON-Schema
+ * via the `definition` "Params".
+ */
+export interface Params {
+  [k: string]: number | string;
 }
 /**
  * Where and how the device listens. Command-line flags override these.
@@ -466,6 +518,7 @@ export interface Server {
    * Keep what clients and the API write in this JSON file (relative to the profile's folder): saved atomically within a second of a write and at shutdown, loaded at start. Generators, fault counters and time start afresh. `--state` replaces it. See docs/state-and-access.md.
    */
   stateFile?: string;
+  tls?: Tls;
 }
 /**
  * Serve the device in RTU on this serial line instead of a TCP listener (needs the optional package `serialport`). `--serial` and its flags replace it. See docs/transports.md.
@@ -498,6 +551,69 @@ export interface SerialLine {
    * The device's address on the line: requests for other addresses, and the replies that follow them, are passed over. Default: a single-device profile answers every address; a gateway profile answers its units' ids.
    */
   unitId?: number;
+}
+/**
+ * Modbus/TCP Security: serve over TLS 1.2 or later with this certificate and key, and accept only clients whose certificate the client CA issued (mutual authentication; port 802 by convention). File paths are relative to the profile's folder. `--tls-cert`, `--tls-key` and `--tls-client-ca` replace all of them. See docs/tls.md.
+ *
+ * This interface was referenced by `DeviceProfile`'s JSON-Schema
+ * via the `definition` "Tls".
+ */
+export interface Tls {
+  /**
+   * The server's certificate (PEM), followed by any intermediate certificates.
+   */
+  cert: string;
+  /**
+   * The server's private key (PEM, unencrypted).
+   */
+  key: string;
+  /**
+   * The CA certificate(s) (PEM) client certificates must be issued by.
+   */
+  clientCa: string;
+  /**
+   * The lowest TLS version accepted (default TLSv1.2, the specification's minimum).
+   */
+  minVersion?: 'TLSv1.2' | 'TLSv1.3';
+  /**
+   * Connection faults of the TLS layer, tried in order for each accepted connection; the first that fires wins.
+   */
+  faults?: TlsFault[];
+}
+/**
+ * This interface was referenced by `DeviceProfile`'s JSON-Schema
+ * via the `definition` "TlsFault".
+ */
+export interface TlsFault {
+  /**
+   * Names the fault in log lines; its seeded draws use the stream `tls/<name>`.
+   */
+  name: string;
+  /**
+   * `stallHandshake`: read the client's hello and never answer (closed after the idle timeout); `closeAfterHandshake`: complete the handshake, then reset the connection before any request.
+   */
+  do: 'stallHandshake' | 'closeAfterHandshake';
+  /**
+   * Which connections, counted from 1 as they are accepted; every key given must hold. Left out: every connection.
+   */
+  when?: {
+    /**
+     * The 3rd, 6th, 9th ... connection.
+     */
+    every?: number;
+    /**
+     * The first N connections only.
+     */
+    first?: number;
+    /**
+     * Every connection after the first N.
+     */
+    after?: number;
+    /**
+     * When draw k of the seeded stream `tls/<name>` is below it (k: the connection's count).
+     */
+    probability?: number;
+  };
 }
 /**
  * Objects served by FC 43 / MEI 14 read device identification. ASCII, at most 244 bytes each. Defaults: vendorName modbus-emu, productCode MODBUS-EMU, revision 0.1.
@@ -1294,4 +1410,187 @@ export interface Device {
   faults?: Faults;
   machines?: Machines;
   writeRules?: WriteRules;
+}
+/**
+ * Modbus/TCP Security rights: what each role (read from the client certificate's role extension) may read and write. A request outside its role's rights answers exception 01 and is logged with the role. Without this key every client the CA authenticated may do everything. See docs/tls.md.
+ *
+ * This interface was referenced by `DeviceProfile`'s JSON-Schema
+ * via the `definition` "Security".
+ */
+export interface Security {
+  /**
+   * Rights by role name, as the certificate spells it (case matters).
+   */
+  roles?: {
+    [k: string]: Rights;
+  };
+  /**
+   * What a client without a role, or with a role not listed in `roles`, may do: `deny` (the default: nothing), `allow` (everything), or the name of a role in `roles` whose rights it gets.
+   */
+  noRole?: string;
+}
+/**
+ * What one role may do. Left out, `read` and `write` are `none`.
+ *
+ * This interface was referenced by `DeviceProfile`'s JSON-Schema
+ * via the `definition` "Rights".
+ */
+export interface Rights {
+  read?: Grant;
+  write?: Grant;
+  /**
+   * Function codes: a number 1..255 or a request name (`readHoldingRegisters`), or a list of them.
+   */
+  functions?:
+    | (
+        | number
+        | (
+            | 'readCoils'
+            | 'readDiscreteInputs'
+            | 'readHoldingRegisters'
+            | 'readInputRegisters'
+            | 'writeSingleCoil'
+            | 'writeSingleRegister'
+            | 'diagnostics'
+            | 'writeMultipleCoils'
+            | 'writeMultipleRegisters'
+            | 'reportServerId'
+            | 'maskWriteRegister'
+            | 'readWriteMultipleRegisters'
+            | 'readDeviceIdentification'
+          )
+      )
+    | [
+        (
+          | number
+          | (
+              | 'readCoils'
+              | 'readDiscreteInputs'
+              | 'readHoldingRegisters'
+              | 'readInputRegisters'
+              | 'writeSingleCoil'
+              | 'writeSingleRegister'
+              | 'diagnostics'
+              | 'writeMultipleCoils'
+              | 'writeMultipleRegisters'
+              | 'reportServerId'
+              | 'maskWriteRegister'
+              | 'readWriteMultipleRegisters'
+              | 'readDeviceIdentification'
+            )
+        ),
+        ...(
+          | number
+          | (
+              | 'readCoils'
+              | 'readDiscreteInputs'
+              | 'readHoldingRegisters'
+              | 'readInputRegisters'
+              | 'writeSingleCoil'
+              | 'writeSingleRegister'
+              | 'diagnostics'
+              | 'writeMultipleCoils'
+              | 'writeMultipleRegisters'
+              | 'reportServerId'
+              | 'maskWriteRegister'
+              | 'readWriteMultipleRegisters'
+              | 'readDeviceIdentification'
+            )
+        )[]
+      ];
+}
+/**
+ * Named scenarios (docs/scenarios.md): each an ordered list of phases on the emulator clock, started with `--scenario NAME`, the API or the control channel. Only one runs at a time per device; none runs unless started.
+ *
+ * This interface was referenced by `DeviceProfile`'s JSON-Schema
+ * via the `definition` "Scenarios".
+ */
+export interface Scenarios {
+  [k: string]: Scenario;
+}
+/**
+ * A scenario: its phases run in order, each for its `duration`. With `loop: true` the first phase follows the last; otherwise the last phase holds until the scenario is stopped (it needs no duration).
+ *
+ * This interface was referenced by `DeviceProfile`'s JSON-Schema
+ * via the `definition` "Scenario".
+ */
+export interface Scenario {
+  /**
+   * What the scenario shows, for people.
+   */
+  description?: string;
+  /**
+   * Start again at the first phase after the last (default false: the last phase holds). Every phase of a looping scenario needs a duration.
+   */
+  loop?: boolean;
+  /**
+   * The phases in the order they run.
+   *
+   * @minItems 1
+   */
+  phases: [Phase, ...Phase[]];
+}
+/**
+ * One phase of a scenario: what holds while it lasts. When it ends, its fault rules, modes and overrides end with it.
+ *
+ * This interface was referenced by `DeviceProfile`'s JSON-Schema
+ * via the `definition` "Phase".
+ */
+export interface Phase {
+  /**
+   * Unique in its scenario: logs, the journal and `jump` name phases by it.
+   */
+  name: string;
+  /**
+   * What the phase models, for people.
+   */
+  description?: string;
+  /**
+   * A length of time: a number of milliseconds, or a string with a unit: `250ms`, `1.5s`, `2m`. At most 2147483647 ms (about 24.8 days, `35791m`), the longest wait a timer holds: a longer one is refused, not shortened.
+   */
+  duration?: number | string;
+  faults?: Faults1;
+  modes?: Modes;
+  /**
+   * Point values served instead of what is stored while the phase lasts (a gateway: in every unit that has the point). Writes and reactions still change the stored value underneath, and it shows again when the phase ends. Example: `{ power: 0, status: 3 }`.
+   */
+  points?: {
+    [k: string]: number | boolean | string;
+  };
+  /**
+   * Point values computed from `t`, the seconds since the phase began, served instead of what is stored while the phase lasts: the generators' language without state or point references (`1000 - 20 * t`, `230 + 5 * sine(60)`). Example: `{ voltage: "230 - 2 * t" }`.
+   */
+  generate?: {
+    [k: string]: string | number;
+  };
+}
+/**
+ * Device modes (docs/scenarios.md#modes): how the whole device behaves while the phase lasts. Example: `{ offline: { units: [2], answer: gatewayTargetFailedToRespond } }`.
+ *
+ * This interface was referenced by `DeviceProfile`'s JSON-Schema
+ * via the `definition` "Modes".
+ */
+export interface Modes {
+  offline?: Offline;
+  /**
+   * The device reboots when the phase begins: every connection is closed and connects are refused while the phase lasts; then it listens again on the same port with its initial values (or those of `--state`), generators and state machines started over. Only for a device with its own listener. Example: `true`.
+   */
+  reboot?: boolean;
+  connections?: ConnectionModes;
+}
+/**
+ * How the listener treats connections while the phase lasts. Example: `{ accept: refuse }`, `{ limit: 3 }`.
+ *
+ * This interface was referenced by `DeviceProfile`'s JSON-Schema
+ * via the `definition` "ConnectionModes".
+ */
+export interface ConnectionModes {
+  /**
+   * `serve` (default): as usual. `refuse`: new connections are reset at once (open ones stay). `ignore`: new connections are accepted and never answered (closed when the mode ends). Example: `refuse`.
+   */
+  accept?: 'serve' | 'refuse' | 'ignore';
+  /**
+   * At most this many connections at once (a serial gateway takes 3 to 16); newcomers past it are handled as `server.whenFull` says (refused by default), open connections above it stay. Example: `3`.
+   */
+  limit?: number;
 }

@@ -40,6 +40,9 @@ export function serverChanges(previous: ServedDevice, next: ServedDevice): strin
     const b = settingText(next.server[key]);
     if (a !== b) changes.push(`${key}: ${a} → ${b}`);
   }
+  // TLS names files the runtime reads: a change counts (the control channel may not make one).
+  const tls = (d: ServedDevice): string => (d.server.tls ? `${d.server.tls.cert}, ${d.server.tls.key}, ${d.server.tls.clientCa}` : 'none');
+  if (JSON.stringify(previous.server.tls) !== JSON.stringify(next.server.tls)) changes.push(`tls: ${tls(previous)} → ${tls(next)}`);
   return changes;
 }
 

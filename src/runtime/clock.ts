@@ -31,6 +31,7 @@ export function realClock(timeScale = 1): ScaledClock {
 /** An emulator clock that moves only when told (tests). Starts at 0. */
 export class ManualClock implements Clock {
   private current: number;
+  private readonly listeners = new Set<() => void>();
 
   constructor(startMs = 0) {
     this.current = startMs;
@@ -44,12 +45,28 @@ export class ManualClock implements Clock {
   advance(ms: number): void {
     if (!(ms >= 0)) throw new RangeError(`a clock moves forward: advance(${ms})`);
     this.current += ms;
+    this.moved();
   }
 
   /** Sets emulator time to `ms`, which must not be earlier than now. */
   set(ms: number): void {
     if (!(ms >= this.current)) throw new RangeError(`a clock moves forward: set(${ms}) at ${this.current}`);
     this.current = ms;
+    this.moved();
+  }
+
+  /**
+   * Calls `listener` after each move, before `advance`/`set` return: what happens at a time on
+   * this clock (a scenario's phase change) has happened when the test's next line runs.
+   * Returns what unsubscribes it.
+   */
+  onMove(listener: () => void): () => void {
+    this.listeners.add(listener);
+    return () => void this.listeners.delete(listener);
+  }
+
+  private moved(): void {
+    for (const listener of [...this.listeners]) listener();
   }
 }
 

@@ -11,9 +11,9 @@ import type { Clock, Timer } from '../time.js';
 import { createEnvironment } from './environment.js';
 import type { Journal } from './journal.js';
 import { loadDevice } from './load-device.js';
-import { runtimeOptions } from './options.js';
+import { runtimeOptions, type TlsFileOptions } from './options.js';
 import type { SerialLine } from '../protocol/rtu.js';
-import { Runtime, type ReloadResult, type RuntimeEvents } from './runtime.js';
+import { Runtime, type DeviceModes, type ReloadResult, type RuntimeEvents, type ScenarioInfo, type ScenarioStatus } from './runtime.js';
 import { BadRequestError, NotFoundError } from '../errors.js';
 
 export interface EmulatorOptions {
@@ -62,6 +62,8 @@ export interface EmulatorOptions {
    * rejects with a StateFileError), saved within a second of a write and by `close()`.
    */
   stateFile?: string;
+  /** Starts this scenario of the profile (`scenarios:`, docs/scenarios.md) once listening. */
+  scenario?: string;
   /** `tcp` (Modbus/TCP, the default) or `rtu-over-tcp` (RTU frames on the TCP listener); replaces the profile's `server.transport` and `server.serial`. */
   transport?: 'tcp' | 'rtu-over-tcp';
   /**
@@ -70,6 +72,11 @@ export interface EmulatorOptions {
    * `host` is then the line's path and `port` 0.
    */
   serial?: SerialLine;
+  /**
+   * Modbus/TCP Security: serve over TLS with these PEM files (relative to `cwd`), replacing the
+   * profile's `server.tls` files; clients need a certificate the client CA issued (docs/tls.md).
+   */
+  tls?: TlsFileOptions;
 }
 
 /** Events of the handle: the runtime's, so `emulator.on('reload', ...)` is `emulator.runtime.on(...)`. */
@@ -108,8 +115,26 @@ export interface Emulator {
    * do: { exception: 6 } }`), tried before the profile's rules; returns a function removing it.
    */
   inject(rule: object): () => void;
-  /** Every point, generator, random stream and fault-rule counter back to its initial state (Runtime.reset). */
+  /** Every point, generator, random stream and fault-rule counter back to its initial state, and a running scenario back to its first phase (Runtime.reset). */
   reset(): void;
+  /** The profile's scenarios and their phases (docs/scenarios.md). */
+  scenarios(): ScenarioInfo[];
+  /** The running scenario and its phase (`{ name, phase, index, since, until, cycle }`), or null. */
+  scenario(): ScenarioStatus | null;
+  /** Starts a scenario now, at its first phase or at `phase`; one running before ends. */
+  startScenario(name: string, options?: { phase?: string }): ScenarioStatus;
+  /** Ends the running scenario (false when none ran). */
+  stopScenario(): boolean;
+  /** Moves the running scenario to `phase` now. */
+  jumpToPhase(phase: string): ScenarioStatus;
+  /** The device modes that hold now: `{ offline, reboot, connections }` (docs/scenarios.md#modes). */
+  modes(): DeviceModes;
+  /** Sets device modes (replacing those set before), for `forMs` of emulator time or until set again; `{}` clears them. */
+  setModes(modes: DeviceModes, options?: { forMs?: number }): DeviceModes;
+  /** Reboots now: connections closed, connects refused for `forMs` of emulator time, then back on the same port with initial values. */
+  reboot(forMs: number): void;
+  /** Resolves once the listener has done what the modes asked (closed for a reboot, listening again after it). */
+  modesApplied(): Promise<void>;
   /**
    * Loads the profile again (no argument: the same file), or another path or profile object, and
    * serves it from the next request on, keeping what clients wrote where the declaration did not
@@ -156,6 +181,14 @@ export async function createEmulator(options: EmulatorOptions, startWatching: St
     await runtime.close();
     throw error;
   });
+  if (options.scenario !== undefined) {
+    try {
+      runtime.scenarios.start(options.scenario);
+    } catch (error) {
+      await runtime.close();
+      throw error;
+    }
+  }
   const watcher = options.watch ? startWatching(runtime, result.files) : undefined;
   // Edits made once startEmulator resolved are seen.
   await watcher?.ready;
@@ -186,6 +219,15 @@ export async function createEmulator(options: EmulatorOptions, startWatching: St
     forceState: (machine, state, where) => unitOf(where).forceState(machine, state),
     inject: (rule) => runtime.inject(rule),
     reset: () => runtime.reset(),
+    scenarios: () => runtime.scenarios.list(),
+    scenario: () => runtime.scenarios.status(),
+    startScenario: (name, opts) => runtime.scenarios.start(name, opts?.phase),
+    stopScenario: () => runtime.scenarios.stop(),
+    jumpToPhase: (phase) => runtime.scenarios.jump(phase),
+    modes: () => runtime.modes,
+    setModes: (modes, opts) => runtime.setModes(modes, opts),
+    reboot: (forMs) => runtime.reboot(forMs),
+    modesApplied: () => runtime.modesApplied(),
     reload: (profile) => runtime.reload(profile),
     get journal() {
       return runtime.journal;

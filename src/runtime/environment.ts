@@ -14,6 +14,8 @@ export interface EnvironmentOptions {
   timeScale?: number;
   timer?: Timer;
   logger?: Logger;
+  /** Values of the profile's parameters for this device (Environment.params). */
+  params?: Readonly<Record<string, number | string>>;
 }
 
 /** The real environment, with whatever the caller fixes (seed, clock, timer, logger) put in. */
@@ -24,5 +26,6 @@ export function createEnvironment(options: EnvironmentOptions = {}): Environment
     random: seededRandom(options.seed ?? pickSeed()),
     timer: options.timer ?? realTimer,
     logger: options.logger ?? silentLogger,
+    ...(options.params !== undefined && { params: options.params }),
   };
 }

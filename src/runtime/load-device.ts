@@ -1,4 +1,4 @@
-import { compileProfile } from '../compiler/compile.js';
+import { assembleChecked, checkProfile, compileProfile, type CheckedProfile } from '../compiler/compile.js';
 import type { Environment } from '../environment.js';
 import type { CompiledProfile } from '../model/types.js';
 import type { Diagnostic } from '../profile/diagnostics.js';
@@ -49,6 +49,29 @@ export function compileLoaded(loaded: LoadResult, env: Environment): DeviceResul
   const seen = new Set(loaded.diagnostics.map(key));
   const extra = compiled.diagnostics.filter((d) => !seen.has(key(d)));
   return { ok: false, diagnostics: sortDiagnostics([...loaded.diagnostics, ...extra], loaded.files ?? []), files: loaded.files };
+}
+
+/** A profile checked once, from which devices are assembled, each with its own environment. */
+export interface CheckedDevice {
+  readonly ok: true;
+  readonly files: readonly string[];
+  readonly warnings: readonly Diagnostic[];
+  /** A device of its own (storage, generators, fault counters) over the shared layouts. */
+  assemble(env: Environment): CompiledProfile;
+}
+
+/**
+ * A load's result checked but not assembled (compiler/compile.ts checkProfile): what every
+ * instance of a fleet's profile shares; each assembles its own device from it.
+ */
+export function checkLoaded(loaded: LoadResult, timeScale: number): CheckedDevice | { readonly ok: false; readonly diagnostics: readonly Diagnostic[] } {
+  if (!loaded.ok) {
+    const compiled = compileLoaded(loaded, createEnvironment({ seed: 0 }));
+    return { ok: false, diagnostics: compiled.ok ? [] : compiled.diagnostics };
+  }
+  const checked: CheckedProfile | { ok: false; diagnostics: readonly Diagnostic[] } = checkProfile(loaded.loaded, timeScale);
+  if (!checked.ok) return checked;
+  return { ok: true, files: loaded.loaded.files, warnings: checked.warnings, assemble: (env) => assembleChecked(checked, { env }) };
 }
 
 const key = (d: Diagnostic): string => `${d.code} ${d.location?.file}:${d.location?.line}:${d.location?.column}`;

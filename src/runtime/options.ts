@@ -90,6 +90,19 @@ export interface RuntimeOptions extends ListenerSettings {
   loader?: ProfileLoader;
   /** Opens a serial line (default: through the optional `serialport` package; tests give a stream). */
   openSerial?: OpenSerial;
+  /**
+   * Modbus/TCP Security (`--tls-cert`, `--tls-key`, `--tls-client-ca`): PEM files resolved against
+   * `source.cwd`, replacing the profile's `server.tls` files (its `faults` stay). Default: the profile's, else plain TCP.
+   */
+  tls?: TlsFileOptions;
+}
+
+/** The PEM files of a TLS listener, and its lowest TLS version (default TLSv1.2). */
+export interface TlsFileOptions {
+  readonly cert: string;
+  readonly key: string;
+  readonly clientCa: string;
+  readonly minVersion?: 'TLSv1.2' | 'TLSv1.3';
 }
 
 /** What a client write answers in read-only mode unless told otherwise: 01, illegal function. */
@@ -105,7 +118,7 @@ export type RuntimeSettings = Omit<RuntimeOptions, 'journal' | 'readOnly'> & { j
 const TAKEN: Readonly<Record<Exclude<keyof RuntimeOptions, 'journal' | 'readOnly'>, true>> = {
   device: true, env: true, host: true, port: true, idleTimeoutMs: true, maxConnections: true, connectionPolicy: true,
   defaultPort: true, traffic: true, ioMode: true, openFileLimit: true, pool: true, source: true, label: true,
-  allow: true, stateFile: true, maxFileBytes: true, loader: true, transport: true, serial: true, openSerial: true,
+  allow: true, stateFile: true, maxFileBytes: true, loader: true, transport: true, serial: true, openSerial: true, tls: true,
 };
 const KEYS = Object.keys(TAKEN) as (keyof typeof TAKEN)[];
 

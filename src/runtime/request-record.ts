@@ -14,7 +14,8 @@ export interface RequestRecord {
   readonly time: number;
   /** Wall-clock time (ms since the epoch). */
   readonly wallTime: number;
-  readonly connection: { readonly id: number; readonly address: string; readonly port: number };
+  /** The client: `role` is its certificate's role over Modbus/TCP Security (docs/tls.md), absent otherwise. */
+  readonly connection: { readonly id: number; readonly address: string; readonly port: number; readonly role?: string };
   readonly transactionId: number;
   readonly unitId: number;
   readonly functionCode: number;
@@ -70,7 +71,7 @@ const clients = new WeakMap<Exchange['connection'], RequestRecord['connection']>
 function describe(x: Exchange, o: Outcome, context: RecordContext): RequestRecord {
   const c = x.connection;
   let connection = clients.get(c);
-  if (!connection) clients.set(c, (connection = Object.freeze({ id: c.id, address: c.remoteAddress, port: c.remotePort })));
+  if (!connection) clients.set(c, (connection = Object.freeze({ id: c.id, address: c.remoteAddress, port: c.remotePort, ...(c.role !== undefined && { role: c.role }) })));
   const r: Draft = {
     seq: context.nextSeq(),
     time: context.now(),

@@ -1,10 +1,11 @@
 import { EventEmitter } from 'node:events';
 import type { Environment } from '../environment.js';
+import type { TimerHandle } from '../time.js';
 import { isCompiledProfile, type CompiledProfile, type HandOver, type ServedDevice } from '../model/types.js';
 import { refuseClientWrites } from '../model/switches.js';
 import type { ConnectionInfo, ConnectionPolicy, Handler } from '../pipeline/types.js';
 import { formatDiagnostic, type Diagnostic } from '../profile/diagnostics.js';
-import { DEFAULT_IDLE_TIMEOUT_MS, ModbusTcpServer, type BoundAddress, type ModbusServer } from '../server/server.js';
+import { DEFAULT_IDLE_TIMEOUT_MS, ModbusTcpServer, type BoundAddress, type ModbusServer, type ServerOptions } from '../server/server.js';
 import { ModbusSerialServer } from '../server/serial.js';
 import { mbapFraming } from '../protocol/mbap.js';
 import { rtuOverTcpFraming } from '../protocol/rtu.js';
@@ -24,10 +25,21 @@ import type { DeviceEvent } from '../model/events.js';
 import { Journal, type EventRecord } from './journal.js';
 import { ProfileLoader } from './off-thread-load.js';
 import { StateKeeper } from './state-keeper.js';
+import { readFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
+import type { TlsFiles } from '../server/transport.js';
+import { tlsFaultPicker } from './tls-faults.js';
 import { recordingHandler, type RequestRecord } from './request-record.js';
 import { BadRequestError, ConflictError, ForbiddenError } from '../errors.js';
 import { MAX_DURATION_MS } from '../profile/limits.js';
+import { offlineHandler, offlineOutcomes, type DeviceModes } from '../model/modes.js';
+import { overrideHandler } from '../model/overrides.js';
+import type { CompiledPhase } from '../model/scenario.js';
+import { restoreState, snapshotState } from '../model/state-snapshot.js';
+import type { Outcome } from '../pipeline/types.js';
+import { checkDurationMs, checkModes, mergeModes } from './device-modes.js';
+import { formatEmulatorTime, ScenarioRunner } from './scenario-runner.js';
+import { Timeline } from './timeline.js';
 
 /** What a reload did: the new device and what changed, or every problem and the old device kept. */
 export type ReloadResult =
@@ -45,7 +57,7 @@ export interface RuntimeEvents {
   swap: [device: ServedDevice, handOver: HandOver | undefined];
   /** Every request answered, once its outcome is known (recording is on only while someone listens). */
   request: [record: RequestRecord];
-  /** Something the device did by itself: a state machine's transition (also in the journal). */
+  /** Something the device did by itself: a state machine's transition, a scenario's phase change, a reboot (also in the journal). */
   event: [record: EventRecord];
   /** A reload served a new device (after its `swap`). */
   reload: [result: ReloadSuccess];
@@ -62,7 +74,10 @@ export { SERIAL_DEFAULTS, type Parity, type SerialLine } from '../protocol/rtu.j
 export type { BoundAddress, ConnectionPolicy, ServedDevice, TrafficLevel, RequestRecord };
 export type { CompiledProfile, CompiledUnit, PointValue } from '../model/types.js';
 export { isCompiledProfile };
-export type { ListenerSettings, ProfileSource, ReloadOptions, RuntimeOptions, RuntimeSettings } from './options.js';
+export type { ListenerSettings, ProfileSource, ReloadOptions, RuntimeOptions, RuntimeSettings, TlsFileOptions } from './options.js';
+export type { DeviceModes } from '../model/modes.js';
+export { checkDurationMs } from './device-modes.js';
+export type { ScenarioInfo, ScenarioStatus } from './scenario-runner.js';
 export { runtimeOptions, READ_ONLY_EXCEPTION } from './options.js';
 export { PROFILE_TABLE_NAME, tableOf } from '../model/table-names.js';
 
@@ -96,6 +111,19 @@ export class Runtime extends EventEmitter<RuntimeEvents> {
   /** The state file, when one is kept. */
   private readonly state: StateKeeper | undefined;
   private readonly recordContext = { now: () => this.env.clock.now(), wallNow: Date.now, nextSeq: () => ++this.seq };
+  /** What is due on the emulator clock: scenario phases, the end of a reboot or of a modes window. */
+  private readonly timeline: Timeline;
+  /** The profile's named scenarios (docs/scenarios.md): list, start, stop, jump, status. */
+  readonly scenarios: ScenarioRunner;
+  /** Modes set through the API, and the phase that holds (its rules' removers): the modes are both merged. */
+  private apiModes: DeviceModes = {};
+  private apiModesEnd: TimerHandle | undefined;
+  private phase: { readonly phase: CompiledPhase; readonly since: number; readonly removers: (() => void)[]; readonly dropped: Set<string> } | undefined;
+  private effectiveModes: DeviceModes = {};
+  /** Each unit id's outcome while offline; undefined when no unit is offline (the handler is not wrapped). */
+  private offline: (Outcome | undefined)[] | undefined;
+  /** Reboots' listener steps, one after the other: closing, then listening again. */
+  private listenerSteps: Promise<void> = Promise.resolve();
 
   constructor(options: RuntimeOptions) {
     super();
@@ -125,6 +153,17 @@ export class Runtime extends EventEmitter<RuntimeEvents> {
     this.maxConnections = options.pool ? configured : connectionLimit(configured, this.env.logger, options.openFileLimit);
     this.listenOn = this.listenAddress(options.device);
     this.server = this.createServer(this.listenOn);
+    this.timeline = new Timeline(this.env);
+    this.scenarios = new ScenarioRunner({
+      label: this.label,
+      logger: this.env.logger,
+      timeline: this.timeline,
+      now: () => this.env.clock.now(),
+      scenarios: () => (isCompiledProfile(this.current) ? this.current.scenarios : []),
+      apply: (phase, since) => this.applyPhase(phase, since),
+      event: (event) => this.deviceEvent(event),
+      deviceName: () => this.current.name,
+    });
     // The recording wrapper is installed only while a journal or a `request` listener wants it.
     this.on('newListener' as 'request', ((event: string) => {
       if (event === 'request') this.updateRecording(true);
@@ -137,6 +176,15 @@ export class Runtime extends EventEmitter<RuntimeEvents> {
 
   get device(): ServedDevice {
     return this.current;
+  }
+
+  /**
+   * What the listener hands each exchange to now: the device with the injected rules and the
+   * journal's recording. A fleet's gateway (fleet-gateway.ts) routes the unit ids behind its port
+   * to the runtimes of its instances, which do not listen themselves, through it.
+   */
+  get handler(): Handler {
+    return this.server.handler;
   }
 
   /** The bound address once listening. */
@@ -211,6 +259,10 @@ export class Runtime extends EventEmitter<RuntimeEvents> {
     this.current = next;
     this.server.setHandler(this.handlerOf(next));
     this.server.setAllow(this.allowListOf(next));
+    if (this.listenOn.kind === 'tcp' && this.listenOn.tls && this.server instanceof ModbusTcpServer) this.server.setTlsFaults(tlsFaultPicker(next.server.tls?.faults, this.env.random));
+    // The running scenario follows the new device (kept, restarted or stopped: said in the log).
+    const scenario = this.scenarios.reloaded();
+    if (scenario !== undefined) this.env.logger.log('info', `${this.label}: ${scenario}`);
     this.emit('swap', next, handOver);
     return handOver;
   }
@@ -223,6 +275,56 @@ export class Runtime extends EventEmitter<RuntimeEvents> {
   reset(): void {
     if (isCompiledProfile(this.current)) this.current.reset();
     this.state?.changed();
+    this.scenarios.restart();
+  }
+
+  /** The device modes that hold now (docs/scenarios.md#modes): those set through the API, under a phase's. */
+  get modes(): DeviceModes {
+    return this.effectiveModes;
+  }
+
+  /**
+   * Sets the device modes from the API (replacing those set before; a scenario's phase wins key by
+   * key while it lasts), for `forMs` of emulator time or until set again. `{}` clears them.
+   * Throws BadRequestError for modes that are not modes.
+   */
+  setModes(modes: DeviceModes, options: { forMs?: number } = {}): DeviceModes {
+    const checked = checkModes(modes);
+    const forMs = options.forMs === undefined ? undefined : checkDurationMs('forMs', options.forMs);
+    this.apiModesEnd?.cancel();
+    this.apiModesEnd = undefined;
+    this.apiModes = checked;
+    if (forMs !== undefined) {
+      this.apiModesEnd = this.timeline.at(this.env.clock.now() + forMs, () => {
+        this.apiModesEnd = undefined;
+        this.apiModes = {};
+        this.applyModes();
+      });
+    }
+    this.applyModes();
+    return this.effectiveModes;
+  }
+
+  /**
+   * Reboots the device now: every connection closed, connects refused for `forMs` of emulator
+   * time, then it listens again on the same port with its initial values (those of the state
+   * file, when one is kept), generators and state machines started over. `modesApplied()`
+   * resolves once the listener has done it.
+   */
+  reboot(forMs: number): void {
+    const ms = checkDurationMs('reboot', forMs);
+    this.setModes({ ...this.apiModes, reboot: true });
+    this.apiModesEnd = this.timeline.at(this.env.clock.now() + ms, () => {
+      this.apiModesEnd = undefined;
+      const { reboot: _, ...rest } = this.apiModes;
+      this.apiModes = rest;
+      this.applyModes();
+    });
+  }
+
+  /** Resolves once the listener has done what the modes asked so far (closed for a reboot, or listening again after one). */
+  modesApplied(): Promise<void> {
+    return this.listenerSteps;
   }
 
   /**
@@ -272,7 +374,10 @@ export class Runtime extends EventEmitter<RuntimeEvents> {
 
   /** Ends every connection and stops listening. Idempotent. */
   close(): Promise<void> {
+    this.timeline.close();
+    this.scenarios.close();
     this.closing ??= this.reloading
+      .then(() => this.listenerSteps)
       // A shared loader is its owner's to close.
       .then(() => Promise.all([this.server.close(), this.options.loader ? undefined : this.loader.close()]))
       // The last save, once no client can write any more.
@@ -358,8 +463,9 @@ export class Runtime extends EventEmitter<RuntimeEvents> {
     // opened again as it was if the new settings fail.
     const sameLine = where.kind === 'serial' && was.kind === 'serial' && where.line.path === was.line.path;
     if (sameLine) await old.close();
-    const server = this.createServer(where, next);
+    let server: ModbusServer;
     try {
+      server = this.createServer(where, next);
       await server.listen();
     } catch (error) {
       if (sameLine) {
@@ -389,7 +495,33 @@ export class Runtime extends EventEmitter<RuntimeEvents> {
       this.options.host ?? device.server.host ?? DEFAULT_HOST,
       this.options.port ?? device.server.port ?? this.options.defaultPort ?? 0,
       transport === 'rtu-over-tcp' ? rtuOverTcpFraming : mbapFraming,
+      this.tlsFilesOf(device),
     );
+  }
+
+  /** The caller's TLS files (against its folder) win over the profile's `server.tls` (against the profile's folder). */
+  private tlsFilesOf(device: ServedDevice): TlsFiles | undefined {
+    const cwd = this.source?.cwd ?? process.cwd();
+    const given = this.options.tls;
+    const own = device.server.tls;
+    const files = given ?? own;
+    if (files === undefined) return undefined;
+    const file = given === undefined && isCompiledProfile(device) ? device.file : undefined;
+    const base = file === undefined ? cwd : resolve(cwd, dirname(file));
+    const minVersion = given ? given.minVersion : own?.minVersion;
+    return { cert: resolve(base, files.cert), key: resolve(base, files.key), clientCa: resolve(base, files.clientCa), ...(minVersion && { minVersion }) };
+  }
+
+  /** The PEM files of a TLS transport, read now: a file that cannot be read is the caller's mistake. */
+  private tlsOptions(files: TlsFiles): { cert: Buffer; key: Buffer; clientCa: Buffer; minVersion?: 'TLSv1.2' | 'TLSv1.3' } {
+    const read = (what: string, path: string): Buffer => {
+      try {
+        return readFileSync(path);
+      } catch (error) {
+        throw new BadRequestError(`cannot read the TLS ${what} ${path}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`);
+      }
+    };
+    return { cert: read('certificate', files.cert), key: read('key', files.key), clientCa: read('client CA', files.clientCa), ...(files.minVersion && { minVersion: files.minVersion }) };
   }
 
   /** The server for a transport: the one place a listener (or a serial line) is built. */
@@ -415,7 +547,11 @@ export class Runtime extends EventEmitter<RuntimeEvents> {
       });
     }
     const ioMode = options.ioMode ?? ioModeFromEnvironment();
-    return new ModbusTcpServer({
+    const tls = where.tls && this.tlsOptions(where.tls);
+    const tlsFaults = tls && tlsFaultPicker(settings.tls?.faults, options.env.random);
+    const serverOptions: ServerOptions = {
+      ...(tls && { tls }),
+      ...(tlsFaults && { tlsFaults }),
       handler: this.handlerOf(device, where),
       host: where.host,
       port: where.port,
@@ -433,7 +569,14 @@ export class Runtime extends EventEmitter<RuntimeEvents> {
       onDisconnect: (info) => this.emit('disconnect', info),
       onError: (error) => this.failed(error),
       onCrcError,
-    });
+    };
+    try {
+      return new ModbusTcpServer(serverOptions);
+    } catch (error) {
+      // Node refused the PEM (not a certificate, a key that does not match it): said as such.
+      if (tls) throw new BadRequestError(`TLS: ${(error as Error).message} (${where.tls!.cert}, ${where.tls!.key}, ${where.tls!.clientCa})`);
+      throw error;
+    }
   }
 
   /** `stateFile` against the caller's folder, else the profile's `server.stateFile` against the profile's folder. */
@@ -463,14 +606,126 @@ export class Runtime extends EventEmitter<RuntimeEvents> {
   }
 
   /**
-   * The device's own handler (on RTU, with unit 0 a broadcast), wrapped to record each request
-   * while anyone records.
+   * The device's own handler (on RTU, with unit 0 a broadcast), behind the modes and a phase's
+   * point overrides while any hold, and wrapped to record each request while anyone records. With
+   * none of them the device's handler is served as it is: modes cost nothing until set.
    */
   private handlerOf(device: ServedDevice, where: Transport = this.listenOn): Handler {
     const rtu = where.kind === 'serial' || where.framing !== mbapFraming;
-    const handler = rtu ? withBroadcast(device.handler, isCompiledProfile(device) ? device.broadcast : createBroadcast([device.handler])) : device.handler;
+    let handler = rtu ? withBroadcast(device.handler, isCompiledProfile(device) ? device.broadcast : createBroadcast([device.handler])) : device.handler;
+    if (this.phase && this.phase.phase.overrides.length > 0 && isCompiledProfile(device)) handler = this.withOverrides(device, handler);
+    if (this.offline) handler = offlineHandler(this.offline, handler);
     if (!this.recording) return handler;
     return recordingHandler(handler, (record) => this.recorded(record), this.recordContext);
+  }
+
+  /** `handler` answering the phase's point overrides; an override the device cannot take is dropped, with a warning once. */
+  private withOverrides(device: CompiledProfile, handler: Handler): Handler {
+    const { phase, since, dropped } = this.phase!;
+    const now = (): number => this.env.clock.now();
+    const usable = phase.overrides.filter((o) => {
+      if (dropped.has(o.point)) return false;
+      try {
+        overrideHandler(device, [o], since, now, handler);
+        return true;
+      } catch (error) {
+        dropped.add(o.point);
+        this.env.logger.log('warn', `${this.label}: phase ${phase.name}: ${o.point} is not overridden: ${(error as Error).message}`);
+        return false;
+      }
+    });
+    return usable.length === 0 ? handler : overrideHandler(device, usable, since, now, handler);
+  }
+
+  /** A scenario's phase holds from `since` (undefined: none does any more): its fault rules, modes and overrides. */
+  private applyPhase(phase: CompiledPhase | undefined, since: number): void {
+    for (const remove of this.phase?.removers ?? []) remove();
+    this.phase = phase && { phase, since, removers: [], dropped: new Set() };
+    for (const rule of phase?.faults ?? []) {
+      try {
+        this.phase!.removers.push(this.inject(rule));
+      } catch (error) {
+        this.env.logger.log('warn', `${this.label}: phase ${phase!.name}: fault rule ${(rule as { name?: string }).name ?? '?'} not applied: ${(error as Error).message}`);
+      }
+    }
+    this.applyModes();
+  }
+
+  /** Serves the modes that hold now: the handler, what the listener accepts, a reboot begun or ended. */
+  private applyModes(): void {
+    const wasDown = this.effectiveModes.reboot === true;
+    const modes = mergeModes(this.apiModes, this.phase?.phase.modes);
+    this.effectiveModes = modes;
+    this.offline = offlineOutcomes(modes.offline);
+    this.applyConnectionModes(this.server);
+    this.server.setHandler(this.handlerOf(this.current));
+    if (modes.reboot === true && !wasDown) this.goDown();
+    if (modes.reboot !== true && wasDown) this.comeBack();
+  }
+
+  /** What a TCP listener accepts under the modes (a serial line has one connection: nothing to accept). */
+  private applyConnectionModes(server: ModbusServer): void {
+    if (!(server instanceof ModbusTcpServer)) return;
+    const c = this.effectiveModes.connections;
+    server.setAccepting(c?.accept ?? 'serve');
+    const limit = c?.limit === undefined ? undefined : Math.min(c.limit, this.maxConnections ?? Infinity);
+    server.setConnectionLimit(limit);
+  }
+
+  /** A reboot begins: every connection closes and the listener stops (connects are refused). */
+  private goDown(): void {
+    const at = this.env.clock.now();
+    this.env.logger.log('info', `${this.label}: rebooting at ${formatEmulatorTime(at)}: every connection closed, connects refused`);
+    this.deviceEvent({ time: at, event: 'reboot', unit: this.current.name, source: 'modes', message: 'rebooting: every connection closed, connects refused', data: { state: 'down' } });
+    this.listenerSteps = this.listenerSteps.then(() => this.server.close());
+  }
+
+  /** A reboot ends: the device starts over (initial values, or the state file's) and listens on the same port again. */
+  private comeBack(): void {
+    const at = this.env.clock.now();
+    this.listenerSteps = this.listenerSteps.then(async () => {
+      if (this.closing) return;
+      this.restartDevice();
+      const port = this.server.address?.port;
+      // A TCP listener comes back on the port it had (also one picked with port 0); a serial line reopens.
+      const where = this.listenOn.kind === 'tcp' ? { ...this.listenOn, port: port ?? this.listenOn.port } : this.listenOn;
+      const server = this.createServer(where);
+      this.server = server;
+      this.applyConnectionModes(server);
+      // A runtime that was not listening yet (a test driving it without sockets) does not start now.
+      if (port === undefined) return;
+      await this.listenAgain(server, at, true);
+    });
+  }
+
+  /**
+   * Binds `server` on the port it had before the reboot (ended at `at`); while another process
+   * holds the port, says so once and tries again each second (wire time), off the listener's
+   * steps, until it is free or the runtime closes or moves on.
+   */
+  private async listenAgain(server: ModbusServer, at: number, first: boolean): Promise<void> {
+    let address: BoundAddress;
+    try {
+      address = await server.listen();
+    } catch (error) {
+      if (first) this.failed(new Error(`cannot listen again after the reboot: ${(error as Error).message}; trying again every second`));
+      this.env.timer.setTimeout(() => {
+        if (!this.closing && this.server === server) void this.listenAgain(server, at, false);
+      }, 1000);
+      return;
+    }
+    this.env.logger.log('info', `${this.label}: back after the reboot at ${formatEmulatorTime(at)}, listening on ${hostPort(address.host, address.port)} with ${this.state ? "the state file's" : 'its initial'} values`);
+    this.deviceEvent({ time: at, event: 'reboot', unit: this.current.name, source: 'modes', message: 'back after the reboot: listening again, values as at the start', data: { state: 'up', port: address.port } });
+    this.emit('listening', address);
+  }
+
+  /** Storage, generators, machines and fault counters as at the start; with a state file, its values on top. */
+  private restartDevice(): void {
+    const device = this.current;
+    if (!isCompiledProfile(device)) return;
+    const saved = this.state ? snapshotState(device) : undefined;
+    device.reset();
+    if (saved) restoreState(device, { ...saved, savedAt: '' });
   }
 
   /** A device event: numbered with the requests, kept in the journal, emitted. */

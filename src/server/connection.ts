@@ -106,6 +106,7 @@ export class Connection {
       remoteAddress: link.remoteAddress,
       remotePort: link.remotePort,
       framing: host.framing,
+      ...(link.role !== undefined && { role: link.role }),
       onClose: (fn) => this.onCloseHook(fn),
       sendLate: (frames) => this.sendLate(frames),
     };

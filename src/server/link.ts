@@ -11,6 +11,8 @@ export interface Link {
   /** The peer, for logs and ConnectionInfo (a serial line: its device path, port 0). */
   readonly remoteAddress: string;
   readonly remotePort: number;
+  /** The role of a TLS client's certificate (Modbus/TCP Security; server/tls.ts), read once at the handshake. */
+  readonly role?: string;
   /**
    * Starts reading. `onBytes` is lent `bytes[0, length)` until it returns; `onDrained` follows
    * writes that returned false; `onClose` comes once, when the stream is gone. Returns the writer.

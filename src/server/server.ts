@@ -1,10 +1,10 @@
 import { createServer, type AddressInfo, type BlockList, type Server, type Socket } from 'node:net';
-import type { ConnectionInfo, ConnectionPolicy, Handler } from '../pipeline/types.js';
+import type { AcceptMode, ConnectionInfo, ConnectionPolicy, Handler } from '../pipeline/types.js';
 import { defaultLogger, type Logger } from '../log.js';
 import type { Framing } from '../protocol/framing.js';
 import { mbapFraming } from '../protocol/mbap.js';
 
-export type { ConnectionPolicy };
+export type { AcceptMode, ConnectionPolicy };
 import type { Timer, TimerHandle } from '../time.js';
 import { Connection, type ConnectionHost } from './connection.js';
 import { hostPort } from './host-port.js';
@@ -13,6 +13,8 @@ import type { TrafficLevel } from './trace.js';
 import { directIoUnavailable, type SocketIoMode } from './socket-io.js';
 import { WarnLimiter } from './warn-limit.js';
 import { isAllowed } from './allow-list.js';
+import { TlsAcceptor, type TlsFaultPicker, type TlsHost, type TlsOptions } from './tls.js';
+import type { Link } from './link.js';
 import type { ConnectionPool } from './pool.js';
 
 
@@ -46,6 +48,10 @@ export interface ServerOptions {
   ioMode?: SocketIoMode;
   /** Only clients whose address is in this list are served (server/allow-list.ts); default: everyone. */
   allow?: BlockList;
+  /** Modbus/TCP Security: every connection is TLS with a client certificate (server/tls.ts). */
+  tls?: TlsOptions;
+  /** With `tls`: what TLS fault, if any, each accepted connection gets. */
+  tlsFaults?: TlsFaultPicker;
   /** Told of every accepted connection, and of its end. */
   onConnection?: (info: ConnectionInfo) => void;
   onDisconnect?: (info: ConnectionInfo) => void;
@@ -69,6 +75,8 @@ export interface ModbusServer {
   readonly address: BoundAddress | null;
   readonly ioMode: SocketIoMode;
   readonly connectionCount: number;
+  /** What each exchange is handed to now (a fleet's gateway routes unit ids to instances through it). */
+  readonly handler: Handler;
   setHandler(handler: Handler): void;
   setAllow(list: BlockList | undefined): void;
   listen(): Promise<BoundAddress>;
@@ -112,6 +120,15 @@ export class ModbusTcpServer implements ConnectionHost, ModbusServer {
   private allow: BlockList | undefined;
   /** Set while backing off after EMFILE/ENFILE: accepted sockets are reset at once. */
   private acceptBackoff: TimerHandle | null = null;
+  /** With TLS: runs each accepted socket's handshake before it becomes a Connection. */
+  private readonly tls: TlsAcceptor | undefined;
+  private tlsFaults: TlsFaultPicker | undefined;
+  /** What newcomers get (a device mode, docs/scenarios.md#modes): served, reset, or held unanswered. */
+  private accepting: AcceptMode = 'serve';
+  /** Sockets accepted while `accepting` is 'ignore': never read, never answered, destroyed when the mode ends. */
+  private readonly held = new Set<Socket>();
+  /** A device mode's connection limit, which replaces `maxConnections` while set. */
+  private modeLimit: number | undefined;
 
   constructor(options: ServerOptions) {
     this.options = options;
@@ -125,6 +142,8 @@ export class ModbusTcpServer implements ConnectionHost, ModbusServer {
     this.allow = options.allow;
     this.onCrcError = options.onCrcError;
     if ((options.ioMode ?? 'direct') === 'direct') this.ioFallbackReason = directIoUnavailable();
+    this.tlsFaults = options.tlsFaults;
+    this.tls = options.tls && new TlsAcceptor(options.tls, this.tlsHost());
     // Accepted sockets start paused so the connection chooses how they are read (socket-io.ts).
     this.server = createServer({ noDelay: true, pauseOnConnect: true }, (socket) => this.accept(socket));
     // A failed listen() is the caller's to report (it rejects); log only errors after that.
@@ -137,9 +156,9 @@ export class ModbusTcpServer implements ConnectionHost, ModbusServer {
     });
   }
 
-  /** How new connections move bytes: 'stream' when asked for, or once 'direct' had to fall back. */
+  /** How new connections move bytes: 'stream' when asked for, or once 'direct' had to fall back (TLS: always 'stream'). */
   get ioMode(): SocketIoMode {
-    return this.options.ioMode === 'stream' || this.ioFallbackReason !== undefined ? 'stream' : 'direct';
+    return this.tls !== undefined || this.options.ioMode === 'stream' || this.ioFallbackReason !== undefined ? 'stream' : 'direct';
   }
 
   /** The first fallback is logged and switches every later connection to the documented API. */
@@ -154,9 +173,30 @@ export class ModbusTcpServer implements ConnectionHost, ModbusServer {
     this.handler = handler;
   }
 
+  /** With TLS: the faults of the connections accepted from now on. */
+  setTlsFaults(picker: TlsFaultPicker | undefined): void {
+    this.tlsFaults = picker;
+  }
+
   /** Serves only clients in `list` from the next connection on (connections already open stay). */
   setAllow(list: BlockList | undefined): void {
     this.allow = list;
+  }
+
+  /**
+   * From now on newcomers are served, reset at once ('refuse') or accepted and never answered
+   * ('ignore'); connections already open stay. Leaving 'ignore' destroys the sockets it held.
+   */
+  setAccepting(mode: AcceptMode): void {
+    this.accepting = mode;
+    if (mode === 'ignore') return;
+    for (const socket of this.held) socket.destroy();
+    this.held.clear();
+  }
+
+  /** At most `limit` open connections from the next accept on (undefined: `maxConnections` again); open ones stay. */
+  setConnectionLimit(limit: number | undefined): void {
+    this.modeLimit = limit;
   }
 
   get address(): BoundAddress | null {
@@ -198,6 +238,8 @@ export class ModbusTcpServer implements ConnectionHost, ModbusServer {
         });
       }
       for (const c of this.connections) c.close('destroy');
+      this.tls?.close();
+      this.setAccepting('serve');
       this.acceptBackoff?.cancel();
       this.warnings.flush();
       maybeDone();
@@ -255,6 +297,17 @@ export class ModbusTcpServer implements ConnectionHost, ModbusServer {
     return served ?? young;
   }
 
+  /** A newcomer while a mode turns them away: reset at once, or held and never read. */
+  private turnAway(socket: Socket): void {
+    socket.on('error', () => {});
+    if (this.accepting === 'refuse') {
+      socket.resetAndDestroy();
+      return;
+    }
+    this.held.add(socket);
+    socket.once('close', () => this.held.delete(socket));
+  }
+
   private accept(socket: Socket): void {
     if (this.closing) {
       socket.destroy();
@@ -267,10 +320,16 @@ export class ModbusTcpServer implements ConnectionHost, ModbusServer {
       socket.destroy();
       return;
     }
-    const max = this.options.maxConnections ?? 0;
+    if (this.accepting !== 'serve') {
+      this.turnAway(socket);
+      return;
+    }
+    const max = this.modeLimit ?? this.options.maxConnections ?? 0;
     // Connections we already closed (FIN sent, peer not done yet) no longer count as open.
     let open = 0;
     if (max > 0) for (const c of this.connections) if (!c.isClosed) open++;
+    // Handshakes under way hold a descriptor too: a flood of them cannot get past the limit.
+    if (max > 0 && this.tls) open += this.tls.handshaking;
     if (this.acceptBackoff) {
       this.warnings.log('warn', 'connections refused for want of descriptors', `connection from ${socket.remoteAddress}:${socket.remotePort} refused: out of file descriptors`);
       socket.on('error', () => {});
@@ -298,9 +357,30 @@ export class ModbusTcpServer implements ConnectionHost, ModbusServer {
       evict.close('reset');
     }
     const id = this.nextId++;
-    const connection = new Connection(socketLink(socket, this.ioMode, (reason) => this.ioFallback(id, reason)), this, id);
+    if (this.tls) {
+      this.tls.accept(socket, id, this.tlsFaults?.());
+      return;
+    }
+    this.serve(socketLink(socket, this.ioMode, (reason) => this.ioFallback(id, reason)), id);
+  }
+
+  /** What the TLS acceptor sees of this server. */
+  private tlsHost(): TlsHost {
+    return {
+      timer: this.timer,
+      warnings: this.warnings,
+      idleTimeoutMs: this.idleTimeoutMs,
+      secured: (link, id) => {
+        if (this.closing) link.destroy();
+        else this.serve(link, id);
+      },
+    };
+  }
+
+  private serve(link: Link, id: number): void {
+    const connection = new Connection(link, this, id);
     this.connections.add(connection);
-    if (pool) pool.open++;
+    if (this.options.pool) this.options.pool.open++;
     if (this.traffic) this.logger.log('info', `#${connection.info.id} connected from ${hostPort(connection.info.remoteAddress, connection.info.remotePort)}`);
     this.options.onConnection?.(connection.info);
   }

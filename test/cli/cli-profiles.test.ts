@@ -162,13 +162,33 @@ describe('modbus-emu <profiles...>', () => {
   it('prints the seed it chose, and --seed N replays it: the same seed is printed and used', async () => {
     const first = cli(['devices/pump.yaml', '--port', '0']);
     await first.ready();
-    const seed = /seed (\d+) \(replay this run with --seed \1\)/.exec(first.stderr)?.[1];
-    expect(seed).toBeDefined();
+    expect(first.stderr).toMatch(/seed \d+ \(replay this run with --seed \d+\)/);
+    const seed = /seed (\d+) \(replay this run with --seed \1\)/.exec(first.stderr)![1]!;
     first.abort();
     await first.exit;
-    const replay = cli(['devices/pump.yaml', '--port', '0', '--seed', seed!, '--time-scale', '60']);
+    const replay = cli(['devices/pump.yaml', '--port', '0', '--seed', seed, '--time-scale', '60']);
     await replay.ready();
     expect(replay.stderr).toContain(`seed ${seed} (replay this run with --seed ${seed}); emulator time runs ×60`);
+  });
+
+  it('--seed 0 is a seed like any other, not "no seed"', async () => {
+    const c = cli(['devices/pump.yaml', '--port', '0', '--seed', '0']);
+    await c.ready();
+    expect(c.stderr).toContain('seed 0 (replay this run with --seed 0)');
+  });
+
+  it('profiles served together take their connections from one pool (docs/reliability.md), said once at start-up', async () => {
+    // The documented rule, computed here from the soft limit: the limit less a quarter of it (at
+    // least 64) and less the two listeners, for both devices together; said when under 65,536.
+    const soft = /^Max open files\s+(\d+)/m.exec(readFileSync('/proc/self/limits', 'utf8'))?.[1];
+    expect(soft, 'a numeric soft limit in /proc/self/limits').toMatch(/^\d+$/);
+    const limit = Number(soft);
+    const pool = limit - Math.max(64, Math.floor(limit / 4)) - 2;
+    const c = cli(['devices/pump.yaml', 'devices/meter-em24.yaml', '--port', '0']);
+    await c.ready(2);
+    const lines = `${c.stdout}${c.stderr}`.split('\n').filter((l) => l.includes('open-file limit'));
+    if (pool < 65_536) expect(lines).toEqual([expect.stringContaining(`open-file limit ${limit}: at most ${pool} connections at once across all 2 devices`)]);
+    else expect(lines).toEqual([]);
   });
 
   it.each([

@@ -5,6 +5,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { cli as runCli } from '../helpers/cli.js';
 import { connectClient } from '../helpers/modbus-client.js';
 import { freePort } from '../helpers/ports.js';
+import { fetchJson, fetchWithin } from '../helpers/within.js';
 
 /**
  * The CLI for scripts: --ready-json, --control, --journal, --clock manual, live reload by default
@@ -42,7 +43,7 @@ describe('modbus-emu for scripts', () => {
       { address: '127.0.0.1', port: expect.any(Number), device: a, id: 'pump', control: expect.stringMatching(/^http:\/\/127\.0\.0\.1:\d+$/) },
       { address: '127.0.0.1', port: expect.any(Number), device: b, id: 'pump-2', control: lines[0]!.control },
     ]);
-    const devices = (await (await fetch(`${lines[0]!.control}/devices`)).json()) as { devices: { id: string; port: number }[] };
+    const devices = await fetchJson<{ devices: { id: string; port: number }[] }>(`${lines[0]!.control}/devices`);
     expect(devices.devices.map((d) => [d.id, d.port])).toEqual([
       ['pump', lines[0]!.port],
       ['pump-2', lines[1]!.port],
@@ -72,13 +73,13 @@ describe('modbus-emu for scripts', () => {
     const client = await connectClient(ready!.port);
     await client.readHoldingRegisters(0, 1);
     const url = ready!.control!;
-    const journal = (await (await fetch(`${url}/devices/pump/journal`)).json()) as { size: number; records: { function: string; time: number }[] };
+    const journal = await fetchJson<{ size: number; records: { function: string; time: number }[] }>(`${url}/devices/pump/journal`);
     expect(journal).toMatchObject({ size: 50, records: [{ function: 'readHoldingRegisters', time: 0 }] });
-    const advanced = await fetch(`${url}/clock/advance`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ ms: 5000 }) });
+    const advanced = await fetchWithin(`${url}/clock/advance`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ ms: 5000 }) });
     expect(await advanced.json()).toEqual({ now: 5000, manual: true });
     // The file changes, nothing reloads; the control channel's reload does.
     writeFileSync(file, PUMP.replace('value: 100', 'value: 8'));
-    const reloaded = await fetch(`${url}/devices/pump/reload`, { method: 'POST' });
+    const reloaded = await fetchWithin(`${url}/devices/pump/reload`, { method: 'POST' });
     expect(await reloaded.json()).toMatchObject({ ok: true, changes: { changed: ['speed'] } });
     expect((await client.readHoldingRegisters(0, 1)).data).toEqual([8]);
   });

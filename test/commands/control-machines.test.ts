@@ -1,10 +1,6 @@
-import { describe, expect, it, onTestFinished } from 'vitest';
-import { buildControl } from '../../src/control/server.js';
-import { silentLogger } from '../../src/log.js';
-import { ManualClock } from '../../src/runtime/clock.js';
-import { loadDevice } from '../../src/runtime/load-device.js';
-import { Runtime, type CompiledProfile } from '../../src/runtime/runtime.js';
-import { testEnv } from '../helpers/env.js';
+import { describe, expect, it } from 'vitest';
+import { controlled } from '../helpers/control.js';
+import type { CompiledProfile } from '../../src/runtime/runtime.js';
 
 /** The control channel reads every machine's state, forces one, and shows transitions in the journal. */
 const PROFILE = {
@@ -23,21 +19,7 @@ const PROFILE = {
   },
 };
 
-async function control() {
-  const clock = new ManualClock();
-  const env = { ...testEnv(), clock };
-  const loaded = await loadDevice(PROFILE, { env });
-  if (!loaded.ok) throw new Error(loaded.diagnostics.map((d) => d.message).join('\n'));
-  const runtime = new Runtime({ device: loaded.profile, env, port: 0, journal: 100 });
-  onTestFinished(() => runtime.close());
-  const app = buildControl({ devices: [{ id: 'valve', runtime }], clock, logger: silentLogger, version: '0.0.0-test' });
-  onTestFinished(() => app.close());
-  const call = async (method: 'GET' | 'PUT', url: string, payload?: object) => {
-    const res = await app.inject({ method, url, ...(payload && { payload }) });
-    return { status: res.statusCode, body: JSON.parse(res.body) as Record<string, unknown> };
-  };
-  return { runtime, clock, call };
-}
+const control = () => controlled(PROFILE, 'valve');
 
 const VALVE_STATES = ['closed', 'opening', 'open'];
 

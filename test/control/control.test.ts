@@ -6,6 +6,7 @@ import { afterAll, beforeEach, describe, expect, it, onTestFinished } from 'vite
 import { buildControl, routesOf, startControl } from '../../src/control/server.js';
 import { deviceIds, type ControlledDevice } from '../../src/control/context.js';
 import { ROUTES } from '../../src/control/routes.js';
+import type { CompiledProfile } from '../../src/model/types.js';
 import { silentLogger } from '../../src/log.js';
 import { ManualClock, realClock } from '../../src/runtime/clock.js';
 import { loadDevice } from '../../src/runtime/load-device.js';
@@ -13,6 +14,7 @@ import { Runtime } from '../../src/runtime/runtime.js';
 import type { Clock } from '../../src/time.js';
 import { testEnv } from '../helpers/env.js';
 import { connectClient } from '../helpers/modbus-client.js';
+import { fetchWithin } from '../helpers/within.js';
 
 /**
  * The HTTP control channel, route by route, through fastify's inject (and once over a socket):
@@ -100,7 +102,7 @@ describe('control channel routes', () => {
   it('reads and writes points by name; 64-bit values travel as strings', async () => {
     expect(await call('GET', '/devices/pump-p-101/points/speed')).toEqual({ status: 200, body: { name: 'speed', value: 100 } });
     expect(await call('PUT', '/devices/pump-p-101/points/speed', { value: 42 })).toEqual({ status: 200, body: { name: 'speed', value: 42 } });
-    expect(pump.device.summary).toBeDefined();
+    expect((pump.device as CompiledProfile).units[0]!.read('speed')).toBe(42); // the device itself holds what HTTP wrote
     expect((await call('GET', '/devices/pump-p-101/points/big')).body).toEqual({ name: 'big', value: '18446744073709551615' });
     expect((await call('PUT', '/devices/pump-p-101/points/running', { value: true })).body).toEqual({ name: 'running', value: true });
   });
@@ -163,6 +165,8 @@ describe('control channel routes', () => {
     expect(await pick('unitId=9')).toEqual([]);
     expect(await pick('rule=none')).toEqual([]);
     expect(await pick('limit=1')).toEqual([3]);
+    expect(await pick('limit=2')).toEqual([2, 3]);
+    expect(await pick('limit=5')).toEqual([1, 2, 3]);
     expect(await call('DELETE', '/devices/pump-p-101/journal')).toEqual({ status: 200, body: { cleared: 3 } });
     expect((await call('GET', '/devices/pump-p-101/journal')).body!.records).toEqual([]);
   });
@@ -230,6 +234,14 @@ describe('bad requests get a 4xx JSON body that says what is wrong', () => {
     ['a register value out of range', 'PUT', '/devices/pump-p-101/tables/holding/0', { values: [65536] }, 400, /values/],
     ['a journal that is off', 'GET', '/devices/line/journal', undefined, 409, /--journal/],
     ['a bad outcome filter', 'GET', '/devices/pump-p-101/journal?outcome=maybe', undefined, 400, /outcome/],
+    // Journal query bounds: limit=0 is no "all of them", and nothing outside a field's range reaches the filter.
+    ['a journal limit of 0', 'GET', '/devices/pump-p-101/journal?limit=0', undefined, 400, /^query\.limit: must be at least 1, not 0$/],
+    ['a negative journal limit', 'GET', '/devices/pump-p-101/journal?limit=-1', undefined, 400, /^query\.limit: must be at least 1, not -1$/],
+    ['a journal limit that is no integer', 'GET', '/devices/pump-p-101/journal?limit=1.5', undefined, 400, /^query\.limit: must be an integer/],
+    ['a journal address past 65535', 'GET', '/devices/pump-p-101/journal?address=65536', undefined, 400, /^query\.address: must be at most 65535, not 65536$/],
+    ['a journal unit id past 255', 'GET', '/devices/pump-p-101/journal?unitId=256', undefined, 400, /^query\.unitId: must be at most 255, not 256$/],
+    ['a journal function code past 255', 'GET', '/devices/pump-p-101/journal?function=256', undefined, 400, /"256" is not a function name/],
+    ['a journal time that is no number', 'GET', '/devices/pump-p-101/journal?since=soon', undefined, 400, /^query\.since: /],
     ['a negative advance', 'POST', '/clock/advance', { ms: -1 }, 400, /^body\.ms: must be at least 0, not -1$/],
     ['a zero time scale', 'PUT', '/clock/time-scale', { timeScale: 0 }, 400, /^body\.timeScale: must be more than 0, not 0$/],
     ['a reload of a profile object that is invalid', 'POST', '/devices/pump-p-101/reload', { profile: { version: 2 } }, 422, /problem/],
@@ -276,7 +288,7 @@ describe('over a socket', () => {
     const server = await startControl({ host: '127.0.0.1', port: 0, devices: [{ id: 'pump', runtime: pump }], clock, logger: silentLogger, version: '0' });
     onTestFinished(() => server.close());
     expect(server.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
-    const res = await fetch(`${server.url}/devices/pump/points/speed`);
+    const res = await fetchWithin(`${server.url}/devices/pump/points/speed`);
     expect(await res.json()).toEqual({ name: 'speed', value: 100 });
   });
 });

@@ -133,6 +133,15 @@ describe('server settings do not change over HTTP', () => {
     expect(pump.address).toEqual(before);
   });
 
+  it('a posted profile that names TLS files is 403: nothing is read, the device stays plain TCP', async () => {
+    const before = pump.address;
+    const tls = { cert: '/etc/passwd', key: '/etc/shadow', clientCa: '/etc/hosts' };
+    const { status, body } = await reload({ version: 1, name: 'pump', server: { tls }, points: { speed: { type: 'uint16', address: 0 } } });
+    expect(status).toBe(403);
+    expect(body?.message).toMatch(/^server settings cannot change over the control channel \(tls: none → \/etc\/passwd, \/etc\/shadow, \/etc\/hosts\)/);
+    expect(pump.address).toEqual(before);
+  });
+
   it('the same edit of the file is refused over HTTP, and served by a local reload (the watcher\'s)', async () => {
     writeFileSync(join(folder, 'pump.yaml'), `${PUMP}server: { idleTimeout: 5 }\n`);
     expect((await call('POST', '/devices/pump/reload')).status).toBe(403);

@@ -14,6 +14,7 @@ import type { RequestRecord } from '../../src/runtime/request-record.js';
 import { Runtime, type CompiledProfile } from '../../src/runtime/runtime.js';
 import { ManualTimer } from '../../src/runtime/timers.js';
 import { testEnv } from '../helpers/env.js';
+import { fetchJson, fetchWithin } from '../helpers/within.js';
 
 /**
  * The web view's server side: the single-use stream tickets, the sampled live stream (its rate,
@@ -203,7 +204,7 @@ describe('the web view routes', () => {
     const timer = new ManualTimer();
     const server = await startControl({ host: '127.0.0.1', port: 0, devices: [device], clock, timer, logger: silentLogger, version: '0' });
     onTestFinished(() => server.close());
-    const ticket = async () => ((await (await fetch(`${server.url}/stream-tickets`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' })).json()) as { ticket: string }).ticket;
+    const ticket = async () => (await fetchJson<{ ticket: string }>(`${server.url}/stream-tickets`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' })).ticket;
     return { server, timer, ticket };
   }
 
@@ -224,44 +225,44 @@ describe('the web view routes', () => {
 
   it('serve the page and its files with a strict content security policy', async () => {
     const { server } = await channel();
-    const page = await fetch(`${server.url}/`);
+    const page = await fetchWithin(`${server.url}/`);
     expect(page.status).toBe(200);
     expect(page.headers.get('content-type')).toBe('text/html; charset=utf-8');
     expect(page.headers.get('content-security-policy')).toContain("script-src 'self'");
     expect(page.headers.get('content-security-policy')).toContain("frame-ancestors 'none'");
     expect(await page.text()).toContain('<script src="/web/app.js" defer></script>');
     for (const [path, type] of [['/web/app.js', 'text/javascript'], ['/web/style.css', 'text/css'], ['/web/uplot.js', 'text/javascript'], ['/web/uplot.css', 'text/css']]) {
-      const res = await fetch(`${server.url}${path}`);
+      const res = await fetchWithin(`${server.url}${path}`);
       expect([path, res.status, res.headers.get('content-type')?.split(';')[0]]).toEqual([path, 200, type]);
     }
     // Only those fixed paths: nothing from the URL names a file.
-    expect((await fetch(`${server.url}/web/..%2Fpackage.json`)).status).toBe(404);
-    expect((await fetch(`${server.url}/web/index.html`)).status).toBe(404);
+    expect((await fetchWithin(`${server.url}/web/..%2Fpackage.json`)).status).toBe(404);
+    expect((await fetchWithin(`${server.url}/web/index.html`)).status).toBe(404);
   });
 
   it('open the stream only with a fresh ticket, once', async () => {
     const { server, ticket } = await channel();
-    expect((await fetch(`${server.url}/devices/pump/events`)).status).toBe(400);
-    const refused = await fetch(`${server.url}/devices/pump/events?ticket=guess`);
+    expect((await fetchWithin(`${server.url}/devices/pump/events`)).status).toBe(400);
+    const refused = await fetchWithin(`${server.url}/devices/pump/events?ticket=guess`);
     expect(refused.status).toBe(401);
     expect(await refused.json()).toMatchObject({ error: 'Unauthorized', message: expect.stringContaining('POST /stream-tickets') });
     const t = await ticket();
-    const stream = await fetch(`${server.url}/devices/pump/events?ticket=${t}`);
+    const stream = await fetchWithin(`${server.url}/devices/pump/events?ticket=${t}`);
     expect(stream.status).toBe(200);
     expect(stream.headers.get('content-type')).toBe('text/event-stream; charset=utf-8');
     const first = await readUntil(stream.body!, 'event: faults');
     expect(first).toMatch(/^event: hello\ndata: \{"device":"pump"/);
     expect(first).toContain('event: values\ndata: {"time":0,"units":[{"unit":0,"values":{');
-    expect((await fetch(`${server.url}/devices/pump/events?ticket=${t}`)).status).toBe(401);
-    expect((await fetch(`${server.url}/devices/nope/events?ticket=${await ticket()}`)).status).toBe(404);
+    expect((await fetchWithin(`${server.url}/devices/pump/events?ticket=${t}`)).status).toBe(401);
+    expect((await fetchWithin(`${server.url}/devices/nope/events?ticket=${await ticket()}`)).status).toBe(404);
     await stream.body!.cancel();
   });
 
   it(`refuse a stream beyond ${MAX_STREAMS} at once, and close with streams open`, async () => {
     const { server, ticket } = await channel();
-    const open = await Promise.all(Array.from({ length: MAX_STREAMS }, async () => fetch(`${server.url}/devices/pump/events?ticket=${await ticket()}`)));
+    const open = await Promise.all(Array.from({ length: MAX_STREAMS }, async () => fetchWithin(`${server.url}/devices/pump/events?ticket=${await ticket()}`)));
     expect(open.map((r) => r.status)).toEqual(Array.from({ length: MAX_STREAMS }, () => 200));
-    const busy = await fetch(`${server.url}/devices/pump/events?ticket=${await ticket()}`);
+    const busy = await fetchWithin(`${server.url}/devices/pump/events?ticket=${await ticket()}`);
     expect(busy.status).toBe(503);
     await busy.body?.cancel();
     await server.close(); // would wait forever for the open streams if close() did not end them
@@ -270,10 +271,10 @@ describe('the web view routes', () => {
 
   it('are in the OpenAPI document: the stream as text/event-stream; the files public, the stream by ticket', async () => {
     const { server } = await channel();
-    const doc = (await (await fetch(`${server.url}/openapi.json`)).json()) as { paths: Record<string, Record<string, { responses: Record<string, { content: Record<string, unknown> }> }>> };
+    const doc = await fetchJson<{ paths: Record<string, Record<string, { responses: Record<string, { content: Record<string, unknown> }> }>> }>(`${server.url}/openapi.json`);
     expect(Object.keys(doc.paths['/devices/{device}/events']!.get!.responses['200']!.content)).toEqual(['text/event-stream']);
     expect(Object.keys(doc.paths['/']!.get!.responses['200']!.content)).toEqual(['text/html']);
-    expect(doc.paths['/stream-tickets']!.post).toBeDefined();
+    expect(Object.keys(doc.paths['/stream-tickets']!.post!.responses['200']!.content)).toEqual(['application/json']);
     expect(VIEW_ROUTES.filter((r) => r.access === 'public').map((r) => r.url)).toEqual(['/', '/web/app.js', '/web/style.css', '/web/uplot.js', '/web/uplot.css']);
     expect(VIEW_ROUTES.filter((r) => r.access === 'ticket').map((r) => r.url)).toEqual(['/devices/:device/events']);
   });

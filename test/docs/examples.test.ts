@@ -53,7 +53,7 @@ async function diagnose(yaml: string, timeScale?: number): Promise<{ errors: rea
 
 describe('YAML profile examples load and compile', () => {
   const examples = runnable('yaml').filter((f) => !f.attrs.has('error') && f.code.split('\n').some((l) => l.trim() !== '' && !l.trimStart().startsWith('#')));
-  const TOP_LEVEL = /^(version|name|points|blocks|access|unmapped|identification|reportServerId|server|templates|units|addressing|byteOrder|faults|responseDelay)\s*:/m;
+  const TOP_LEVEL = /^(version|name|points|blocks|access|unmapped|identification|reportServerId|server|templates|units|addressing|byteOrder|faults|responseDelay|scenarios)\s*:/m;
 
   /** A fragment of points becomes `points:`; one of top-level keys gets `version` and `name`. */
   function asProfile(yaml: string): string {

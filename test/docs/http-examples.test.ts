@@ -1,5 +1,6 @@
 import { describe, expect, it, onTestFinished } from 'vitest';
 import { buildControl } from '../../src/control/server.js';
+import { deviceIds } from '../../src/control/context.js';
 import { silentLogger } from '../../src/log.js';
 import { ManualClock } from '../../src/runtime/clock.js';
 import { loadDevice } from '../../src/runtime/load-device.js';
@@ -9,7 +10,7 @@ import { testEnv } from '../helpers/env.js';
 
 /**
  * The control channel's shell examples (```sh control blocks of README.md and docs/) run in
- * order against the pump served as they start it (`--journal --clock manual`), through fastify's
+ * order against the bundled device they start (the pump, mostly: `--journal --clock manual`), through fastify's
  * inject (no socket for HTTP): each reply must be 2xx, or 4xx where the example shows an error,
  * and contain what the `# {...}` comment after it shows (`...` stands for what is left out).
  */
@@ -90,15 +91,16 @@ describe('control channel examples (curl)', () => {
     expect(examples.map((e) => e.fence.page)).toEqual(expect.arrayContaining(['README.md', 'docs/control.md']));
   });
 
-  it.each(examples.map((e) => [where(e.fence), e] as const))('%s runs in order against the pump', async (_, { fence, calls }) => {
-    expect(fence.code, 'the example starts the pump with the control channel, a journal and a manual clock').toMatch(/modbus-emu devices\/pump\.yaml .*--control .*/);
+  it.each(examples.map((e) => [where(e.fence), e] as const))('%s runs in order against the device it starts', async (_, { fence, calls }) => {
+    const started = /modbus-emu (devices\/[\w-]+\.yaml) .*--control .*/.exec(fence.code);
+    expect(started, 'the example starts a bundled device (the pump, mostly) with the control channel, a journal and a manual clock').not.toBeNull();
     const clock = new ManualClock();
     const env = { ...testEnv(), clock };
-    const loaded = await loadDevice(`${ROOT}devices/pump.yaml`, { env });
-    if (!loaded.ok) throw new Error('devices/pump.yaml does not load');
+    const loaded = await loadDevice(`${ROOT}${started![1]}`, { env });
+    if (!loaded.ok) throw new Error(`${started![1]} does not load`);
     const runtime = new Runtime({ device: loaded.profile, env, port: 0, journal: /--journal/.test(fence.code) ? 10_000 : undefined });
     onTestFinished(() => runtime.close());
-    const app = buildControl({ devices: [{ id: 'pump', runtime }], clock, logger: silentLogger, version: '0' });
+    const app = buildControl({ devices: [{ id: deviceIds([loaded.profile.name])[0]!, runtime }], clock, logger: silentLogger, version: '0' });
     onTestFinished(() => app.close());
 
     for (const call of calls) {

@@ -5,6 +5,7 @@ import { ProfileError, startEmulator, type Emulator } from '../../src/index.js';
 import { connectClient as client } from '../helpers/modbus-client.js';
 import { ManualClock } from '../../src/runtime/clock.js';
 import { BadRequestError, NotFoundError } from '../../src/errors.js';
+import { within } from '../helpers/within.js';
 
 /**
  * The API as another project's test suite uses it: a profile object, port 0, a Modbus client of
@@ -186,7 +187,7 @@ describe('close()', () => {
   it('ends open connections, stops listening, and may be called twice', async () => {
     const emulator = await startEmulator({ profile: BOILER, port: 0 });
     const socket = await openSocket(emulator.port);
-    const ended = new Promise<void>((resolve) => socket.once('close', () => resolve()));
+    const ended = within('the connection closing', new Promise<void>((resolve) => socket.once('close', () => resolve())));
     await emulator.close();
     await ended;
     await expect(emulator.close()).resolves.toBeUndefined();
@@ -232,13 +233,14 @@ function openSocket(port: number): Promise<Socket> {
 describe('startEmulator: the environment', () => {
   it('takes a seed and a manual clock: the seed is reported, emulator time moves only with the clock', async () => {
     const clock = new ManualClock();
-    const emulator = await startEmulator({ profile: BOILER, seed: 1, clock });
+    // Seed 0 on purpose: an explicit 0 is a seed, not "none given".
+    const emulator = await startEmulator({ profile: BOILER, seed: 0, clock });
     onTestFinished(() => emulator.close());
-    expect(emulator.seed).toBe(1);
+    expect(emulator.seed).toBe(0);
     expect(emulator.now()).toBe(0);
     clock.advance(2500);
     expect(emulator.now()).toBe(2500);
-    expect(emulator.device.env.random.seed).toBe(1);
+    expect(emulator.device.env.random.seed).toBe(0);
   });
 
   it('chooses a seed when none is given, and refuses a clock together with a time scale', async () => {

@@ -1,9 +1,8 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { parse } from 'yaml';
-import { describe, expect, it, onTestFinished } from 'vitest';
+import { afterAll, describe, expect, it, onTestFinished } from 'vitest';
 import type { Table } from '../../src/device/data-source.js';
-import type { CompiledUnit } from '../../src/model/types.js';
 import { ManualClock } from '../../src/runtime/clock.js';
 import { loadDevice } from '../../src/runtime/load-device.js';
 import { startEmulator, type Emulator } from '../../src/index.js';
@@ -31,12 +30,14 @@ async function serve(file: string): Promise<Emulator> {
  * replies on purpose), for the checks every bundled device must pass; what their rules do is
  * tested in fault-devices.test.ts.
  */
-async function serveWithoutFaults(file: string): Promise<Emulator> {
+async function serveWithoutFaults(file: string, closeAfterTest = true): Promise<Emulator> {
   const doc = parse(readFileSync(path(file), 'utf8')) as { faults?: unknown; units?: { faults?: unknown }[] };
   delete doc.faults;
   for (const unit of doc.units ?? []) delete unit.faults;
-  const emulator = await startEmulator({ profile: doc, cwd: DEVICES, port: 0 });
-  onTestFinished(() => emulator.close());
+  // At 0 on a manual clock every generated point still holds its `value` (a stateful one's start;
+  // a stateless one may have none: W_VALUE_NEVER_SERVED).
+  const emulator = await startEmulator({ profile: doc, cwd: DEVICES, port: 0, clock: new ManualClock(), seed: 1 });
+  if (closeAfterTest) onTestFinished(() => emulator.close());
   return emulator;
 }
 
@@ -60,13 +61,6 @@ const int32 = (high: number, low: number): number => Buffer.from([high >> 8, hig
 const float32 = (high: number, low: number): number => Buffer.from([high >> 8, high & 0xff, low >> 8, low & 0xff]).readFloatBE(0);
 const text = (words: readonly number[]): string => Buffer.from(words.flatMap((w) => [w >> 8, w & 0xff])).toString('latin1').replace(/\0+$/, '');
 
-/** A unit id that reaches `unit` (a unit answering every id has none listed). */
-function unitIdOf(emulator: Emulator, unit: CompiledUnit): number {
-  const id = unit.unitIds[0] ?? [...Array(256).keys()].find((i) => emulator.device.unit(i) === unit);
-  if (id === undefined) throw new Error(`no unit id reaches ${unit.name}`);
-  return id;
-}
-
 /** FC 43 object ids of the profile's `identification` keys, with the defaults of a device without them. */
 function expectedIdentification(identification: Record<string, string> | undefined): Record<number, string> {
   const ids: [string, number][] = [
@@ -85,13 +79,19 @@ function expectedIdentification(identification: Record<string, string> | undefin
 
 type Identification = Record<string, string> | undefined;
 interface PointDoc {
+  type?: string;
   value?: unknown;
+  raw?: unknown;
+  scale?: number;
+  offset?: number;
+  scaleFactor?: string;
   /** A generated point moves (test/e2e/bundled-movement.test.ts asserts how): its `value` is a start. */
   generate?: unknown;
   /** raw value → name: a named value in the file stands for its raw number */
   enum?: Record<string, string>;
 }
 interface ProfileDoc {
+  byteOrder?: 'ABCD' | 'CDAB';
   identification?: Identification;
   points?: Record<string, PointDoc>;
   templates?: Record<string, { include?: string; identification?: Identification }>;
@@ -116,36 +116,77 @@ function identificationCases(doc: ProfileDoc): { unitId: number | undefined; ide
 }
 
 /** The points of the file, or of each gateway unit's template file, with the unit id that reaches them. */
-function pointsOf(doc: ProfileDoc): { unitId: number | undefined; points: Record<string, PointDoc> }[] {
-  if (!doc.units) return [{ unitId: undefined, points: doc.points ?? {} }];
+function pointsOf(doc: ProfileDoc): { unitId: number | undefined; points: Record<string, PointDoc>; order: 'ABCD' | 'CDAB' }[] {
+  if (!doc.units) return [{ unitId: undefined, points: doc.points ?? {}, order: doc.byteOrder ?? 'ABCD' }];
   return doc.units
     .filter((unit) => unit.use !== undefined)
     .map((unit) => {
       const include = doc.templates?.[unit.use!]?.include;
-      const points = include ? ((parse(readFileSync(path(include), 'utf8')) as ProfileDoc).points ?? {}) : {};
-      return { unitId: firstUnitId(unit.unitId), points };
+      const included = include ? (parse(readFileSync(path(include), 'utf8')) as ProfileDoc) : undefined;
+      return { unitId: firstUnitId(unit.unitId), points: included?.points ?? {}, order: included?.byteOrder ?? doc.byteOrder ?? 'ABCD' };
     });
+}
+
+/** A raw value from wire words (or a bit), decoded here with Buffer by the point's type and the file's word order. */
+function decodeWire(type: string, order: 'ABCD' | 'CDAB', words: readonly number[]): number | string | boolean {
+  const ordered = order === 'CDAB' && words.length === 2 ? [words[1]!, words[0]!] : words;
+  const buf = Buffer.from(ordered.flatMap((w) => [w >> 8, w & 0xff]));
+  switch (type) {
+    case 'int16': return buf.readInt16BE(0);
+    case 'uint16': case 'bitfield16': return buf.readUInt16BE(0);
+    case 'int32': return buf.readInt32BE(0);
+    case 'uint32': case 'bitfield32': return buf.readUInt32BE(0);
+    case 'float32': return buf.readFloatBE(0);
+    case 'string': return text(words);
+    case 'bool': return words[0] === 1;
+    default: throw new Error(`decodeWire: no decoder for ${type}`);
+  }
 }
 
 const firstUnitId = (ids: number | (number | string)[]): number => parseInt(String(Array.isArray(ids) ? ids[0] : ids), 10);
 
 describe.each(FILES)('devices/%s', (file) => {
+  // The checks below only read: one device (without its fault rules) serves them all.
+  let shared: Promise<Emulator> | undefined;
+  const served = (): Promise<Emulator> => (shared ??= serveWithoutFaults(file, false));
+  afterAll(async () => (await shared)?.close());
+
   it('loads and compiles without a diagnostic or a warning', async () => {
     const result = await loadDevice(path(file));
     expect(result.ok ? result.warnings : result.diagnostics).toEqual([]);
   });
 
-  it('serves every point of every unit as stored: wire words = emulator.readTable', async () => {
-    const emulator = await serveWithoutFaults(file);
-    expect(emulator.port).toBeGreaterThan(0);
+  it('serves what the file says on the wire: every literal value (a generated point\'s at t = 0), decoded here from the words, independently of the emulator', async () => {
+    const emulator = await served();
+    const doc = parse(readFileSync(path(file), 'utf8')) as ProfileDoc;
     let checked = 0;
-    for (const unit of emulator.device.units) {
-      const unitId = unitIdOf(emulator, unit);
-      const client = await connect(emulator.port, unitId);
-      for (const info of unit.points.values()) {
-        if (info.access === 'writeOnly') continue; // reads as zeros by design
-        const wire = await readWire(client, info.table, info.address, info.size);
-        expect(wire, `${unit.name} ${info.name}`).toEqual(emulator.readTable(info.table, info.address, info.size, { unitId }));
+    for (const { unitId, points, order } of pointsOf(doc)) {
+      const unit = unitId === undefined ? emulator.device.units[0]! : emulator.device.unit(unitId)!;
+      const client = await connect(emulator.port, unitId ?? 1);
+      for (const [name, spec] of Object.entries(points)) {
+        const info = unit.points.get(name);
+        if (!info || (spec.generate !== undefined && spec.value === undefined) || info.access === 'writeOnly') continue;
+        const named = spec.enum && Object.entries(spec.enum).find(([, label]) => label === spec.value);
+        const literal = spec.raw ?? (named ? Number(named[0]) : spec.value);
+        if (typeof literal === 'object') continue; // bit fields given by bits: checked per bit in the device tests
+        const raw = decodeWire(spec.type ?? info.type, order, await readWire(client, info.table, info.address, info.size));
+        const where = `${unit.name} ${name} (${info.table} ${info.address})`;
+        if (literal === undefined) {
+          expect(raw, `${where}: no value in the file`).toEqual(spec.type === 'string' ? '' : spec.type === 'bool' ? false : 0);
+        } else if (spec.raw !== undefined && typeof raw === 'number') {
+          // `raw` is the register contents: compared as the unsigned bit pattern (0x8000 in an int16 is -32768).
+          const bits = 2 ** (16 * info.size);
+          const pattern = (x: number): number => ((x % bits) + bits) % bits;
+          expect(pattern(raw), where).toBe(pattern(Number(literal)));
+        } else if (typeof raw !== 'number') {
+          expect(raw, where).toEqual(literal);
+        } else {
+          const sf = spec.scaleFactor === undefined ? undefined : Number(points[spec.scaleFactor]!.value);
+          const value = sf === undefined ? raw * (spec.scale ?? 1) + (spec.offset ?? 0) : raw * 10 ** sf;
+          // A register holds the nearest step of the scale; float32 about 7 significant digits.
+          const step = sf === undefined ? Math.abs(spec.scale ?? 0) : 10 ** sf;
+          expect(Math.abs(value - Number(literal)), `${where} = ${value} on the wire, the file says ${String(literal)}`).toBeLessThanOrEqual(step / 2 + Math.abs(Number(literal)) * 1e-6 + 1e-9);
+        }
         checked++;
       }
     }
@@ -153,7 +194,7 @@ describe.each(FILES)('devices/%s', (file) => {
   });
 
   it("every point given a value in the file reads that value (the file's literal, not storage)", async () => {
-    const emulator = await serveWithoutFaults(file);
+    const emulator = await served();
     const doc = parse(readFileSync(path(file), 'utf8')) as ProfileDoc;
     let checked = 0;
     for (const { unitId, points } of pointsOf(doc)) {
@@ -177,7 +218,7 @@ describe.each(FILES)('devices/%s', (file) => {
 
   it('FC 43 regular stream returns the profile identification (each unit of a gateway its own)', async () => {
     const doc = parse(readFileSync(path(file), 'utf8')) as ProfileDoc;
-    const emulator = await serveWithoutFaults(file);
+    const emulator = await served();
     const cases = identificationCases(doc);
     expect(cases.length).toBeGreaterThan(0);
     for (const { unitId, identification } of cases) {

@@ -20,31 +20,45 @@ async function serve(file: string, options: Partial<EmulatorOptions> = {}): Prom
 const engine = (emulator: Emulator): FaultEngine => emulator.device.faults as FaultEngine;
 const failure = (p: Promise<unknown>): Promise<unknown> => p.then(() => 'ok', (e: { modbusCode?: number; message?: string }) => e.modbusCode ?? e.message);
 
+/**
+ * A reply held on the manual wire timer: not sent after `ms - 1`, sent after `ms`. The request has
+ * reached the server once the timer holds its wait (the connections' idle timers are off).
+ */
+async function heldFor(timer: ManualTimer, ms: number, reply: Promise<unknown>): Promise<unknown> {
+  let settled = false;
+  void reply.finally(() => (settled = true));
+  await expect.poll(() => timer.size, { timeout: 1000, message: 'the request never reached the server\'s wait' }).toBe(1);
+  timer.advance(ms - 1);
+  for (let i = 0; i < 3; i++) await new Promise((r) => setImmediate(r));
+  expect(settled, `answered before ${ms} ms on the wire timer`).toBe(false);
+  timer.advance(1);
+  return reply;
+}
+
 describe('devices/fault-flaky-gateway.yaml', () => {
   test('unit 3 answers 0x0B, after the 1 s serial timeout, from 25 s to 30 s of every 30 s; units 1 and 2 never', async () => {
     const clock = new ManualClock();
-    const emulator = await serve('fault-flaky-gateway.yaml', { clock });
+    const timer = new ManualTimer();
+    const emulator = await serve('fault-flaky-gateway.yaml', { clock, timer, idleTimeoutMs: 0 });
     const [one, three] = [await connectClient(emulator.port, 1), await connectClient(emulator.port, 3)];
     expect(await failure(three.readHoldingRegisters(0, 2))).toBe('ok');
     clock.set(25_000);
-    const start = performance.now();
-    expect(await failure(three.readHoldingRegisters(0, 2))).toBe(0x0b);
-    expect(performance.now() - start).toBeGreaterThanOrEqual(990);
+    expect(await heldFor(timer, 1000, failure(three.readHoldingRegisters(0, 2)))).toBe(0x0b);
     expect(await failure(one.readHoldingRegisters(0, 2))).toBe('ok');
     clock.set(30_000);
     expect(await failure(three.readHoldingRegisters(0, 2))).toBe('ok');
     clock.set(59_999);
-    expect(await failure(three.readHoldingRegisters(0, 2))).toBe(0x0b);
+    expect(await heldFor(timer, 1000, failure(three.readHoldingRegisters(0, 2)))).toBe(0x0b);
   });
 
   test('unit 9 answers 0x0B after 1 s; an unknown unit 0x0A at once', async () => {
-    const emulator = await serve('fault-flaky-gateway.yaml');
+    const timer = new ManualTimer();
+    const emulator = await serve('fault-flaky-gateway.yaml', { timer, idleTimeoutMs: 0 });
     const nine = await connectClient(emulator.port, 9);
-    const start = performance.now();
-    expect(await failure(nine.readHoldingRegisters(0, 2))).toBe(0x0b);
-    expect(performance.now() - start).toBeGreaterThanOrEqual(990);
+    expect(await heldFor(timer, 1000, failure(nine.readHoldingRegisters(0, 2)))).toBe(0x0b);
     const other = await connectClient(emulator.port, 7);
     expect(await failure(other.readHoldingRegisters(0, 2))).toBe(0x0a);
+    expect(timer.size).toBe(0);
   });
 });
 
@@ -86,18 +100,15 @@ describe('devices/fault-noisy-link.yaml', () => {
 });
 
 describe('devices/fault-slow-device.yaml', () => {
-  test('every reply waits what the seeded uniform draw says (50-200 ms), measured by modbus-serial', async () => {
-    const emulator = await serve('fault-slow-device.yaml');
+  test('every reply waits what the seeded uniform draw says (50-200 ms), on the wire timer, as modbus-serial reads it', async () => {
+    const timer = new ManualTimer();
+    const emulator = await serve('fault-slow-device.yaml', { timer, idleTimeoutMs: 0 });
     const client = await connectClient(emulator.port);
     const random = seededRandom(1);
     for (let k = 0; k < 4; k++) {
       const ms = Math.round(50 + 150 * random.at('responseDelay/1', 2 * k));
-      const start = performance.now();
-      expect((await client.readInputRegisters(0, 2)).data).toEqual([1448, 126]);
-      const took = performance.now() - start;
-      expect(took).toBeGreaterThanOrEqual(ms - 5);
-      expect(ms).toBeGreaterThanOrEqual(50);
-      expect(ms).toBeLessThanOrEqual(200);
+      // The device holds the reply exactly that long: not at ms - 1, at ms.
+      expect(await heldFor(timer, ms, client.readInputRegisters(0, 2).then((r) => r.data))).toEqual([1448, 126]);
     }
   });
 });

@@ -1,28 +1,81 @@
-import { describe, expect, test } from 'vitest';
+import { describe, expect, test, vi } from 'vitest';
 import { silentLogger } from '../../src/log.js';
 import { startEmulator, type Emulator } from '../../src/index.js';
+import { ManualTimer } from '../../src/runtime/timers.js';
 import { connectClient, type ModbusRTU } from '../helpers/modbus-client.js';
 import { onTestFinished } from 'vitest';
 
 /**
  * What a user of modbus-serial (an independent client library) sees for each fault action: the
  * rule fires for the first read only, and a second read shows whether the connection is still
- * usable afterwards. Client timeouts are short (300 ms): a timeout is what several faults cause.
+ * usable afterwards. Nothing waits in real time: the emulator's waits (delays, fragment gaps) are on
+ * a manual wire timer, and modbus-serial's own 300 ms timeout on vitest's fake setTimeout, moved
+ * only once the server has answered and the bytes it sent have been read (a timeout is what
+ * several faults cause; a loaded machine cannot turn a late reply into one).
  */
 const PROFILE = { version: 1, points: { a: { type: 'uint16', address: 0, value: 7 }, b: { type: 'uint16', address: 1, value: 8 } } };
+const CLIENT_TIMEOUT_MS = 300;
 
-async function serve(action: object, when: object = { first: 1 }): Promise<{ emulator: Emulator; client: ModbusRTU }> {
-  const emulator = await startEmulator({ profile: { ...PROFILE, faults: [{ name: 'f', match: { function: 3 }, when, do: action }] }, logger: silentLogger });
-  onTestFinished(() => emulator.close());
-  const client = await connectClient(emulator.port);
-  client.setTimeout(300);
-  return { emulator, client };
+interface Bench {
+  emulator: Emulator;
+  client: ModbusRTU;
+  timer: ManualTimer;
+  /** Requests the server has answered (or decided not to). */
+  handled(): number;
 }
+
+/** The profile with one rule on FC 3 doing `action` (none: no rule). */
+async function serve(action: object | undefined, when: object = { first: 1 }): Promise<Bench> {
+  const timer = new ManualTimer();
+  const emulator = await startEmulator({
+    profile: action ? { ...PROFILE, faults: [{ name: 'f', match: { function: 3 }, when, do: action }] } : PROFILE,
+    logger: silentLogger,
+    seed: 1, // garbage is drawn from the rule's seeded stream
+    timer,
+    idleTimeoutMs: 0,
+  });
+  const client = await connectClient(emulator.port);
+  client.setTimeout(CLIENT_TIMEOUT_MS);
+  let handled = 0;
+  emulator.on('request', () => void handled++);
+  vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] });
+  onTestFinished(async () => {
+    vi.useRealTimers();
+    await emulator.close();
+  });
+  return { emulator, client, timer, handled: () => handled };
+}
+
+const turn = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
+
+/** Turns of the event loop (no timer: setTimeout is fake here) until `ready`, for at most about a second. */
+async function until(what: string, ready: () => boolean): Promise<void> {
+  const end = performance.now() + 1000;
+  while (!ready()) {
+    if (performance.now() > end) throw new Error(`${what}: not within 1 s`);
+    await turn();
+  }
+}
+
 const outcome = (p: Promise<{ data: number[] }>): Promise<string> =>
   p.then(
     (r) => JSON.stringify(r.data),
     (e: { message?: string; modbusCode?: number }) => `error: ${e.message ?? String(e)}`,
   );
+
+/**
+ * One read of registers 0-1 as modbus-serial reports it: its answer, or its timeout, let fire once
+ * the server has handled the request and a few turns of the loop have passed for the reply's bytes.
+ */
+async function read(b: Bench): Promise<string> {
+  const n = b.handled() + 1;
+  let settled = false;
+  const result = outcome(b.client.readHoldingRegisters(0, 2)).finally(() => (settled = true));
+  await until(`request ${n} handled by the server`, () => b.handled() >= n);
+  for (let i = 0; i < 5 && !settled; i++) await turn();
+  if (!settled) await vi.advanceTimersByTimeAsync(CLIENT_TIMEOUT_MS);
+  return result;
+}
 
 describe('modbus-serial sees', () => {
   test.each([
@@ -41,47 +94,67 @@ describe('modbus-serial sees', () => {
     [{ malformed: 'truncated' }, 'error: Timed out', 'error: Timed out'],
     [{ malformed: 'wrongLength' }, 'error: Timed out', 'error: Timed out'],
     [{ malformed: 'garbage' }, 'error: Timed out', 'error: Timed out'],
-    [{ fragment: { size: 1, gap: '5ms' } }, '[7,8]', '[7,8]'], // reassembled: only later
   ])('%j: %s, then %s', async (action, first, second) => {
-    const { client } = await serve(action);
-    expect(await outcome(client.readHoldingRegisters(0, 2))).toEqual(first);
-    expect(await outcome(client.readHoldingRegisters(0, 2))).toEqual(second);
+    const b = await serve(action);
+    expect(await read(b)).toEqual(first);
+    expect(await read(b)).toEqual(second);
   });
 
-  test.each([['fin'], ['rst']])('close: %s: the read fails and the client is closed', async (how) => {
-    const { client } = await serve({ close: how });
-    expect(await outcome(client.readHoldingRegisters(0, 2))).toMatch(/^error: /);
-    await expect.poll(() => client.isOpen).toBe(false);
+  test('fragment: { size: 1, gap: 5ms }: reassembled, only later, however slowly the pieces come', async () => {
+    const b = await serve({ fragment: { size: 1, gap: '5ms' } });
+    let settled = false;
+    const first = outcome(b.client.readHoldingRegisters(0, 2)).finally(() => (settled = true));
+    await until('the first piece sent', () => b.timer.size === 1);
+    let gaps = 0;
+    while (!settled && gaps < 20) {
+      b.timer.advance(5);
+      gaps++;
+      for (let i = 0; i < 3 && !settled; i++) await turn();
+    }
+    expect(await first).toBe('[7,8]');
+    expect(gaps).toBe(13); // 13 bytes, each after its 5 ms gap
+    expect(await read(b)).toBe('[7,8]');
   });
 
-  test('delay: 200ms: the value, at least 200 ms later (real time)', async () => {
-    const { client } = await serve({ delay: '200ms' });
-    const start = performance.now();
-    expect(await outcome(client.readHoldingRegisters(0, 2))).toBe('[7,8]');
-    expect(performance.now() - start).toBeGreaterThanOrEqual(195);
+  test('delay: 200ms: the value, 200 ms later on the wire timer', async () => {
+    const b = await serve({ delay: '200ms' });
+    let settled = false;
+    const first = outcome(b.client.readHoldingRegisters(0, 2)).finally(() => (settled = true));
+    await until('the delay started', () => b.timer.size === 1);
+    b.timer.advance(199);
+    for (let i = 0; i < 5; i++) await turn();
+    expect(settled).toBe(false);
+    b.timer.advance(1);
+    expect(await first).toBe('[7,8]');
   });
 
   test('a delay longer than the client timeout: a timeout', async () => {
-    const { client } = await serve({ delay: '1s' });
-    expect(await outcome(client.readHoldingRegisters(0, 2))).toBe('error: Timed out');
+    const b = await serve({ delay: '1s' });
+    const first = outcome(b.client.readHoldingRegisters(0, 2));
+    await until('the delay started', () => b.timer.size === 1);
+    await vi.advanceTimersByTimeAsync(CLIENT_TIMEOUT_MS);
+    expect(await first).toBe('error: Timed out');
+  });
+
+  test.each([['fin'], ['rst']])('close: %s: the read fails and the client is closed', async (how) => {
+    const b = await serve({ close: how });
+    expect(await read(b)).toMatch(/^error: /);
+    await until('the client closed', () => !b.client.isOpen);
   });
 
   test('stale: written values do not show while the rule fires', async () => {
-    const { emulator, client } = await serve({ stale: true }, {});
-    expect(await outcome(client.readHoldingRegisters(0, 2))).toBe('[7,8]');
-    await client.writeRegister(0, 99);
-    expect(emulator.read('a')).toBe(99);
-    expect(await outcome(client.readHoldingRegisters(0, 2))).toBe('[7,8]');
+    const b = await serve({ stale: true }, {});
+    expect(await read(b)).toBe('[7,8]');
+    await b.client.writeRegister(0, 99);
+    expect(b.emulator.read('a')).toBe(99);
+    expect(await read(b)).toBe('[7,8]');
   });
 
   test('inject from the API: the next request sees it; the remover ends it', async () => {
-    const emulator = await startEmulator({ profile: PROFILE, logger: silentLogger });
-    onTestFinished(() => emulator.close());
-    const client = await connectClient(emulator.port);
-    client.setTimeout(300);
-    const remove = emulator.inject({ name: 'busy', do: { exception: 6 } });
-    expect(await outcome(client.readHoldingRegisters(0, 2))).toBe('error: Modbus exception 6: Slave device busy (retry request again later)');
+    const b = await serve(undefined);
+    const remove = b.emulator.inject({ name: 'busy', do: { exception: 6 } });
+    expect(await read(b)).toBe('error: Modbus exception 6: Slave device busy (retry request again later)');
     remove();
-    expect(await outcome(client.readHoldingRegisters(0, 2))).toBe('[7,8]');
+    expect(await read(b)).toBe('[7,8]');
   });
 });

@@ -1,56 +1,14 @@
 import { describe, expect, it, onTestFinished } from 'vitest';
-import type { CompiledProfile } from '../../src/model/types.js';
-import { loadDevice } from '../../src/runtime/load-device.js';
 import { Runtime } from '../../src/runtime/runtime.js';
 import { testEnv } from '../helpers/env.js';
 import { closeClient, connectClient } from '../helpers/modbus-client.js';
+import { AFTER, BEFORE, compile } from '../model/hand-over-fixtures.js';
 
 /**
  * A recompile under a live client (what live reload does): the client keeps polling while the
  * runtime swaps in the recompiled device, and the new device keeps what the client wrote exactly
  * where the declaration did not change (model/hand-over.ts).
  */
-const pointsBefore = {
-  kept: { type: 'uint16', address: 0, value: 1 },
-  moved: { type: 'uint16', address: 1, value: 1 },
-  retyped: { type: 'uint16', address: 2, value: 1 },
-  rescaled: { type: 'uint16', address: 3, value: 1, scale: 0.5 },
-  reinitialised: { type: 'uint16', address: 4, value: 1 },
-  renamed: { type: 'uint16', address: 5, value: 1 },
-  reordered: { type: 'uint32', address: 6, value: 1 },
-  keptWide: { type: 'float32', address: 8, value: 1.5 },
-  status: { type: 'bitfield16', address: 10, bits: { run: 0, fault: 1 } },
-};
-const BEFORE = {
-  version: 1,
-  name: 'boiler',
-  points: pointsBefore,
-  blocks: [{ address: 100, values: [0, 0, 0, 0, 0, 0, 0, 0] }],
-};
-const AFTER = {
-  version: 1,
-  name: 'boiler',
-  points: {
-    ...pointsBefore,
-    moved: { type: 'uint16', address: 21, value: 1 }, // another address: a new point
-    retyped: { type: 'int16', address: 2, value: 1 }, // another type
-    rescaled: { type: 'uint16', address: 3, value: 1, scale: 0.25 }, // another encoding
-    reinitialised: { type: 'uint16', address: 4, value: 2 }, // another declared value
-    renamed: undefined,
-    renamedToo: { type: 'uint16', address: 5, value: 1 }, // a renamed point is a new point
-    reordered: { type: 'uint32', address: 6, value: 1, byteOrder: 'CDAB' },
-    added: { type: 'uint16', address: 30, value: 7 },
-  },
-  // 100..103 unchanged; 104..107 now declare other initial words.
-  blocks: [{ address: 100, values: [0, 0, 0, 0, 9, 9, 9, 9] }],
-};
-
-async function compile(profile: object): Promise<CompiledProfile> {
-  const result = await loadDevice(JSON.parse(JSON.stringify(profile)) as object, { env: testEnv() });
-  if (!result.ok) throw new Error(result.diagnostics.map((d) => d.message).join('\n'));
-  return result.profile;
-}
-
 describe('state hand-over on a recompile, under a live client', () => {
   it('keeps written words of unchanged points and block ranges, takes the new declaration elsewhere, and fails no request', async () => {
     const runtime = new Runtime({ device: await compile(BEFORE), env: testEnv(), port: 0 });
@@ -103,34 +61,5 @@ describe('state hand-over on a recompile, under a live client', () => {
     expect(await words(8, 3)).toEqual([0x4049, 0x0fdb, 0b10]); // keptWide and status: written words kept
     expect(await words(30, 1)).toEqual([7]); // added
     expect(await words(100, 8)).toEqual([11, 12, 13, 14, 9, 9, 9, 9]);
-  });
-
-  it('reports what it kept and what takes its new declaration', async () => {
-    const before = await compile(BEFORE);
-    before.units[0]!.write('kept', 5);
-    const after = await compile(AFTER);
-    const report = after.takeOver(before);
-    expect(report.keptPoints).toBe(3); // kept, keptWide, status
-    expect([...report.resetPoints].sort()).toEqual(['added', 'moved', 'reinitialised', 'renamedToo', 'reordered', 'rescaled', 'retyped']);
-    expect(report.keptBlockWords).toBe(4);
-    expect(after.units[0]!.read('kept')).toBe(5);
-  });
-
-  it('a gateway hands each unit its own state, matched by unit id', async () => {
-    const gateway = (level: number) => ({
-      version: 1,
-      name: 'line',
-      units: [
-        { unitId: 2, points: { level: { type: 'uint16', address: 0, value: 1 } } },
-        { unitId: 3, points: { level: { type: 'uint16', address: 0, value: level } } },
-      ],
-    });
-    const before = await compile(gateway(1));
-    before.unit(2)!.write('level', 20);
-    before.unit(3)!.write('level', 30);
-    const after = await compile(gateway(5));
-    after.takeOver(before);
-    expect(after.unit(2)!.read('level')).toBe(20);
-    expect(after.unit(3)!.read('level')).toBe(5);
   });
 });

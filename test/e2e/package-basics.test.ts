@@ -27,7 +27,7 @@ describe('bundled devices', () => {
   it('lists every devices/*.yaml by name', () => {
     expect(bundledDevices()).toEqual([
       'breaker', 'fault-flaky-gateway', 'fault-noisy-link', 'fault-one-byte-at-a-time', 'fault-overloaded', 'fault-slow-device',
-      'gateway', 'inverter-sunspec', 'meter-em24', 'meter-sdm630', 'pump',
+      'gateway', 'inverter-sunspec', 'meter-em24', 'meter-sdm630', 'pump', 'scenario-gateway-dropouts', 'scenario-plant', 'scenario-rebooting-meter',
     ]);
   });
 

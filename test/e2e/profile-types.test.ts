@@ -1,8 +1,8 @@
 import { fileURLToPath } from 'node:url';
-import { describe, expect, it, onTestFinished } from 'vitest';
+import { afterAll, describe, expect, it, onTestFinished } from 'vitest';
 import type { PointValue } from '../../src/model/types.js';
 import { startEmulator, type Emulator } from '../../src/index.js';
-import { connectClient, type ModbusRTU } from '../helpers/modbus-client.js';
+import { closeClient, connectClient, openClient, type ModbusRTU } from '../helpers/modbus-client.js';
 
 /**
  * test/fixtures/profiles/all-types.yaml served on a real socket and read with modbus-serial:
@@ -234,6 +234,20 @@ async function serve(): Promise<{ emulator: Emulator; client: ModbusRTU }> {
   return { emulator, client };
 }
 
+/**
+ * One device for the tests that only read (they change nothing, so they need no device of their
+ * own): ~100 starts of the emulator were most of this file's time.
+ */
+let reader: Promise<{ emulator: Emulator; client: ModbusRTU }> | undefined;
+const served = (): Promise<{ emulator: Emulator; client: ModbusRTU }> =>
+  (reader ??= startEmulator({ profile: PROFILE, port: 0 }).then(async (emulator) => ({ emulator, client: await openClient(emulator.port) })));
+afterAll(async () => {
+  const shared = await reader;
+  if (!shared) return;
+  await closeClient(shared.client);
+  await shared.emulator.close();
+});
+
 async function readWords(client: ModbusRTU, table: Row['table'], address: number, quantity: number): Promise<number[]> {
   const reply = table === 'holding' ? await client.readHoldingRegisters(address, quantity) : await client.readInputRegisters(address, quantity);
   // The buffer is what came on the wire; data is the same words as numbers.
@@ -257,7 +271,7 @@ describe('all-types.yaml read with modbus-serial', () => {
   });
 
   it.each(ROWS.map((r) => [r.name, r] as const))('%s: exact words on the wire, decoded value, emulator.read', async (_name, row) => {
-    const { emulator, client } = await serve();
+    const { emulator, client } = await served();
     const words = await readWords(client, row.table, row.address, row.words.length);
     expect(words.map(hex)).toEqual(row.words.map(hex));
     expect(decodeRaw(row.type, row.order, words)).toEqual(row.raw);
@@ -270,7 +284,7 @@ describe('all-types.yaml read with modbus-serial', () => {
   });
 
   it('scale/offset and the SunSpec scale factor: engineering values computed from the wire', async () => {
-    const { emulator, client } = await serve();
+    const { emulator, client } = await served();
     const [scaled, scaledNeg, w, wSf] = await readWords(client, 'holding', 4, 4);
     expect(toInt16(scaled!) * 0.1 - 40).toBeCloseTo(emulator.read('h_scaled') as number, 9);
     expect(toInt16(scaledNeg!) * 0.01).toBeCloseTo(emulator.read('h_scaledNeg') as number, 9);
@@ -292,14 +306,14 @@ describe('all-types.yaml read with modbus-serial', () => {
     ['input', 1200, 16],
     ['input', 1300, 12],
   ] as const)('%s %i..: the four orders of a type read in one request', async (table, address, quantity) => {
-    const { client } = await serve();
+    const { client } = await served();
     const words = await readWords(client, table, address, quantity);
     const expected = ROWS.filter((r) => r.table === table && r.address >= address && r.address < address + quantity).flatMap((r) => r.words);
     expect(words.map(hex)).toEqual(expected.map(hex));
   });
 
   it('bits of bit fields, decoded from the wire and by name', async () => {
-    const { emulator, client } = await serve();
+    const { emulator, client } = await served();
     const [bf16] = await readWords(client, 'holding', 3, 1);
     expect(emulator.read('h_bf16.ready')).toBe((bf16! & 1) === 1);
     expect(emulator.read('h_bf16.fault')).toBe(((bf16! >> 3) & 1) === 1);
@@ -320,7 +334,7 @@ describe('all-types.yaml read with modbus-serial', () => {
   });
 
   it('coils and discrete inputs', async () => {
-    const { emulator, client } = await serve();
+    const { emulator, client } = await served();
     expect((await client.readCoils(0, 3)).data.slice(0, 3)).toEqual([true, false, true]);
     expect((await client.readDiscreteInputs(0, 3)).data.slice(0, 3)).toEqual([true, false, true]);
     expect([emulator.read('coilOn'), emulator.read('coilOff'), emulator.read('coilReadOnly')]).toEqual([true, false, true]);
@@ -328,13 +342,13 @@ describe('all-types.yaml read with modbus-serial', () => {
   });
 
   it("a single-register value's own byteOrder BADC swaps its two bytes (Home Assistant swap: byte)", async () => {
-    const { emulator, client } = await serve();
+    const { emulator, client } = await served();
     expect((await readWords(client, 'holding', 11, 1)).map(hex)).toEqual([hex(0x0201)]);
     expect(emulator.read('h_int16_badc')).toBe(0x0102);
   });
 
   it('an address with no point answers exception 02', async () => {
-    const { client } = await serve();
+    const { client } = await served();
     await expect(client.readHoldingRegisters(12, 1)).rejects.toMatchObject({ modbusCode: 2 });
     await expect(client.readInputRegisters(1007, 1)).rejects.toMatchObject({ modbusCode: 2 });
     await expect(client.readHoldingRegisters(1000, 1)).rejects.toMatchObject({ modbusCode: 2 }); // input layout is not in holding

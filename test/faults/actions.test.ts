@@ -212,6 +212,31 @@ describe('malformed (built from the normal reply)', () => {
   });
 });
 
+describe('malformed fewerRegisters on coil and discrete-input reads: whole bytes of bits, not words', () => {
+  // Ten bits read as two bytes, 0d 03 (bits 0, 2, 3, 8 and 9 set); dropping a "register" there
+  // drops one byte, byte count and MBAP length following.
+  const BITS = [true, false, true, true, false, false, false, false, true, true];
+  const bitPoints = (table: string) => BITS.map((v, i) => `  ${table[0]}${i}: { type: bool, table: ${table}, address: ${i}, value: ${v} }`).join('\n');
+  const device = (table: string, kind: string) => `version: 1\npoints:\n${bitPoints(table)}\nfaults: [{ name: r, match: { function: [1, 2] }, do: { malformed: ${kind} } }]`;
+
+  test.each([
+    ['coil', 1, 'fewerRegisters', '01 02 00 00 00 04 01 01 01 0d'],
+    ['coil', 1, '{ fewerRegisters: 2 }', '01 02 00 00 00 03 01 01 00'],
+    ['coil', 1, '{ fewerRegisters: 9 }', '01 02 00 00 00 03 01 01 00'], // never more than the data
+    ['discreteInput', 2, 'fewerRegisters', '01 02 00 00 00 04 01 02 01 0d'],
+    ['discreteInput', 2, '{ fewerRegisters: 2 }', '01 02 00 00 00 03 01 02 00'],
+  ] as const)('%s (FC %i), %s', async (table, fc, kind, expected) => {
+    const b = await faultBench(device(table, kind));
+    expect(pieces(b.send(pdu.read(fc, 0, 10), { transactionId: 0x0102 }).now)).toEqual([[expected, 0]]);
+  });
+
+  test('the same device without the rule answers the two bytes', async () => {
+    const b = await faultBench(`version: 1\npoints:\n${bitPoints('coil')}\n`);
+    const o = b.send(pdu.read(1, 0, 10)).now;
+    expect(o.kind === 'response' && toHex(o.pdu)).toBe('01 02 0d 03');
+  });
+});
+
 describe('stale', () => {
   test('true: reads show the values of the moment the rule started firing; writes still land', async () => {
     const b = await faultBench(`${DEVICE}\nfaults: [{ name: r, match: { function: 3 }, when: { window: { after: 10s, for: 10s } }, do: { stale: true } }]`);
@@ -247,5 +272,36 @@ describe('stale', () => {
     expect(registers(b.send(read3).now)).toEqual([1, 2, 0x3333]);
     const coil = b.send(pdu.read(1, 0, 1)).now;
     expect(coil.kind === 'response' && coil.pdu[2]).toBe(1); // coils: the first read of the table is its snapshot
+  });
+
+  test('each opening of a window is a new activation, with a fresh snapshot, though nothing was asked in between', async () => {
+    // Open 10-15 s, 40-45 s, 70-75 s: no request falls between the first two windows.
+    const b = await faultBench(`${DEVICE}\nfaults: [{ name: r, match: { function: 3 }, when: { window: { after: 10s, for: 5s, every: 30s } }, do: { stale: true } }]`);
+    const unit = b.device.units[0]!;
+    b.clock.set(11_000);
+    expect(registers(b.send(read3).now)).toEqual([0x1111, 0x2222, 0x3333]);
+    unit.write('a', 1);
+    expect(registers(b.send(read3).now)).toEqual([0x1111, 0x2222, 0x3333]); // frozen in the first window
+    b.clock.set(41_000);
+    expect(registers(b.send(read3).now)).toEqual([1, 0x2222, 0x3333]); // the second window's own snapshot
+    unit.write('a', 2);
+    expect(registers(b.send(read3).now)).toEqual([1, 0x2222, 0x3333]);
+    b.clock.set(50_000);
+    expect(registers(b.send(read3).now)).toEqual([2, 0x2222, 0x3333]); // between windows: live
+    unit.write('a', 3);
+    b.clock.set(71_000);
+    expect(registers(b.send(read3).now)).toEqual([3, 0x2222, 0x3333]);
+  });
+
+  test('windows that follow each other without a gap (for = every) are still one activation each', async () => {
+    const b = await faultBench(`${DEVICE}\nfaults: [{ name: r, match: { function: 3 }, when: { window: { after: 0, for: 10s, every: 10s } }, do: { stale: { points: [a] } } }]`);
+    const unit = b.device.units[0]!;
+    b.clock.set(1000);
+    expect(registers(b.send(read3).now)).toEqual([0x1111, 0x2222, 0x3333]);
+    unit.write('a', 7);
+    b.clock.set(9999);
+    expect(registers(b.send(read3).now)).toEqual([0x1111, 0x2222, 0x3333]);
+    b.clock.set(10_000); // the next window: the rule fires on, from a new snapshot
+    expect(registers(b.send(read3).now)).toEqual([7, 0x2222, 0x3333]);
   });
 });

@@ -82,7 +82,34 @@ describe('stateful: advances on steps of `every`, whatever the reads', () => {
     expect(read(d, 'counter')).toBe(17); // 7 + 20 steps of 0.5 s
     clock.set(20_000);
     expect(read(d, 'edges')).toBe(6); // rising edges at steps 1, 4, 8, 12, 16, 20
-    expect(read(d, 'wander')).toBeGreaterThanOrEqual(-2.5);
+  });
+
+  it('walk takes gaussian steps of sigma, kept in lo..hi; noise draws have mean 0 and sd sigma (seed 1, 2,000 steps)', async () => {
+    const { device: d, clock } = await device(`
+      version: 1
+      points:
+        w: { type: float64, address: 0, generate: "walk(1, -2, 2)" }
+        n: { type: float64, address: 4, generate: "noise(0.1)" }
+    `);
+    const w: number[] = [];
+    const n: number[] = [];
+    for (let s = 1; s <= 2000; s++) {
+      clock.set(s * 1000);
+      w.push(read(d, 'w') as number);
+      n.push(read(d, 'n') as number);
+    }
+    const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
+    const sd = (xs: number[]) => Math.sqrt(mean(xs.map((x) => (x - mean(xs)) ** 2)));
+    // Kept in -2..2, and held at the bound (not reflected past it) when a step would leave.
+    expect([Math.min(...w), Math.max(...w)]).toEqual([-2, 2]);
+    const free = w.slice(1).map((x, i) => x - w[i]!).filter((_, i) => Math.abs(w[i]!) < 2 && Math.abs(w[i + 1]!) < 2);
+    expect(free.length).toBeGreaterThan(500);
+    expect(sd(free)).toBeGreaterThan(0.85);
+    expect(sd(free)).toBeLessThan(1.15);
+    // Standard error of the mean: 0.1 / sqrt(2000) ≈ 0.0022.
+    expect(Math.abs(mean(n))).toBeLessThan(0.01);
+    expect(sd(n)).toBeGreaterThan(0.09);
+    expect(sd(n)).toBeLessThan(0.11);
   });
 
   it('the same seed and times give the same values whatever the number, order and interleaving of reads', async () => {

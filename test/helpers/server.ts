@@ -10,6 +10,7 @@ import { realTimer } from '../../src/runtime/timers.js';
 import type { Timer } from '../../src/time.js';
 import type { Connection } from '../../src/server/connection.js';
 import { RawClient } from './socket.js';
+import { within } from './within.js';
 
 /**
  * The server's side of one connection, observed without changing it: every write call (to tell
@@ -66,10 +67,14 @@ export class ServerSide {
     return this.socket.bytesRead;
   }
 
-  /** Resolves when `ready()` holds, re-checked after every observed event. */
-  until(ready: () => boolean): Promise<void> {
-    return new Promise((resolve) => {
-      const check = (): void => {
+  /**
+   * Resolves when `ready()` holds, re-checked after every observed event; rejects after about a
+   * second, naming `what` never happened.
+   */
+  until(ready: () => boolean, what = 'the awaited state of the server\'s side'): Promise<void> {
+    let check = (): void => {};
+    const reached = new Promise<void>((resolve) => {
+      check = (): void => {
         if (!ready()) return;
         this.waiters.delete(check);
         resolve();
@@ -77,11 +82,12 @@ export class ServerSide {
       this.waiters.add(check);
       check();
     });
+    return within(what, reached).finally(() => this.waiters.delete(check));
   }
 
   /** Resolves once the server has read at least `n` bytes from this client. */
   received(n: number): Promise<void> {
-    return this.until(() => this.bytesRead >= n);
+    return this.until(() => this.bytesRead >= n, `the server reading ${n} bytes (it read ${this.bytesRead})`);
   }
 
   /**
@@ -89,7 +95,7 @@ export class ServerSide {
    * (`socket.closed` turns true earlier, on destroy, before the event.)
    */
   closed(): Promise<void> {
-    return this.until(() => this.sawClose);
+    return this.until(() => this.sawClose, 'the server\'s socket closing');
   }
 
   private notify(): void {
@@ -147,7 +153,7 @@ export async function startServer(options: TestServerOptions = {}): Promise<Test
       clients.push(client);
       return client;
     },
-    serverSide: (client) => accepted.find(client.socket.localPort ?? -1),
+    serverSide: (client) => within('the server accepting the connection', accepted.find(client.socket.localPort ?? -1)),
   };
 }
 

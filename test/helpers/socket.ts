@@ -1,4 +1,5 @@
 import { connect, type Socket } from 'node:net';
+import { NETWORK_TIMEOUT_MS, within } from './within.js';
 
 /** "00 01 ab" (any whitespace) to bytes, so frames in tests read like the spec's tables. */
 export function hex(text: string): Uint8Array {
@@ -13,10 +14,10 @@ export function toHex(bytes: Uint8Array): string {
 }
 
 /**
- * How long `read`/`readAdu` wait before failing: a missing reply fails fast, with what was
- * awaited and what arrived, rather than at vitest's 20 s test timeout.
+ * How long `read`/`readAdu` wait before failing: a missing reply fails in about a second, with
+ * what was awaited and what arrived, rather than at vitest's 20 s test timeout.
  */
-export const READ_TIMEOUT_MS = 5000;
+export const READ_TIMEOUT_MS = NETWORK_TIMEOUT_MS;
 
 /** One Modbus TCP ADU as received. */
 export interface Adu {
@@ -41,8 +42,7 @@ export interface CloseInfo {
 export class RawClient {
   /** Each 'data' event's bytes, in arrival order. */
   readonly dataEvents: Uint8Array[] = [];
-  /** Resolves (never rejects) once the socket is fully closed. */
-  readonly closed: Promise<CloseInfo>;
+  private readonly whenClosed: Promise<CloseInfo>;
   private buffer: Uint8Array = new Uint8Array(0);
   private received = 0;
   private sawEnd = false;
@@ -64,7 +64,7 @@ export class RawClient {
     socket.on('error', (error: NodeJS.ErrnoException) => {
       this.errorCode = error.code ?? error.message;
     });
-    this.closed = new Promise((resolve) => {
+    this.whenClosed = new Promise((resolve) => {
       socket.on('close', () => {
         this.isClosed = true;
         this.waiter?.();
@@ -87,6 +87,11 @@ export class RawClient {
       });
       socket.once('error', reject);
     });
+  }
+
+  /** Resolves once the socket is fully closed; rejects if that takes more than about a second from now. */
+  get closed(): Promise<CloseInfo> {
+    return within(`the connection from local port ${this.socket.localPort ?? '?'} closing`, this.whenClosed);
   }
 
   /** Total bytes received so far (consumed or not). */

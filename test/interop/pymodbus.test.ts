@@ -48,7 +48,7 @@ describe.skipIf(!available)(TITLE, () => {
   beforeAll(async () => {
     const started = await Promise.all(
       Object.entries(ROWS).map(async ([label, action]) => {
-        const emulator = await startEmulator({ profile: { ...PROFILE, faults: [{ name: 'f', match: { function: 3 }, when: { first: 1 }, do: action }] }, logger: silentLogger, port: 0 });
+        const emulator = await startEmulator({ profile: { ...PROFILE, faults: [{ name: 'f', match: { function: 3 }, when: { first: 1 }, do: action }] }, logger: silentLogger, port: 0, seed: 1 }); // seeded: garbage is drawn from the rule's stream
         emulators.push(emulator);
         return [label, emulator.port] as [string, number];
       }),

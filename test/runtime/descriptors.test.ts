@@ -4,6 +4,7 @@ import { connectionCeiling, connectionPool, openFileLimit, RESERVED_DESCRIPTORS 
 import { memoryDevice } from '../../src/runtime/memory-device.js';
 import { Runtime } from '../../src/runtime/runtime.js';
 import { testEnv } from '../helpers/env.js';
+import { within } from '../helpers/within.js';
 
 const LIMITS = `Limit                     Soft Limit           Hard Limit           Units
 Max cpu time              unlimited            unlimited            seconds
@@ -56,7 +57,7 @@ describe('a runtime under a low open-file limit', () => {
     expect(lines).toContain(`info: open-file limit ${RESERVED_DESCRIPTORS + 3}: at most 3 connections at once (raise it with ulimit -n)`);
     for (let i = 0; i < 3; i++) await open(port);
     const fourth = await open(port);
-    await new Promise((resolve) => fourth.once('close', resolve));
+    await within('the server closing the fourth connection', new Promise((resolve) => fourth.once('close', resolve)));
     expect(runtime.connectionCount).toBe(3);
     expect(lines.some((l) => l.startsWith('warn: connection from 127.0.0.1:') && l.endsWith('refused: 3 connections open'))).toBe(true);
   });
@@ -87,12 +88,12 @@ describe('one connection pool for the devices of a process', () => {
     for (let i = 0; i < 3; i++) held.push(await connected(busy!, busyPort!));
     expect(busy!.connectionCount).toBe(3);
     const refused = await openSocket(quietPort!);
-    await new Promise((resolve) => refused.once('close', resolve));
+    await within('the quiet device refusing the fourth connection', new Promise((resolve) => refused.once('close', resolve)));
     expect(quiet!.connectionCount).toBe(0);
     expect(lines.some((l) => l.endsWith('refused: 3 connections open in this process (the connection pool)'))).toBe(true);
     // A connection given back is room for any device.
     held[0]!.destroy();
-    await new Promise((resolve) => busy!.once('disconnect', resolve));
+    await within('the busy device seeing its client go', new Promise((resolve) => busy!.once('disconnect', resolve)));
     await connected(quiet!, quietPort!);
     expect([busy!.connectionCount, quiet!.connectionCount, pool!.open]).toEqual([2, 1, 3]);
   });

@@ -101,6 +101,15 @@ describe('emulator clocks', () => {
     expect(() => createEnvironment({ clock, timeScale: 2 })).toThrow(/either a clock or a timeScale/);
   });
 
+  it('an explicit seed of 0 is used, not taken for "no seed"', () => {
+    const a = createEnvironment({ seed: 0 }).random;
+    const b = createEnvironment({ seed: 0 }).random;
+    expect(a.seed).toBe(0);
+    const draws = (r: typeof a) => [0, 1, 2].map((i) => r.at('pump/flow#0', i));
+    expect(draws(b)).toEqual(draws(a));
+    expect(draws(a)).not.toEqual(draws(createEnvironment({ seed: 1 }).random));
+  });
+
   it('without a seed, one is chosen (and can be read back to replay the run)', () => {
     const { seed } = createEnvironment().random;
     expect(Number.isInteger(seed) && seed >= 0 && seed <= MAX_SEED).toBe(true);

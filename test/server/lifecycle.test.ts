@@ -11,6 +11,7 @@ import { createEnvironment } from '../../src/runtime/environment.js';
 import { loadDevice } from '../../src/runtime/load-device.js';
 import { startServer } from '../helpers/server.js';
 import { hex, RawClient, toHex } from '../helpers/socket.js';
+import { within } from '../helpers/within.js';
 
 const read = (tid: number): Uint8Array => encodeAdu(tid, 1, hex('03 00 00 00 01'));
 const answer = (value: number): Handler => () => response(Uint8Array.of(0x03, 0x02, 0x00, value));
@@ -62,12 +63,12 @@ describe('close()', () => {
   });
 
   // A peer that never answers our FIN must not hold close() (or a CLI's exit) hostage.
-  it('also closes a connection already half-closed by the idle timeout', { timeout: 2000 }, async () => {
+  it('also closes a connection already half-closed by the idle timeout', async () => {
     const timer = new ManualTimer();
     const t = await startServer({ timer, idleTimeoutMs: 100 });
     const client = await t.connect({ allowHalfOpen: true });
     const side = await t.serverSide(client);
-    const sawEnd = new Promise((resolve) => client.socket.once('end', resolve));
+    const sawEnd = within('the server\'s FIN', new Promise((resolve) => client.socket.once('end', resolve)));
     timer.advance(100);
     await sawEnd;
     await t.server.close();
@@ -75,7 +76,7 @@ describe('close()', () => {
     expect(side.socket.destroyed).toBe(true);
   });
 
-  it('also ends with a connection reset to make room for a newcomer', { timeout: 2000 }, async () => {
+  it('also ends with a connection reset to make room for a newcomer', async () => {
     const timer = new ManualTimer();
     const t = await startServer({ timer, maxConnections: 1, connectionPolicy: 'closeLeastRecentlyActive' });
     const old = await t.connect({ allowHalfOpen: true });
@@ -151,7 +152,7 @@ describe('a request parked behind a delay when its client goes', () => {
 
   // 20,000 clients that each left a request behind a long injected delay kept ~74 MiB until the
   // delays ran out: the timer held the exchange, the connection and its buffers.
-  it('takes its delay timer with it: nothing waits on the wire timer once the connection closed', { timeout: 2000 }, async () => {
+  it('takes its delay timer with it: nothing waits on the wire timer once the connection closed', async () => {
     const { timer, client, side } = await delayed();
     expect(timer.size).toBe(1); // the delay
     client.socket.destroy();
@@ -161,7 +162,7 @@ describe('a request parked behind a delay when its client goes', () => {
     expect(client.totalReceived).toBe(0);
   });
 
-  it('a delay still answers a client that stays', { timeout: 2000 }, async () => {
+  it('a delay still answers a client that stays', async () => {
     const { timer, client } = await delayed();
     timer.advance(3_600_000);
     expect(toHex(await client.read(11))).toBe('00 01 00 00 00 05 01 03 02 00 07');

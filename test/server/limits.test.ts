@@ -4,6 +4,7 @@ import { ManualTimer } from '../../src/runtime/timers.js';
 import { INCOMPLETE_GRACE_MS } from '../../src/server/server.js';
 import { startServer } from '../helpers/server.js';
 import { hex, type RawClient } from '../helpers/socket.js';
+import { within } from '../helpers/within.js';
 
 const read = (tid: number): Uint8Array => encodeAdu(tid, 1, hex('03 00 00 00 01'));
 
@@ -150,7 +151,7 @@ describe('a peer that never answers our FIN', () => {
     const t = await startServer({ timer, idleTimeoutMs: 1000 });
     const client = await t.connect({ allowHalfOpen: true });
     const side = await t.serverSide(client);
-    const sawEnd = new Promise((resolve) => client.socket.once('end', resolve));
+    const sawEnd = within('the server\'s FIN', new Promise((resolve) => client.socket.once('end', resolve)));
     timer.advance(1000);
     await sawEnd;
     timer.advance(4000);
@@ -207,7 +208,7 @@ describe('maxConnections', () => {
     const t = await startServer({ timer, idleTimeoutMs: 100, maxConnections: 2, connectionPolicy: 'refuse' });
     const lingering = await t.connect({ allowHalfOpen: true });
     await t.serverSide(lingering);
-    const sawEnd = new Promise((resolve) => lingering.socket.once('end', resolve));
+    const sawEnd = within('the server\'s FIN to the lingering client', new Promise((resolve) => lingering.socket.once('end', resolve)));
     timer.advance(100);
     await sawEnd;
     const a = await t.connect();

@@ -47,7 +47,10 @@ async function watched(): Promise<{ emulator: Emulator; file: string }> {
   return { emulator, file };
 }
 
-/** Polls speed and mode back to back until stopped; counts answers, failures and what it saw. */
+/**
+ * Polls speed and mode back to back until stopped, or until the test ends however it ends (a failed
+ * assertion must not leave the worker polling); counts answers, failures and what it saw.
+ */
 function poll(client: Awaited<ReturnType<typeof connectClient>>) {
   const stats = { answered: 0, failed: 0, errors: [] as string[], seen: new Set<number>() };
   let stop = false;
@@ -63,7 +66,9 @@ function poll(client: Awaited<ReturnType<typeof connectClient>>) {
       }
     }
   })();
-  return { stats, stop: async () => ((stop = true), await done) };
+  const halt = async (): Promise<void> => ((stop = true), await done);
+  onTestFinished(halt);
+  return { stats, stop: halt };
 }
 
 describe('live reload under load', () => {
@@ -93,10 +98,13 @@ describe('live reload under load', () => {
     writeFileSync(file, profile(++speed)); // and picked up again when it returns
     await served(emulator, speed);
 
-    // A burst of saves closer together than the debounce: the last one is served.
+    // A burst of saves closer together than the debounce: one reload, of the last one.
+    let reloads = 0;
+    emulator.on('reload', () => reloads++);
     const last = speed + 5;
     for (let s = speed + 1; s <= last; s++) writeFileSync(file, profile(s));
     await served(emulator, last);
+    expect(reloads).toBe(1);
 
     const { stats } = poller;
     await poller.stop();
