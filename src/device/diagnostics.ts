@@ -47,10 +47,17 @@ type DiagnosticsRequest = Extract<Request, { kind: 'diagnostics' }>;
  * counters leaves the others'. The request path pays two increments and a typed-array read.
  */
 export class Diagnostics {
-  /** Per unit id, COUNTERS slots: what that unit id counted itself (the bus slots stay 0). */
-  private readonly own = new Float64Array(256 * COUNTERS);
-  /** Per unit id, the device-wide totals at its last clear, for the bus slots. */
-  private readonly base = new Float64Array(256 * COUNTERS);
+  // Rows of COUNTERS slots are made for a unit id when it first counts or is cleared, not for all
+  // 256 up front: 256 rows of both arrays were 32 KiB per device, a third of a fleet device's memory.
+  /** Per unit id, its row + 1 in `own` and `base`; 0: no row yet (counted nothing, never cleared). */
+  private readonly rows = new Uint16Array(256);
+  private used = 0;
+  /** Per row, COUNTERS slots: what that unit id counted itself (the bus slots stay 0). */
+  private own = new Float64Array(COUNTERS);
+  /** Per row, the device-wide totals at its unit id's last clear, for the bus slots. */
+  private base = new Float64Array(COUNTERS);
+  /** The `base` of a unit id without a row: zeros, or the totals a recompiled device took over. */
+  private readonly baseDefault = new Float64Array(COUNTERS);
   private readonly totals = new Float64Array(COUNTERS);
   private readonly register = new Uint16Array(256);
   /** 1 while a unit id is in listen-only mode. */
@@ -70,13 +77,14 @@ export class Diagnostics {
 
   /** `handler` with every exchange counted, and unit ids in listen-only mode silent. */
   wrap(handler: Handler): Handler {
-    const own = this.own;
     const totals = this.totals;
     const listening = this.listening;
     return (x) => {
       const u = x.unitId & 0xff;
       totals[BUS_MESSAGES]!++;
-      own[u * COUNTERS + SERVER_MESSAGES]!++;
+      // Row first: making it may replace `own` (`this.own[this.at(u)]` would read the old array).
+      const at = this.at(u);
+      this.own[at + SERVER_MESSAGES]!++;
       if (listening[u] === 1) return this.whileListening(x, u);
       const o = handler(x);
       // A normal reply, the usual case, is decided by one comparison (a Promise has no `kind`).
@@ -107,8 +115,9 @@ export class Diagnostics {
         this.clear(u);
         return response(x.pdu);
       case DiagnosticsSubFunction.ClearOverrun:
-        this.base[u * COUNTERS + OVERRUNS] = this.totals[OVERRUNS]!;
-        this.own[u * COUNTERS + OVERRUNS] = 0;
+        const at = this.at(u);
+        this.base[at + OVERRUNS] = this.totals[OVERRUNS]!;
+        this.own[at + OVERRUNS] = 0;
         this.register[u] = this.register[u]! & ~OVERRUN_FLAG;
         return response(x.pdu);
       default:
@@ -162,6 +171,7 @@ export class Diagnostics {
     for (const u of this.listenOnlyUnits()) this.setListenOnly(u, false, 'reset');
     this.own.fill(0);
     this.base.fill(0);
+    this.baseDefault.fill(0);
     this.totals.fill(0);
     this.register.fill(0);
   }
@@ -172,16 +182,22 @@ export class Diagnostics {
    */
   takeOver(previous: Diagnostics, keep: (unitId: number) => boolean): number[] {
     this.totals.set(previous.totals);
+    // A unit id new to the device (or one without a row) starts from zero: its base is the totals.
+    this.baseDefault.set(previous.totals);
+    const defaultsDiffer = previous.baseDefault.some((v, k) => v !== previous.totals[k]);
     const kept: number[] = [];
     for (let u = 0; u < 256; u++) {
-      if (!keep(u)) {
-        // A unit id new to the device starts from zero.
-        this.base.set(previous.totals, u * COUNTERS);
-        continue;
+      if (!keep(u)) continue;
+      const was = previous.rows[u]!;
+      if (was !== 0) {
+        const from = (was - 1) * COUNTERS;
+        const at = this.at(u);
+        this.own.set(previous.own.subarray(from, from + COUNTERS), at);
+        this.base.set(previous.base.subarray(from, from + COUNTERS), at);
+      } else if (defaultsDiffer) {
+        const at = this.at(u);
+        this.base.set(previous.baseDefault, at);
       }
-      const at = u * COUNTERS;
-      this.own.set(previous.own.subarray(at, at + COUNTERS), at);
-      this.base.set(previous.base.subarray(at, at + COUNTERS), at);
       this.register[u] = previous.register[u]!;
       if (previous.listening[u] === 1) {
         this.listening[u] = 1;
@@ -192,12 +208,37 @@ export class Diagnostics {
   }
 
   private count(u: number, k: number): number {
-    return this.own[u * COUNTERS + k]! + this.totals[k]! - this.base[u * COUNTERS + k]!;
+    const row = this.rows[u]!;
+    if (row === 0) return this.totals[k]! - this.baseDefault[k]!;
+    const at = (row - 1) * COUNTERS;
+    return this.own[at + k]! + this.totals[k]! - this.base[at + k]!;
+  }
+
+  /** Where `u`'s slots start in `own` and `base`, its row made on first use. */
+  private at(u: number): number {
+    const row = this.rows[u]!;
+    return row !== 0 ? (row - 1) * COUNTERS : this.addRow(u);
+  }
+
+  private addRow(u: number): number {
+    const at = this.used * COUNTERS;
+    if (at + COUNTERS > this.own.length) {
+      const own = new Float64Array(this.own.length * 2);
+      own.set(this.own);
+      this.own = own;
+      const base = new Float64Array(this.base.length * 2);
+      base.set(this.base);
+      this.base = base;
+    }
+    this.used++;
+    this.rows[u] = this.used;
+    this.base.set(this.baseDefault, at);
+    return at;
   }
 
   /** Counters 0x0B..0x12 and the diagnostic register of `u` to 0 (FC 8/0x0A; 0x01 too). */
   private clear(u: number): void {
-    const at = u * COUNTERS;
+    const at = this.at(u);
     this.own.fill(0, at, at + COUNTERS);
     this.base.set(this.totals, at);
     this.register[u] = 0;
@@ -210,13 +251,14 @@ export class Diagnostics {
       this.setListenOnly(u, false, 'request');
       return SILENCE;
     }
-    this.own[u * COUNTERS + NO_RESPONSES]!++;
+    const at = this.at(u);
+    this.own[at + NO_RESPONSES]!++;
     return SILENCE;
   }
 
   /** Counts an outcome other than a normal reply; returns it. */
   private counted(u: number, o: Outcome): Outcome {
-    const at = u * COUNTERS;
+    const at = this.at(u);
     switch (o.kind) {
       case 'exception':
         this.own[at + BUS_EXCEPTIONS]!++;
@@ -240,8 +282,9 @@ export class Diagnostics {
   /** A broadcast (unit 0, never answered) is a message to every unit it reaches. */
   private broadcastCounted(): void {
     for (const id of this.broadcastTo) {
-      this.own[id * COUNTERS + SERVER_MESSAGES]!++;
-      this.own[id * COUNTERS + NO_RESPONSES]!++;
+      const at = this.at(id);
+      this.own[at + SERVER_MESSAGES]!++;
+      this.own[at + NO_RESPONSES]!++;
     }
   }
 }

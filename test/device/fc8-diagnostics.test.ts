@@ -178,3 +178,29 @@ describe('requests the codec refuses', () => {
     expect(device.diagnostics.counts(1).busExceptionErrors).toBe(1);
   });
 });
+
+describe('counters of many unit ids (rows made as unit ids first appear)', () => {
+  test('every unit id of a device that answers them all keeps its own count, in a seeded order, and across a recompile', () => {
+    const device = compile(METER);
+    // A seeded order of the 256 unit ids (LCG): rows are made in this order, the arrays grow as they fill.
+    const ids = Array.from({ length: 256 }, (_, i) => i);
+    let seed = 12345;
+    for (let i = ids.length - 1; i > 0; i--) {
+      seed = (seed * 1103515245 + 12345) % 2 ** 31;
+      const j = seed % (i + 1);
+      [ids[i], ids[j]] = [ids[j]!, ids[i]!];
+    }
+    // Unit id u gets (u % 5) + 1 reads, interleaved: one read per unit per round.
+    for (let round = 0; round < 5; round++) for (const u of ids) if (round <= u % 5) ask(device, read(0), u);
+    const expected = (u: number): number => (u % 5) + 1;
+    expect(ids.filter((u) => device.diagnostics.counts(u).serverMessages !== expected(u))).toEqual([]);
+    expect(device.diagnostics.counts(200).busMessages).toBe(ids.reduce((n, u) => n + expected(u), 0));
+    // Clearing one unit id leaves the others'; a recompiled device goes on with each.
+    expect(ask(device, fc8(0x0a), 7)).toBe('08 00 0a 00 00');
+    const next = compile(METER);
+    next.takeOver(device);
+    expect(next.diagnostics.counts(7).serverMessages).toBe(0);
+    expect(next.diagnostics.counts(9).serverMessages).toBe(expected(9));
+    expect(next.diagnostics.counts(255).serverMessages).toBe(expected(255));
+  });
+});
