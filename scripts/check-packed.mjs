@@ -75,11 +75,7 @@ async function serveBundledPump() {
   } finally {
     process.kill(-child.pid, 'SIGTERM');
   }
-  const ended = await Promise.race([closed.then(() => true), new Promise((resolve) => setTimeout(() => resolve(false), 10_000))]);
-  if (!ended) {
-    process.kill(-child.pid, 'SIGKILL');
-    throw new Error(`still running 10 s after SIGTERM; stderr:\n${stderr}`);
-  }
+  await endedAfterSigterm(child, closed, () => stderr);
   if (!/^shutting down$/m.test(stderr)) throw new Error(`no graceful shutdown on SIGTERM; stderr:\n${stderr}`);
 }
 
@@ -146,10 +142,15 @@ async function serveImageCommand() {
   } finally {
     process.kill(-child.pid, 'SIGTERM');
   }
+  await endedAfterSigterm(child, closed, () => stderr);
+}
+
+/** After the SIGTERM: the process group ends within 10 s, or is killed and the check fails. */
+async function endedAfterSigterm(child, closed, stderrNow) {
   const ended = await Promise.race([closed.then(() => true), new Promise((resolve) => setTimeout(() => resolve(false), 10_000))]);
   if (!ended) {
     process.kill(-child.pid, 'SIGKILL');
-    throw new Error(`still running 10 s after SIGTERM; stderr:\n${stderr}`);
+    throw new Error(`still running 10 s after SIGTERM; stderr:\n${stderrNow()}`);
   }
 }
 
