@@ -166,6 +166,39 @@ describe('listen-only mode', () => {
   });
 });
 
+describe('a recompiled gateway: counters and listen-only go on only for the unit ids both versions serve', () => {
+  const line = (...ids: number[]) =>
+    compile(`
+      name: line
+      units:
+${ids.map((id) => `        - { unitId: ${id}, name: u${id}, points: { a: { type: uint16, address: 0, value: 7 } } }`).join('\n')}
+    `);
+
+  test('a unit id the new version drops leaves listen-only mode with it; one it keeps stays in it', () => {
+    const before = line(1, 2);
+    before.diagnostics.setListenOnly(1, true);
+    before.diagnostics.setListenOnly(2, true);
+    const after = line(1, 3);
+    expect(after.takeOver(before).listenOnly).toEqual([1]);
+    expect([1, 2, 3].map((u) => after.diagnostics.isListenOnly(u))).toEqual([true, false, false]);
+    expect(ask(after, read(0), 1)).toBe('silence');
+    expect(ask(after, read(0), 3)).toBe('03 02 00 07');
+  });
+
+  test('a unit id new to the device counts from zero, even after a reload that went on counting', () => {
+    const first = line(1);
+    for (let i = 0; i < 3; i++) ask(first, read(0), 1);
+    const second = line(1);
+    second.takeOver(first);
+    for (let i = 0; i < 2; i++) ask(second, read(0), 1);
+    const third = line(1, 2);
+    third.takeOver(second);
+    expect([third.diagnostics.counts(1).serverMessages, third.diagnostics.counts(2).serverMessages]).toEqual([5, 0]);
+    ask(third, read(0), 2);
+    expect([third.diagnostics.counts(2).serverMessages, third.diagnostics.counts(2).busMessages]).toEqual([1, 1]);
+  });
+});
+
 describe('requests the codec refuses', () => {
   test.each([
     ['an unknown sub-function is 01', '08 00 03 0a 00', '88 01'],
