@@ -116,6 +116,8 @@ describe('encodeDeviceIdentification: conformity level byte', () => {
     ['basic objects only', BASIC, 0x81],
     ['up to a regular object', REGULAR, 0x82],
     ['only one regular object', [...BASIC, obj(0x05, 'M')], 0x82],
+    ['the first regular object alone (0x03, vendor URL)', [...BASIC, obj(0x03, 'u')], 0x82],
+    ['the last regular object alone (0x06, user application name)', [...BASIC, obj(0x06, 'app')], 0x82],
     ['with a private object', EXTENDED, 0x83],
     ['a private object without regular ones', [...BASIC, obj(0xff, 'z')], 0x83],
   ] as const)('%s', (_comment, objects, conformity) => {

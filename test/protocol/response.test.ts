@@ -1,9 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import {
+  encodeDiagnosticsResponse,
   encodeException,
   encodeReadBitsResponse,
   encodeReadRegistersResponse,
   encodeReportServerIdResponse,
+  encodeRequest,
   encodeWriteMultipleResponse,
   REPORT_SERVER_ID_MAX_BYTES,
 } from '../../src/protocol/response.js';
@@ -98,5 +100,24 @@ describe('encodeReportServerIdResponse (AP 6.13)', () => {
     const pdu = encodeReportServerIdResponse(hex('01'), true, new Uint8Array(REPORT_SERVER_ID_MAX_BYTES - 2));
     expect(pdu.length).toBe(253);
     expect(pdu[1]).toBe(REPORT_SERVER_ID_MAX_BYTES);
+  });
+});
+
+describe('encodeDiagnosticsResponse (AP 6.8.1): the sub-function, then its data word', () => {
+  it.each([
+    // [comment, sub-function, word, reply]
+    ['return diagnostic register', 0x0002, 0x0000, '08 00 02 00 00'],
+    ['return bus message count', 0x000b, 0x1234, '08 00 0b 12 34'],
+    ['a word of 0xffff', 0x0012, 0xffff, '08 00 12 ff ff'],
+  ] as const)('%s', (_comment, sub, word, reply) => {
+    expect(toHex(encodeDiagnosticsResponse(sub, word))).toBe(reply);
+  });
+});
+
+describe('encodeRequest', () => {
+  it('encodes a request of any served code; a code not served has nothing to encode it', () => {
+    expect(toHex(encodeRequest({ kind: 'writeSingleRegister', functionCode: 6, address: 1, value: 3 }))).toBe('06 00 01 00 03');
+    const unserved = { kind: 'userDefined', functionCode: 0x45, address: 0, quantity: 1, values: undefined } as const;
+    expect(() => encodeRequest(unserved)).toThrow(new RangeError('function code 69 is not served: no descriptor to encode it'));
   });
 });

@@ -2,9 +2,20 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { Request } from '../../src/protocol/request.js';
 import { encodeRequest } from '../../src/protocol/response.js';
-import type { Framing, StreamScan } from '../../src/protocol/framing.js';
-import { bitsPerCharacter, crc16, encodeRtu, lineTiming, replyLength, rtuBusFraming, rtuFraming, sealRtu } from '../../src/protocol/rtu.js';
-import { concat, hex, toHex } from '../helpers/hex.js';
+import { encodeFrame, type Framing, type StreamScan } from '../../src/protocol/framing.js';
+import {
+  bitsPerCharacter,
+  crc16,
+  describeLine,
+  encodeRtu,
+  lineTiming,
+  replyLength,
+  rtuBusFraming,
+  rtuFraming,
+  sealRtu,
+  SERIAL_DEFAULTS,
+} from '../../src/protocol/rtu.js';
+import { concat, fill, hex, toHex } from '../helpers/hex.js';
 
 /* RTU framing (Modbus over serial line 2.5): CRC, frame finding by the function code, the bus. */
 
@@ -29,6 +40,24 @@ describe('CRC-16/MODBUS', () => {
 
   it('sealRtu writes the CRC of all but the last two bytes', () => {
     expect(toHex(sealRtu(hex('02 07 00 00')))).toBe('02 07 41 12');
+    expect(toHex(sealRtu(hex('00 00')))).toBe('ff ff'); // the CRC of nothing is its initial value
+    // Too short to hold a CRC: left as it is.
+    expect(toHex(sealRtu(hex('11')))).toBe('11');
+    expect(toHex(sealRtu(hex('')))).toBe('');
+  });
+});
+
+describe('reply frames', () => {
+  it('a reply is the address, the PDU and the CRC, written at any offset', () => {
+    for (const framing of [rtu, rtuBusFraming(2, () => true)]) {
+      expect(framing.frameLength(5)).toBe(8);
+      expect(toHex(encodeFrame(framing, 0x1234, 0x11, hex('03 02 00 07')))).toBe(toHex(frame('11 03 02 00 07')));
+      const target = new Uint8Array(12).fill(0xee);
+      expect(framing.writeFrame(target, 3, 0x1234, 0x01, hex('06 00 01 00 03'))).toBe(11);
+      expect(toHex(target)).toBe(`ee ee ee ${toHex(frame('01 06 00 01 00 03'))} ee`);
+      // No transaction ids: a reply is matched to its request by its place on the line.
+      expect(framing).toMatchObject({ name: 'RTU', transactionIds: false, silenceMs: 2 });
+    }
   });
 });
 
@@ -74,6 +103,19 @@ describe('what is no frame', () => {
   it.each(CASES)('%s', (_comment, bytes, silent, expected) => {
     expect(rtu.scan(bytes, 0, bytes.length, silent)).toEqual(expected);
   });
+
+  it('an unknown code ends at the quiet line only within the largest frame (256 bytes), wherever it starts', () => {
+    const body = (n: number) => `01 41 ${toHex(fill(n - 4, 0x5a))}`; // n bytes with the CRC
+    for (const offset of [0, 200]) {
+      const at = (bytes: Uint8Array) => concat(fill(offset, 0xff), bytes);
+      const largest = at(frame(body(256)));
+      expect(rtu.scan(largest, offset, largest.length, true)).toEqual({ kind: 'frame', transactionId: 0, unitId: 1, pduStart: offset + 1, end: offset + 256 });
+      const tooLong = at(frame(body(257)));
+      expect(rtu.scan(tooLong, offset, tooLong.length, true)).toEqual({ kind: 'garbage', end: offset + 1, reason: 'no frame before the line went quiet' });
+      const short = at(hex('01 41 00'));
+      expect(rtu.scan(short, offset, short.length, true)).toEqual({ kind: 'garbage', end: offset + 1, reason: 'too short for a frame' });
+    }
+  });
 });
 
 describe('reply lengths (a bus passes over the replies of other units)', () => {
@@ -85,6 +127,7 @@ describe('reply lengths (a bus passes over the replies of other units)', () => {
     ['write multiple registers: address and quantity', '10 00 01 00 02', 5],
     ['mask write: an echo', '16 00 04 00 f2 00 25', 7],
     ['report server id: byte count', '11 02 aa ff', 4],
+    ['diagnostics: an echo of the request', '08 00 00 a5 37', 5],
   ])('%s', (_comment, pdu, length) => {
     const bytes = hex(pdu);
     expect(replyLength(bytes)).toBe(length);
@@ -93,6 +136,11 @@ describe('reply lengths (a bus passes over the replies of other units)', () => {
     expect(replyLength(hex('03'))).toBe('need-more');
     expect(replyLength(hex('2b 0e'))).toBe('unknown');
     expect(replyLength(hex('41'))).toBe('unknown');
+    // Nothing read past `end`, at an offset too.
+    expect(replyLength(hex('83 02'), 0, 0)).toBe('need-more');
+    expect(replyLength(hex('ff 83 02'), 1, 1)).toBe('need-more');
+    expect(replyLength(hex('ff 03 02 00 07'), 1, 2)).toBe('need-more');
+    expect(replyLength(hex('ff 03 02'), 1, 3)).toBe(4);
   });
 });
 
@@ -143,6 +191,68 @@ describe('on a serial bus', () => {
     const reply = frame('11 03 02 00 07');
     for (let n = 0; n < reply.length; n++) expect(bus.scan(reply, 0, n, false)).toEqual({ kind: 'need-more' });
     expect(bus.scan(reply, 0, reply.length, false)).toMatchObject({ kind: 'discard', end: reply.length });
+  });
+});
+
+describe('on a serial bus: which frames are the reply that is due', () => {
+  const served = (unit: number) => unit === 1;
+  /** A bus that has just passed over a request for unit 0x11 (whose reply is now due). */
+  function afterOtherRequest(): Framing {
+    const bus = rtuBusFraming(2, served);
+    const request = frame('11 03 00 6b 00 01');
+    expect(bus.scan(request, 0, request.length, false)).toEqual({ kind: 'discard', protocolId: 0, end: request.length, reason: 'a request for unit 17, not served here' });
+    return bus;
+  }
+  const scan = (bus: Framing, bytes: Uint8Array, silent = false) => bus.scan(bytes, 0, bytes.length, silent);
+  const ours = frame('01 03 00 00 00 01');
+  // Read as a reply of FC 6 this request is an echo of 5 bytes, and its CRC checks.
+  const ourWrite = frame('01 06 00 01 00 03');
+  const isFrame = { kind: 'frame', unitId: 1, pduStart: 1 };
+
+  it('the reply that is due is passed over, then the next frame is a request again', () => {
+    const bus = afterOtherRequest();
+    const reply = frame('11 03 02 00 07');
+    expect(scan(bus, reply)).toEqual({ kind: 'discard', protocolId: 0, end: reply.length, reason: 'the reply of unit 17 to another master\'s request' });
+    expect(scan(bus, ourWrite)).toMatchObject({ ...isFrame, end: 8 });
+  });
+
+  it('a request of our unit where the reply was due is read as one, even if it would check as a reply', () => {
+    const bus = afterOtherRequest();
+    expect(scan(bus, ourWrite)).toMatchObject({ ...isFrame, end: 8 });
+    const again = afterOtherRequest();
+    expect(scan(again, ours)).toMatchObject({ ...isFrame, end: 8 }); // the line not quiet yet: read at once
+    expect(scan(again, ourWrite)).toMatchObject({ ...isFrame, end: 8 });
+  });
+
+  it('a reply of the due unit with a bad CRC, or cut short by the quiet line, is not passed over as the reply', () => {
+    const bad = frame('11 03 02 00 07');
+    bad[bad.length - 1] ^= 0xff;
+    expect(scan(afterOtherRequest(), bad, true)).toMatchObject({ kind: 'garbage', end: 1 });
+    // Its last byte not here when the line went quiet (though in the buffer past `end`).
+    const whole = frame('11 03 02 00 07');
+    expect(afterOtherRequest().scan(whole, 0, whole.length - 1, true)).toMatchObject({ kind: 'garbage', end: 1 });
+  });
+
+  it('a scan with nothing new to read does not forget the reply that is due', () => {
+    const bus = afterOtherRequest();
+    const reply = frame('11 03 02 00 07');
+    for (const silent of [false, true]) expect(bus.scan(reply, 0, 0, silent)).toEqual({ kind: 'need-more' });
+    expect(scan(bus, reply)).toMatchObject({ kind: 'discard', end: reply.length });
+  });
+
+  it('before any request for another unit no reply is due: a reply-shaped frame is not passed over', () => {
+    const bus = rtuBusFraming(2, (unit) => unit === 2);
+    expect(scan(bus, frame('01 03 02 00 07'))).toEqual({ kind: 'need-more' });
+  });
+});
+
+describe('serial line settings in log lines', () => {
+  it.each([
+    [{ path: '/dev/ttyUSB0', ...SERIAL_DEFAULTS }, '/dev/ttyUSB0 19200 8E1'],
+    [{ path: 'COM3', baudRate: 9600, parity: 'none', dataBits: 7, stopBits: 2, unitId: 5 }, 'COM3 9600 7N2 unit 5'],
+    [{ path: '/dev/pts/4', baudRate: 115200, parity: 'odd', dataBits: 8, stopBits: 1, unitId: 0 }, '/dev/pts/4 115200 8O1 unit 0'],
+  ] as const)('%o', (line, text) => {
+    expect(describeLine(line)).toBe(text);
   });
 });
 
