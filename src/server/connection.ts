@@ -134,14 +134,13 @@ export class Connection {
     }
     this.flush();
     this.release();
-    if (how === 'reset') this.link.reset();
-    else if (how === 'destroy') this.link.destroy();
-    else {
+    if (how === 'end') {
       this.link.end();
       // A peer that never answers our FIN would keep the socket half-open forever. On the
       // injected timer (not socket.setTimeout, which a peer that keeps sending would postpone).
       this.linger = this.host.timer.setTimeout(() => this.link.destroy(), HALF_CLOSE_GRACE_MS);
-    }
+    } else if (how === 'reset') this.link.reset();
+    else this.link.destroy();
   }
 
   private onDrained(): void {
