@@ -26,7 +26,7 @@ export interface ConnectionHost {
   readonly warnings: WarnLimiter;
   /**
    * Told of each frame dropped for a CRC error (RTU): the hook for FC 8's bus communication error
-   * count (serial line spec 6.8, sub-function 0x0C). Nothing counts them yet.
+   * count (serial line spec 6.8, sub-function 0x0C).
    */
   readonly onCrcError?: ((info: ConnectionInfo) => void) | undefined;
   onClosed(connection: Connection): void;
@@ -134,14 +134,13 @@ export class Connection {
     }
     this.flush();
     this.release();
-    if (how === 'reset') this.link.reset();
-    else if (how === 'destroy') this.link.destroy();
-    else {
+    if (how === 'end') {
       this.link.end();
       // A peer that never answers our FIN would keep the socket half-open forever. On the
       // injected timer (not socket.setTimeout, which a peer that keeps sending would postpone).
       this.linger = this.host.timer.setTimeout(() => this.link.destroy(), HALF_CLOSE_GRACE_MS);
-    }
+    } else if (how === 'reset') this.link.reset();
+    else this.link.destroy();
   }
 
   private onDrained(): void {
@@ -288,6 +287,8 @@ export class Connection {
       const pdu = copyBytes(buf, scan.pduStart, scan.end - framing.layout.trailer);
       offset = scan.end;
       requests++;
+      // A frame ends a burst of garbage: garbage after it (in the same read) is a new burst.
+      this.inCrcError = false;
       const exchange: Exchange = {
         transactionId: scan.transactionId,
         unitId: scan.unitId,
@@ -321,8 +322,8 @@ export class Connection {
       this.lastActivity = this.host.timer.now();
       this.completedRequest = true;
     }
-    // A frame answered or a quiet line ends a burst of garbage.
-    if (requests > 0 || silent) this.inCrcError = false;
+    // A quiet line ends a burst of garbage too (the bytes before it were part of it).
+    if (silent) this.inCrcError = false;
     if (offset < end && !this.closed) this.pending = owned ? buf.subarray(offset, end) : buf.slice(offset, end);
     if (framing.silenceMs !== undefined) this.awaitSilence();
     this.flush();
