@@ -17,7 +17,7 @@ export default {
     'src/model/hand-over.ts',
     'src/model/store.ts',
     'src/protocol/**/*.ts',
-    'src/server/**/*.ts',
+    'src/server/connection.ts',
   ],
   // Results are kept so the next run tests only mutants whose code or covering tests changed.
   incremental: true,
