@@ -1,4 +1,8 @@
 import { describe, expect, test } from 'vitest';
+import { candidates, createBucket } from '../../src/faults/buckets.js';
+import type { Rule } from '../../src/faults/engine.js';
+import { createMatcher, type MatchParts } from '../../src/faults/match.js';
+import { decodeRequest } from '../../src/protocol/request.js';
 import { faultBench, pdu } from './helpers.js';
 
 const DEVICE = `
@@ -117,5 +121,40 @@ faults:
       }),
       { seed: 10, numRuns: 500 },
     );
+  });
+});
+
+describe('the address pre-filter: a request meets only the rules whose address pages (16 addresses a page) it touches, and those without addresses', () => {
+  const ALL = new Uint8Array(256).fill(1);
+  const rule = (name: string, parts: Partial<MatchParts>) => ({ name, matcher: createMatcher({ functionCodes: ALL, unitIds: ALL, ...parts }) }) as unknown as Rule;
+  const met = (rules: Rule[], requests: number[][]) => {
+    const bucket = createBucket(rules);
+    return requests.map((r) => candidates(bucket, decodeRequest(Uint8Array.from(r))).map((c) => c.name).join(' '));
+  };
+
+  test('ranges (address, points): pages 6-7 for 100-115; a request meets the rule when any of its pages (FC 23: of either range) is one', () => {
+    const rules = [rule('range', { address: { from: 100, to: 115 } }), rule('plain', { quantity: { min: 1, max: 1 } })];
+    const requests = [pdu.read(3, 95, 1), pdu.read(3, 96, 1), pdu.read(3, 127, 1), pdu.read(3, 128, 1), pdu.read(3, 90, 6), pdu.read(3, 90, 7), pdu.read(3, 120, 20), pdu.readWrite(0, 1, 127, [1]), pdu.readWrite(127, 1, 0, [1]), pdu.reportServerId()];
+    expect(met(rules, requests)).toEqual(['plain', 'range plain', 'range plain', 'plain', 'plain', 'range plain', 'range plain', 'range plain', 'range plain', 'plain']);
+    // A point's range in any table, several ranges in one rule; one page (a single address).
+    const points = [rule('points', { points: [{ table: 'coils', from: 16, to: 16 }, { table: 'inputRegisters', from: 40, to: 40 }] })];
+    expect(met(points, [pdu.read(3, 15, 1), pdu.read(3, 31, 1), pdu.read(1, 32, 1), pdu.read(4, 47, 1), pdu.read(4, 48, 1)])).toEqual(['', 'points', 'points', 'points', '']);
+  });
+
+  test('start addresses: the page of the first address a request names, address 0 included; a request without one meets none', () => {
+    const rules = [rule('start', { starts: [0, 300] }), rule('plain', {})];
+    const requests = [pdu.read(3, 0, 1), pdu.read(3, 15, 1), pdu.read(3, 16, 1), pdu.read(3, 287, 20), pdu.read(3, 288, 1), pdu.read(3, 303, 1), pdu.read(3, 304, 1), pdu.reportServerId()];
+    expect(met(rules, requests)).toEqual(['start plain', 'start plain', 'plain', 'plain', 'start plain', 'start plain', 'plain', 'plain']);
+  });
+
+  test('a rule with a range and a start is filtered by its range; both kinds of rule in one list keep their order', () => {
+    const rules = [rule('both', { address: { from: 100, to: 100 }, starts: [300] }), rule('start', { starts: [500] }), rule('range', { address: { from: 700, to: 700 } }), rule('plain', {})];
+    const requests = [pdu.read(3, 300, 1), pdu.read(3, 100, 1), pdu.read(3, 500, 1), pdu.read(3, 700, 1), pdu.read(3, 0, 1)];
+    const all = 'both start range plain';
+    expect(met(rules, requests)).toEqual(['plain', all, all, all, 'plain']);
+  });
+
+  test('without address conditions every rule is met', () => {
+    expect(met([rule('a', {}), rule('b', { quantity: { min: 2, max: 2 } })], [pdu.read(3, 0, 1), pdu.reportServerId()])).toEqual(['a b', 'a b']);
   });
 });

@@ -128,3 +128,27 @@ describe('counters across a reload (hand-over by rule name) and reset', () => {
     expect(status(send(runtime, pdu.read(4, 0, 1)).outcome)).toBe(1);
   });
 });
+
+describe('rules(): each rule as it stands (what the control channel and the web view show)', () => {
+  test('where it came from, its counters, and the tables and addresses its match reaches', async () => {
+    const device = await compiled(`
+version: 1
+points: { a: { type: uint16, address: 0, value: 5 }, c: { type: bool, address: 4 } }
+faults:
+  - { name: all, when: { every: 2 }, do: { exception: 4 } }
+  - { name: reads, match: { function: [3, 4, 43], address: { from: 2, to: 3 } }, do: { exception: 4 } }
+  - { name: starts, match: { access: write, start: [5, 9] }, do: { exception: 4 } }
+  - { name: point, match: { points: [c] }, do: { exception: 4 } }
+`);
+    const runtime = new Runtime({ device, env });
+    runtime.inject({ name: 'i', match: { function: 6 }, do: { exception: 1 } });
+    run(runtime, 3);
+    expect(device.faults.rules()).toEqual([
+      { name: 'i', injected: true, matched: 0, fired: 0, tables: ['holdingRegisters'], spans: null },
+      { name: 'all', injected: false, matched: 3, fired: 1, tables: null, spans: null },
+      { name: 'reads', injected: false, matched: 0, fired: 0, tables: ['holdingRegisters', 'inputRegisters'], spans: [{ from: 2, to: 3 }] },
+      { name: 'starts', injected: false, matched: 0, fired: 0, tables: ['coils', 'holdingRegisters'], spans: [{ from: 5, to: 5 }, { from: 9, to: 9 }] },
+      { name: 'point', injected: false, matched: 0, fired: 0, tables: null, spans: [{ table: 'coils', from: 4, to: 4 }] },
+    ]);
+  });
+});
