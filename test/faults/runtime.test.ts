@@ -39,10 +39,23 @@ describe('inject(rule) at run time', () => {
     expect(run(runtime, 4)).toEqual(['ok', 6, 'ok', 6]);
     expect(send(runtime).fault).toBeUndefined();
     expect(send(runtime).fault).toBe('busy');
+    const other = runtime.inject({ name: 'other', match: { function: 4 }, do: { exception: 'serverDeviceFailure' } });
     remove();
     remove();
     expect(run(runtime, 3)).toEqual(['ok', 'ok', 'ok']);
+    // The second call removed nothing else.
+    expect((runtime.device as CompiledProfile).faults.names()).toEqual(['other']);
+    other();
     expect((runtime.device as CompiledProfile).faults.names()).toEqual([]);
+  });
+
+  test("the device's own remover is idempotent too: a second call removes no other rule", async () => {
+    const device = await compiled(DEVICE);
+    const first = device.injectFault({ name: 'first', do: { noResponse: true } });
+    device.injectFault({ name: 'second', do: { noResponse: true } });
+    first();
+    first();
+    expect(device.faults.names()).toEqual(['second']);
   });
 
   test('a device without rules has no middleware in front of its router; injecting puts the rules in front, removing takes them out', async () => {
