@@ -113,6 +113,30 @@ units:
     }
   });
 
+  test("jitter: unit u's k-th request waits draw k of stream responseDelay/<u>, a gateway answer draw k of respond/<u>; a unit without a delay answers at once", async () => {
+    const b = await faultBench(`
+version: 1
+units:
+  - { unitId: 1, responseDelay: { uniform: [50ms, 200ms] }, points: { a: { type: uint16, address: 0 } } }
+  - { unitId: 2, points: { a: { type: uint16, address: 0 } } }
+  - { unitId: 3, responseDelay: { uniform: [50ms, 200ms] }, points: { a: { type: uint16, address: 0 } } }
+  - { unitId: 4, respond: { answer: gatewayTargetFailedToRespond, delay: { uniform: [50ms, 200ms] } } }
+`);
+    const random = seededRandom(1);
+    const wait = (stream: string, k: number) => Math.round(50 + 150 * random.at(stream, 2 * k));
+    const waits: number[] = [];
+    // Units 1, 3 and 4 interleaved: each counts its own draws.
+    for (const [unitId, stream, k] of [[1, 'responseDelay/1', 0], [3, 'responseDelay/3', 0], [1, 'responseDelay/1', 1], [4, 'respond/4', 0], [4, 'respond/4', 1], [1, 'responseDelay/1', 2]] as const) {
+      const ms = wait(stream, k);
+      waits.push(ms);
+      const sent = b.send(pdu.read(3, 0, 1), { unitId });
+      expect(await settledAfter(b, sent.outcome as Promise<Outcome>, ms - 1)).toBe(false);
+      expect(status(await settle(b, sent.outcome, 1))).toBe(unitId === 4 ? 0x0b : 'ok');
+      expect(status(b.send(pdu.read(3, 0, 1), { unitId: 2 }).now)).toBe('ok');
+    }
+    expect(new Set(waits).size).toBe(waits.length); // the draws differ: a wrong index would show
+  });
+
   test('respond: { answer, delay } answers 0x0B only after the delay; unknownUnits too', async () => {
     const b = await faultBench(`
 version: 1
