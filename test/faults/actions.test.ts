@@ -2,7 +2,7 @@ import { describe, expect, test } from 'vitest';
 import { seededRandom } from '../../src/runtime/random.js';
 import type { Outcome } from '../../src/pipeline/types.js';
 import { toHex } from '../helpers/hex.js';
-import { faultBench, pdu, registers, settle, settledAfter, status } from './helpers.js';
+import { CONNECTION, faultBench, pdu, registers, settle, settledAfter, status } from './helpers.js';
 
 const DEVICE = `
 version: 1
@@ -84,6 +84,21 @@ describe('delay (wire timer, not the emulator clock)', () => {
       if (ms > 0) expect(await settledAfter(b, sent.outcome as Promise<Outcome>, ms - 1)).toBe(false);
       expect(await settledAfter(b, sent.outcome as Promise<Outcome>, 1)).toBe(true);
     }
+  });
+
+  test('a connection that closes during a delay cancels its timer: the exchange never settles; one that waits it out leaves no close listener behind', async () => {
+    const b = await faultBench(withRule('{ delay: 1s }'));
+    const listeners = new Set<() => void>();
+    const connection = { ...CONNECTION, onClose: (fn: () => void) => (listeners.add(fn), () => void listeners.delete(fn)) };
+    const served = b.send(read3, { connection });
+    expect(listeners.size).toBe(1);
+    expect(await settledAfter(b, served.outcome as Promise<Outcome>, 1000)).toBe(true);
+    expect(listeners.size).toBe(0);
+    const cut = b.send(read3, { connection });
+    b.timer.advance(500);
+    for (const fn of [...listeners]) fn();
+    expect(b.timer.size).toBe(0);
+    expect(await settledAfter(b, cut.outcome as Promise<Outcome>, 1000)).toBe(false);
   });
 
   test('delay then exception: both actions of one rule, in order', async () => {
