@@ -332,6 +332,17 @@ describe('stale', () => {
     expect(registers(b.send(read3).now)).toEqual([3, 0x2222, 0x3333]);
   });
 
+  test("reset() of the rules' counters starts a new activation: the next read takes a fresh snapshot", async () => {
+    const b = await faultBench(`${DEVICE}\nfaults: [{ name: r, match: { function: 3 }, do: { stale: true } }]`);
+    const unit = b.device.units[0]!;
+    unit.write('a', 5);
+    expect(registers(b.send(read3).now)).toEqual([5, 0x2222, 0x3333]);
+    unit.write('a', 6);
+    expect(registers(b.send(read3).now)).toEqual([5, 0x2222, 0x3333]);
+    b.device.faults.reset();
+    expect(registers(b.send(read3).now)).toEqual([6, 0x2222, 0x3333]);
+  });
+
   test('windows that follow each other without a gap (for = every) are still one activation each', async () => {
     const b = await faultBench(`${DEVICE}\nfaults: [{ name: r, match: { function: 3 }, when: { window: { after: 0, for: 10s, every: 10s } }, do: { stale: { points: [a] } } }]`);
     const unit = b.device.units[0]!;
