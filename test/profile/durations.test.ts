@@ -34,6 +34,13 @@ describe('the longest duration', () => {
     expect(err).toMatch(/--idle-timeout <seconds>' argument '2147484' is invalid\. must be at most 2147483 seconds/);
   });
 
+  it('a jittered draw below zero waits 0 ms, never a negative time', () => {
+    const sample = delaySampler({ normal: { mean: 0, sd: '100ms' } }, seededRandom(1), 'r/delay');
+    const draws = Array.from({ length: 50 }, (_, i) => sample(i));
+    expect(Math.min(...draws)).toBe(0);
+    expect(draws.filter((ms) => ms === 0).length).toBeGreaterThan(10);
+  });
+
   it('a jittered draw past the limit waits the longest a timer holds', () => {
     const sample = delaySampler({ logNormal: { median: MAX_DURATION_MS, sigma: 50 } }, seededRandom(1), 'r/delay');
     const draws = Array.from({ length: 50 }, (_, i) => sample(i));
