@@ -114,6 +114,14 @@ describe('counters across a reload (hand-over by rule name) and reset', () => {
     expect(run(runtime, 3)).toEqual([6, 'ok', 'ok']);
   });
 
+  test('each rule takes over the counters of the rule of its own name, wherever it stands in the list', async () => {
+    const two = (first: string) => `${DEVICE}\nfaults:\n  - { name: ${first}, match: { function: 4 }, do: { exception: 1 } }\n  - { name: r, match: { function: 3 }, when: { every: 3 }, do: { exception: 4 } }`;
+    const runtime = new Runtime({ device: await compiled(two('other')), env });
+    expect(run(runtime, 2)).toEqual(['ok', 'ok']);
+    expect(runtime.swap(await compiled(two('other')))?.keptFaultRules).toEqual(['other', 'r']);
+    expect(run(runtime, 1)).toEqual([4]);
+  });
+
   test('a changed trigger (or match) starts from zero', async () => {
     const runtime = new Runtime({ device: await compiled(rule('{ every: 3 }')), env });
     expect(run(runtime, 2)).toEqual(['ok', 'ok']);
