@@ -73,6 +73,31 @@ describe('stale on replies that are not a register read', () => {
     expect(status(b.send(pdu.read(3, 100, 1)).now)).toBe(2); // an exception reply stays one
   });
 
+  test("a unit id no device serves keeps the gateway's answer", async () => {
+    const b = await faultBench(`
+version: 1
+units:
+  - { unitId: 1, points: { a: { type: uint16, address: 0, value: 5 } } }
+  - { unitId: 2, respond: { answer: gatewayTargetFailedToRespond } }
+faults: [{ name: r, do: { stale: true } }]
+`);
+    expect(status(b.send(pdu.read(3, 0, 1), { unitId: 2 }).now)).toBe(0x0b);
+    expect(registers(b.send(pdu.read(3, 0, 1), { unitId: 1 }).now)).toEqual([5]);
+  });
+
+  test('points: a unit without the named point freezes nothing', async () => {
+    const b = await faultBench(`
+version: 1
+units:
+  - { unitId: 1, points: { a: { type: uint16, address: 0, value: 5 }, b: { type: uint16, address: 1, value: 6 } } }
+  - { unitId: 3, points: { a: { type: uint16, address: 0, value: 7 } } }
+faults: [{ name: r, match: { function: 3 }, do: { stale: { points: [b] } } }]
+`);
+    expect(registers(b.send(pdu.read(3, 0, 1), { unitId: 3 }).now)).toEqual([7]);
+    b.device.units[1]!.write('a', 8);
+    expect(registers(b.send(pdu.read(3, 0, 1), { unitId: 3 }).now)).toEqual([8]);
+  });
+
   test('coils and discrete inputs freeze bit by bit, past the first byte, both ways', async () => {
     const b = await faultBench(rule('{ stale: true }', '{ function: [1, 2, 3] }'));
     const unit = b.device.units[0]!;
