@@ -33,6 +33,7 @@ describe('malformed on replies that are not a register read', () => {
     ['wrongByteCount', pdu.writeRegister(0, 5), '01 02 00 00 00 06 01 06 00 00 00 05'], // a write echo has no byte count
     ['wrongByteCount', pdu.read(3, 100, 1), '01 02 00 00 00 03 01 83 02'], // nor has an exception reply
     ['{ transactionId: 0x1234 }', pdu.read(3, 0, 1), '12 34 00 00 00 05 01 03 02 11 11'],
+    ['badCrc', pdu.read(3, 0, 1), '01 02 00 00 00 05 01 03 02 11 11'], // MBAP carries no CRC: sent as it is
   ])('%s', async (kind, request, expected) => {
     expect(await send(`{ malformed: ${kind} }`, request)).toEqual([expected]);
   });

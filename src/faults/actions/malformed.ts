@@ -48,10 +48,10 @@ function fewer(f: Uint8Array, l: FrameLayout, n: number): Uint8Array {
 
 /** An edit of the framed reply (in place, or a shorter copy). */
 type Edit = (f: Uint8Array, l: FrameLayout) => Uint8Array;
-/** Sets one byte, at an offset the layout gives. */
-const set = (at: (l: FrameLayout) => number | undefined, value: (f: Uint8Array, i: number) => number): Edit => (f, l) => {
+/** Sets one byte, at an offset the layout gives (every framing has a unit id and a function code). */
+const set = (at: (l: FrameLayout) => number, value: (f: Uint8Array, i: number) => number): Edit => (f, l) => {
   const i = at(l);
-  if (i !== undefined) f[i] = value(f, i) & 0xff;
+  f[i] = value(f, i) & 0xff;
   return f;
 };
 /** Frames without a transaction id (RTU) have none to get wrong: sent unchanged. */
