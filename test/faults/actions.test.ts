@@ -1,6 +1,8 @@
 import { describe, expect, test } from 'vitest';
 import { seededRandom } from '../../src/runtime/random.js';
 import type { Outcome } from '../../src/pipeline/types.js';
+import { HELD_BACK } from '../../src/pipeline/compose.js';
+import { rtuOverTcpFraming } from '../../src/protocol/rtu.js';
 import { toHex } from '../helpers/hex.js';
 import { CONNECTION, faultBench, pdu, registers, settle, settledAfter, status } from './helpers.js';
 
@@ -353,5 +355,68 @@ describe('stale', () => {
     expect(registers(b.send(read3).now)).toEqual([0x1111, 0x2222, 0x3333]);
     b.clock.set(10_000); // the next window: the rule fires on, from a new snapshot
     expect(registers(b.send(read3).now)).toEqual([7, 0x2222, 0x3333]);
+  });
+});
+
+describe('outOfOrder, in process (a connection that can send late, MBAP framing)', () => {
+  /** The transaction ids of the reply frames in `bytes` (11-byte replies to a one-register read). */
+  const tids = (bytes: Uint8Array) => Array.from({ length: bytes.length / 11 }, (_, k) => (bytes[11 * k]! << 8) | bytes[11 * k + 1]!);
+  const withLate = (late: Uint8Array[]) => ({ ...CONNECTION, sendLate: (b: Uint8Array) => void late.push(b) });
+  /** Sends reads with transaction ids from..to; the tids of each wire outcome, 'held' for held-back replies. */
+  const sendAll = (b: Awaited<ReturnType<typeof faultBench>>, from: number, to: number, connection = withLate([])) => {
+    const out: (number[] | string)[] = [];
+    for (let t = from; t <= to; t++) {
+      const o = b.send(pdu.read(3, 0, 1), { transactionId: t, connection }).now;
+      out.push(o.kind === 'wire' ? tids(o.chunks[0]!.bytes) : o === HELD_BACK ? 'held' : o.kind);
+    }
+    return out;
+  };
+
+  test('true: pairs reversed; a window of 3 reversed by threes', async () => {
+    expect(sendAll(await faultBench(withRule('{ outOfOrder: true }')), 1, 4)).toEqual(['held', [2, 1], 'held', [4, 3]]);
+    expect(sendAll(await faultBench(withRule('{ outOfOrder: { window: 3 } }')), 1, 3)).toEqual(['held', 'held', [3, 2, 1]]);
+  });
+
+  test('shuffle: each window a seeded permutation, never the request order, not always the reverse, the same for the same seed', async () => {
+    const windows = async (seed: number) => sendAll(await faultBench(withRule('{ outOfOrder: { window: 4, order: shuffle } }'), seed), 1, 32).filter((o) => o !== 'held') as number[][];
+    const one = await windows(1);
+    expect(one).toHaveLength(8);
+    one.forEach((w, i) => {
+      expect([...w].sort((a, b) => a - b)).toEqual([1, 2, 3, 4].map((t) => t + 4 * i));
+      expect(w).not.toEqual([1, 2, 3, 4].map((t) => t + 4 * i));
+    });
+    const shapes = one.map((w, i) => w.map((t) => t - 4 * i).join());
+    expect(shapes.some((s) => s !== '4,3,2,1')).toBe(true);
+    expect(new Set(shapes).size).toBeGreaterThan(3);
+    expect(await windows(1)).toEqual(one);
+    expect(await windows(2)).not.toEqual(one);
+  });
+
+  test('a window not full goes out through sendLate after flushAfter (100 ms by default), reversed; a close lets it go', async () => {
+    for (const [action, ms] of [['true', 100], ['{ window: 3, flushAfter: 40ms }', 40]] as const) {
+      const b = await faultBench(withRule(`{ outOfOrder: ${action} }`));
+      const late: Uint8Array[] = [];
+      const closers = new Set<() => void>();
+      const connection = { ...withLate(late), onClose: (fn: () => void) => (closers.add(fn), () => void closers.delete(fn)) };
+      expect(sendAll(b, 1, 1, connection)).toEqual(['held']);
+      b.timer.advance(ms - 1);
+      expect(late).toEqual([]);
+      b.timer.advance(1);
+      expect(late.map(tids)).toEqual([[1]]);
+      expect(closers.size).toBe(0);
+      // Held, then the connection closes: nothing goes out later.
+      expect(sendAll(b, 2, 2, connection)).toEqual(['held']);
+      for (const fn of [...closers]) fn();
+      b.timer.advance(ms);
+      expect(late.map(tids)).toEqual([[1]]);
+      expect(b.timer.size).toBe(0);
+    }
+  });
+
+  test('in order where nothing could send a window late, or over a framing without transaction ids', async () => {
+    const b = await faultBench(withRule('{ outOfOrder: true }'));
+    expect([1, 2].map((t) => status(b.send(pdu.read(3, 0, 1), { transactionId: t }).now))).toEqual(['ok', 'ok']);
+    const rtu = { ...withLate([]), framing: rtuOverTcpFraming };
+    expect([1, 2].map((t) => status(b.send(pdu.read(3, 0, 1), { transactionId: t, connection: rtu }).now))).toEqual(['ok', 'ok']);
   });
 });
