@@ -419,4 +419,9 @@ describe('outOfOrder, in process (a connection that can send late, MBAP framing)
     const rtu = { ...withLate([]), framing: rtuOverTcpFraming };
     expect([1, 2].map((t) => status(b.send(pdu.read(3, 0, 1), { transactionId: t, connection: rtu }).now))).toEqual(['ok', 'ok']);
   });
+
+  test('an outcome without a reply (silence) is left as it is, not held', async () => {
+    const b = await faultBench(withRule('[{ outOfOrder: true }, { noResponse: true }]'));
+    expect(sendAll(b, 1, 3)).toEqual(['silence', 'silence', 'silence']);
+  });
 });
