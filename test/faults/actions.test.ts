@@ -390,6 +390,9 @@ describe('outOfOrder, in process (a connection that can send late, MBAP framing)
     expect(new Set(shapes).size).toBeGreaterThan(3);
     expect(await windows(1)).toEqual(one);
     expect(await windows(2)).not.toEqual(one);
+    // The stream is the rule's own (<name>/order): another rule's name, another order.
+    const other = `${DEVICE}\nfaults: [{ name: other, match: { function: 3 }, do: { outOfOrder: { window: 4, order: shuffle } } }]`;
+    expect(sendAll(await faultBench(other, 1), 1, 32).filter((o) => o !== 'held')).not.toEqual(one);
   });
 
   test('a window not full goes out through sendLate after flushAfter (100 ms by default), reversed; a close lets it go', async () => {
