@@ -21,7 +21,8 @@ export type DelaySampler = (index: number) => number;
  * wait for the same seed (a jittered delay uses draws 2·index and 2·index+1 of the stream).
  */
 export function delaySampler(spec: Delay, random: RandomSource, stream: string): DelaySampler {
-  const u = (index: number, k: 0 | 1): number => random.at(stream, 2 * index + k);
+  // A uniform draw uses 2·index only; normalDraw reads 2·index and 2·index+1 itself.
+  const u = (index: number): number => random.at(stream, 2 * index);
   // A jittered draw past what a timer holds waits the most it can (a declared Duration never gets
   // there: the schema refuses it), never the 1 ms Node would make of it.
   const round = (ms: number): number => (ms > 0 ? Math.min(Math.round(ms), MAX_DURATION_MS) : 0);
@@ -32,7 +33,7 @@ export function delaySampler(spec: Delay, random: RandomSource, stream: string):
   if ('uniform' in spec) {
     const a = durationMs(spec.uniform[0]);
     const b = durationMs(spec.uniform[1]);
-    return (i) => round(a + (b - a) * u(i, 0));
+    return (i) => round(a + (b - a) * u(i));
   }
   if ('normal' in spec) {
     const mean = durationMs(spec.normal.mean);
@@ -49,7 +50,7 @@ export function delaySampler(spec: Delay, random: RandomSource, stream: string):
  * If `connection` closes first, the timer is cancelled and the promise never settles: nothing
  * refers to it then, so the exchange waiting on it is collected with it (no one is left to answer).
  */
-export function after<T>(timer: Timer, ms: number, connection: ConnectionInfo | undefined, value: () => T | PromiseLike<T>): Promise<T> {
+export function after<T>(timer: Timer, ms: number, connection: ConnectionInfo, value: () => T | PromiseLike<T>): Promise<T> {
   return new Promise<T>((resolve, reject) => {
     const handle = timer.setTimeout(() => {
       forget?.();
@@ -59,6 +60,6 @@ export function after<T>(timer: Timer, ms: number, connection: ConnectionInfo | 
         reject(error);
       }
     }, ms);
-    const forget = connection?.onClose?.(() => handle.cancel());
+    const forget = connection.onClose?.(() => handle.cancel());
   });
 }

@@ -33,6 +33,7 @@ describe('malformed on replies that are not a register read', () => {
     ['wrongByteCount', pdu.writeRegister(0, 5), '01 02 00 00 00 06 01 06 00 00 00 05'], // a write echo has no byte count
     ['wrongByteCount', pdu.read(3, 100, 1), '01 02 00 00 00 03 01 83 02'], // nor has an exception reply
     ['{ transactionId: 0x1234 }', pdu.read(3, 0, 1), '12 34 00 00 00 05 01 03 02 11 11'],
+    ['badCrc', pdu.read(3, 0, 1), '01 02 00 00 00 05 01 03 02 11 11'], // MBAP carries no CRC: sent as it is
   ])('%s', async (kind, request, expected) => {
     expect(await send(`{ malformed: ${kind} }`, request)).toEqual([expected]);
   });
@@ -71,6 +72,31 @@ describe('stale on replies that are not a register read', () => {
     expect(status(b.send([0x11]).now)).toBe('ok'); // no table: nothing to freeze
     expect(status(b.send([0x41, 0, 0]).now)).toBe(1); // not served: exception 01
     expect(status(b.send(pdu.read(3, 100, 1)).now)).toBe(2); // an exception reply stays one
+  });
+
+  test("a unit id no device serves keeps the gateway's answer", async () => {
+    const b = await faultBench(`
+version: 1
+units:
+  - { unitId: 1, points: { a: { type: uint16, address: 0, value: 5 } } }
+  - { unitId: 2, respond: { answer: gatewayTargetFailedToRespond } }
+faults: [{ name: r, do: { stale: true } }]
+`);
+    expect(status(b.send(pdu.read(3, 0, 1), { unitId: 2 }).now)).toBe(0x0b);
+    expect(registers(b.send(pdu.read(3, 0, 1), { unitId: 1 }).now)).toEqual([5]);
+  });
+
+  test('points: a unit without the named point freezes nothing', async () => {
+    const b = await faultBench(`
+version: 1
+units:
+  - { unitId: 1, points: { a: { type: uint16, address: 0, value: 5 }, b: { type: uint16, address: 1, value: 6 } } }
+  - { unitId: 3, points: { a: { type: uint16, address: 0, value: 7 } } }
+faults: [{ name: r, match: { function: 3 }, do: { stale: { points: [b] } } }]
+`);
+    expect(registers(b.send(pdu.read(3, 0, 1), { unitId: 3 }).now)).toEqual([7]);
+    b.device.units[1]!.write('a', 8);
+    expect(registers(b.send(pdu.read(3, 0, 1), { unitId: 3 }).now)).toEqual([8]);
   });
 
   test('coils and discrete inputs freeze bit by bit, past the first byte, both ways', async () => {

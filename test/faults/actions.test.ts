@@ -1,8 +1,10 @@
 import { describe, expect, test } from 'vitest';
 import { seededRandom } from '../../src/runtime/random.js';
 import type { Outcome } from '../../src/pipeline/types.js';
+import { HELD_BACK } from '../../src/pipeline/compose.js';
+import { rtuOverTcpFraming } from '../../src/protocol/rtu.js';
 import { toHex } from '../helpers/hex.js';
-import { faultBench, pdu, registers, settle, settledAfter, status } from './helpers.js';
+import { CONNECTION, faultBench, pdu, registers, settle, settledAfter, status } from './helpers.js';
 
 const DEVICE = `
 version: 1
@@ -86,6 +88,21 @@ describe('delay (wire timer, not the emulator clock)', () => {
     }
   });
 
+  test('a connection that closes during a delay cancels its timer: the exchange never settles; one that waits it out leaves no close listener behind', async () => {
+    const b = await faultBench(withRule('{ delay: 1s }'));
+    const listeners = new Set<() => void>();
+    const connection = { ...CONNECTION, onClose: (fn: () => void) => (listeners.add(fn), () => void listeners.delete(fn)) };
+    const served = b.send(read3, { connection });
+    expect(listeners.size).toBe(1);
+    expect(await settledAfter(b, served.outcome as Promise<Outcome>, 1000)).toBe(true);
+    expect(listeners.size).toBe(0);
+    const cut = b.send(read3, { connection });
+    b.timer.advance(500);
+    for (const fn of [...listeners]) fn();
+    expect(b.timer.size).toBe(0);
+    expect(await settledAfter(b, cut.outcome as Promise<Outcome>, 1000)).toBe(false);
+  });
+
   test('delay then exception: both actions of one rule, in order', async () => {
     const b = await faultBench(withRule('[{ delay: 1s }, { exception: gatewayTargetFailedToRespond }]'));
     const sent = b.send(read3);
@@ -111,6 +128,30 @@ units:
       expect(await settledAfter(b, sent.outcome as Promise<Outcome>, ms - 1)).toBe(false);
       expect(await settledAfter(b, sent.outcome as Promise<Outcome>, 1)).toBe(true);
     }
+  });
+
+  test("jitter: unit u's k-th request waits draw k of stream responseDelay/<u>, a gateway answer draw k of respond/<u>; a unit without a delay answers at once", async () => {
+    const b = await faultBench(`
+version: 1
+units:
+  - { unitId: 1, responseDelay: { uniform: [50ms, 200ms] }, points: { a: { type: uint16, address: 0 } } }
+  - { unitId: 2, points: { a: { type: uint16, address: 0 } } }
+  - { unitId: 3, responseDelay: { uniform: [50ms, 200ms] }, points: { a: { type: uint16, address: 0 } } }
+  - { unitId: 4, respond: { answer: gatewayTargetFailedToRespond, delay: { uniform: [50ms, 200ms] } } }
+`);
+    const random = seededRandom(1);
+    const wait = (stream: string, k: number) => Math.round(50 + 150 * random.at(stream, 2 * k));
+    const waits: number[] = [];
+    // Units 1, 3 and 4 interleaved: each counts its own draws.
+    for (const [unitId, stream, k] of [[1, 'responseDelay/1', 0], [3, 'responseDelay/3', 0], [1, 'responseDelay/1', 1], [4, 'respond/4', 0], [4, 'respond/4', 1], [1, 'responseDelay/1', 2]] as const) {
+      const ms = wait(stream, k);
+      waits.push(ms);
+      const sent = b.send(pdu.read(3, 0, 1), { unitId });
+      expect(await settledAfter(b, sent.outcome as Promise<Outcome>, ms - 1)).toBe(false);
+      expect(status(await settle(b, sent.outcome, 1))).toBe(unitId === 4 ? 0x0b : 'ok');
+      expect(status(b.send(pdu.read(3, 0, 1), { unitId: 2 }).now)).toBe('ok');
+    }
+    expect(new Set(waits).size).toBe(waits.length); // the draws differ: a wrong index would show
   });
 
   test('respond: { answer, delay } answers 0x0B only after the delay; unknownUnits too', async () => {
@@ -293,6 +334,17 @@ describe('stale', () => {
     expect(registers(b.send(read3).now)).toEqual([3, 0x2222, 0x3333]);
   });
 
+  test("reset() of the rules' counters starts a new activation: the next read takes a fresh snapshot", async () => {
+    const b = await faultBench(`${DEVICE}\nfaults: [{ name: r, match: { function: 3 }, do: { stale: true } }]`);
+    const unit = b.device.units[0]!;
+    unit.write('a', 5);
+    expect(registers(b.send(read3).now)).toEqual([5, 0x2222, 0x3333]);
+    unit.write('a', 6);
+    expect(registers(b.send(read3).now)).toEqual([5, 0x2222, 0x3333]);
+    b.device.faults.reset();
+    expect(registers(b.send(read3).now)).toEqual([6, 0x2222, 0x3333]);
+  });
+
   test('windows that follow each other without a gap (for = every) are still one activation each', async () => {
     const b = await faultBench(`${DEVICE}\nfaults: [{ name: r, match: { function: 3 }, when: { window: { after: 0, for: 10s, every: 10s } }, do: { stale: { points: [a] } } }]`);
     const unit = b.device.units[0]!;
@@ -303,5 +355,76 @@ describe('stale', () => {
     expect(registers(b.send(read3).now)).toEqual([0x1111, 0x2222, 0x3333]);
     b.clock.set(10_000); // the next window: the rule fires on, from a new snapshot
     expect(registers(b.send(read3).now)).toEqual([7, 0x2222, 0x3333]);
+  });
+});
+
+describe('outOfOrder, in process (a connection that can send late, MBAP framing)', () => {
+  /** The transaction ids of the reply frames in `bytes` (11-byte replies to a one-register read). */
+  const tids = (bytes: Uint8Array) => Array.from({ length: bytes.length / 11 }, (_, k) => (bytes[11 * k]! << 8) | bytes[11 * k + 1]!);
+  const withLate = (late: Uint8Array[]) => ({ ...CONNECTION, sendLate: (b: Uint8Array) => void late.push(b) });
+  /** Sends reads with transaction ids from..to; the tids of each wire outcome, 'held' for held-back replies. */
+  const sendAll = (b: Awaited<ReturnType<typeof faultBench>>, from: number, to: number, connection = withLate([])) => {
+    const out: (number[] | string)[] = [];
+    for (let t = from; t <= to; t++) {
+      const o = b.send(pdu.read(3, 0, 1), { transactionId: t, connection }).now;
+      out.push(o.kind === 'wire' ? tids(o.chunks[0]!.bytes) : o === HELD_BACK ? 'held' : o.kind);
+    }
+    return out;
+  };
+
+  test('true: pairs reversed; a window of 3 reversed by threes', async () => {
+    expect(sendAll(await faultBench(withRule('{ outOfOrder: true }')), 1, 4)).toEqual(['held', [2, 1], 'held', [4, 3]]);
+    expect(sendAll(await faultBench(withRule('{ outOfOrder: { window: 3 } }')), 1, 3)).toEqual(['held', 'held', [3, 2, 1]]);
+  });
+
+  test('shuffle: each window a seeded permutation, never the request order, not always the reverse, the same for the same seed', async () => {
+    const windows = async (seed: number) => sendAll(await faultBench(withRule('{ outOfOrder: { window: 4, order: shuffle } }'), seed), 1, 32).filter((o) => o !== 'held') as number[][];
+    const one = await windows(1);
+    expect(one).toHaveLength(8);
+    one.forEach((w, i) => {
+      expect([...w].sort((a, b) => a - b)).toEqual([1, 2, 3, 4].map((t) => t + 4 * i));
+      expect(w).not.toEqual([1, 2, 3, 4].map((t) => t + 4 * i));
+    });
+    const shapes = one.map((w, i) => w.map((t) => t - 4 * i).join());
+    expect(shapes.some((s) => s !== '4,3,2,1')).toBe(true);
+    expect(new Set(shapes).size).toBeGreaterThan(3);
+    expect(await windows(1)).toEqual(one);
+    expect(await windows(2)).not.toEqual(one);
+    // The stream is the rule's own (<name>/order): another rule's name, another order.
+    const other = `${DEVICE}\nfaults: [{ name: other, match: { function: 3 }, do: { outOfOrder: { window: 4, order: shuffle } } }]`;
+    expect(sendAll(await faultBench(other, 1), 1, 32).filter((o) => o !== 'held')).not.toEqual(one);
+  });
+
+  test('a window not full goes out through sendLate after flushAfter (100 ms by default), reversed; a close lets it go', async () => {
+    for (const [action, ms] of [['true', 100], ['{ window: 3, flushAfter: 40ms }', 40]] as const) {
+      const b = await faultBench(withRule(`{ outOfOrder: ${action} }`));
+      const late: Uint8Array[] = [];
+      const closers = new Set<() => void>();
+      const connection = { ...withLate(late), onClose: (fn: () => void) => (closers.add(fn), () => void closers.delete(fn)) };
+      expect(sendAll(b, 1, 1, connection)).toEqual(['held']);
+      b.timer.advance(ms - 1);
+      expect(late).toEqual([]);
+      b.timer.advance(1);
+      expect(late.map(tids)).toEqual([[1]]);
+      expect(closers.size).toBe(0);
+      // Held, then the connection closes: nothing goes out later.
+      expect(sendAll(b, 2, 2, connection)).toEqual(['held']);
+      for (const fn of [...closers]) fn();
+      b.timer.advance(ms);
+      expect(late.map(tids)).toEqual([[1]]);
+      expect(b.timer.size).toBe(0);
+    }
+  });
+
+  test('in order where nothing could send a window late, or over a framing without transaction ids', async () => {
+    const b = await faultBench(withRule('{ outOfOrder: true }'));
+    expect([1, 2].map((t) => status(b.send(pdu.read(3, 0, 1), { transactionId: t }).now))).toEqual(['ok', 'ok']);
+    const rtu = { ...withLate([]), framing: rtuOverTcpFraming };
+    expect([1, 2].map((t) => status(b.send(pdu.read(3, 0, 1), { transactionId: t, connection: rtu }).now))).toEqual(['ok', 'ok']);
+  });
+
+  test('an outcome without a reply (silence) is left as it is, not held', async () => {
+    const b = await faultBench(withRule('[{ outOfOrder: true }, { noResponse: true }]'));
+    expect(sendAll(b, 1, 3)).toEqual(['silence', 'silence', 'silence']);
   });
 });

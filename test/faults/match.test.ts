@@ -1,4 +1,8 @@
 import { describe, expect, test } from 'vitest';
+import { candidates, createBucket } from '../../src/faults/buckets.js';
+import type { Rule } from '../../src/faults/engine.js';
+import { createMatcher, type MatchParts } from '../../src/faults/match.js';
+import { decodeRequest } from '../../src/protocol/request.js';
 import { faultBench, pdu } from './helpers.js';
 
 const DEVICE = `
@@ -28,9 +32,10 @@ describe('match', () => {
   });
 
   test('function: by number or by name, one or a list', async () => {
-    const reqs = [pdu.read(3, 10, 1), pdu.read(4, 10, 1), pdu.writeRegister(10, 1), pdu.deviceId(1, 0)];
-    expect(await matches('{ function: 3 }', reqs)).toEqual([true, false, false, false]);
-    expect(await matches('{ function: [readInputRegisters, 43] }', reqs)).toEqual([false, true, false, true]);
+    // [0x00]: function code 0, which no rule can name.
+    const reqs = [pdu.read(3, 10, 1), pdu.read(4, 10, 1), pdu.writeRegister(10, 1), pdu.deviceId(1, 0), [0x00]];
+    expect(await matches('{ function: 3 }', reqs)).toEqual([true, false, false, false, false]);
+    expect(await matches('{ function: [readInputRegisters, 43] }', reqs)).toEqual([false, true, false, true, false]);
   });
 
   test('access: read is FC 1-4 and 23, write is FC 5, 6, 15, 16, 22 and 23', async () => {
@@ -49,11 +54,11 @@ describe('match', () => {
     expect(await matches('{ start: [10, 20] }', [pdu.read(3, 10, 1), pdu.read(3, 9, 2), pdu.read(3, 20, 2), pdu.writeRegister(10, 1)])).toEqual([true, false, true, true]);
   });
 
-  test('quantity: exact, or a range (single writes count 1)', async () => {
-    const reqs = [pdu.read(3, 10, 1), pdu.read(3, 10, 2), pdu.read(3, 10, 10), pdu.writeRegister(10, 1)];
-    expect(await matches('{ quantity: 2 }', reqs)).toEqual([false, true, false, false]);
-    expect(await matches('{ quantity: { min: 2, max: 9 } }', reqs)).toEqual([false, true, false, false]);
-    expect(await matches('{ quantity: { max: 1 } }', reqs)).toEqual([true, false, false, true]);
+  test('quantity: exact, or a range (single writes count 1, a request without a range 0)', async () => {
+    const reqs = [pdu.read(3, 10, 1), pdu.read(3, 10, 2), pdu.read(3, 10, 10), pdu.writeRegister(10, 1), pdu.reportServerId()];
+    expect(await matches('{ quantity: 2 }', reqs)).toEqual([false, true, false, false, false]);
+    expect(await matches('{ quantity: { min: 2, max: 9 } }', reqs)).toEqual([false, true, false, false, false]);
+    expect(await matches('{ quantity: { max: 1 } }', reqs)).toEqual([true, false, false, true, true]);
   });
 
   test('points: requests touching a point in its table (a multi-register point by any word, a bit by its word)', async () => {
@@ -63,11 +68,13 @@ describe('match', () => {
   });
 
   test('value: writes carrying a raw value (any written word or bit), a list, a range; reads never', async () => {
-    const reqs = [pdu.writeRegister(10, 7), pdu.writeRegister(10, 8), pdu.writeRegisters(10, [1, 7]), pdu.writeCoil(10, true), pdu.writeCoils(10, [0, 0]), pdu.read(3, 7, 1)];
-    expect(await matches('{ value: 7 }', reqs)).toEqual([true, false, true, false, false, false]);
+    // The last two are invalid writes (too short; bytes missing after a 7): no value counts.
+    const reqs = [pdu.writeRegister(10, 7), pdu.writeRegister(10, 8), pdu.writeRegisters(10, [1, 7]), pdu.writeCoil(10, true), pdu.writeCoils(10, [0, 0]), pdu.read(3, 7, 1), [0x06, 0x00, 0x0a], [0x10, 0x00, 0x0a, 0x00, 0x02, 0x04, 0x00, 0x07]];
+    expect(await matches('{ value: 7 }', reqs)).toEqual([true, false, true, false, false, false, false, false]);
     // true is the raw 1 (a coil's ON), so the register write [1, 7] carries it too.
-    expect(await matches('{ value: [true, 8] }', reqs)).toEqual([false, true, true, true, false, false]);
-    expect(await matches('{ value: { min: 0, max: 1 } }', reqs)).toEqual([false, false, true, true, true, false]);
+    expect(await matches('{ value: [true, 8] }', reqs)).toEqual([false, true, true, true, false, false, false, false]);
+    expect(await matches('{ value: { min: 0, max: 1 } }', reqs)).toEqual([false, false, true, true, true, false, false, false]);
+    expect(await matches('{ value: { min: 7, max: 8 } }', reqs)).toEqual([true, true, true, false, false, false, false, false]);
   });
 
   test('every key given must hold', async () => {
@@ -89,6 +96,21 @@ units:
   - { unitId: 3, points: { a: { type: uint16, address: 0 } } }
 `);
     expect([1, 2, 3, 5].map((unitId) => b.send(pdu.read(3, 0, 1), { unitId }).exchange.fault)).toEqual(['t', 't', undefined, undefined]);
+  });
+});
+
+describe('rules indexed by unit id', () => {
+  test('with thirteen rules, a request meets exactly those of its unit id (rules 0-2 for unit 1, 0 and 12 for unit 2)', async () => {
+    const others = Array.from({ length: 9 }, (_, i) => `  - { name: o${i + 3}, match: { unitId: 3 }, do: { exception: 4 } }`).join('\n');
+    const b = await faultBench(`${DEVICE}
+faults:
+  - { name: r0, match: { address: 999 }, do: { exception: 4 } }
+  - { name: r1, match: { unitId: 1 }, when: { every: 2 }, do: { exception: 4 } }
+  - { name: r2, match: { unitId: 1 }, do: { exception: 4 } }
+${others}
+  - { name: r12, match: { unitId: 2 }, do: { exception: 4 } }
+`);
+    expect([1, 1, 2, 3].map((unitId) => b.send(pdu.read(3, 10, 1), { unitId }).exchange.fault)).toEqual(['r2', 'r1', 'r12', 'o3']);
   });
 });
 
@@ -117,5 +139,40 @@ faults:
       }),
       { seed: 10, numRuns: 500 },
     );
+  });
+});
+
+describe('the address pre-filter: a request meets only the rules whose address pages (16 addresses a page) it touches, and those without addresses', () => {
+  const ALL = new Uint8Array(256).fill(1);
+  const rule = (name: string, parts: Partial<MatchParts>) => ({ name, matcher: createMatcher({ functionCodes: ALL, unitIds: ALL, ...parts }) }) as unknown as Rule;
+  const met = (rules: Rule[], requests: number[][]) => {
+    const bucket = createBucket(rules);
+    return requests.map((r) => candidates(bucket, decodeRequest(Uint8Array.from(r))).map((c) => c.name).join(' '));
+  };
+
+  test('ranges (address, points): pages 6-7 for 100-115; a request meets the rule when any of its pages (FC 23: of either range) is one', () => {
+    const rules = [rule('range', { address: { from: 100, to: 115 } }), rule('plain', { quantity: { min: 1, max: 1 } })];
+    const requests = [pdu.read(3, 95, 1), pdu.read(3, 96, 1), pdu.read(3, 127, 1), pdu.read(3, 128, 1), pdu.read(3, 90, 6), pdu.read(3, 90, 7), pdu.read(3, 120, 20), pdu.readWrite(0, 1, 127, [1]), pdu.readWrite(127, 1, 0, [1]), pdu.reportServerId()];
+    expect(met(rules, requests)).toEqual(['plain', 'range plain', 'range plain', 'plain', 'plain', 'range plain', 'range plain', 'range plain', 'range plain', 'plain']);
+    // A point's range in any table, several ranges in one rule; one page (a single address).
+    const points = [rule('points', { points: [{ table: 'coils', from: 16, to: 16 }, { table: 'inputRegisters', from: 40, to: 40 }] })];
+    expect(met(points, [pdu.read(3, 15, 1), pdu.read(3, 31, 1), pdu.read(1, 32, 1), pdu.read(4, 47, 1), pdu.read(4, 48, 1)])).toEqual(['', 'points', 'points', 'points', '']);
+  });
+
+  test('start addresses: the page of the first address a request names, address 0 included; a request without one meets none', () => {
+    const rules = [rule('start', { starts: [0, 300] }), rule('plain', {})];
+    const requests = [pdu.read(3, 0, 1), pdu.read(3, 15, 1), pdu.read(3, 16, 1), pdu.read(3, 287, 20), pdu.read(3, 288, 1), pdu.read(3, 303, 1), pdu.read(3, 304, 1), pdu.reportServerId()];
+    expect(met(rules, requests)).toEqual(['start plain', 'start plain', 'plain', 'plain', 'start plain', 'start plain', 'plain', 'plain']);
+  });
+
+  test('a rule with a range and a start is filtered by its range; both kinds of rule in one list keep their order', () => {
+    const rules = [rule('both', { address: { from: 100, to: 100 }, starts: [300] }), rule('start', { starts: [500] }), rule('range', { address: { from: 700, to: 700 } }), rule('plain', {})];
+    const requests = [pdu.read(3, 300, 1), pdu.read(3, 100, 1), pdu.read(3, 500, 1), pdu.read(3, 700, 1), pdu.read(3, 0, 1)];
+    const all = 'both start range plain';
+    expect(met(rules, requests)).toEqual(['plain', all, all, all, 'plain']);
+  });
+
+  test('without address conditions every rule is met', () => {
+    expect(met([rule('a', {}), rule('b', { quantity: { min: 2, max: 2 } })], [pdu.read(3, 0, 1), pdu.reportServerId()])).toEqual(['a b', 'a b']);
   });
 });

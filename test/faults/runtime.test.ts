@@ -39,10 +39,23 @@ describe('inject(rule) at run time', () => {
     expect(run(runtime, 4)).toEqual(['ok', 6, 'ok', 6]);
     expect(send(runtime).fault).toBeUndefined();
     expect(send(runtime).fault).toBe('busy');
+    const other = runtime.inject({ name: 'other', match: { function: 4 }, do: { exception: 'serverDeviceFailure' } });
     remove();
     remove();
     expect(run(runtime, 3)).toEqual(['ok', 'ok', 'ok']);
+    // The second call removed nothing else.
+    expect((runtime.device as CompiledProfile).faults.names()).toEqual(['other']);
+    other();
     expect((runtime.device as CompiledProfile).faults.names()).toEqual([]);
+  });
+
+  test("the device's own remover is idempotent too: a second call removes no other rule", async () => {
+    const device = await compiled(DEVICE);
+    const first = device.injectFault({ name: 'first', do: { noResponse: true } });
+    device.injectFault({ name: 'second', do: { noResponse: true } });
+    first();
+    first();
+    expect(device.faults.names()).toEqual(['second']);
   });
 
   test('a device without rules has no middleware in front of its router; injecting puts the rules in front, removing takes them out', async () => {
@@ -101,6 +114,14 @@ describe('counters across a reload (hand-over by rule name) and reset', () => {
     expect(run(runtime, 3)).toEqual([6, 'ok', 'ok']);
   });
 
+  test('each rule takes over the counters of the rule of its own name, wherever it stands in the list', async () => {
+    const two = (first: string) => `${DEVICE}\nfaults:\n  - { name: ${first}, match: { function: 4 }, do: { exception: 1 } }\n  - { name: r, match: { function: 3 }, when: { every: 3 }, do: { exception: 4 } }`;
+    const runtime = new Runtime({ device: await compiled(two('other')), env });
+    expect(run(runtime, 2)).toEqual(['ok', 'ok']);
+    expect(runtime.swap(await compiled(two('other')))?.keptFaultRules).toEqual(['other', 'r']);
+    expect(run(runtime, 1)).toEqual([4]);
+  });
+
   test('a changed trigger (or match) starts from zero', async () => {
     const runtime = new Runtime({ device: await compiled(rule('{ every: 3 }')), env });
     expect(run(runtime, 2)).toEqual(['ok', 'ok']);
@@ -126,5 +147,29 @@ describe('counters across a reload (hand-over by rule name) and reset', () => {
     runtime.reset();
     expect(run(runtime, 2)).toEqual([4, 'ok']);
     expect(status(send(runtime, pdu.read(4, 0, 1)).outcome)).toBe(1);
+  });
+});
+
+describe('rules(): each rule as it stands (what the control channel and the web view show)', () => {
+  test('where it came from, its counters, and the tables and addresses its match reaches', async () => {
+    const device = await compiled(`
+version: 1
+points: { a: { type: uint16, address: 0, value: 5 }, c: { type: bool, address: 4 } }
+faults:
+  - { name: all, when: { every: 2 }, do: { exception: 4 } }
+  - { name: reads, match: { function: [3, 4, 43], address: { from: 2, to: 3 } }, do: { exception: 4 } }
+  - { name: starts, match: { access: write, start: [5, 9] }, do: { exception: 4 } }
+  - { name: point, match: { points: [c] }, do: { exception: 4 } }
+`);
+    const runtime = new Runtime({ device, env });
+    runtime.inject({ name: 'i', match: { function: 6 }, do: { exception: 1 } });
+    run(runtime, 3);
+    expect(device.faults.rules()).toEqual([
+      { name: 'i', injected: true, matched: 0, fired: 0, tables: ['holdingRegisters'], spans: null },
+      { name: 'all', injected: false, matched: 3, fired: 1, tables: null, spans: null },
+      { name: 'reads', injected: false, matched: 0, fired: 0, tables: ['holdingRegisters', 'inputRegisters'], spans: [{ from: 2, to: 3 }] },
+      { name: 'starts', injected: false, matched: 0, fired: 0, tables: ['coils', 'holdingRegisters'], spans: [{ from: 5, to: 5 }, { from: 9, to: 9 }] },
+      { name: 'point', injected: false, matched: 0, fired: 0, tables: null, spans: [{ table: 'coils', from: 4, to: 4 }] },
+    ]);
   });
 });

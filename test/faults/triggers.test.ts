@@ -52,6 +52,13 @@ describe('triggers: exactly which matching request fires', () => {
     expect(out).toEqual([6, 'ok', 6, 'ok', 'ok']);
   });
 
+  test("without count: connection, every/first/after count the rule's matching requests from all connections together", async () => {
+    const b = await faultBench(rule('{ every: 2 }'));
+    const c1: ConnectionInfo = { id: 1, remoteAddress: '', remotePort: 1 };
+    const c2: ConnectionInfo = { id: 2, remoteAddress: '', remotePort: 2 };
+    expect([c1, c2, c1, c2].map((connection) => status(b.send(read, { connection }).now))).toEqual(['ok', 6, 'ok', 6]);
+  });
+
   test('count: connection applies to every and after too', async () => {
     const every = await faultBench(rule('{ every: 2, count: connection }'));
     const after = await faultBench(rule('{ after: 1, count: connection }'));

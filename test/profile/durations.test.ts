@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { run } from '../../src/cli/run.js';
-import { delaySampler } from '../../src/faults/duration.js';
+import { delaySampler, durationMs } from '../../src/faults/duration.js';
 import { MAX_DURATION_MS } from '../../src/profile/limits.js';
 import { loadProfileText } from '../../src/profile/index.js';
 import { seededRandom } from '../../src/runtime/random.js';
@@ -32,6 +32,18 @@ describe('the longest duration', () => {
     let err = '';
     expect(await run(['--idle-timeout', '2147484'], { stdout: () => {}, stderr: (t) => (err += t) })).toBe(2);
     expect(err).toMatch(/--idle-timeout <seconds>' argument '2147484' is invalid\. must be at most 2147483 seconds/);
+  });
+
+  it('durationMs: a number is milliseconds, a text is parsed, a text that is no duration a RangeError naming it', () => {
+    expect([durationMs(250), durationMs('250ms'), durationMs('1.5s'), durationMs('2m')]).toEqual([250, 250, 1500, 120_000]);
+    expect(() => durationMs('5 parsecs' as never)).toThrow(new RangeError('not a duration: 5 parsecs'));
+  });
+
+  it('a jittered draw below zero waits 0 ms, never a negative time', () => {
+    const sample = delaySampler({ normal: { mean: 0, sd: '100ms' } }, seededRandom(1), 'r/delay');
+    const draws = Array.from({ length: 50 }, (_, i) => sample(i));
+    expect(Math.min(...draws)).toBe(0);
+    expect(draws.filter((ms) => ms === 0).length).toBeGreaterThan(10);
   });
 
   it('a jittered draw past the limit waits the longest a timer holds', () => {

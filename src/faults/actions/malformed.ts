@@ -16,11 +16,13 @@ type Corrupt = (frame: Uint8Array, framing: Framing, ctx: ActionContext) => Uint
 /** The normal reply's function code has a byte count after it (its descriptor says); exception replies have none. */
 const byteCountAt = (f: Uint8Array, l: FrameLayout): number | undefined =>
   functionDescriptor(f[l.pduAt]!)?.replyByteCount && f[l.pduAt]! < 0x80 ? l.pduAt + 1 : undefined;
-const lengthOf = (f: Uint8Array, l: FrameLayout): number => (f[l.lengthAt!]! << 8) | f[l.lengthAt! + 1]!;
-const setLength = (f: Uint8Array, l: FrameLayout, n: number): Uint8Array => {
-  if (l.lengthAt === undefined) return f;
-  f[l.lengthAt] = n >>> 8;
-  f[l.lengthAt + 1] = n & 0xff;
+/** Frames without a length field (RTU) have none to change: sent as they are. */
+const changeLength = (f: Uint8Array, l: FrameLayout, length: (current: number) => number): Uint8Array => {
+  const at = l.lengthAt;
+  if (at === undefined) return f;
+  const n = length((f[at]! << 8) | f[at + 1]!);
+  f[at] = n >>> 8;
+  f[at + 1] = n & 0xff;
   return f;
 };
 /** A different function code of the same kind (normal or exception): 3 → 4, 0x83 → 0x84. */
@@ -30,8 +32,8 @@ const otherFunction = (b: number): number => (b & 0x80) | ((b & 0x7f) === 0x7f ?
 function fewer(f: Uint8Array, l: FrameLayout, n: number): Uint8Array {
   const code = f[l.pduAt]!;
   const d = functionDescriptor(code);
-  // Read replies only (FC 17's byte count counts no registers); exception codes have no descriptor.
-  if (code > 0x7f || !d || !functionDoes(code, 'read')) return f;
+  // Read replies only (FC 17's byte count counts no registers); exception codes (0x80 up) have no descriptor.
+  if (!d || !functionDoes(code, 'read')) return f;
   const countAt = l.pduAt + 1;
   // Registers are two bytes each; coils and discrete inputs drop whole bytes of bits.
   const bits = d.table === 'coils' || d.table === 'discreteInputs';
@@ -41,15 +43,15 @@ function fewer(f: Uint8Array, l: FrameLayout, n: number): Uint8Array {
   out.set(f.subarray(0, pduEnd - drop), 0);
   out.set(f.subarray(pduEnd), pduEnd - drop);
   out[countAt] = f[countAt]! - drop;
-  return l.lengthAt === undefined ? out : setLength(out, l, lengthOf(f, l) - drop);
+  return changeLength(out, l, (length) => length - drop);
 }
 
 /** An edit of the framed reply (in place, or a shorter copy). */
 type Edit = (f: Uint8Array, l: FrameLayout) => Uint8Array;
-/** Sets one byte, at an offset the layout gives. */
-const set = (at: (l: FrameLayout) => number | undefined, value: (f: Uint8Array, i: number) => number): Edit => (f, l) => {
+/** Sets one byte, at an offset the layout gives (every framing has a unit id and a function code). */
+const set = (at: (l: FrameLayout) => number, value: (f: Uint8Array, i: number) => number): Edit => (f, l) => {
   const i = at(l);
-  if (i !== undefined) f[i] = value(f, i) & 0xff;
+  f[i] = value(f, i) & 0xff;
   return f;
 };
 /** Frames without a transaction id (RTU) have none to get wrong: sent unchanged. */
@@ -69,8 +71,6 @@ const setByteCount = (count: (current: number) => number): Edit => (f, l) => {
   if (at !== undefined) f[at] = count(f[at]!) & 0xff;
   return f;
 };
-/** Frames without a length field (RTU) have none to get wrong: sent unchanged. */
-const changeLength = (length: (current: number) => number): Edit => (f, l) => (l.lengthAt === undefined ? f : setLength(f, l, length(lengthOf(f, l))));
 /** The frame without its last `n` bytes (at least one byte stays): not sealed again, as a cut-off frame is not. */
 const cut = (n: (f: Uint8Array, l: FrameLayout) => number): Corrupt => (f, framing) => f.slice(0, Math.max(1, f.length - n(f, framing.layout)));
 const sealed = (edit: Edit): Corrupt => (f, framing) => framing.seal(edit(f, framing.layout));
@@ -85,7 +85,7 @@ function corruption(p: Params): Corrupt {
       case 'truncated': return cut((f, l) => Math.max(1, (f.length - l.pduAt - l.trailer) >> 1));
       case 'fewerRegisters': return sealed((f, l) => fewer(f, l, 1));
       case 'wrongByteCount': return sealed(setByteCount((c) => c + 1));
-      case 'wrongLength': return sealed(changeLength((n) => n + 1));
+      case 'wrongLength': return sealed((f, l) => changeLength(f, l, (n) => n + 1));
       case 'garbage': return (f, _framing, ctx) => garbage(f.length, ctx);
       case 'duplicate': return (f) => [f, f];
       case 'badCrc': return (f, framing) => badCrc(f, framing.layout);
@@ -97,7 +97,7 @@ function corruption(p: Params): Corrupt {
   if (p.truncate !== undefined) return cut(() => p.truncate!);
   if (p.fewerRegisters !== undefined) return sealed((f, l) => fewer(f, l, p.fewerRegisters!));
   if (p.byteCount !== undefined) return sealed(setByteCount(() => p.byteCount!));
-  if (p.length !== undefined) return sealed(changeLength(() => p.length!));
+  if (p.length !== undefined) return sealed((f, l) => changeLength(f, l, () => p.length!));
   return (_f, _framing, ctx) => garbage(p.garbage!, ctx);
 }
 
