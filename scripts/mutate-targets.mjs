@@ -29,7 +29,15 @@ export const TARGETS = {
   },
   faults: {
     mutate: 'src/faults/**/*.ts',
-    tests: ['test/faults/**/*.test.ts', 'test/e2e/faults-raw.test.ts'],
+    tests: [
+      'test/faults/**/*.test.ts',
+      ...files('test/e2e', 'faults-raw', 'out-of-order'),
+      // The RTU framing's fault replies.
+      ...files('test/server', 'framing'),
+      ...files('test/transports', 'rtu-over-tcp', 'serial-server'),
+      ...files('test/compiler', 'out-of-order'),
+      ...files('test/profile', 'durations'),
+    ],
   },
   'hand-over': {
     mutate: 'src/model/hand-over.ts',
