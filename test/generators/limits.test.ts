@@ -52,6 +52,24 @@ describe('nesting past the limit is one E_EXPRESSION with its column', () => {
     expect(compileExpression(make(10_000), names).ok).toBe(false);
   });
 
+  it.each<[string, string]>([
+    ['a binary - after a space', `${'('.repeat(MAX_EXPRESSION_NESTING)}x - 1${')'.repeat(MAX_EXPRESSION_NESTING)}`],
+    ['a binary - after a tab', `${'('.repeat(MAX_EXPRESSION_NESTING)}x\t-\t1${')'.repeat(MAX_EXPRESSION_NESTING)}`],
+    ['a binary - after a line break', `${'('.repeat(MAX_EXPRESSION_NESTING)}x\n-\n1${')'.repeat(MAX_EXPRESSION_NESTING)}`],
+    ['a binary - after a carriage return', `${'('.repeat(MAX_EXPRESSION_NESTING)}x\r\n-1${')'.repeat(MAX_EXPRESSION_NESTING)}`],
+    ['a binary + after a closing parenthesis', `${'('.repeat(MAX_EXPRESSION_NESTING - 1)}(x)+1${')'.repeat(MAX_EXPRESSION_NESTING - 1)}`],
+    ['a multiplication (one *)', `${'('.repeat(MAX_EXPRESSION_NESTING)}x * 2${')'.repeat(MAX_EXPRESSION_NESTING)}`],
+    ['unary operators in two rows', `${'-'.repeat(200)}x + ${'!'.repeat(200)}x - ${'~'.repeat(200)}1.5`],
+    ['closed parentheses, one after the other', terms(2 * MAX_EXPRESSION_NESTING, '(x)', ' + ')],
+  ])('what does not nest is not counted: %s', (_what, text) => {
+    expect(compileExpression(text, names).ok).toBe(true);
+  });
+
+  it('brackets count as parentheses do', () => {
+    const text = `${'('.repeat(MAX_EXPRESSION_NESTING)}x[0]${')'.repeat(MAX_EXPRESSION_NESTING)}`;
+    expect(compileExpression(text, names)).toMatchObject({ ok: false, error: { index: MAX_EXPRESSION_NESTING + 1, message: expect.stringMatching(/^the expression nests more than/) as string } });
+  });
+
   it('in a profile: the point, line and column', async () => {
     const deep = `${'('.repeat(10_000)}a${')'.repeat(10_000)}`;
     const found = await errors(`

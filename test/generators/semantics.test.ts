@@ -84,6 +84,17 @@ describe('stateful: advances on steps of `every`, whatever the reads', () => {
     expect(read(d, 'edges')).toBe(6); // rising edges at steps 1, 4, 8, 12, 16, 20
   });
 
+  it('slew moves at most rate per second, whatever its step', async () => {
+    const { device: d, clock } = await device(`
+      version: 1
+      points:
+        fine: { type: float64, address: 0, generate: { expression: "slew(100, 2)", every: 0.5 } }
+        coarse: { type: float64, address: 4, generate: { expression: "slew(100, 2)", every: 2 } }
+    `);
+    clock.set(5000);
+    expect([read(d, 'fine'), read(d, 'coarse')]).toEqual([10, 8]); // 10 steps of 1; 2 steps of 4
+  });
+
   it('walk takes gaussian steps of sigma, kept in lo..hi; noise draws have mean 0 and sd sigma (seed 1, 2,000 steps)', async () => {
     const { device: d, clock } = await device(`
       version: 1
