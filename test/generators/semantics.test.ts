@@ -157,6 +157,31 @@ describe('stateful: advances on steps of `every`, whatever the reads', () => {
     expect(names.slice(1).map((n) => read(settled.device, n))).toEqual([20, 1]);
   });
 
+  it.each<[string, string]>([
+    ['t', 'lag(t > 100 ? 0 : 100, 1)'],
+    ['t through a waveform', 'lag(100 * square(200), 1)'],
+    ['t through an event', 'lag(100 - 100 * step(100), 1)'],
+    ['a random draw', 'lag(random(0, 1) > 0.99 ? 100 : 0, 1)'],
+    ['a generated point', 'lag(src, 1)'],
+    ['a bit of a generated bit field', 'lag(bits.on * 100, 1)'],
+  ])('a point whose steps read %s does not settle: read once or every second, the same values', async (_what, expression) => {
+    const yaml = `
+      version: 1
+      points:
+        src: { type: uint16, address: 0, generate: "t > 100 ? 0 : 100" }
+        bits: { type: bitfield16, address: 1, bits: { on: 0 }, generate: "t > 100 ? 0 : 1" }
+        p: { type: float64, address: 2, generate: "${expression}" }
+    `;
+    const once = await device(yaml);
+    const stepwise = await device(yaml);
+    for (let ms = 1000; ms <= 300_000; ms += 1000) {
+      stepwise.clock.set(ms);
+      read(stepwise.device, 'p');
+    }
+    once.clock.set(300_000);
+    expect(read(once.device, 'p')).toBe(read(stepwise.device, 'p'));
+  });
+
   it('a write reaches only the steps after it, however late the next read comes', async () => {
     const a = await device(PROFILE);
     const b = await device(PROFILE);
