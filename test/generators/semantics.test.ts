@@ -249,6 +249,12 @@ describe('random values are a pure function of (seed, unit/point, step)', () => 
     expect(values).toEqual([0, 1, 2, 60].map((i) => 100 * r.at('test/r#0', i)));
   });
 
+  it('the first read may be at any step: at 1.5 s it is the draw of step 1', async () => {
+    const { device: d, clock } = await device(profile(''));
+    clock.set(1500);
+    expect(read(d, 'r')).toBe(100 * seededRandom(1).at('test/r#0', 1));
+  });
+
   it('adding an unrelated point, random or not, leaves r\'s values unchanged', async () => {
     const base = await series(profile(''), 42);
     expect(await series(profile('other: { type: float64, address: 8, generate: "random(0, 1) + noise(1)" }'), 42)).toEqual(base);
