@@ -298,14 +298,78 @@ describe('values that do not fit the point (docs/generators.md)', () => {
         inf: { type: float32, address: 2, generate: "1 / (t - t)" }
         bits: { type: bitfield16, address: 4, bits: { a: 0 }, generate: "-5" }
         flag: { type: bool, address: 5, generate: "t - t + 0.5" }
+        top: { type: uint32, address: 6, generate: "4294967295 + t - t" }
+        bottom: { type: int32, address: 8, generate: "-2147483648 + t - t" }
     `, env);
     clock.set(1000);
     expect([read(d, 'big'), read(d, 'nan'), read(d, 'inf'), read(d, 'bits'), read(d, 'flag')]).toEqual([1000, 9, 3.4028235e38, 0, true]);
+    expect([read(d, 'top'), read(d, 'bottom')]).toEqual([4294967295, -2147483648]); // the ends of the range fit: no warning
     clock.set(5000);
     for (let i = 0; i < 5; i++) send(d, pdu.read(3, 0, 6));
     expect([read(d, 'big'), read(d, 'nan')]).toEqual([3276.7, 9]);
     expect(lines.map((l) => l.split(':')[2]!.trim().split(' ')[0])).toEqual(['inf', 'bits', 'big', 'nan']);
     expect(lines[0]).toMatch(/^warn: test: inf = 1 \/ \(t - t\) at t = 1 s: Infinity does not fit float32: the end of its range is used \(logged once per point\)/);
+  });
+});
+
+describe('a generator\'s result is stored as any write of the same value would be (docs/profiles.md, Rounding)', () => {
+  // [type, expression, value read back, registers]
+  it.each<[string, string, unknown, number[]]>([
+    ['type: int16', '-2.5', -3, [0xfffd]], // a tie goes away from zero
+    ['type: uint16', '2.5', 3, [3]],
+    ['type: uint16', '65535', 65535, [0xffff]],
+    ['type: uint16', '65536', 65535, [0xffff]],
+    ['type: uint16', '0', 0, [0]],
+    ['type: uint16', '-1', 0, [0]],
+    ['type: int16', '-32768', -32768, [0x8000]],
+    ['type: int16', '-32769', -32768, [0x8000]],
+    ['type: int16', '32767', 32767, [0x7fff]],
+    ['type: int16', '32768', 32767, [0x7fff]],
+    ['type: int16, scale: 0.1', '0.15', 0.2, [2]],
+    ['type: int16, scale: 0.1', '-0.25', -0.3, [0xfffd]],
+    ['type: int16, scale: 0.1', '-3276.9', -3276.8, [0x8000]],
+    ['type: uint16, byteOrder: BADC', '0x0102', 0x0102, [0x0201]],
+    ['type: uint16, byteOrder: BADC', '70000', 65535, [0xffff]],
+    ['type: int16, byteOrder: DCBA', '-2.5', -3, [0xfdff]],
+    ['type: bitfield16, bits: { a: 0 }', '5.4', 5, [5]],
+    ['type: bitfield16, bits: { a: 0 }', '70000', 65535, [0xffff]],
+    ['type: bitfield16, bits: { a: 0 }, byteOrder: BADC', '5.4', 5, [0x0500]],
+    ['type: bitfield32, bits: { a: 0 }', '65538.4', 65538, [1, 2]],
+    ['type: uint32', '4294967296', 4294967295, [0xffff, 0xffff]],
+    ['type: int32', '-2.5', -3, [0xffff, 0xfffd]],
+    ['type: float32', '0.1', 0.1, [0x3dcc, 0xcccd]], // the nearest float32, read back as its shortest decimal
+    ['type: float32', '-1e39', -3.4028235e38, [0xff7f, 0xffff]],
+    ['type: uint16, scaleFactor: sf', '12.345', 12.35, [1235]],
+    ['type: uint16, scaleFactor: sf', '700', 655.35, [0xffff]],
+    ['type: bool', '0.5', true, [1]], // a coil
+    ['type: bool', '-1', true, [1]],
+    ['type: bool', '0', false, [0]],
+    ['type: bool, table: holding', '0.5', true, [1]],
+    ['type: bool, table: holding', '0', false, [0]],
+    ['type: bool, table: holding', '-1', true, [1]],
+    ['type: bool, table: holding', '0.4', true, [1]],
+  ])('%s: %s reads %s', async (type, expression, value, words) => {
+    const { device: d, clock } = await device(`
+      version: 1
+      points:
+        sf: { type: int16, address: 0, value: -2 }
+        p: { ${type}, address: 1, generate: "${expression}" }
+    `);
+    clock.set(1000);
+    expect(read(d, 'p')).toBe(value);
+    expect(d.units[0]!.readTable(/^type: bool$/.test(type) ? 'coils' : 'holding', 1, words.length)).toEqual(words);
+  });
+
+  it('a bit field holds whole bits: what reads it sees them', async () => {
+    const { device: d, clock } = await device(`
+      version: 1
+      points:
+        w: { type: bitfield16, address: 0, bits: { a: 0 }, generate: "5.4" }
+        w32: { type: bitfield32, address: 1, bits: { a: 0 }, generate: "5.4" }
+        seen: { type: float64, address: 3, generate: "w + w32" }
+    `);
+    clock.set(1000);
+    expect(read(d, 'seen')).toBe(10);
   });
 });
 
