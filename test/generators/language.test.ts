@@ -33,6 +33,14 @@ describe('operators', () => {
     ['2 <= 1', 0],
     ['2 == 2', 1],
     ['2 != 2', 0],
+    ['2 < 3', 1],
+    ['2 < 2', 0],
+    ['2 > 3', 0],
+    ['2 > 2', 0],
+    ['1 === 1', 1],
+    ['1 === 2', 0],
+    ['1 !== 2', 1],
+    ['1 !== 1', 0],
     ['1 && 0', 0],
     ['2 && 3', 3],
     ['0 || 5', 5],
@@ -71,6 +79,8 @@ describe('operators', () => {
     ['speed >= 46', 0],
     ['speed == 45', 1],
     ['speed != 45', 0],
+    ['speed == 44', 0],
+    ['speed != 44', 1],
     ['speed % 7', 3],
     ['speed ** 2', 2025],
     ['speed & 7', 5],
@@ -178,6 +188,25 @@ describe('what makes an expression stateful', () => {
   });
 });
 
+describe('what folds to a constant at load (the never-true warnings use it)', () => {
+  it.each<[string, number | undefined]>([
+    ['1 > 2', 0],
+    ['1 + 2 * 3', 7],
+    ['-1', -1],
+    ['!1', 0],
+    ['~0', -1],
+    ['PI', Math.PI],
+    [Array.from({ length: 20 }, () => '1').join(' + '), 20],
+    ['speed > 2', undefined],
+    ['-speed', undefined],
+    ['t', undefined],
+    ['1 + 2 + speed', undefined],
+  ])('%s: %s', (text, constant) => {
+    const result = compileExpression(text, names);
+    expect(result.ok && result.expression.constant).toBe(constant);
+  });
+});
+
 describe('errors: message and index into the expression', () => {
   it.each<[string, string, number]>([
     // [expression, message, 0-based index]
@@ -212,6 +241,12 @@ describe('errors: message and index into the expression', () => {
     ['this', 'this is not part of the language', 0],
     ['(1, 2)', 'a sequence is not part of the language', 0],
     ['(1) 2', 'one expression only: an operator or a comma is missing', 4],
+    ['(1) speed 2', 'one expression only: an operator or a comma is missing', 4],
+    ['  speed 2', 'one expression only: an operator or a comma is missing', 8],
+    ['speed  2', 'one expression only: an operator or a comma is missing', 7],
+    ['speed[speed]', '[ ] is not part of the language: name a point or a bit as point.bit', 5],
+    ['(1).x', '[ ] is not part of the language: name a point or a bit as point.bit', 0],
+    ['2 * (1)(2)', 'only a function name can be called', 4],
     ["speed ? 'a' : 1", "'a' is not a number: expressions compute numbers", 8],
   ])('%s', (text, message, index) => {
     expect(compileExpression(text, names)).toEqual({ ok: false, error: { message, index } });

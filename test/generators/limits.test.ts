@@ -22,13 +22,14 @@ function evaluate(text: string, t: number): number {
 const terms = (n: number, term: string, op = '+'): string => Array.from({ length: n }, () => term).join(op);
 
 describe('long chains compile and evaluate without recursion', () => {
-  it.each([3_000, 5_000, 20_000])('%i terms of x', (n) => {
+  it.each([3_000, 5_000, 20_000, 200_000])('%i terms of x', (n) => {
     expect(evaluate(terms(n, 'x'), 2)).toBe(2 * n);
   });
 
   it('a constant start folds, then the rest loops; && and || keep short-circuiting in a long chain', () => {
     expect(evaluate(`${terms(5_000, '1')} + x`, 0.5)).toBe(5_000.5);
     expect(evaluate(`${terms(40, 'x', ' - ')}`, 1)).toBe(-38);
+    expect(evaluate(`1 + 2 + ${terms(20, 'x')}`, 0.5)).toBe(13);
     expect(evaluate(`x && ${terms(40, 'x', ' && ')}`, 0)).toBe(0);
     expect(evaluate(`${terms(40, 'x', ' || ')} || 7`, 0)).toBe(7);
     expect(evaluate(`${terms(40, 'x', ' || ')}`, 3)).toBe(3);
