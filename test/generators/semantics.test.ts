@@ -309,6 +309,11 @@ describe('values that do not fit the point (docs/generators.md)', () => {
     expect([read(d, 'big'), read(d, 'nan')]).toEqual([3276.7, 9]);
     expect(lines.map((l) => l.split(':')[2]!.trim().split(' ')[0])).toEqual(['inf', 'bits', 'big', 'nan']);
     expect(lines[0]).toMatch(/^warn: test: inf = 1 \/ \(t - t\) at t = 1 s: Infinity does not fit float32: the end of its range is used \(logged once per point\)/);
+    // reset() replays the device as after its start: the first misfit of a point is logged again.
+    d.reset();
+    clock.set(6000);
+    read(d, 'inf');
+    expect(lines.slice(4).map((l) => l.split(':')[2]!.trim().split(' ')[0])).toEqual(['inf']);
   });
 });
 
@@ -396,6 +401,20 @@ describe('client writes to a generated point', () => {
     expect(registers(send(d, pdu.read(3, 0, 3)))).toEqual([2, 2, 5]);
   });
 
+  it('a read-only generated point under writeToReadOnly: ignore acknowledges a write, discards it and stays generated', async () => {
+    const { device: d, clock } = await device(`
+      version: 1
+      writeToReadOnly: ignore
+      points:
+        ro: { type: uint16, address: 0, access: readOnly, generate: "t" }
+    `);
+    clock.set(3000);
+    expect(status(send(d, pdu.writeRegister(0, 77)))).toBe('ok');
+    expect(registers(send(d, pdu.read(3, 0, 1)))).toEqual([3]);
+    clock.set(5000);
+    expect(registers(send(d, pdu.read(3, 0, 1)))).toEqual([5]);
+  });
+
   it('a write from code (API) overrides a generated point until reset', async () => {
     const { device: d, clock } = await device(PROFILE);
     d.units[0]!.write('refused', 40);
@@ -445,5 +464,17 @@ describe('state hand-over on reload', () => {
     after.takeOver(before);
     clock.set(40_000);
     expect([read(after, 'kept'), read(after, 'changed')]).toEqual([40, 20]);
+  });
+
+  it('a generated point overridden by a write stays overridden across a reload that keeps it', async () => {
+    const env = testEnv();
+    const clock = env.clock as ManualClock;
+    const before = (await device(v1, env)).device;
+    clock.set(30_000);
+    before.units[0]!.write('kept', 5);
+    const after = (await device(v1, env)).device;
+    after.takeOver(before);
+    clock.set(40_000);
+    expect([read(after, 'kept'), read(after, 'changed')]).toEqual([5, 40]);
   });
 });
