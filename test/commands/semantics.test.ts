@@ -53,6 +53,28 @@ describe('reactions to writes', () => {
     expect([read(d, 'lastSetpoint'), read(d, 'delta')]).toEqual([20, 5]);
   });
 
+  it('a bit field\'s bits set by a reaction: rounded, clamped to the field\'s width, NaN keeps them; the other bits stay', async () => {
+    const { device: d } = await device(`
+      version: 1
+      points:
+        cmd:
+          type: uint16
+          address: 0
+          reactions: [{ set: { status.mode: "value == 7 ? sqrt(-1) : (value - 20) / 4", status.flag: "value > 25" } }]
+        status: { type: bitfield16, address: 1, bits: { flag: 0, mode: { bit: 2, width: 3 }, other: 5 }, value: 0x20 }
+    `);
+    const after = (value: number) => (write(d, 0, value), read(d, 'status'));
+    expect([30, 20, 26, 7, 0, 60, 48].map(after)).toEqual([
+      0x20 | (3 << 2) | 1, // 2.5 rounds to 3
+      0x20,
+      0x20 | (2 << 2) | 1, // 1.5 rounds to 2
+      0x20 | (2 << 2), // NaN: the mode stays 2
+      0x20, // -5: 0
+      0x20 | (7 << 2) | 1, // 10: the largest of 3 bits
+      0x20 | (7 << 2) | 1,
+    ]);
+  });
+
   it('API writes trigger reactions as client writes do', async () => {
     const { device: d } = await device(METER);
     d.units[0]!.write('resetCommand', 1);
@@ -206,6 +228,74 @@ describe('state machines', () => {
     // Plain reads (FC 3 and, through the same storage, FC 4): nothing else has moved the clock's machines.
     expect(Array.from(d.units[0]!.dataSource.readInputRegisters!(1, 1, 1) as Uint16Array)).toEqual([2]);
     expect(Array.from(d.units[0]!.dataSource.readHoldingRegisters!(1, 0, 2) as Uint16Array)).toEqual([1, 2]);
+  });
+
+  it('a transition runs the old state\'s exit actions, then the new one\'s entry actions, which see the new state', async () => {
+    const { device: d } = await device(`
+      version: 1
+      points:
+        cmd: { type: uint16, address: 0 }
+        log: { type: uint32, address: 1 }
+        seen: { type: uint16, address: 3 }
+      machines:
+        m:
+          initial: a
+          states:
+            a: { onExit: { log: "log * 10 + 1" } }
+            b: { value: 5, onEntry: { log: "log * 10 + 2", seen: m } }
+          transitions: [{ from: a, to: b, write: cmd }]
+    `);
+    write(d, 0, 1);
+    expect([read(d, 'log'), read(d, 'seen')]).toEqual([12, 5]);
+  });
+
+  it('an after with a condition fires exactly on time if the condition holds then, and never later', async () => {
+    const yaml = (ok: number) => `
+      version: 1
+      points:
+        cmd: { type: uint16, address: 0 }
+        ok: { type: uint16, address: 1, value: ${ok} }
+        state: { type: uint16, address: 2, generate: m }
+      machines:
+        m:
+          initial: idle
+          states: { idle: {}, armed: {}, fired: {} }
+          transitions:
+            - { from: idle, to: armed, write: cmd }
+            - { from: armed, to: fired, after: 1, when: "ok == 1" }
+    `;
+    const held = await device(yaml(1));
+    held.clock.set(500);
+    write(held.device, 0, 1);
+    held.clock.set(1499);
+    expect(read(held.device, 'state')).toBe(1);
+    held.clock.set(1500);
+    expect(read(held.device, 'state')).toBe(2);
+    expect(held.device.units[0]!.machines()[0]!.since).toBe(1500);
+    const missed = await device(yaml(0));
+    write(missed.device, 0, 1);
+    missed.clock.set(1500);
+    missed.device.units[0]!.write('ok', 1);
+    missed.clock.set(10_000);
+    expect(read(missed.device, 'state')).toBe(1);
+  });
+
+  it('forcing names what is unknown: the machines a unit has, the states a machine has', async () => {
+    const { device: d } = await device(BREAKER);
+    expect(() => d.units[0]!.forceState('braker', 'open')).toThrow('test has no state machine braker (machines: breaker)');
+    expect(() => d.units[0]!.forceState('breaker', 'shut')).toThrow('breaker has no state shut (states: open, closing, closed, tripped)');
+    const plain = await device('version: 1\npoints:\n  x: { type: uint16, address: 0, generate: "t" }\n');
+    expect(() => plain.device.units[0]!.forceState('breaker', 'open')).toThrow(/^test has no state machine breaker$/);
+  });
+
+  it('a forced transition says so: cause force, no trigger', async () => {
+    const lines: string[] = [];
+    const env = { ...testEnv(), logger: { log: (level: string, message: string) => lines.push(`${level}: ${message}`) } };
+    const { device: d } = await device(BREAKER, env);
+    const log = events(d);
+    d.units[0]!.forceState('breaker', 'closed');
+    expect(lines).toEqual(['debug: test: breaker: open → closed (forced)']);
+    expect(log.map((e) => e.data)).toEqual([{ from: 'open', to: 'closed', cause: 'force' }]);
   });
 
   it('-v logs each transition', async () => {
