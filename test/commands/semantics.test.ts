@@ -75,6 +75,23 @@ describe('reactions to writes', () => {
     ]);
   });
 
+  it('each set sees the ones before it, through generated points too; a scale factor point is stored by its factor', async () => {
+    const { device: d } = await device(`
+      version: 1
+      points:
+        a: { type: uint16, address: 0 }
+        twice: { type: uint16, address: 1, generate: "a * 2" }
+        sf: { type: int16, address: 2, value: -2 }
+        power: { type: uint16, address: 3, scaleFactor: sf }
+        seen: { type: uint16, address: 4 }
+        before: { type: uint16, address: 6 }
+        cmd: { type: uint16, address: 5, reactions: [{ set: { before: twice, a: value, seen: twice, power: "value / 8" } }] }
+    `);
+    write(d, 5, 21);
+    expect([read(d, 'before'), read(d, 'seen'), read(d, 'power')]).toEqual([0, 42, 2.63]);
+    expect(d.units[0]!.readTable('holding', 3, 1)).toEqual([263]);
+  });
+
   it('API writes trigger reactions as client writes do', async () => {
     const { device: d } = await device(METER);
     d.units[0]!.write('resetCommand', 1);
@@ -296,6 +313,42 @@ describe('state machines', () => {
     d.units[0]!.forceState('breaker', 'closed');
     expect(lines).toEqual(['debug: test: breaker: open → closed (forced)']);
     expect(log.map((e) => e.data)).toEqual([{ from: 'open', to: 'closed', cause: 'force' }]);
+  });
+
+  it('at the same instant generators step first, then machines sample what they hold', async () => {
+    const { device: d, clock } = await device(`
+      version: 1
+      points:
+        g: { type: uint16, address: 0, generate: "prev + 1" }
+      machines:
+        m:
+          initial: low
+          every: 1
+          states: { low: {}, high: {} }
+          transitions: [{ from: low, to: high, when: "g >= 1" }]
+    `);
+    clock.set(1000);
+    expect(d.units[0]!.machines()[0]).toMatchObject({ state: 'high', since: 1000 });
+  });
+
+  it('a point that reads only static points still steps on while a machine can change them between writes', async () => {
+    const yaml = `
+      version: 1
+      points:
+        setpoint: { type: uint16, address: 0, value: 0 }
+        level: { type: float64, address: 1, generate: "lag(setpoint, 1)" }
+      machines:
+        m:
+          initial: idle
+          states: { idle: {}, on: { onEntry: { setpoint: 100 } } }
+          transitions: [{ from: idle, to: on, after: 50 }]
+    `;
+    const once = await device(yaml);
+    const stepwise = await device(yaml);
+    for (let ms = 1000; ms <= 100_000; ms += 1000) stepwise.clock.set(ms), read(stepwise.device, 'level');
+    once.clock.set(100_000);
+    expect(read(once.device, 'level')).toBe(read(stepwise.device, 'level'));
+    expect(read(once.device, 'level')).toBeGreaterThan(99);
   });
 
   it('-v logs each transition', async () => {

@@ -164,6 +164,7 @@ describe('stateful: advances on steps of `every`, whatever the reads', () => {
     ['a random draw', 'lag(random(0, 1) > 0.99 ? 100 : 0, 1)'],
     ['a generated point', 'lag(src, 1)'],
     ['a bit of a generated bit field', 'lag(bits.on * 100, 1)'],
+    ['a generated point beside a static one', 'lag(src + fixed, 1)'],
   ])('a point whose steps read %s does not settle: read once or every second, the same values', async (_what, expression) => {
     const yaml = `
       version: 1
@@ -171,6 +172,7 @@ describe('stateful: advances on steps of `every`, whatever the reads', () => {
         src: { type: uint16, address: 0, generate: "t > 100 ? 0 : 100" }
         bits: { type: bitfield16, address: 1, bits: { on: 0 }, generate: "t > 100 ? 0 : 1" }
         p: { type: float64, address: 2, generate: "${expression}" }
+        fixed: { type: uint16, address: 6, value: 0 }
     `;
     const once = await device(yaml);
     const stepwise = await device(yaml);
@@ -218,6 +220,36 @@ describe('stateful: advances on steps of `every`, whatever the reads', () => {
     expect(Array.from({ length: 12 }, (_, i) => read(d, `p${i}`))).toEqual(Array(12).fill(10333));
   });
 
+  it(`a point that never settles also takes at most ${POINT_STEP_BUDGET} steps: its oldest are skipped`, async () => {
+    const { device: d, clock } = await device(`
+      version: 1
+      points:
+        ms: { type: float64, address: 0, generate: { expression: "integrate(1000) + 0 * t", every: 0.002 } }
+    `);
+    clock.set(7 * 24 * 3600 * 1000);
+    expect(read(d, 'ms')).toBe(2 * POINT_STEP_BUDGET);
+  });
+
+  it(`the request budget is used to the last step when every point has steps to take (twenty points, every 2 ms)`, async () => {
+    const points = Array.from({ length: 20 }, (_, i) => `  p${i}: { type: float64, address: ${i * 4}, generate: { expression: "prev + 1 + 0 * t", every: 0.002 } }`);
+    const { device: d, clock } = await device(`version: 1\npoints:\n${points.join('\n')}\n`);
+    clock.set(2_000_000);
+    expect(Array.from({ length: 20 }, (_, i) => read(d, `p${i}`))).toEqual(Array(20).fill(REQUEST_STEP_BUDGET / 20));
+    clock.set(2_000_002);
+    expect(Array.from({ length: 20 }, (_, i) => read(d, `p${i}`))).toEqual(Array(20).fill(REQUEST_STEP_BUDGET / 20 + 1));
+  });
+
+  it('points that do not settle yet, together past the request budget, hold over the steps left', async () => {
+    // Eleven points 10,000 steps behind each, in time order: 100,000 steps, then each holds.
+    const points = Array.from({ length: 11 }, (_, i) => `  p${i}: { type: float64, address: ${i * 4}, generate: { expression: "min(prev + 1, 50000)", every: 0.002 } }`);
+    const { device: d, clock } = await device(`version: 1\npoints:\n${points.join('\n')}\n`);
+    clock.set(2_000_000);
+    const first = Array.from({ length: 11 }, (_, i) => read(d, `p${i}`) as number);
+    expect(first.reduce((a, b) => a + b, 0)).toBe(REQUEST_STEP_BUDGET);
+    clock.set(2_000_002);
+    expect(Array.from({ length: 11 }, (_, i) => read(d, `p${i}`))).toEqual(first.map((v) => v + 1));
+  });
+
   it('points that settle take their steps in time order up to the budget, then hold', async () => {
     const { device: d, clock } = await device(`
       version: 1
@@ -228,6 +260,66 @@ describe('stateful: advances on steps of `every`, whatever the reads', () => {
     expect(read(d, 'count')).toBe(POINT_STEP_BUDGET);
     clock.set(1_000_001);
     expect(read(d, 'count')).toBe(POINT_STEP_BUDGET + 1);
+  });
+});
+
+describe('state and reads of generated points', () => {
+  it('integrate, walk and count start from 0 whatever the point\'s value; lag, slew and prev from the value', async () => {
+    const { device: d, clock } = await device(`
+      version: 1
+      points:
+        sum: { type: float64, address: 0, value: 100, generate: "integrate(1)" }
+        edges: { type: float64, address: 4, value: 100, generate: "count(1)" }
+        lagged: { type: float64, address: 8, value: 100, generate: "lag(100, 10)" }
+    `);
+    clock.set(5000);
+    expect([read(d, 'sum'), read(d, 'edges'), read(d, 'lagged')]).toEqual([5, 1, 100]);
+  });
+
+  it('a point whose state changes while its value does not is not settled: it goes on', async () => {
+    const yaml = `
+      version: 1
+      points:
+        late: { type: uint16, address: 0, generate: "integrate(1) > 3" }
+    `;
+    const once = await device(yaml);
+    once.clock.set(10_000);
+    expect(read(once.device, 'late')).toBe(1);
+  });
+
+  it('a reader of an overridden generated point reads what was written', async () => {
+    const { device: d, clock } = await device(`
+      version: 1
+      points:
+        src: { type: uint16, address: 0, generate: { expression: "t", onWrite: override } }
+        plain: { type: uint16, address: 1, value: 4 }
+        seen: { type: uint16, address: 2, generate: "src * 1" }
+    `);
+    clock.set(3000);
+    expect(read(d, 'seen')).toBe(3);
+    expect(status(send(d, pdu.writeRegisters(0, [77, 5, 1])))).toBe(3); // seen refuses: nothing changes
+    expect(registers(send(d, pdu.read(3, 0, 3)))).toEqual([3, 4, 3]);
+    expect(status(send(d, pdu.writeRegisters(0, [77, 5])))).toBe('ok'); // a generated and a plain point in one write
+    clock.set(5000);
+    expect(read(d, 'seen')).toBe(77);
+    d.units[0]!.write('seen', 9);
+    expect(status(send(d, pdu.writeRegisters(1, [8, 6])))).toBe(3); // still refused: an API override does not change onWrite
+    expect(registers(send(d, pdu.read(3, 0, 3)))).toEqual([77, 5, 9]);
+  });
+
+  it('generated points of the input table, beside holding registers generated at the same addresses', async () => {
+    const { device: d, clock } = await device(`
+      version: 1
+      points:
+        h: { type: uint16, address: 0, generate: "t * 2" }
+        i: { type: uint16, table: input, address: 0, generate: "t * 3" }
+    `);
+    clock.set(5000);
+    expect(Array.from(d.units[0]!.dataSource.readInputRegisters!(1, 0, 1) as Uint16Array)).toEqual([15]);
+    expect(Array.from(d.units[0]!.dataSource.readHoldingRegisters!(1, 0, 1) as Uint16Array)).toEqual([10]);
+    const only = await device('version: 1\npoints:\n  i: { type: uint16, table: input, address: 0, generate: "t * 3" }\n');
+    only.clock.set(2000);
+    expect(Array.from(only.device.units[0]!.dataSource.readInputRegisters!(1, 0, 1) as Uint16Array)).toEqual([6]);
   });
 });
 
@@ -464,6 +556,57 @@ describe('state hand-over on reload', () => {
     after.takeOver(before);
     clock.set(40_000);
     expect([read(after, 'kept'), read(after, 'changed')]).toEqual([40, 20]);
+  });
+
+  it.each<[string, string]>([
+    ['every', 'changed: { type: float64, address: 4, generate: { expression: "integrate(1)", every: 0.5 } }'],
+    ['onWrite', 'changed: { type: float64, address: 4, generate: { expression: "integrate(1)", onWrite: override } }'],
+    ['type', 'changed: { type: float32, address: 4, generate: "integrate(1)" }'],
+    ['address', 'changed: { type: float64, address: 8, generate: "integrate(1)" }'],
+    ['table', 'changed: { type: float64, table: input, address: 4, generate: "integrate(1)" }'],
+  ])('a changed %s restarts the generator from its initial value at the reload', async (_what, declaration) => {
+    const env = testEnv();
+    const clock = env.clock as ManualClock;
+    const before = (await device(v1, env)).device;
+    clock.set(30_000);
+    read(before, 'changed');
+    const after = (await device(v1.replace(/changed: .*/, declaration), env)).device;
+    after.takeOver(before);
+    clock.set(40_000);
+    expect([read(after, 'kept'), read(after, 'changed')]).toEqual([40, 10]);
+  });
+
+  it('a kept generator keeps its state: steps before the reload are not computed again with the inputs of now', async () => {
+    const yaml = `
+      version: 1
+      points:
+        rate: { type: uint16, address: 0, value: 1 }
+        sum: { type: float64, address: 1, generate: "integrate(rate)" }
+    `;
+    const env = testEnv();
+    const clock = env.clock as ManualClock;
+    const before = (await device(yaml, env)).device;
+    clock.set(30_000);
+    read(before, 'sum');
+    before.units[0]!.write('rate', 2);
+    const after = (await device(yaml, env)).device;
+    after.takeOver(before);
+    after.units[0]!.write('rate', 2);
+    clock.set(40_000);
+    expect(read(after, 'sum')).toBe(50); // 30 s at 1, then 10 s at 2
+  });
+
+  it('time keeps its origin across a reload: after a reset, a changed generator starts at the reload', async () => {
+    const env = testEnv();
+    const clock = env.clock as ManualClock;
+    const before = (await device(v1, env)).device;
+    clock.set(10_000);
+    before.reset();
+    clock.set(30_000);
+    const after = (await device(v1.replace('generate: "integrate(1)" }\n    ', 'generate: "integrate(1)" }\n    ').replace(/changed: .*/, 'changed: { type: float64, address: 4, generate: "integrate(2)" }'), env)).device;
+    after.takeOver(before);
+    clock.set(40_000);
+    expect([read(after, 'kept'), read(after, 'changed')]).toEqual([30, 20]);
   });
 
   it('a generated point overridden by a write stays overridden across a reload that keeps it', async () => {
