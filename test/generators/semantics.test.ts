@@ -392,15 +392,18 @@ describe('values that do not fit the point (docs/generators.md)', () => {
         flag: { type: bool, address: 5, generate: "t - t + 0.5" }
         top: { type: uint32, address: 6, generate: "4294967295 + t - t" }
         bottom: { type: int32, address: 8, generate: "-2147483648 + t - t" }
+        edge: { type: float32, address: 10, generate: "3.4028235e38 + t - t" }
     `, env);
     clock.set(1000);
     expect([read(d, 'big'), read(d, 'nan'), read(d, 'inf'), read(d, 'bits'), read(d, 'flag')]).toEqual([1000, 9, 3.4028235e38, 0, true]);
     expect([read(d, 'top'), read(d, 'bottom')]).toEqual([4294967295, -2147483648]); // the ends of the range fit: no warning
+    expect(read(d, 'edge')).toBe(3.4028235e38); // above the largest float32, but it rounds to it: it fits
     clock.set(5000);
     for (let i = 0; i < 5; i++) send(d, pdu.read(3, 0, 6));
     expect([read(d, 'big'), read(d, 'nan')]).toEqual([3276.7, 9]);
     expect(lines.map((l) => l.split(':')[2]!.trim().split(' ')[0])).toEqual(['inf', 'bits', 'big', 'nan']);
     expect(lines[0]).toMatch(/^warn: test: inf = 1 \/ \(t - t\) at t = 1 s: Infinity does not fit float32: the end of its range is used \(logged once per point\)/);
+    expect(lines[3]).toMatch(/^warn: test: nan = .* at t = 5 s: NaN keeps the last value \(logged once per point\)/);
     // reset() replays the device as after its start: the first misfit of a point is logged again.
     d.reset();
     clock.set(6000);
@@ -464,9 +467,12 @@ describe('a generator\'s result is stored as any write of the same value would b
         w: { type: bitfield16, address: 0, bits: { a: 0 }, generate: "5.4" }
         w32: { type: bitfield32, address: 1, bits: { a: 0 }, generate: "5.4" }
         seen: { type: float64, address: 3, generate: "w + w32" }
+        scaled: { type: uint32, address: 7, scale: 0.1, generate: "5" }
+        scaledSeen: { type: float64, address: 9, generate: "scaled" }
     `);
     clock.set(1000);
     expect(read(d, 'seen')).toBe(10);
+    expect(read(d, 'scaledSeen')).toBe(5); // an engineering value, not the raw 50
   });
 });
 
