@@ -92,6 +92,27 @@ describe('reactions to writes', () => {
     expect(d.units[0]!.readTable('holding', 3, 1)).toEqual([263]);
   });
 
+  it('a reaction runs once per point written, for the points written only; previous is each point\'s own; t is the write\'s time', async () => {
+    const { device: d, clock } = await device(`
+      version: 1
+      points:
+        total: { type: uint32, address: 0, reactions: [{ set: { count: "count + 1", last: previous, stamp: "t * 10" } }] }
+        next: { type: uint16, address: 2, reactions: [{ set: { other: "other + 1" } }] }
+        count: { type: uint16, address: 3 }
+        last: { type: uint32, address: 4 }
+        stamp: { type: uint16, address: 6 }
+        other: { type: uint16, address: 7 }
+      writeRules:
+        - { name: locked, points: [next], allow: "other == 99" }
+    `);
+    clock.set(2500);
+    expect(refusal(() => write(d, 0, 0, 7))).toBeUndefined(); // the rule on the next point is not touched
+    expect([read(d, 'count'), read(d, 'last'), read(d, 'stamp'), read(d, 'other')]).toEqual([1, 0, 25, 0]);
+    expect(refusal(() => write(d, 3, 5))).toBeUndefined(); // no reaction there
+    write(d, 0, 0, 9);
+    expect([read(d, 'count'), read(d, 'last'), read(d, 'other')]).toEqual([6, 7, 0]);
+  });
+
   it('API writes trigger reactions as client writes do', async () => {
     const { device: d } = await device(METER);
     d.units[0]!.write('resetCommand', 1);
@@ -349,6 +370,66 @@ describe('state machines', () => {
     once.clock.set(100_000);
     expect(read(once.device, 'level')).toBe(read(stepwise.device, 'level'));
     expect(read(once.device, 'level')).toBeGreaterThan(99);
+  });
+
+  it('a transition without from leaves every state but its own: a second write does not enter it again', async () => {
+    const { device: d } = await device(`
+      version: 1
+      points:
+        go: { type: uint16, address: 0 }
+        entries: { type: uint16, address: 1 }
+      machines:
+        m:
+          initial: a
+          states: { a: {}, b: { onEntry: { entries: "entries + 1" } } }
+          transitions: [{ to: b, write: go }]
+    `);
+    write(d, 0, 1);
+    write(d, 0, 1);
+    expect(read(d, 'entries')).toBe(1);
+  });
+
+  it('of two afters out of a state, the earlier fires', async () => {
+    const { device: d, clock } = await device(`
+      version: 1
+      points:
+        go: { type: uint16, address: 0 }
+        state: { type: uint16, address: 1, generate: m }
+      machines:
+        m:
+          initial: idle
+          states: { idle: {}, x: {}, y: {} }
+          transitions:
+            - { from: idle, to: x, after: 1 }
+            - { from: idle, to: y, after: 2 }
+            - { to: idle, write: go }
+    `);
+    clock.set(1000);
+    expect(read(d, 'state')).toBe(1);
+    clock.set(3000);
+    expect(read(d, 'state')).toBe(1);
+  });
+
+  it('after a long jump of the clock a machine takes only its last 10,000 steps: an edge before them is seen at the first of them', async () => {
+    const yaml = `
+      version: 1
+      points:
+        state: { type: uint16, address: 0, generate: m }
+      machines:
+        m:
+          initial: low
+          every: 0.001
+          states: { low: {}, high: {} }
+          transitions: [{ from: low, to: high, when: "t > 1" }]
+    `;
+    const read2 = await device(yaml);
+    read2.clock.set(2000);
+    expect(read(read2.device, 'state')).toBe(1);
+    expect(read2.device.units[0]!.machines()[0]!.since).toBe(1001);
+    const jump = await device(yaml);
+    jump.clock.set(100_000);
+    expect(read(jump.device, 'state')).toBe(1);
+    expect(jump.device.units[0]!.machines()[0]!.since).toBe(90_001);
   });
 
   it('-v logs each transition', async () => {
