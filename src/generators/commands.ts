@@ -74,8 +74,12 @@ class Setter {
   }
 }
 
+/** Runs the sets in order; each sees the ones before it, through generated points too (host.at: values afresh). */
 const runAll = (setters: readonly Setter[], host: CommandHost): void => {
-  for (const s of setters) s.run(host);
+  for (const s of setters) {
+    s.run(host);
+    host.at(host.now);
+  }
 };
 
 class TransitionRun {
@@ -198,7 +202,6 @@ class MachineRun {
     this.schedule();
     host.at(host.now);
     runAll(this.entry[to]!, host);
-    host.at(host.now);
     const states = this.plan.states;
     const message = `${host.unitName}: ${this.plan.name}: ${states[from]!.name} → ${states[to]!.name} (${cause === 'force' ? 'forced' : trigger})`;
     host.log(message);
@@ -307,7 +310,6 @@ export class Commands {
       for (const r of w.reactions) {
         if (!r.when || truth(r.when.run())) {
           runAll(r.set, host);
-          host.at(host.now);
         }
       }
       for (const m of w.machines) m.written(w.point);

@@ -199,8 +199,8 @@ export function compileExpression(text: string, names: Names): CompileExpression
         if (typeof v === 'number' || typeof v === 'boolean') return constant(Number(v));
         throw new Refused(`${(node as jsep.Literal).raw} is not a number: expressions compute numbers`, at((node as jsep.Literal).raw));
       }
+      // A name (`speed`) or a bit of one (`status.fault`).
       case 'Identifier':
-        return name((node as jsep.Identifier).name);
       case 'MemberExpression': {
         const n = dotted(node);
         if (n === undefined) throw new Refused('[ ] is not part of the language: name a point or a bit as point.bit', Math.max(0, text.indexOf('[')));

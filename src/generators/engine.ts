@@ -163,7 +163,8 @@ class LiveUnit implements LivePoints {
     const machines = plan.commands.machines.length > 0;
     this.gens = plan.points.map((g) => {
       const sf = () => scaleFactorOf(g.model, store);
-      const readsGenerated = [...g.expression.references].some((name) => generatedNames.has(name) || generatedNames.has(name.split('.')[0]!));
+      // A reference is a point or a bit of one (`status.fault`): the point's name comes before the dot.
+      const readsGenerated = [...g.expression.references].some((name) => generatedNames.has(name.split('.')[0]!));
       const settles = g.expression.stateful && !g.expression.timed && g.expression.streams === 0 && !readsGenerated && !machines;
       return new Generator(g, this.stored(g.model), frame(g.expression, `${unitName}/${g.model.name}`, g.everyMs), new PointWriter(g.model, store, sf), settles);
     });

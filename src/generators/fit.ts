@@ -28,10 +28,12 @@ export class PointWriter {
     storage: Storage,
     private readonly scaleFactor: () => number,
   ) {
-    const numeric = p.kind === 'number' || p.kind === 'bitfield' ? p.numeric : 'uint16';
+    // The register encoding: the type of a number, uint16 for the rest (bit fields, bools).
+    const numeric = p.numeric;
     this.integer = isIntegerType(numeric);
     const range = TYPE_RANGES[numeric];
-    [this.lo, this.hi] = p.kind === 'bit' || p.kind === 'boolRegister' ? [0, 1] : [range.min, range.max];
+    // Bools (coils and registers) are stored as 0 or 1 by put() and never reach the range check.
+    [this.lo, this.hi] = [range.min, range.max];
     this.word = (p.kind === 'number' || p.kind === 'bitfield') && (numeric === 'int16' || numeric === 'uint16') && !p.scaleFactor && (p.order === 'ABCD' || p.order === 'CDAB');
     this.data = storage.array(p.table);
     this.at = storage.slot(p.table, p.address);

@@ -53,6 +53,66 @@ describe('reactions to writes', () => {
     expect([read(d, 'lastSetpoint'), read(d, 'delta')]).toEqual([20, 5]);
   });
 
+  it('a bit field\'s bits set by a reaction: rounded, clamped to the field\'s width, NaN keeps them; the other bits stay', async () => {
+    const { device: d } = await device(`
+      version: 1
+      points:
+        cmd:
+          type: uint16
+          address: 0
+          reactions: [{ set: { status.mode: "value == 7 ? sqrt(-1) : (value - 20) / 4", status.flag: "value > 25" } }]
+        status: { type: bitfield16, address: 1, bits: { flag: 0, mode: { bit: 2, width: 3 }, other: 5 }, value: 0x20 }
+    `);
+    const after = (value: number) => (write(d, 0, value), read(d, 'status'));
+    expect([30, 20, 26, 7, 0, 60, 48].map(after)).toEqual([
+      0x20 | (3 << 2) | 1, // 2.5 rounds to 3
+      0x20,
+      0x20 | (2 << 2) | 1, // 1.5 rounds to 2
+      0x20 | (2 << 2), // NaN: the mode stays 2
+      0x20, // -5: 0
+      0x20 | (7 << 2) | 1, // 10: the largest of 3 bits
+      0x20 | (7 << 2) | 1,
+    ]);
+  });
+
+  it('each set sees the ones before it, through generated points too; a scale factor point is stored by its factor', async () => {
+    const { device: d } = await device(`
+      version: 1
+      points:
+        a: { type: uint16, address: 0 }
+        twice: { type: uint16, address: 1, generate: "a * 2" }
+        sf: { type: int16, address: 2, value: -2 }
+        power: { type: uint16, address: 3, scaleFactor: sf }
+        seen: { type: uint16, address: 4 }
+        before: { type: uint16, address: 6 }
+        cmd: { type: uint16, address: 5, reactions: [{ set: { before: twice, a: value, seen: twice, power: "value / 8" } }] }
+    `);
+    write(d, 5, 21);
+    expect([read(d, 'before'), read(d, 'seen'), read(d, 'power')]).toEqual([0, 42, 2.63]);
+    expect(d.units[0]!.readTable('holding', 3, 1)).toEqual([263]);
+  });
+
+  it('a reaction runs once per point written, for the points written only; previous is each point\'s own; t is the write\'s time', async () => {
+    const { device: d, clock } = await device(`
+      version: 1
+      points:
+        total: { type: uint32, address: 0, reactions: [{ set: { count: "count + 1", last: previous, stamp: "t * 10" } }] }
+        next: { type: uint16, address: 2, reactions: [{ set: { other: "other + 1" } }] }
+        count: { type: uint16, address: 3 }
+        last: { type: uint32, address: 4 }
+        stamp: { type: uint16, address: 6 }
+        other: { type: uint16, address: 7 }
+      writeRules:
+        - { name: locked, points: [next], allow: "other == 99" }
+    `);
+    clock.set(2500);
+    expect(refusal(() => write(d, 0, 0, 7))).toBeUndefined(); // the rule on the next point is not touched
+    expect([read(d, 'count'), read(d, 'last'), read(d, 'stamp'), read(d, 'other')]).toEqual([1, 0, 25, 0]);
+    expect(refusal(() => write(d, 3, 5))).toBeUndefined(); // no reaction there
+    write(d, 0, 0, 9);
+    expect([read(d, 'count'), read(d, 'last'), read(d, 'other')]).toEqual([6, 7, 0]);
+  });
+
   it('API writes trigger reactions as client writes do', async () => {
     const { device: d } = await device(METER);
     d.units[0]!.write('resetCommand', 1);
@@ -206,6 +266,170 @@ describe('state machines', () => {
     // Plain reads (FC 3 and, through the same storage, FC 4): nothing else has moved the clock's machines.
     expect(Array.from(d.units[0]!.dataSource.readInputRegisters!(1, 1, 1) as Uint16Array)).toEqual([2]);
     expect(Array.from(d.units[0]!.dataSource.readHoldingRegisters!(1, 0, 2) as Uint16Array)).toEqual([1, 2]);
+  });
+
+  it('a transition runs the old state\'s exit actions, then the new one\'s entry actions, which see the new state', async () => {
+    const { device: d } = await device(`
+      version: 1
+      points:
+        cmd: { type: uint16, address: 0 }
+        log: { type: uint32, address: 1 }
+        seen: { type: uint16, address: 3 }
+      machines:
+        m:
+          initial: a
+          states:
+            a: { onExit: { log: "log * 10 + 1" } }
+            b: { value: 5, onEntry: { log: "log * 10 + 2", seen: m } }
+          transitions: [{ from: a, to: b, write: cmd }]
+    `);
+    write(d, 0, 1);
+    expect([read(d, 'log'), read(d, 'seen')]).toEqual([12, 5]);
+  });
+
+  it('an after with a condition fires exactly on time if the condition holds then, and never later', async () => {
+    const yaml = (ok: number) => `
+      version: 1
+      points:
+        cmd: { type: uint16, address: 0 }
+        ok: { type: uint16, address: 1, value: ${ok} }
+        state: { type: uint16, address: 2, generate: m }
+      machines:
+        m:
+          initial: idle
+          states: { idle: {}, armed: {}, fired: {} }
+          transitions:
+            - { from: idle, to: armed, write: cmd }
+            - { from: armed, to: fired, after: 1, when: "ok == 1" }
+    `;
+    const held = await device(yaml(1));
+    held.clock.set(500);
+    write(held.device, 0, 1);
+    held.clock.set(1499);
+    expect(read(held.device, 'state')).toBe(1);
+    held.clock.set(1500);
+    expect(read(held.device, 'state')).toBe(2);
+    expect(held.device.units[0]!.machines()[0]!.since).toBe(1500);
+    const missed = await device(yaml(0));
+    write(missed.device, 0, 1);
+    missed.clock.set(1500);
+    missed.device.units[0]!.write('ok', 1);
+    missed.clock.set(10_000);
+    expect(read(missed.device, 'state')).toBe(1);
+  });
+
+  it('forcing names what is unknown: the machines a unit has, the states a machine has', async () => {
+    const { device: d } = await device(BREAKER);
+    expect(() => d.units[0]!.forceState('braker', 'open')).toThrow('test has no state machine braker (machines: breaker)');
+    expect(() => d.units[0]!.forceState('breaker', 'shut')).toThrow('breaker has no state shut (states: open, closing, closed, tripped)');
+    const plain = await device('version: 1\npoints:\n  x: { type: uint16, address: 0, generate: "t" }\n');
+    expect(() => plain.device.units[0]!.forceState('breaker', 'open')).toThrow(/^test has no state machine breaker$/);
+  });
+
+  it('a forced transition says so: cause force, no trigger', async () => {
+    const lines: string[] = [];
+    const env = { ...testEnv(), logger: { log: (level: string, message: string) => lines.push(`${level}: ${message}`) } };
+    const { device: d } = await device(BREAKER, env);
+    const log = events(d);
+    d.units[0]!.forceState('breaker', 'closed');
+    expect(lines).toEqual(['debug: test: breaker: open → closed (forced)']);
+    expect(log.map((e) => e.data)).toEqual([{ from: 'open', to: 'closed', cause: 'force' }]);
+  });
+
+  it('at the same instant generators step first, then machines sample what they hold', async () => {
+    const { device: d, clock } = await device(`
+      version: 1
+      points:
+        g: { type: uint16, address: 0, generate: "prev + 1" }
+      machines:
+        m:
+          initial: low
+          every: 1
+          states: { low: {}, high: {} }
+          transitions: [{ from: low, to: high, when: "g >= 1" }]
+    `);
+    clock.set(1000);
+    expect(d.units[0]!.machines()[0]).toMatchObject({ state: 'high', since: 1000 });
+  });
+
+  it('a point that reads only static points still steps on while a machine can change them between writes', async () => {
+    const yaml = `
+      version: 1
+      points:
+        setpoint: { type: uint16, address: 0, value: 0 }
+        level: { type: float64, address: 1, generate: "lag(setpoint, 1)" }
+      machines:
+        m:
+          initial: idle
+          states: { idle: {}, on: { onEntry: { setpoint: 100 } } }
+          transitions: [{ from: idle, to: on, after: 50 }]
+    `;
+    const once = await device(yaml);
+    const stepwise = await device(yaml);
+    for (let ms = 1000; ms <= 100_000; ms += 1000) stepwise.clock.set(ms), read(stepwise.device, 'level');
+    once.clock.set(100_000);
+    expect(read(once.device, 'level')).toBe(read(stepwise.device, 'level'));
+    expect(read(once.device, 'level')).toBeGreaterThan(99);
+  });
+
+  it('a transition without from leaves every state but its own: a second write does not enter it again', async () => {
+    const { device: d } = await device(`
+      version: 1
+      points:
+        go: { type: uint16, address: 0 }
+        entries: { type: uint16, address: 1 }
+      machines:
+        m:
+          initial: a
+          states: { a: {}, b: { onEntry: { entries: "entries + 1" } } }
+          transitions: [{ to: b, write: go }]
+    `);
+    write(d, 0, 1);
+    write(d, 0, 1);
+    expect(read(d, 'entries')).toBe(1);
+  });
+
+  it('of two afters out of a state, the earlier fires', async () => {
+    const { device: d, clock } = await device(`
+      version: 1
+      points:
+        go: { type: uint16, address: 0 }
+        state: { type: uint16, address: 1, generate: m }
+      machines:
+        m:
+          initial: idle
+          states: { idle: {}, x: {}, y: {} }
+          transitions:
+            - { from: idle, to: x, after: 1 }
+            - { from: idle, to: y, after: 2 }
+            - { to: idle, write: go }
+    `);
+    clock.set(1000);
+    expect(read(d, 'state')).toBe(1);
+    clock.set(3000);
+    expect(read(d, 'state')).toBe(1);
+  });
+
+  it('after a long jump of the clock a machine takes only its last 10,000 steps: an edge before them is seen at the first of them', async () => {
+    const yaml = `
+      version: 1
+      points:
+        state: { type: uint16, address: 0, generate: m }
+      machines:
+        m:
+          initial: low
+          every: 0.001
+          states: { low: {}, high: {} }
+          transitions: [{ from: low, to: high, when: "t > 1" }]
+    `;
+    const read2 = await device(yaml);
+    read2.clock.set(2000);
+    expect(read(read2.device, 'state')).toBe(1);
+    expect(read2.device.units[0]!.machines()[0]!.since).toBe(1001);
+    const jump = await device(yaml);
+    jump.clock.set(100_000);
+    expect(read(jump.device, 'state')).toBe(1);
+    expect(jump.device.units[0]!.machines()[0]!.since).toBe(90_001);
   });
 
   it('-v logs each transition', async () => {

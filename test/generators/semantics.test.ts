@@ -84,6 +84,17 @@ describe('stateful: advances on steps of `every`, whatever the reads', () => {
     expect(read(d, 'edges')).toBe(6); // rising edges at steps 1, 4, 8, 12, 16, 20
   });
 
+  it('slew moves at most rate per second, whatever its step', async () => {
+    const { device: d, clock } = await device(`
+      version: 1
+      points:
+        fine: { type: float64, address: 0, generate: { expression: "slew(100, 2)", every: 0.5 } }
+        coarse: { type: float64, address: 4, generate: { expression: "slew(100, 2)", every: 2 } }
+    `);
+    clock.set(5000);
+    expect([read(d, 'fine'), read(d, 'coarse')]).toEqual([10, 8]); // 10 steps of 1; 2 steps of 4
+  });
+
   it('walk takes gaussian steps of sigma, kept in lo..hi; noise draws have mean 0 and sd sigma (seed 1, 2,000 steps)', async () => {
     const { device: d, clock } = await device(`
       version: 1
@@ -146,6 +157,33 @@ describe('stateful: advances on steps of `every`, whatever the reads', () => {
     expect(names.slice(1).map((n) => read(settled.device, n))).toEqual([20, 1]);
   });
 
+  it.each<[string, string]>([
+    ['t', 'lag(t > 100 ? 0 : 100, 1)'],
+    ['t through a waveform', 'lag(100 * square(200), 1)'],
+    ['t through an event', 'lag(100 - 100 * step(100), 1)'],
+    ['a random draw', 'lag(random(0, 1) > 0.99 ? 100 : 0, 1)'],
+    ['a generated point', 'lag(src, 1)'],
+    ['a bit of a generated bit field', 'lag(bits.on * 100, 1)'],
+    ['a generated point beside a static one', 'lag(src + fixed, 1)'],
+  ])('a point whose steps read %s does not settle: read once or every second, the same values', async (_what, expression) => {
+    const yaml = `
+      version: 1
+      points:
+        src: { type: uint16, address: 0, generate: "t > 100 ? 0 : 100" }
+        bits: { type: bitfield16, address: 1, bits: { on: 0 }, generate: "t > 100 ? 0 : 1" }
+        p: { type: float64, address: 2, generate: "${expression}" }
+        fixed: { type: uint16, address: 6, value: 0 }
+    `;
+    const once = await device(yaml);
+    const stepwise = await device(yaml);
+    for (let ms = 1000; ms <= 300_000; ms += 1000) {
+      stepwise.clock.set(ms);
+      read(stepwise.device, 'p');
+    }
+    once.clock.set(300_000);
+    expect(read(once.device, 'p')).toBe(read(stepwise.device, 'p'));
+  });
+
   it('a write reaches only the steps after it, however late the next read comes', async () => {
     const a = await device(PROFILE);
     const b = await device(PROFILE);
@@ -182,6 +220,36 @@ describe('stateful: advances on steps of `every`, whatever the reads', () => {
     expect(Array.from({ length: 12 }, (_, i) => read(d, `p${i}`))).toEqual(Array(12).fill(10333));
   });
 
+  it(`a point that never settles also takes at most ${POINT_STEP_BUDGET} steps: its oldest are skipped`, async () => {
+    const { device: d, clock } = await device(`
+      version: 1
+      points:
+        ms: { type: float64, address: 0, generate: { expression: "integrate(1000) + 0 * t", every: 0.002 } }
+    `);
+    clock.set(7 * 24 * 3600 * 1000);
+    expect(read(d, 'ms')).toBe(2 * POINT_STEP_BUDGET);
+  });
+
+  it(`the request budget is used to the last step when every point has steps to take (twenty points, every 2 ms)`, async () => {
+    const points = Array.from({ length: 20 }, (_, i) => `  p${i}: { type: float64, address: ${i * 4}, generate: { expression: "prev + 1 + 0 * t", every: 0.002 } }`);
+    const { device: d, clock } = await device(`version: 1\npoints:\n${points.join('\n')}\n`);
+    clock.set(2_000_000);
+    expect(Array.from({ length: 20 }, (_, i) => read(d, `p${i}`))).toEqual(Array(20).fill(REQUEST_STEP_BUDGET / 20));
+    clock.set(2_000_002);
+    expect(Array.from({ length: 20 }, (_, i) => read(d, `p${i}`))).toEqual(Array(20).fill(REQUEST_STEP_BUDGET / 20 + 1));
+  });
+
+  it('points that do not settle yet, together past the request budget, hold over the steps left', async () => {
+    // Eleven points 10,000 steps behind each, in time order: 100,000 steps, then each holds.
+    const points = Array.from({ length: 11 }, (_, i) => `  p${i}: { type: float64, address: ${i * 4}, generate: { expression: "min(prev + 1, 50000)", every: 0.002 } }`);
+    const { device: d, clock } = await device(`version: 1\npoints:\n${points.join('\n')}\n`);
+    clock.set(2_000_000);
+    const first = Array.from({ length: 11 }, (_, i) => read(d, `p${i}`) as number);
+    expect(first.reduce((a, b) => a + b, 0)).toBe(REQUEST_STEP_BUDGET);
+    clock.set(2_000_002);
+    expect(Array.from({ length: 11 }, (_, i) => read(d, `p${i}`))).toEqual(first.map((v) => v + 1));
+  });
+
   it('points that settle take their steps in time order up to the budget, then hold', async () => {
     const { device: d, clock } = await device(`
       version: 1
@@ -192,6 +260,66 @@ describe('stateful: advances on steps of `every`, whatever the reads', () => {
     expect(read(d, 'count')).toBe(POINT_STEP_BUDGET);
     clock.set(1_000_001);
     expect(read(d, 'count')).toBe(POINT_STEP_BUDGET + 1);
+  });
+});
+
+describe('state and reads of generated points', () => {
+  it('integrate, walk and count start from 0 whatever the point\'s value; lag, slew and prev from the value', async () => {
+    const { device: d, clock } = await device(`
+      version: 1
+      points:
+        sum: { type: float64, address: 0, value: 100, generate: "integrate(1)" }
+        edges: { type: float64, address: 4, value: 100, generate: "count(1)" }
+        lagged: { type: float64, address: 8, value: 100, generate: "lag(100, 10)" }
+    `);
+    clock.set(5000);
+    expect([read(d, 'sum'), read(d, 'edges'), read(d, 'lagged')]).toEqual([5, 1, 100]);
+  });
+
+  it('a point whose state changes while its value does not is not settled: it goes on', async () => {
+    const yaml = `
+      version: 1
+      points:
+        late: { type: uint16, address: 0, generate: "integrate(1) > 3" }
+    `;
+    const once = await device(yaml);
+    once.clock.set(10_000);
+    expect(read(once.device, 'late')).toBe(1);
+  });
+
+  it('a reader of an overridden generated point reads what was written', async () => {
+    const { device: d, clock } = await device(`
+      version: 1
+      points:
+        src: { type: uint16, address: 0, generate: { expression: "t", onWrite: override } }
+        plain: { type: uint16, address: 1, value: 4 }
+        seen: { type: uint16, address: 2, generate: "src * 1" }
+    `);
+    clock.set(3000);
+    expect(read(d, 'seen')).toBe(3);
+    expect(status(send(d, pdu.writeRegisters(0, [77, 5, 1])))).toBe(3); // seen refuses: nothing changes
+    expect(registers(send(d, pdu.read(3, 0, 3)))).toEqual([3, 4, 3]);
+    expect(status(send(d, pdu.writeRegisters(0, [77, 5])))).toBe('ok'); // a generated and a plain point in one write
+    clock.set(5000);
+    expect(read(d, 'seen')).toBe(77);
+    d.units[0]!.write('seen', 9);
+    expect(status(send(d, pdu.writeRegisters(1, [8, 6])))).toBe(3); // still refused: an API override does not change onWrite
+    expect(registers(send(d, pdu.read(3, 0, 3)))).toEqual([77, 5, 9]);
+  });
+
+  it('generated points of the input table, beside holding registers generated at the same addresses', async () => {
+    const { device: d, clock } = await device(`
+      version: 1
+      points:
+        h: { type: uint16, address: 0, generate: "t * 2" }
+        i: { type: uint16, table: input, address: 0, generate: "t * 3" }
+    `);
+    clock.set(5000);
+    expect(Array.from(d.units[0]!.dataSource.readInputRegisters!(1, 0, 1) as Uint16Array)).toEqual([15]);
+    expect(Array.from(d.units[0]!.dataSource.readHoldingRegisters!(1, 0, 1) as Uint16Array)).toEqual([10]);
+    const only = await device('version: 1\npoints:\n  i: { type: uint16, table: input, address: 0, generate: "t * 3" }\n');
+    only.clock.set(2000);
+    expect(Array.from(only.device.units[0]!.dataSource.readInputRegisters!(1, 0, 1) as Uint16Array)).toEqual([6]);
   });
 });
 
@@ -211,6 +339,12 @@ describe('random values are a pure function of (seed, unit/point, step)', () => 
     const values = await series(profile(''), 1);
     const r = seededRandom(1);
     expect(values).toEqual([0, 1, 2, 60].map((i) => 100 * r.at('test/r#0', i)));
+  });
+
+  it('the first read may be at any step: at 1.5 s it is the draw of step 1', async () => {
+    const { device: d, clock } = await device(profile(''));
+    clock.set(1500);
+    expect(read(d, 'r')).toBe(100 * seededRandom(1).at('test/r#0', 1));
   });
 
   it('adding an unrelated point, random or not, leaves r\'s values unchanged', async () => {
@@ -256,14 +390,89 @@ describe('values that do not fit the point (docs/generators.md)', () => {
         inf: { type: float32, address: 2, generate: "1 / (t - t)" }
         bits: { type: bitfield16, address: 4, bits: { a: 0 }, generate: "-5" }
         flag: { type: bool, address: 5, generate: "t - t + 0.5" }
+        top: { type: uint32, address: 6, generate: "4294967295 + t - t" }
+        bottom: { type: int32, address: 8, generate: "-2147483648 + t - t" }
+        edge: { type: float32, address: 10, generate: "3.4028235e38 + t - t" }
     `, env);
     clock.set(1000);
     expect([read(d, 'big'), read(d, 'nan'), read(d, 'inf'), read(d, 'bits'), read(d, 'flag')]).toEqual([1000, 9, 3.4028235e38, 0, true]);
+    expect([read(d, 'top'), read(d, 'bottom')]).toEqual([4294967295, -2147483648]); // the ends of the range fit: no warning
+    expect(read(d, 'edge')).toBe(3.4028235e38); // above the largest float32, but it rounds to it: it fits
     clock.set(5000);
     for (let i = 0; i < 5; i++) send(d, pdu.read(3, 0, 6));
     expect([read(d, 'big'), read(d, 'nan')]).toEqual([3276.7, 9]);
     expect(lines.map((l) => l.split(':')[2]!.trim().split(' ')[0])).toEqual(['inf', 'bits', 'big', 'nan']);
     expect(lines[0]).toMatch(/^warn: test: inf = 1 \/ \(t - t\) at t = 1 s: Infinity does not fit float32: the end of its range is used \(logged once per point\)/);
+    expect(lines[3]).toMatch(/^warn: test: nan = .* at t = 5 s: NaN keeps the last value \(logged once per point\)/);
+    // reset() replays the device as after its start: the first misfit of a point is logged again.
+    d.reset();
+    clock.set(6000);
+    read(d, 'inf');
+    expect(lines.slice(4).map((l) => l.split(':')[2]!.trim().split(' ')[0])).toEqual(['inf']);
+  });
+});
+
+describe('a generator\'s result is stored as any write of the same value would be (docs/profiles.md, Rounding)', () => {
+  // [type, expression, value read back, registers]
+  it.each<[string, string, unknown, number[]]>([
+    ['type: int16', '-2.5', -3, [0xfffd]], // a tie goes away from zero
+    ['type: uint16', '2.5', 3, [3]],
+    ['type: uint16', '65535', 65535, [0xffff]],
+    ['type: uint16', '65536', 65535, [0xffff]],
+    ['type: uint16', '0', 0, [0]],
+    ['type: uint16', '-1', 0, [0]],
+    ['type: int16', '-32768', -32768, [0x8000]],
+    ['type: int16', '-32769', -32768, [0x8000]],
+    ['type: int16', '32767', 32767, [0x7fff]],
+    ['type: int16', '32768', 32767, [0x7fff]],
+    ['type: int16, scale: 0.1', '0.15', 0.2, [2]],
+    ['type: int16, scale: 0.1', '-0.25', -0.3, [0xfffd]],
+    ['type: int16, scale: 0.1', '-3276.9', -3276.8, [0x8000]],
+    ['type: uint16, byteOrder: BADC', '0x0102', 0x0102, [0x0201]],
+    ['type: uint16, byteOrder: BADC', '70000', 65535, [0xffff]],
+    ['type: int16, byteOrder: DCBA', '-2.5', -3, [0xfdff]],
+    ['type: bitfield16, bits: { a: 0 }', '5.4', 5, [5]],
+    ['type: bitfield16, bits: { a: 0 }', '70000', 65535, [0xffff]],
+    ['type: bitfield16, bits: { a: 0 }, byteOrder: BADC', '5.4', 5, [0x0500]],
+    ['type: bitfield32, bits: { a: 0 }', '65538.4', 65538, [1, 2]],
+    ['type: uint32', '4294967296', 4294967295, [0xffff, 0xffff]],
+    ['type: int32', '-2.5', -3, [0xffff, 0xfffd]],
+    ['type: float32', '0.1', 0.1, [0x3dcc, 0xcccd]], // the nearest float32, read back as its shortest decimal
+    ['type: float32', '-1e39', -3.4028235e38, [0xff7f, 0xffff]],
+    ['type: uint16, scaleFactor: sf', '12.345', 12.35, [1235]],
+    ['type: uint16, scaleFactor: sf', '700', 655.35, [0xffff]],
+    ['type: bool', '0.5', true, [1]], // a coil
+    ['type: bool', '-1', true, [1]],
+    ['type: bool', '0', false, [0]],
+    ['type: bool, table: holding', '0.5', true, [1]],
+    ['type: bool, table: holding', '0', false, [0]],
+    ['type: bool, table: holding', '-1', true, [1]],
+    ['type: bool, table: holding', '0.4', true, [1]],
+  ])('%s: %s reads %s', async (type, expression, value, words) => {
+    const { device: d, clock } = await device(`
+      version: 1
+      points:
+        sf: { type: int16, address: 0, value: -2 }
+        p: { ${type}, address: 1, generate: "${expression}" }
+    `);
+    clock.set(1000);
+    expect(read(d, 'p')).toBe(value);
+    expect(d.units[0]!.readTable(/^type: bool$/.test(type) ? 'coils' : 'holding', 1, words.length)).toEqual(words);
+  });
+
+  it('a bit field holds whole bits: what reads it sees them', async () => {
+    const { device: d, clock } = await device(`
+      version: 1
+      points:
+        w: { type: bitfield16, address: 0, bits: { a: 0 }, generate: "5.4" }
+        w32: { type: bitfield32, address: 1, bits: { a: 0 }, generate: "5.4" }
+        seen: { type: float64, address: 3, generate: "w + w32" }
+        scaled: { type: uint32, address: 7, scale: 0.1, generate: "5" }
+        scaledSeen: { type: float64, address: 9, generate: "scaled" }
+    `);
+    clock.set(1000);
+    expect(read(d, 'seen')).toBe(10);
+    expect(read(d, 'scaledSeen')).toBe(5); // an engineering value, not the raw 50
   });
 });
 
@@ -288,6 +497,20 @@ describe('client writes to a generated point', () => {
     d.reset();
     clock.set(11_000);
     expect(registers(send(d, pdu.read(3, 0, 3)))).toEqual([2, 2, 5]);
+  });
+
+  it('a read-only generated point under writeToReadOnly: ignore acknowledges a write, discards it and stays generated', async () => {
+    const { device: d, clock } = await device(`
+      version: 1
+      writeToReadOnly: ignore
+      points:
+        ro: { type: uint16, address: 0, access: readOnly, generate: "t" }
+    `);
+    clock.set(3000);
+    expect(status(send(d, pdu.writeRegister(0, 77)))).toBe('ok');
+    expect(registers(send(d, pdu.read(3, 0, 1)))).toEqual([3]);
+    clock.set(5000);
+    expect(registers(send(d, pdu.read(3, 0, 1)))).toEqual([5]);
   });
 
   it('a write from code (API) overrides a generated point until reset', async () => {
@@ -339,5 +562,68 @@ describe('state hand-over on reload', () => {
     after.takeOver(before);
     clock.set(40_000);
     expect([read(after, 'kept'), read(after, 'changed')]).toEqual([40, 20]);
+  });
+
+  it.each<[string, string]>([
+    ['every', 'changed: { type: float64, address: 4, generate: { expression: "integrate(1)", every: 0.5 } }'],
+    ['onWrite', 'changed: { type: float64, address: 4, generate: { expression: "integrate(1)", onWrite: override } }'],
+    ['type', 'changed: { type: float32, address: 4, generate: "integrate(1)" }'],
+    ['address', 'changed: { type: float64, address: 8, generate: "integrate(1)" }'],
+    ['table', 'changed: { type: float64, table: input, address: 4, generate: "integrate(1)" }'],
+  ])('a changed %s restarts the generator from its initial value at the reload', async (_what, declaration) => {
+    const env = testEnv();
+    const clock = env.clock as ManualClock;
+    const before = (await device(v1, env)).device;
+    clock.set(30_000);
+    read(before, 'changed');
+    const after = (await device(v1.replace(/changed: .*/, declaration), env)).device;
+    after.takeOver(before);
+    clock.set(40_000);
+    expect([read(after, 'kept'), read(after, 'changed')]).toEqual([40, 10]);
+  });
+
+  it('a kept generator keeps its state: steps before the reload are not computed again with the inputs of now', async () => {
+    const yaml = `
+      version: 1
+      points:
+        rate: { type: uint16, address: 0, value: 1 }
+        sum: { type: float64, address: 1, generate: "integrate(rate)" }
+    `;
+    const env = testEnv();
+    const clock = env.clock as ManualClock;
+    const before = (await device(yaml, env)).device;
+    clock.set(30_000);
+    read(before, 'sum');
+    before.units[0]!.write('rate', 2);
+    const after = (await device(yaml, env)).device;
+    after.takeOver(before);
+    after.units[0]!.write('rate', 2);
+    clock.set(40_000);
+    expect(read(after, 'sum')).toBe(50); // 30 s at 1, then 10 s at 2
+  });
+
+  it('time keeps its origin across a reload: after a reset, a changed generator starts at the reload', async () => {
+    const env = testEnv();
+    const clock = env.clock as ManualClock;
+    const before = (await device(v1, env)).device;
+    clock.set(10_000);
+    before.reset();
+    clock.set(30_000);
+    const after = (await device(v1.replace('generate: "integrate(1)" }\n    ', 'generate: "integrate(1)" }\n    ').replace(/changed: .*/, 'changed: { type: float64, address: 4, generate: "integrate(2)" }'), env)).device;
+    after.takeOver(before);
+    clock.set(40_000);
+    expect([read(after, 'kept'), read(after, 'changed')]).toEqual([30, 20]);
+  });
+
+  it('a generated point overridden by a write stays overridden across a reload that keeps it', async () => {
+    const env = testEnv();
+    const clock = env.clock as ManualClock;
+    const before = (await device(v1, env)).device;
+    clock.set(30_000);
+    before.units[0]!.write('kept', 5);
+    const after = (await device(v1, env)).device;
+    after.takeOver(before);
+    clock.set(40_000);
+    expect([read(after, 'kept'), read(after, 'changed')]).toEqual([5, 40]);
   });
 });
