@@ -476,6 +476,27 @@ describe('a generator\'s result is stored as any write of the same value would b
   });
 });
 
+describe('a misfit is logged once per point', () => {
+  it('however many steps, FC 3 reads and API reads misfit after the first', async () => {
+    const lines: string[] = [];
+    const env = testEnv({ logger: createLogger((l) => lines.push(l), 'warn') });
+    const { device: d, clock } = await device(`
+      version: 1
+      points:
+        big: { type: int16, address: 0, scale: 0.1, generate: "t * 1000" }
+    `, env);
+    for (let k = 6; k <= 10; k++) {
+      clock.set(k * 1000);
+      expect(registers(send(d, pdu.read(3, 0, 1)))).toEqual([0x7fff]);
+    }
+    for (let k = 11; k <= 13; k++) {
+      clock.set(k * 1000);
+      expect(read(d, 'big')).toBe(3276.7);
+    }
+    expect(lines).toEqual([expect.stringMatching(/^warn: test: big = t \* 1000 at t = 6 s: 6000 does not fit int16/)]);
+  });
+});
+
 describe('client writes to a generated point', () => {
   const PROFILE = `
     version: 1
