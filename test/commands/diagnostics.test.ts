@@ -96,4 +96,13 @@ describe('a reload keeps a machine whose definition is unchanged, and restarts (
     expect([handOver.keptMachines, handOver.restartedMachines]).toEqual([['kept'], ['changed']]);
     expect(formatChanges(describeChanges(before, after, handOver), handOver)).toMatch(/; 1 state machine changed and restarted in the initial state \(changed\)$/);
   });
+
+  it('a machine new in the reload starts in its initial state and is neither kept nor restarted', async () => {
+    const env = testEnv();
+    const { device: before } = await device(PROFILE(5), env);
+    const { device: after } = await device(`${PROFILE(5).trimEnd()}\n      added: { initial: x, states: { x: {}, y: {} }, transitions: [{ to: y, write: command }] }\n`, env);
+    const handOver = after.takeOver(before);
+    expect([handOver.keptMachines, handOver.restartedMachines]).toEqual([['kept', 'changed'], []]);
+    expect(after.units[0]!.machines().map((m) => [m.name, m.state])).toEqual([['kept', 'a'], ['changed', 'a'], ['added', 'x']]);
+  });
 });

@@ -134,6 +134,19 @@ describe('reactions to writes', () => {
     expect(read(d, 'log')).toBe(12); // a before b, whatever the declared order
     expect(read(d, 'seen')).toBe(6); // a's reaction already sees b's new word
   });
+
+  it('a write over a reacting point and then plain registers runs the one reaction and stores every word', async () => {
+    const { device: d } = await device(`
+      version: 1
+      points:
+        command: { type: uint16, address: 0, reactions: [{ set: { count: "count + 1" } }] }
+        plain: { type: uint16, address: 1 }
+        other: { type: uint16, address: 2 }
+        count: { type: uint16, address: 9 }
+    `);
+    expect(refusal(() => write(d, 0, 7, 8, 9))).toBeUndefined();
+    expect([read(d, 'command'), read(d, 'plain'), read(d, 'other'), read(d, 'count')]).toEqual([7, 8, 9, 1]);
+  });
 });
 
 describe('write rules', () => {
@@ -161,6 +174,22 @@ describe('write rules', () => {
     expect([read(d, 'setpoint'), read(d, 'count')]).toEqual([5, 0]); // refused: no reaction ran
     expect(refusal(() => write(d, 2, 1, 9))).toBeUndefined(); // mode 1 in the same request allows it
     expect([read(d, 'setpoint'), read(d, 'count')]).toEqual([9, 1]);
+  });
+
+  it('a rule on a coil is not touched by a write to the holding register at the same address', async () => {
+    const { device: d } = await device(`
+      version: 1
+      points:
+        run: { type: bool, address: 0 }
+        speed: { type: uint16, address: 0, reactions: [{ set: { count: "count + 1" } }] }
+        count: { type: uint16, address: 9 }
+      writeRules:
+        - { name: stopped, points: [run], allow: "!run" }
+    `);
+    d.units[0]!.write('run', true); // code writes are not checked: the rule is now false
+    expect(refusal(() => write(d, 0, 1500))).toBeUndefined();
+    expect([read(d, 'speed'), read(d, 'count')]).toEqual([1500, 1]);
+    expect(refusal(() => d.units[0]!.dataSource.writeCoils!(1, 0, Uint8Array.of(1)))).toBe(3);
   });
 
   it('API writes are not checked (as min/max are not)', async () => {
