@@ -97,6 +97,24 @@ describe('a reload keeps a machine whose definition is unchanged, and restarts (
     expect(formatChanges(describeChanges(before, after, handOver), handOver)).toMatch(/; 1 state machine changed and restarted in the initial state \(changed\)$/);
   });
 
+  it('a machine restarted by a reload at a later time samples its conditions from then on', async () => {
+    const env = testEnv();
+    const profile = (limit: number) => `
+      version: 1
+      points:
+        level: { type: uint16, address: 0 }
+      machines:
+        m: { initial: low, states: { low: {}, high: {} }, transitions: [{ to: high, when: "level > ${limit}" }] }
+    `;
+    const { device: before, clock } = await device(profile(5), env);
+    clock.set(10_000);
+    const { device: after } = await device(profile(6), env);
+    expect(after.takeOver(before).restartedMachines).toEqual(['m']);
+    after.units[0]!.write('level', 9);
+    clock.set(12_000);
+    expect(after.units[0]!.machines().map((m) => m.state)).toEqual(['high']);
+  });
+
   it('a machine new in the reload starts in its initial state and is neither kept nor restarted', async () => {
     const env = testEnv();
     const { device: before } = await device(PROFILE(5), env);
