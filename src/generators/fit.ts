@@ -28,7 +28,7 @@ export class PointWriter {
     storage: Storage,
     private readonly scaleFactor: () => number,
   ) {
-    // The register encoding: the type of a number, uint16 for the rest (bit fields, bools).
+    // The register encoding: a number's or a bit field's own type, uint16 for the rest (bools, strings).
     const numeric = p.numeric;
     this.integer = isIntegerType(numeric);
     const range = TYPE_RANGES[numeric];
