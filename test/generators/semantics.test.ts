@@ -9,6 +9,11 @@ import { testEnv } from '../helpers/env.js';
 import { device } from './helpers.js';
 
 const read = (d: CompiledProfile, name: string) => d.units[0]!.read(name);
+/** A test environment whose warnings are kept, one line each. */
+const warnings = () => {
+  const lines: string[] = [];
+  return { lines, env: testEnv({ logger: createLogger((l) => lines.push(l), 'warn') }) };
+};
 
 describe('stateless: a pure function of emulator time, evaluated at the request\'s time', () => {
   it('t is the emulator clock in seconds; waveforms follow it on every read', async () => {
@@ -380,8 +385,7 @@ describe('dependencies', () => {
 
 describe('values that do not fit the point (docs/generators.md)', () => {
   it('NaN keeps the last value, out of range takes the end of the range, ±Infinity too; each point logs once', async () => {
-    const lines: string[] = [];
-    const env = testEnv({ logger: createLogger((l) => lines.push(l), 'warn') });
+    const { lines, env } = warnings();
     const { device: d, clock } = await device(`
       version: 1
       points:
@@ -476,10 +480,9 @@ describe('a generator\'s result is stored as any write of the same value would b
   });
 });
 
-describe('a misfit is logged once per point', () => {
-  it('however many steps, FC 3 reads and API reads misfit after the first', async () => {
-    const lines: string[] = [];
-    const env = testEnv({ logger: createLogger((l) => lines.push(l), 'warn') });
+describe('values that do not fit the point, over time', () => {
+  it('a misfit is logged once per point however many steps, FC 3 reads and API reads misfit after the first', async () => {
+    const { lines, env } = warnings();
     const { device: d, clock } = await device(`
       version: 1
       points:
