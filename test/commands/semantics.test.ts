@@ -381,6 +381,26 @@ describe('state machines', () => {
     expect(d.units[0]!.machines()[0]).toMatchObject({ state: 'high', since: 1000 });
   });
 
+  it('a machine stepping between two generator steps does not make a time-driven point read at the later step keep its earlier value', async () => {
+    // acc adds s at each of its steps: s is 1, 2, 3 at 100, 200, 300 ms; the machine samples its
+    // condition (never true) at the same instants, after acc, as documented.
+    const { device: d, clock } = await device(`
+      version: 1
+      points:
+        x: { type: uint16, address: 0, value: 0 }
+        s: { type: float64, address: 1, generate: "t * 10" }
+        acc: { type: float64, address: 5, generate: { expression: "prev + s", every: 0.1 } }
+      machines:
+        m:
+          initial: idle
+          every: 0.1
+          states: { idle: {}, on: {} }
+          transitions: [{ from: idle, to: on, when: "x == 1" }]
+    `);
+    clock.set(300);
+    expect(read(d, 'acc')).toBeCloseTo(6, 9);
+  });
+
   it('a point that reads only static points still steps on while a machine can change them between writes', async () => {
     const yaml = `
       version: 1
@@ -459,6 +479,26 @@ describe('state machines', () => {
     jump.clock.set(100_000);
     expect(read(jump.device, 'state')).toBe(1);
     expect(jump.device.units[0]!.machines()[0]!.since).toBe(90_001);
+  });
+
+  it('read often over more than 10,000 steps, a machine takes each step once: one entry per rising edge of a time-driven point', async () => {
+    // pulse is 1 on odd seconds: the machine, sampling each second, enters `on` at 1, 3, ... 19,999 s.
+    const { device: d, clock } = await device(`
+      version: 1
+      points:
+        pulse: { type: uint16, address: 0, generate: "floor(t) % 2" }
+        entries: { type: uint32, address: 1 }
+      machines:
+        m:
+          initial: off
+          every: 1
+          states: { off: {}, on: { onEntry: { entries: "entries + 1" } } }
+          transitions:
+            - { from: off, to: on, when: "pulse == 1" }
+            - { from: on, to: off, when: "pulse == 0" }
+    `);
+    for (let s = 1000; s <= 20_000; s += 1000) clock.set(s * 1000), read(d, 'entries');
+    expect(read(d, 'entries')).toBe(10_000);
   });
 
   it('-v logs each transition', async () => {

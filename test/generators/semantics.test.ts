@@ -244,6 +244,13 @@ describe('stateful: advances on steps of `every`, whatever the reads', () => {
     expect(Array.from({ length: 20 }, (_, i) => read(d, `p${i}`))).toEqual(Array(20).fill(REQUEST_STEP_BUDGET / 20 + 1));
   });
 
+  it('past the request budget the steps computed are the latest ones: twenty points every 2 ms that read t end at the time read', async () => {
+    const points = Array.from({ length: 20 }, (_, i) => `  p${i}: { type: float64, address: ${i * 4}, generate: { expression: "prev * 0 + t", every: 0.002 } }`);
+    const { device: d, clock } = await device(`version: 1\npoints:\n${points.join('\n')}\n`);
+    clock.set(2_000_000);
+    expect(Array.from({ length: 20 }, (_, i) => read(d, `p${i}`))).toEqual(Array(20).fill(2000));
+  });
+
   it('points that do not settle yet, together past the request budget, hold over the steps left', async () => {
     // Eleven points 10,000 steps behind each, in time order: 100,000 steps, then each holds.
     const points = Array.from({ length: 11 }, (_, i) => `  p${i}: { type: float64, address: ${i * 4}, generate: { expression: "min(prev + 1, 50000)", every: 0.002 } }`);
