@@ -1,6 +1,8 @@
-// StrykerJS mutation testing: `npm run mutate` (docs/testing.md, "Mutation testing").
-// Not part of `npm test` or CI: a whole run takes hours on two cores, so it is incremental and is
-// usually aimed at one folder: npm run mutate -- --mutate 'src/protocol/**/*.ts'
+// StrykerJS mutation testing (docs/testing.md, "Mutation testing"). `npm run mutate` runs it on
+// each core target with the tests that reach it (scripts/mutate-targets.mjs); `npm run mutate:suite`
+// runs this configuration as it is, every target judged by the whole suite: hours on two cores, so
+// it is incremental and usually aimed at one folder: npm run mutate:suite -- --mutate 'src/protocol/**/*.ts'
+// Not part of `npm test` or CI.
 /** @type {import('@stryker-mutator/api/core').PartialStrykerOptions} */
 export default {
   testRunner: 'vitest',

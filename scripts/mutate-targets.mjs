@@ -1,11 +1,15 @@
-// npm run mutate:targets [-- NAME ... ] [--force] [--concurrency N]: StrykerJS on each core target
+// npm run mutate [-- NAME ... ] [--force] [--concurrency N]: StrykerJS on each core target
 // of the behaviour with the tests that reach it (docs/testing.md, "Mutation testing"), one target
 // after the other, each with its own incremental file, then one line per target with its covered
-// score against the 85 % target. A manual measurement (hours on two cores for all six), not a test.
+// score against the 85 % target. A manual measurement (about an hour on two cores for all six with
+// --concurrency 2), not a test.
 //
-//   npm run mutate:targets                       every target, incrementally
-//   npm run mutate:targets -- store protocol     two of them
-//   npm run mutate:targets -- store --force      one, every mutant tested again (figures of record)
+//   npm run mutate                               every target, incrementally
+//   npm run mutate -- store protocol             two of them
+//   npm run mutate -- store --force              one, every mutant tested again (figures of record)
+//
+// `npm run mutate:suite` is plain `stryker run` (stryker.config.mjs): every target judged by the
+// whole suite, hours on two cores, with Stryker's own options (--mutate, --testFiles).
 //
 // Each target's report is kept as reports/mutation/<name>.json (and .html); the scores printed are
 // read from it. Giving a target only the tests that reach it keeps its first (dry) run short; the
@@ -94,7 +98,7 @@ function parse(argv) {
 }
 
 function fail(message) {
-  console.error(`mutate:targets: ${message}`);
+  console.error(`npm run mutate: ${message}`);
   process.exit(2);
 }
 

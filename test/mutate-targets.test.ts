@@ -8,7 +8,7 @@ import { coveredScore, TARGETS } from '../scripts/mutate-targets.mjs';
 import strykerConfig from '../stryker.config.mjs';
 
 /**
- * `npm run mutate:targets` (docs/testing.md, "Mutation testing"): each target's test list must
+ * `npm run mutate` (docs/testing.md, "Mutation testing"): each target's test list must
  * keep naming files that exist, or a renamed test file would silently stop judging its target.
  */
 const root = fileURLToPath(new URL('..', import.meta.url));
@@ -31,7 +31,7 @@ describe('mutation targets', () => {
     expect(target.tests.filter((t) => matches(t).length === 0)).toEqual([]);
   });
 
-  test('`npm run mutate` mutates the same six targets', () => {
+  test('`npm run mutate:suite` mutates the same six targets', () => {
     expect([...(strykerConfig as { mutate: string[] }).mutate].sort()).toEqual(Object.values(targets).map((t) => t.mutate).sort());
   });
 
